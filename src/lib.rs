@@ -1,0 +1,12 @@
+//! clerk-tui: sign in to a Clerk application from a terminal.
+//!
+//! The library holds every layer (see `docs/ARCHITECTURE.md` in the shared folder): the Frontend
+//! API client (`fapi`), the sign-in domain (`flow`), the app state machine (`app`), the two front
+//! ends (`tui`, `plain`) and the embedded Frontend API server (`devserver`).
+
+pub mod app;
+pub mod devserver;
+pub mod fapi;
+pub mod flow;
+pub mod plain;
+pub mod tui;

@@ -1,0 +1,3 @@
+fn main() {
+    println!("clerk-tui {}", env!("CARGO_PKG_VERSION"));
+}
