@@ -45,7 +45,13 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct BackendArgs {
     /// A Clerk publishable key (pk_test_… or pk_live_…): sign in to that instance.
-    #[arg(long, env = "CLERK_PUBLISHABLE_KEY", global = true, value_name = "KEY", conflicts_with = "frontend_api")]
+    #[arg(
+        long,
+        env = "CLERK_PUBLISHABLE_KEY",
+        global = true,
+        value_name = "KEY",
+        conflicts_with = "frontend_api"
+    )]
     pub publishable_key: Option<String>,
 
     /// An explicit Frontend API URL, e.g. http://127.0.0.1:8787 from `clerk-tui serve`
@@ -91,7 +97,13 @@ mod tests {
 
     #[test]
     fn key_and_url_conflict() {
-        let r = Cli::try_parse_from(["clerk-tui", "--publishable-key", "pk_test_x", "--frontend-api", "http://127.0.0.1:1"]);
+        let r = Cli::try_parse_from([
+            "clerk-tui",
+            "--publishable-key",
+            "pk_test_x",
+            "--frontend-api",
+            "http://127.0.0.1:1",
+        ]);
         assert!(r.is_err());
     }
 }

@@ -10,11 +10,16 @@ use super::Failure;
 #[derive(Debug)]
 pub enum Action {
     /// The clock moved (front ends send one at most once a second while something counts down).
-    Tick { now_ms: i64 },
+    Tick {
+        now_ms: i64,
+    },
     /// Start: load the environment and the client.
     Start,
     /// The identifier screen was submitted; `password` when one-step password sign-in is used.
-    SubmitIdentifier { identifier: String, password: Option<SecretString> },
+    SubmitIdentifier {
+        identifier: String,
+        password: Option<SecretString>,
+    },
     /// The password of the current first factor.
     SubmitPassword(SecretString),
     /// A one-time code (email, SMS, TOTP, backup code, reset code) for the current factor.
@@ -28,7 +33,10 @@ pub enum Action {
     /// "Forgot password": switch to a reset-password strategy.
     ForgotPassword,
     /// `needs_new_password`: the new password.
-    SubmitNewPassword { password: SecretString, sign_out_of_other_sessions: bool },
+    SubmitNewPassword {
+        password: SecretString,
+        sign_out_of_other_sessions: bool,
+    },
     /// Esc: back one step (closes a list, stops a wait, or returns to the identifier).
     Back,
     /// Repeat the last call that failed for a network reason.
@@ -36,10 +44,16 @@ pub enum Action {
     /// Mint a fresh session token now.
     RefreshToken,
     /// Sign out of this session (`all: false`) or of every session of the client.
-    SignOut { all: bool },
+    SignOut {
+        all: bool,
+    },
     Quit,
     /// A call finished.
-    Api { epoch: u64, call: CallKind, result: Result<ApiReply, Failure> },
+    Api {
+        epoch: u64,
+        call: CallKind,
+        result: Result<ApiReply, Failure>,
+    },
 }
 
 /// Which call a result belongs to.
@@ -60,7 +74,12 @@ pub enum ApiReply {
     /// The client (None: no client yet, or signed out everywhere).
     Client(Option<Box<Client>>),
     /// A sign-in, with the client as the server last sent it.
-    SignIn { sign_in: Box<SignIn>, client: Option<Box<Client>> },
+    SignIn {
+        sign_in: Box<SignIn>,
+        client: Option<Box<Client>>,
+    },
     /// A session token (JWT).
-    Token { jwt: String },
+    Token {
+        jwt: String,
+    },
 }

@@ -9,16 +9,41 @@ use crate::fapi::{Factor, Strategy};
 pub enum Call {
     LoadEnvironment,
     LoadClient,
-    CreateSignIn { identifier: String, password: Option<SecretString> },
-    PrepareFirstFactor { sign_in_id: String, factor: Factor },
-    AttemptFirstFactor { sign_in_id: String, strategy: Strategy, secret: SecretString },
-    PrepareSecondFactor { sign_in_id: String, factor: Factor },
-    AttemptSecondFactor { sign_in_id: String, strategy: Strategy, code: SecretString },
-    ResetPassword { sign_in_id: String, password: SecretString, sign_out_of_other_sessions: bool },
+    CreateSignIn {
+        identifier: String,
+        password: Option<SecretString>,
+    },
+    PrepareFirstFactor {
+        sign_in_id: String,
+        factor: Factor,
+    },
+    AttemptFirstFactor {
+        sign_in_id: String,
+        strategy: Strategy,
+        secret: SecretString,
+    },
+    PrepareSecondFactor {
+        sign_in_id: String,
+        factor: Factor,
+    },
+    AttemptSecondFactor {
+        sign_in_id: String,
+        strategy: Strategy,
+        code: SecretString,
+    },
+    ResetPassword {
+        sign_in_id: String,
+        password: SecretString,
+        sign_out_of_other_sessions: bool,
+    },
     /// Mint a session token for the session.
-    MintToken { session_id: String },
+    MintToken {
+        session_id: String,
+    },
     /// Sign out of one session, or of every session (`DELETE /v1/client`).
-    SignOut { session_id: Option<String> },
+    SignOut {
+        session_id: Option<String>,
+    },
 }
 
 impl Call {
@@ -35,8 +60,12 @@ impl Call {
                 sign_in_id: sign_in_id.clone(),
                 factor: factor.clone(),
             }),
-            Call::MintToken { session_id } => Some(Call::MintToken { session_id: session_id.clone() }),
-            Call::SignOut { session_id } => Some(Call::SignOut { session_id: session_id.clone() }),
+            Call::MintToken { session_id } => Some(Call::MintToken {
+                session_id: session_id.clone(),
+            }),
+            Call::SignOut { session_id } => Some(Call::SignOut {
+                session_id: session_id.clone(),
+            }),
             // Calls carrying a secret are not kept: the user types it again.
             _ => None,
         }
@@ -60,10 +89,17 @@ impl Call {
 #[derive(Debug)]
 pub enum Effect {
     /// Make a call; its result comes back as `Action::Api` with this epoch.
-    Call { epoch: u64, call: Call },
+    Call {
+        epoch: u64,
+        call: Call,
+    },
     /// Poll the sign-in every second (with backoff on errors) until `until_ms`, a terminal
     /// verification state, or `StopPolling`; each result comes back as `CallKind::Poll`.
-    StartPolling { epoch: u64, sign_in_id: String, until_ms: i64 },
+    StartPolling {
+        epoch: u64,
+        sign_in_id: String,
+        until_ms: i64,
+    },
     StopPolling,
     /// Persisted sign-out is done by the call; this forgets local secrets and exits the loop.
     Quit,

@@ -35,8 +35,17 @@ pub fn now_ms() -> i64 {
 }
 
 impl EffectRunner {
-    pub fn new(client: Arc<FapiClient>, tx: UnboundedSender<Action>, redirect_url: Option<String>) -> Self {
-        EffectRunner { client, tx, poller: None, redirect_url }
+    pub fn new(
+        client: Arc<FapiClient>,
+        tx: UnboundedSender<Action>,
+        redirect_url: Option<String>,
+    ) -> Self {
+        EffectRunner {
+            client,
+            tx,
+            poller: None,
+            redirect_url,
+        }
     }
 
     pub fn client(&self) -> &Arc<FapiClient> {
@@ -51,10 +60,18 @@ impl EffectRunner {
                 let redirect_url = self.redirect_url.clone();
                 tokio::spawn(async move {
                     let (kind, result) = execute(&client, call, redirect_url.as_deref()).await;
-                    let _ = tx.send(Action::Api { epoch, call: kind, result });
+                    let _ = tx.send(Action::Api {
+                        epoch,
+                        call: kind,
+                        result,
+                    });
                 });
             }
-            Effect::StartPolling { epoch, sign_in_id, until_ms } => {
+            Effect::StartPolling {
+                epoch,
+                sign_in_id,
+                until_ms,
+            } => {
                 self.stop_polling();
                 let token = CancellationToken::new();
                 self.poller = Some(token.clone());
@@ -96,19 +113,33 @@ pub async fn execute(
     match call {
         Call::LoadEnvironment => (
             CallKind::Environment,
-            client.environment().await.map(|e| ApiReply::Environment(Box::new(e))).map_err(fail),
+            client
+                .environment()
+                .await
+                .map(|e| ApiReply::Environment(Box::new(e)))
+                .map_err(fail),
         ),
         Call::LoadClient => (
             CallKind::Client,
-            client.get_client().await.map(|c| ApiReply::Client(c.map(Box::new))).map_err(fail),
+            client
+                .get_client()
+                .await
+                .map(|c| ApiReply::Client(c.map(Box::new)))
+                .map_err(fail),
         ),
-        Call::CreateSignIn { identifier, password } => {
+        Call::CreateSignIn {
+            identifier,
+            password,
+        } => {
             let params = match password {
                 Some(p) => CreateSignInParams::password(identifier, p),
                 None => CreateSignInParams::identifier(identifier),
             };
             let r = client.create_sign_in(&params).await;
-            (CallKind::SignIn, r.map(|s| with_client(client, s)).map_err(fail))
+            (
+                CallKind::SignIn,
+                r.map(|s| with_client(client, s)).map_err(fail),
+            )
         }
         Call::PrepareFirstFactor { sign_in_id, factor } => {
             let mut params = PrepareFirstFactorParams::from_factor(&factor);
@@ -116,16 +147,26 @@ pub async fn execute(
                 params.redirect_url = redirect_url.map(str::to_string);
             }
             let r = client.prepare_first_factor(&sign_in_id, &params).await;
-            (CallKind::SignIn, r.map(|s| with_client(client, s)).map_err(fail))
+            (
+                CallKind::SignIn,
+                r.map(|s| with_client(client, s)).map_err(fail),
+            )
         }
-        Call::AttemptFirstFactor { sign_in_id, strategy, secret } => {
+        Call::AttemptFirstFactor {
+            sign_in_id,
+            strategy,
+            secret,
+        } => {
             let params = if strategy == Strategy::Password {
                 AttemptFirstFactorParams::password(secret)
             } else {
                 AttemptFirstFactorParams::code(strategy, secret)
             };
             let r = client.attempt_first_factor(&sign_in_id, &params).await;
-            (CallKind::SignIn, r.map(|s| with_client(client, s)).map_err(fail))
+            (
+                CallKind::SignIn,
+                r.map(|s| with_client(client, s)).map_err(fail),
+            )
         }
         Call::PrepareSecondFactor { sign_in_id, factor } => {
             let mut params = PrepareSecondFactorParams::from_factor(&factor);
@@ -133,17 +174,34 @@ pub async fn execute(
                 params.redirect_url = redirect_url.map(str::to_string);
             }
             let r = client.prepare_second_factor(&sign_in_id, &params).await;
-            (CallKind::SignIn, r.map(|s| with_client(client, s)).map_err(fail))
+            (
+                CallKind::SignIn,
+                r.map(|s| with_client(client, s)).map_err(fail),
+            )
         }
-        Call::AttemptSecondFactor { sign_in_id, strategy, code } => {
+        Call::AttemptSecondFactor {
+            sign_in_id,
+            strategy,
+            code,
+        } => {
             let params = AttemptSecondFactorParams::new(strategy, code);
             let r = client.attempt_second_factor(&sign_in_id, &params).await;
-            (CallKind::SignIn, r.map(|s| with_client(client, s)).map_err(fail))
+            (
+                CallKind::SignIn,
+                r.map(|s| with_client(client, s)).map_err(fail),
+            )
         }
-        Call::ResetPassword { sign_in_id, password, sign_out_of_other_sessions } => {
+        Call::ResetPassword {
+            sign_in_id,
+            password,
+            sign_out_of_other_sessions,
+        } => {
             let params = ResetPasswordParams::new(password, Some(sign_out_of_other_sessions));
             let r = client.reset_password(&sign_in_id, &params).await;
-            (CallKind::SignIn, r.map(|s| with_client(client, s)).map_err(fail))
+            (
+                CallKind::SignIn,
+                r.map(|s| with_client(client, s)).map_err(fail),
+            )
         }
         Call::MintToken { session_id } => (
             CallKind::Token,
@@ -155,7 +213,10 @@ pub async fn execute(
         ),
         Call::SignOut { session_id } => {
             let r = match session_id {
-                Some(id) => client.remove_session(&id).await.map(|_| client.cached_client()),
+                Some(id) => client
+                    .remove_session(&id)
+                    .await
+                    .map(|_| client.cached_client()),
                 None => client.destroy_client().await,
             };
             // Signing out always forgets the local token when it was "all", even if the server
@@ -164,7 +225,10 @@ pub async fn execute(
                 let _ = client.forget_client();
                 return (CallKind::SignOut, Ok(ApiReply::Client(None)));
             }
-            (CallKind::SignOut, r.map(|c| ApiReply::Client(c.map(Box::new))).map_err(fail))
+            (
+                CallKind::SignOut,
+                r.map(|c| ApiReply::Client(c.map(Box::new))).map_err(fail),
+            )
         }
     }
 }
@@ -172,7 +236,11 @@ pub async fn execute(
 fn needs_redirect(strategy: &Strategy) -> bool {
     matches!(
         strategy,
-        Strategy::EmailLink | Strategy::Oauth(_) | Strategy::OauthCustom(_) | Strategy::Saml | Strategy::EnterpriseSso
+        Strategy::EmailLink
+            | Strategy::Oauth(_)
+            | Strategy::OauthCustom(_)
+            | Strategy::Saml
+            | Strategy::EnterpriseSso
     )
 }
 
@@ -202,8 +270,17 @@ async fn poll(
             Ok(_) => POLL_EVERY,
             Err(_) => (delay * 2).min(POLL_MAX_BACKOFF),
         };
-        let result = result.map(|s| with_client(&client, s)).map_err(|e| Failure::from(&e));
-        if tx.send(Action::Api { epoch, call: CallKind::Poll, result }).is_err() {
+        let result = result
+            .map(|s| with_client(&client, s))
+            .map_err(|e| Failure::from(&e));
+        if tx
+            .send(Action::Api {
+                epoch,
+                call: CallKind::Poll,
+                result,
+            })
+            .is_err()
+        {
             return;
         }
     }

@@ -57,12 +57,22 @@ impl From<&FapiError> for Failure {
                 let param_name = e.param_name().map(str::to_string);
                 let kind = if e.status == 429 {
                     FailureKind::RateLimited {
-                        retry_after_secs: e.retry_after.map(|d: Duration| d.as_secs().max(1)).unwrap_or(10),
+                        retry_after_secs: e
+                            .retry_after
+                            .map(|d: Duration| d.as_secs().max(1))
+                            .unwrap_or(10),
                     }
                 } else {
-                    FailureKind::Api { status: e.status, code }
+                    FailureKind::Api {
+                        status: e.status,
+                        code,
+                    }
                 };
-                Failure { kind, message, param_name }
+                Failure {
+                    kind,
+                    message,
+                    param_name,
+                }
             }
             other => {
                 let kind = match other {
@@ -71,7 +81,11 @@ impl From<&FapiError> for Failure {
                     FapiError::NotJson { .. } | FapiError::Shape { .. } => FailureKind::BadResponse,
                     _ => FailureKind::Setup,
                 };
-                Failure { kind, message: other.to_string(), param_name: None }
+                Failure {
+                    kind,
+                    message: other.to_string(),
+                    param_name: None,
+                }
             }
         }
     }

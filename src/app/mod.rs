@@ -6,8 +6,8 @@ mod action;
 mod effect;
 pub mod effects;
 mod failure;
-mod state;
 mod replies;
+mod state;
 mod update;
 
 pub use action::{Action, ApiReply, CallKind};

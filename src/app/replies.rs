@@ -5,7 +5,9 @@ use crate::fapi::{Client, SessionStatus, SignInStatus, Strategy};
 use crate::flow::Step;
 
 use super::update::{auto_prepare, call, stop_polling};
-use super::{ApiReply, App, Call, CallKind, Effect, Failure, FailureKind, Notice, NoticeKind, SignedIn};
+use super::{
+    ApiReply, App, Call, CallKind, Effect, Failure, FailureKind, Notice, NoticeKind, SignedIn,
+};
 
 pub(super) fn on_reply(
     app: &mut App,
@@ -65,7 +67,9 @@ fn on_ok(app: &mut App, kind: CallKind, reply: ApiReply) -> Vec<Effect> {
                     .client
                     .as_ref()
                     .and_then(|c| c.sign_in.clone())
-                    .filter(|s| s.status != SignInStatus::Complete && s.status != SignInStatus::Abandoned);
+                    .filter(|s| {
+                        s.status != SignInStatus::Complete && s.status != SignInStatus::Abandoned
+                    });
             }
             adopt_active_session(app)
         }
@@ -90,9 +94,14 @@ fn on_ok(app: &mut App, kind: CallKind, reply: ApiReply) -> Vec<Effect> {
 fn after_sign_in_change(app: &mut App) -> Vec<Effect> {
     let mut fx = Vec::new();
     match app.step() {
-        Step::Complete { session_id: Some(session_id) } => {
+        Step::Complete {
+            session_id: Some(session_id),
+        } => {
             fx.extend(stop_polling(app));
-            app.signed_in = Some(SignedIn { session_id: session_id.clone(), ..Default::default() });
+            app.signed_in = Some(SignedIn {
+                session_id: session_id.clone(),
+                ..Default::default()
+            });
             fx.extend(call(app, Call::MintToken { session_id }));
             return fx;
         }
@@ -100,8 +109,16 @@ fn after_sign_in_change(app: &mut App) -> Vec<Effect> {
             if !app.polling {
                 app.polling = true;
                 let until_ms = f.expire_at.unwrap_or(app.now_ms + 10 * 60_000);
-                let sign_in_id = app.sign_in.as_ref().map(|s| s.id.clone()).unwrap_or_default();
-                fx.push(Effect::StartPolling { epoch: app.epoch, sign_in_id, until_ms });
+                let sign_in_id = app
+                    .sign_in
+                    .as_ref()
+                    .map(|s| s.id.clone())
+                    .unwrap_or_default();
+                fx.push(Effect::StartPolling {
+                    epoch: app.epoch,
+                    sign_in_id,
+                    until_ms,
+                });
             }
             return fx;
         }
@@ -113,7 +130,8 @@ fn after_sign_in_change(app: &mut App) -> Vec<Effect> {
                     Some(crate::fapi::VerificationStatus::Expired) => {
                         "The link expired. Send a new one, or use another method.".to_string()
                     }
-                    _ => "The link could not be verified. Send a new one, or use another method.".to_string(),
+                    _ => "The link could not be verified. Send a new one, or use another method."
+                        .to_string(),
                 },
                 param_name: None,
                 retryable: false,
@@ -130,7 +148,11 @@ fn after_sign_in_change(app: &mut App) -> Vec<Effect> {
 fn is_waiting(strategy: &Strategy) -> bool {
     matches!(
         strategy,
-        Strategy::EmailLink | Strategy::Oauth(_) | Strategy::OauthCustom(_) | Strategy::Saml | Strategy::EnterpriseSso
+        Strategy::EmailLink
+            | Strategy::Oauth(_)
+            | Strategy::OauthCustom(_)
+            | Strategy::Saml
+            | Strategy::EnterpriseSso
     )
 }
 
@@ -142,7 +164,10 @@ fn adopt_active_session(app: &mut App) -> Vec<Effect> {
     let Some(session_id) = app.client.as_ref().and_then(active_session_id) else {
         return Vec::new();
     };
-    app.signed_in = Some(SignedIn { session_id: session_id.clone(), ..Default::default() });
+    app.signed_in = Some(SignedIn {
+        session_id: session_id.clone(),
+        ..Default::default()
+    });
     call(app, Call::MintToken { session_id })
 }
 

@@ -8,7 +8,10 @@ use crate::flow::{self, Choices, Step};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Backend {
     /// The embedded emulator, started in-process.
-    Embedded { base_url: String, seed_users: Vec<SeedUserInfo> },
+    Embedded {
+        base_url: String,
+        seed_users: Vec<SeedUserInfo>,
+    },
     /// A Frontend API named by a publishable key or `--frontend-api`.
     Remote { base_url: String },
 }
@@ -63,7 +66,7 @@ pub struct SignedIn {
     pub jwt_expires_at: Option<i64>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct App {
     pub backend: Backend,
     pub environment: Option<Environment>,

@@ -24,10 +24,17 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             fx.extend(call(app, Call::LoadClient));
             fx
         }
-        Action::SubmitIdentifier { identifier, password } => {
+        Action::SubmitIdentifier {
+            identifier,
+            password,
+        } => {
             let identifier = identifier.trim().to_string();
             if identifier.is_empty() {
-                return error_on(app, "identifier", "Enter your email address, phone number or username.");
+                return error_on(
+                    app,
+                    "identifier",
+                    "Enter your email address, phone number or username.",
+                );
             }
             if refuse_while_blocked(app) {
                 return Vec::new();
@@ -35,7 +42,13 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             app.identifier = Some(identifier.clone());
             app.choices = Default::default();
             app.auto_sent = None;
-            call(app, Call::CreateSignIn { identifier, password })
+            call(
+                app,
+                Call::CreateSignIn {
+                    identifier,
+                    password,
+                },
+            )
         }
         Action::SubmitPassword(secret) => match current_factor(app) {
             Some(f) if f.stage == Stage::First && *f.strategy() == Strategy::Password => {
@@ -43,7 +56,14 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                     return Vec::new();
                 }
                 let sign_in_id = sign_in_id(app);
-                call(app, Call::AttemptFirstFactor { sign_in_id, strategy: Strategy::Password, secret })
+                call(
+                    app,
+                    Call::AttemptFirstFactor {
+                        sign_in_id,
+                        strategy: Strategy::Password,
+                        secret,
+                    },
+                )
             }
             _ => Vec::new(),
         },
@@ -87,9 +107,17 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             let Some(sign_in) = app.sign_in.as_ref() else {
                 return Vec::new();
             };
-            let reset = [Strategy::ResetPasswordEmailCode, Strategy::ResetPasswordPhoneCode]
-                .into_iter()
-                .find(|s| sign_in.supported_first_factors.iter().any(|f| &f.strategy == s));
+            let reset = [
+                Strategy::ResetPasswordEmailCode,
+                Strategy::ResetPasswordPhoneCode,
+            ]
+            .into_iter()
+            .find(|s| {
+                sign_in
+                    .supported_first_factors
+                    .iter()
+                    .any(|f| &f.strategy == s)
+            });
             match reset {
                 Some(strategy) if sign_in.status == SignInStatus::NeedsFirstFactor => {
                     app.choices.first = Some(strategy);
@@ -97,10 +125,16 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                     app.resend_at = None;
                     auto_prepare(app)
                 }
-                _ => info(app, "This account cannot reset its password here.".to_string()),
+                _ => info(
+                    app,
+                    "This account cannot reset its password here.".to_string(),
+                ),
             }
         }
-        Action::SubmitNewPassword { password, sign_out_of_other_sessions } => {
+        Action::SubmitNewPassword {
+            password,
+            sign_out_of_other_sessions,
+        } => {
             if app.step() != Step::NewPassword {
                 return Vec::new();
             }
@@ -114,7 +148,14 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                 }
             }
             let sign_in_id = sign_in_id(app);
-            call(app, Call::ResetPassword { sign_in_id, password, sign_out_of_other_sessions })
+            call(
+                app,
+                Call::ResetPassword {
+                    sign_in_id,
+                    password,
+                    sign_out_of_other_sessions,
+                },
+            )
         }
         Action::Back => back(app),
         Action::Retry => match app.last_call.as_ref().and_then(Call::repeatable) {
@@ -141,7 +182,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             fx.push(Effect::Quit);
             fx
         }
-        Action::Api { epoch, call, result } => on_reply(app, epoch, call, result),
+        Action::Api {
+            epoch,
+            call,
+            result,
+        } => on_reply(app, epoch, call, result),
     }
 }
 
@@ -149,7 +194,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
 pub(super) fn call(app: &mut App, c: Call) -> Vec<Effect> {
     app.busy = Some(super::Busy { what: c.label() });
     app.last_call = c.repeatable();
-    vec![Effect::Call { epoch: app.epoch, call: c }]
+    vec![Effect::Call {
+        epoch: app.epoch,
+        call: c,
+    }]
 }
 
 pub(super) fn current_factor(app: &App) -> Option<FactorStep> {
@@ -160,7 +208,10 @@ pub(super) fn current_factor(app: &App) -> Option<FactorStep> {
 }
 
 fn sign_in_id(app: &App) -> String {
-    app.sign_in.as_ref().map(|s| s.id.clone()).unwrap_or_default()
+    app.sign_in
+        .as_ref()
+        .map(|s| s.id.clone())
+        .unwrap_or_default()
 }
 
 /// Strategies whose code or link must be sent before it can be used.
@@ -191,7 +242,9 @@ fn prepare(app: &mut App, f: &FactorStep) -> Vec<Effect> {
     let factor = f.factor.clone();
     fx.extend(match f.stage {
         Stage::First => call(app, Call::PrepareFirstFactor { sign_in_id, factor }),
-        Stage::Second | Stage::ClientTrust => call(app, Call::PrepareSecondFactor { sign_in_id, factor }),
+        Stage::Second | Stage::ClientTrust => {
+            call(app, Call::PrepareSecondFactor { sign_in_id, factor })
+        }
     });
     fx
 }
@@ -230,14 +283,29 @@ fn submit_code(app: &mut App, code: secrecy::SecretString) -> Vec<Effect> {
         return Vec::new();
     }
     if needs_prepare(&strategy) && !f.sent {
-        return info(app, "No code has been sent yet. Ask for one first.".to_string());
+        return info(
+            app,
+            "No code has been sent yet. Ask for one first.".to_string(),
+        );
     }
     let sign_in_id = sign_in_id(app);
     match f.stage {
-        Stage::First => call(app, Call::AttemptFirstFactor { sign_in_id, strategy, secret: code }),
-        Stage::Second | Stage::ClientTrust => {
-            call(app, Call::AttemptSecondFactor { sign_in_id, strategy, code })
-        }
+        Stage::First => call(
+            app,
+            Call::AttemptFirstFactor {
+                sign_in_id,
+                strategy,
+                secret: code,
+            },
+        ),
+        Stage::Second | Stage::ClientTrust => call(
+            app,
+            Call::AttemptSecondFactor {
+                sign_in_id,
+                strategy,
+                code,
+            },
+        ),
     }
 }
 
@@ -302,6 +370,11 @@ fn error_on(app: &mut App, param: &str, message: &str) -> Vec<Effect> {
 }
 
 pub(super) fn info(app: &mut App, message: String) -> Vec<Effect> {
-    app.notice = Some(Notice { kind: NoticeKind::Info, message, param_name: None, retryable: false });
+    app.notice = Some(Notice {
+        kind: NoticeKind::Info,
+        message,
+        param_name: None,
+        retryable: false,
+    });
     Vec::new()
 }

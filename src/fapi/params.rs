@@ -95,7 +95,10 @@ impl CreateSignInParams {
 
     pub(crate) fn to_form(&self) -> Form {
         Form::new()
-            .opt("strategy", self.strategy.as_ref().map(|s| s.as_str()).as_deref())
+            .opt(
+                "strategy",
+                self.strategy.as_ref().map(|s| s.as_str()).as_deref(),
+            )
             .opt("identifier", self.identifier.as_deref())
             .secret("password", self.password.as_ref())
             .secret("ticket", self.ticket.as_ref())
@@ -170,7 +173,10 @@ impl PrepareFirstFactorParams {
         }
     }
 
-    pub fn email_link(email_address_id: impl Into<String>, redirect_url: impl Into<String>) -> Self {
+    pub fn email_link(
+        email_address_id: impl Into<String>,
+        redirect_url: impl Into<String>,
+    ) -> Self {
         Self {
             email_address_id: Some(email_address_id.into()),
             redirect_url: Some(redirect_url.into()),
@@ -306,7 +312,10 @@ impl AttemptFirstFactorParams {
             .secret("code", self.code.as_ref())
             .secret("password", self.password.as_ref())
             .opt("signature", self.signature.as_deref())
-            .opt("public_key_credential", self.public_key_credential.as_deref())
+            .opt(
+                "public_key_credential",
+                self.public_key_credential.as_deref(),
+            )
             .secret("token", self.token.as_ref())
             .opt("trusted_device_id", self.trusted_device_id.as_deref())
             .opt("client_data", self.client_data.as_deref())
@@ -425,7 +434,10 @@ impl ResetPasswordParams {
     pub(crate) fn to_form(&self) -> Form {
         Form::new()
             .secret("password", Some(&self.password))
-            .opt_bool("sign_out_of_other_sessions", self.sign_out_of_other_sessions)
+            .opt_bool(
+                "sign_out_of_other_sessions",
+                self.sign_out_of_other_sessions,
+            )
     }
 }
 
@@ -441,7 +453,10 @@ pub struct TouchSessionParams {
 impl TouchSessionParams {
     pub(crate) fn to_form(&self) -> Form {
         Form::new()
-            .opt("active_organization_id", self.active_organization_id.as_deref())
+            .opt(
+                "active_organization_id",
+                self.active_organization_id.as_deref(),
+            )
             .opt("intent", self.intent.as_deref())
     }
 }

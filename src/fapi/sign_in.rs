@@ -131,7 +131,10 @@ mod tests {
 
     #[test]
     fn ids_cannot_escape_their_path_segment() {
-        assert_eq!(sign_in_path("sia_123", "/reset_password"), "/v1/client/sign_ins/sia_123/reset_password");
+        assert_eq!(
+            sign_in_path("sia_123", "/reset_password"),
+            "/v1/client/sign_ins/sia_123/reset_password"
+        );
         assert_eq!(encode_segment("../me?x=1"), "..%2Fme%3Fx%3D1");
     }
 }

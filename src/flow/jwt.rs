@@ -23,12 +23,19 @@ pub fn decode_jwt(jwt: &str) -> Option<DecodedJwt> {
         let bytes = URL_SAFE_NO_PAD.decode(s.trim_end_matches('=')).ok()?;
         serde_json::from_slice(&bytes).ok()
     };
-    Some(DecodedJwt { header: part(h)?, claims: part(c)? })
+    Some(DecodedJwt {
+        header: part(h)?,
+        claims: part(c)?,
+    })
 }
 
 /// The token's `exp` claim in ms since the epoch.
 pub fn jwt_expiry_ms(jwt: &str) -> Option<i64> {
-    decode_jwt(jwt)?.claims.get("exp")?.as_i64().map(|s| s * 1000)
+    decode_jwt(jwt)?
+        .claims
+        .get("exp")?
+        .as_i64()
+        .map(|s| s * 1000)
 }
 
 #[cfg(test)]
@@ -54,7 +61,13 @@ mod tests {
 
     #[test]
     fn rejects_what_is_not_a_jwt() {
-        assert_eq!(decode_jwt("e30=.e30=.e30="), Some(DecodedJwt { header: serde_json::json!({}), claims: serde_json::json!({}) }));
+        assert_eq!(
+            decode_jwt("e30=.e30=.e30="),
+            Some(DecodedJwt {
+                header: serde_json::json!({}),
+                claims: serde_json::json!({})
+            })
+        );
         assert!(decode_jwt("not a jwt").is_none());
         assert!(decode_jwt("a.b.c.d").is_none());
         assert!(jwt_expiry_ms("e30.e30.x").is_none());

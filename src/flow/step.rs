@@ -123,7 +123,11 @@ pub fn derive_step(sign_in: Option<&SignIn>, choices: &Choices) -> Step {
     let Some(factor) = factor else {
         return Step::NoFactor(stage);
     };
-    Step::Factor(factor_step(stage, factor.clone(), stage.verification(sign_in)))
+    Step::Factor(factor_step(
+        stage,
+        factor.clone(),
+        stage.verification(sign_in),
+    ))
 }
 
 /// The factor whose verification is under way (a code was sent), so a reload resumes it.
@@ -133,7 +137,10 @@ fn active_factor(stage: Stage, sign_in: &SignIn) -> Option<&Factor> {
         return None;
     }
     let strategy = v.strategy.as_ref()?;
-    stage.factors(sign_in).iter().find(|f| &f.strategy == strategy)
+    stage
+        .factors(sign_in)
+        .iter()
+        .find(|f| &f.strategy == strategy)
 }
 
 fn factor_step(stage: Stage, factor: Factor, verification: Option<&Verification>) -> FactorStep {
