@@ -102,7 +102,11 @@ pub struct SocialProvider {
     /// Display name, e.g. "Google".
     #[serde(default, deserialize_with = "lenient")]
     pub name: String,
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub logo_url: Option<String>,
     #[serde(default, deserialize_with = "lenient")]
     pub not_selectable: bool,
