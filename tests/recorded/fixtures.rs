@@ -49,21 +49,25 @@ pub enum Parsed {
     Token(Token),
 }
 
-/// The `recorded` folder: `$CLERK_SHARED_DIR/clerk/recorded`, else `shared/` beside the
-/// checkout (`../shared`) or beside the worktree folder (`../../shared`). Panics when absent:
-/// a missing folder must fail the run, not skip it.
+/// The `recorded` folder: `$CLERK_SHARED_DIR/clerk/recorded` when that variable is set (and then
+/// it must exist), else `shared/` beside the checkout (`../shared`) or beside the worktree
+/// folder (`../../shared`). Panics when absent: a missing folder must fail the run, not skip it.
 pub fn recorded_dir() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut candidates = Vec::new();
+    const BELOW_SHARED: &str = "clerk/recorded";
     if let Some(shared) = std::env::var_os("CLERK_SHARED_DIR") {
-        candidates.push(PathBuf::from(shared));
+        let dir = PathBuf::from(shared).join(BELOW_SHARED);
+        assert!(
+            dir.is_dir(),
+            "CLERK_SHARED_DIR is set but {} is not a folder",
+            dir.display()
+        );
+        return dir;
     }
-    candidates.push(manifest.join("../shared"));
-    candidates.push(manifest.join("../../shared"));
-    let tried: Vec<PathBuf> = candidates
-        .iter()
-        .map(|shared| shared.join("clerk/recorded"))
-        .collect();
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tried = [
+        manifest.join("../shared").join(BELOW_SHARED),
+        manifest.join("../../shared").join(BELOW_SHARED),
+    ];
     tried
         .iter()
         .find(|dir| dir.is_dir())

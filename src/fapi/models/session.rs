@@ -4,6 +4,7 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+use zeroize::Zeroize;
 
 use super::User;
 use super::de::{lenient, lenient_i64};
@@ -22,8 +23,9 @@ wire_enum! {
     }
 }
 
-/// A session JWT (wire object `token`). Debug never shows the JWT: it is a bearer credential.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+/// A session JWT (wire object `token`). Debug never shows the JWT: it is a bearer credential;
+/// `zeroize()` wipes it.
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize, Zeroize)]
 #[serde(tag = "object", rename = "token")]
 pub struct Token {
     #[serde(default, deserialize_with = "lenient")]
