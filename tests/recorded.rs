@@ -344,3 +344,67 @@ fn placeholders_become_wire_values() {
     assert_eq!(v["c"], "GOOGLE_ONE_TAP_CLIENT_ID");
     assert!(v["d"].as_str().unwrap().starts_with("https://"));
 }
+
+/// Adds an unknown field to every object, recursively.
+fn sprinkle_unknown_fields(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.values_mut().for_each(sprinkle_unknown_fields);
+            map.insert("zz_future".into(), serde_json::json!({"nested": [1, "x"]}));
+        }
+        Value::Array(items) => items.iter_mut().for_each(sprinkle_unknown_fields),
+        _ => {}
+    }
+}
+
+#[test]
+fn a_newer_server_does_not_break_a_recorded_sign_in() {
+    let flow = fixtures::flow("clerk_auth/sign_in_test/sign_in_with_client_trust");
+    let (recording, _) = flow
+        .iter()
+        .find(|(r, _)| r.rel_path.ends_with("003.json"))
+        .expect("needs_client_trust step");
+    let mut body = recording.body.clone();
+    sprinkle_unknown_fields(&mut body);
+    let response = &mut body["response"];
+    response["status"] = "needs_retina_scan".into();
+    response["abandon_at"] = serde_json::json!(1.7e12);
+    response["supported_identifiers"] = Value::Null;
+    response["supported_first_factors"][0]["strategy"] = "oauth_token_zoom".into();
+    response["supported_first_factors"][1]["primary"] = "yes".into();
+    response["first_factor_verification"]["status"] = "pending_review".into();
+    response["first_factor_verification"]["attempts"] = "3".into();
+    body["client"]["sessions"] = Value::Null;
+
+    let e: Envelope<SignIn> = serde_json::from_value(body).expect("still parses");
+    let s = e.response.as_ref().expect("sign-in");
+    assert_eq!(s.id, SIGN_IN_ID);
+    assert_eq!(s.status, SignInStatus::Unknown("needs_retina_scan".into()));
+    assert_eq!(s.status.as_str(), "needs_retina_scan");
+    assert_eq!(s.abandon_at, Some(1_700_000_000_000));
+    assert!(s.supported_identifiers.is_empty());
+    assert_eq!(
+        s.supported_first_factors[0].strategy,
+        Strategy::OauthToken("zoom".into())
+    );
+    let email = &s.supported_first_factors[1];
+    assert_eq!(
+        (email.strategy.clone(), email.primary),
+        (Strategy::EmailCode, None)
+    );
+    assert_eq!(email.email_address_id.as_deref(), Some(IDENTIFIER_ID));
+    let v = s.first_factor_verification.as_ref().expect("verification");
+    assert_eq!(
+        v.status,
+        VerificationStatus::Unknown("pending_review".into())
+    );
+    assert_eq!(v.attempts, Some(3));
+    let client = e.piggybacked_client().expect("client");
+    assert!(client.sessions.is_empty());
+    assert_eq!(
+        client.sign_in.as_ref().map(|s| s.status.clone()),
+        Some(SignInStatus::NeedsClientTrust)
+    );
+    let second = s.second_factor(&Strategy::EmailCode).expect("email_code");
+    assert_eq!(second.safe_identifier.as_deref(), Some(EMAIL));
+}

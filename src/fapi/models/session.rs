@@ -88,6 +88,9 @@ pub struct Session {
     pub last_active_token: Option<Token>,
     #[serde(default, deserialize_with = "lenient")]
     pub last_active_organization_id: Option<String>,
+    /// Set when someone acts on the user's behalf (impersonation); kept raw.
+    #[serde(default, deserialize_with = "lenient")]
+    pub actor: Option<serde_json::Value>,
     #[serde(default, deserialize_with = "lenient")]
     pub user: Option<User>,
     #[serde(default, deserialize_with = "lenient")]
