@@ -374,6 +374,9 @@ fn a_newer_server_does_not_break_a_recorded_sign_in() {
     response["supported_first_factors"][1]["primary"] = "yes".into();
     response["first_factor_verification"]["status"] = "pending_review".into();
     response["first_factor_verification"]["attempts"] = "3".into();
+    if let Some(factors) = response["supported_first_factors"].as_array_mut() {
+        factors.push("not-a-factor".into());
+    }
     body["client"]["sessions"] = Value::Null;
 
     let e: Envelope<SignIn> = serde_json::from_value(body).expect("still parses");
@@ -383,6 +386,11 @@ fn a_newer_server_does_not_break_a_recorded_sign_in() {
     assert_eq!(s.status.as_str(), "needs_retina_scan");
     assert_eq!(s.abandon_at, Some(1_700_000_000_000));
     assert!(s.supported_identifiers.is_empty());
+    assert_eq!(
+        s.supported_first_factors.len(),
+        3,
+        "only the odd factor is dropped"
+    );
     assert_eq!(
         s.supported_first_factors[0].strategy,
         Strategy::OauthToken("zoom".into())

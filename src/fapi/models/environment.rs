@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::de::{lenient, lenient_i64};
+use super::de::{lenient, lenient_i64, lenient_vec};
 use super::{SocialProvider, Strategy, UserSettings};
 
 /// Attributes that are used for a first factor but are not something a user types in as
@@ -22,15 +22,15 @@ pub struct AuthConfig {
     /// Test emails (`+clerk_test`) and phones (555-01NN) accept code 424242.
     #[serde(default, deserialize_with = "lenient")]
     pub test_mode: bool,
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "lenient_vec")]
     pub identification_strategies: Vec<String>,
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "lenient_vec")]
     pub identification_requirements: Vec<Vec<String>>,
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "lenient_vec")]
     pub first_factors: Vec<Strategy>,
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "lenient_vec")]
     pub second_factors: Vec<Strategy>,
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "lenient_vec")]
     pub email_address_verification_strategies: Vec<Strategy>,
     #[serde(default, deserialize_with = "lenient")]
     pub reverification: bool,

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroize;
 
 use super::User;
-use super::de::{lenient, lenient_i64};
+use super::de::{lenient, lenient_i64, lenient_vec};
 
 wire_enum! {
     /// Lifecycle of a session; `pending` means signed in with open session tasks.
@@ -96,11 +96,11 @@ pub struct Session {
     #[serde(default, deserialize_with = "lenient")]
     pub public_user_data: Option<PublicUserData>,
     /// Minutes since the first and second factor were verified.
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "lenient_vec")]
     pub factor_verification_age: Vec<i64>,
     #[serde(
         default,
-        deserialize_with = "lenient",
+        deserialize_with = "lenient_vec",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub tasks: Vec<SessionTask>,

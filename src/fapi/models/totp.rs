@@ -7,7 +7,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroize;
 
-use super::de::{lenient, lenient_i64};
+use super::de::{lenient, lenient_i64, lenient_vec};
 
 /// An authenticator-app (TOTP) enrolment (wire object `totp`).
 ///
@@ -63,7 +63,7 @@ impl fmt::Debug for Totp {
 pub struct BackupCodes {
     #[serde(default, deserialize_with = "lenient")]
     pub id: String,
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "lenient_vec")]
     pub codes: Vec<String>,
     #[serde(default, deserialize_with = "lenient_i64")]
     pub created_at: Option<i64>,

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Verification;
-use super::de::{lenient, lenient_i64};
+use super::de::{lenient, lenient_i64, lenient_vec};
 
 /// An email address of the user (wire object `email_address`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -70,9 +70,9 @@ pub struct User {
     pub primary_phone_number_id: Option<String>,
     #[serde(default, deserialize_with = "lenient")]
     pub primary_web3_wallet_id: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "lenient_vec")]
     pub email_addresses: Vec<EmailAddress>,
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "lenient_vec")]
     pub phone_numbers: Vec<PhoneNumber>,
     #[serde(default, deserialize_with = "lenient")]
     pub password_enabled: bool,
