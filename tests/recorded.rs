@@ -223,6 +223,7 @@ fn client_trust_is_resolved_by_an_email_code_second_factor() {
     assert!(env.auth_config.single_session_mode && env.auth_config.test_mode);
     assert_eq!(env.first_factor_identifiers(), ["email_address"]);
     assert!(env.second_factor_strategies().is_empty() && !env.mfa_required());
+    assert!(env.password_enabled());
 
     assert_eq!(
         statuses(&flow),
@@ -296,6 +297,7 @@ fn environment_of_a_development_instance() {
         BTreeSet::from(["backup_code".into(), "phone_code".into(), "totp".into()])
     );
     assert!(env.mfa_enabled() && !env.mfa_required());
+    assert!(env.password_enabled());
     assert!(
         env.auth_config
             .first_factors
