@@ -64,6 +64,18 @@ fn check_sign_in_envelope(r: &Recording, e: &Envelope<SignIn>) {
         r.rel_path,
         sign_in.status
     );
+    let factors = sign_in
+        .supported_first_factors
+        .iter()
+        .chain(&sign_in.supported_second_factors);
+    for factor in factors {
+        assert!(
+            !matches!(factor.strategy, Strategy::Unknown(_)),
+            "{}: real strategy {} not known",
+            r.rel_path,
+            factor.strategy
+        );
+    }
     let client = e.piggybacked_client().expect("piggy-backed client");
     assert_eq!(client.id, CLIENT_ID);
     if sign_in.is_complete() {
