@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::de::{lenient, lenient_i64};
+use super::de::{lenient, lenient_i64, lenient_vec};
 use super::{Session, SignIn, Strategy};
 
 /// The client object (wire object `client`).
@@ -12,7 +12,7 @@ use super::{Session, SignIn, Strategy};
 pub struct Client {
     #[serde(default, deserialize_with = "lenient")]
     pub id: String,
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "lenient_vec")]
     pub sessions: Vec<Session>,
     #[serde(default, deserialize_with = "lenient")]
     pub sign_in: Option<SignIn>,

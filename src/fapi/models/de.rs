@@ -20,6 +20,22 @@ where
     Ok(T::deserialize(value).unwrap_or_default())
 }
 
+/// Lists: absent, `null` or not-a-list reads as empty, and an element that does not fit is
+/// dropped instead of emptying the whole list (one odd factor must not hide the others).
+pub(crate) fn lenient_vec<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    Ok(match Value::deserialize(deserializer)? {
+        Value::Array(items) => items
+            .into_iter()
+            .filter_map(|item| T::deserialize(item).ok())
+            .collect(),
+        _ => Vec::new(),
+    })
+}
+
 /// Integers (timestamps, counters) that might arrive as floats or numeric strings; anything
 /// else is treated as absent.
 pub(crate) fn lenient_i64<'de, D>(deserializer: D) -> Result<Option<i64>, D::Error>
@@ -76,7 +92,7 @@ mod tests {
 
     #[derive(Deserialize, Default, Debug, PartialEq)]
     struct Probe {
-        #[serde(default, deserialize_with = "lenient")]
+        #[serde(default, deserialize_with = "lenient_vec")]
         list: Vec<String>,
         #[serde(default, deserialize_with = "lenient")]
         flag: bool,
@@ -101,6 +117,11 @@ mod tests {
     fn wrong_types_do_not_fail_the_object() {
         let p = probe(r#"{"list":"oops","flag":"yes","at":{"ms":1}}"#);
         assert_eq!(p, Probe::default());
+    }
+
+    #[test]
+    fn a_bad_list_element_costs_only_itself() {
+        assert_eq!(probe(r#"{"list":["a",5,"b",null]}"#).list, ["a", "b"]);
     }
 
     #[test]

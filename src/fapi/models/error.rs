@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::de::lenient;
+use super::de::{lenient, lenient_vec};
 
 /// Extra facts about an error; `param_name` names the offending form field.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -24,13 +24,13 @@ pub struct ApiErrorMeta {
     pub session_id: Option<String>,
     #[serde(
         default,
-        deserialize_with = "lenient",
+        deserialize_with = "lenient_vec",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub email_addresses: Vec<String>,
     #[serde(
         default,
-        deserialize_with = "lenient",
+        deserialize_with = "lenient_vec",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub identifiers: Vec<String>,
@@ -69,7 +69,7 @@ impl ApiError {
 /// A whole error body.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ErrorResponse {
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "lenient_vec")]
     pub errors: Vec<ApiError>,
     #[serde(
         default,

@@ -4,9 +4,10 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+use zeroize::Zeroize;
 
 use super::User;
-use super::de::{lenient, lenient_i64};
+use super::de::{lenient, lenient_i64, lenient_vec};
 
 wire_enum! {
     /// Lifecycle of a session; `pending` means signed in with open session tasks.
@@ -22,8 +23,9 @@ wire_enum! {
     }
 }
 
-/// A session JWT (wire object `token`). Debug never shows the JWT: it is a bearer credential.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+/// A session JWT (wire object `token`). Debug never shows the JWT: it is a bearer credential;
+/// `zeroize()` wipes it.
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize, Zeroize)]
 #[serde(tag = "object", rename = "token")]
 pub struct Token {
     #[serde(default, deserialize_with = "lenient")]
@@ -86,16 +88,19 @@ pub struct Session {
     pub last_active_token: Option<Token>,
     #[serde(default, deserialize_with = "lenient")]
     pub last_active_organization_id: Option<String>,
+    /// Set when someone acts on the user's behalf (impersonation); kept raw.
+    #[serde(default, deserialize_with = "lenient")]
+    pub actor: Option<serde_json::Value>,
     #[serde(default, deserialize_with = "lenient")]
     pub user: Option<User>,
     #[serde(default, deserialize_with = "lenient")]
     pub public_user_data: Option<PublicUserData>,
     /// Minutes since the first and second factor were verified.
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "lenient_vec")]
     pub factor_verification_age: Vec<i64>,
     #[serde(
         default,
-        deserialize_with = "lenient",
+        deserialize_with = "lenient_vec",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub tasks: Vec<SessionTask>,

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::de::{lenient, lenient_i64};
+use super::de::{lenient, lenient_i64, lenient_vec};
 use super::{Strategy, Verification};
 
 wire_enum! {
@@ -151,14 +151,14 @@ pub struct SignIn {
     #[serde(default)]
     pub status: SignInStatus,
     /// Kinds of identifier this instance accepts (`email_address`, `phone_number`, ...).
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "lenient_vec")]
     pub supported_identifiers: Vec<String>,
     #[serde(default, deserialize_with = "lenient")]
     pub identifier: Option<String>,
     /// Empty (wire `null`) once the sign-in is complete.
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "lenient_vec")]
     pub supported_first_factors: Vec<Factor>,
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "lenient_vec")]
     pub supported_second_factors: Vec<Factor>,
     #[serde(default, deserialize_with = "lenient")]
     pub first_factor_verification: Option<Verification>,

@@ -1,17 +1,19 @@
 //! `Totp` (authenticator-app enrolment) and `BackupCodes`. Both carry secrets, so their Debug
-//! output masks them: they must never reach a log.
+//! output masks them (they must never reach a log) and they implement `Zeroize` so a caller can
+//! wipe them once shown. No zeroize-on-drop: that would forbid moving fields out.
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+use zeroize::Zeroize;
 
-use super::de::{lenient, lenient_i64};
+use super::de::{lenient, lenient_i64, lenient_vec};
 
 /// An authenticator-app (TOTP) enrolment (wire object `totp`).
 ///
 /// `secret` and `uri` are only present right after `POST /v1/me/totp`; `backup_codes` only after
 /// the first successful verification.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize, Zeroize)]
 #[serde(tag = "object", rename = "totp")]
 pub struct Totp {
     #[serde(default, deserialize_with = "lenient")]
@@ -56,12 +58,12 @@ impl fmt::Debug for Totp {
 }
 
 /// A fresh set of backup codes (wire object `backup_code`).
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Default, Serialize, Deserialize, Zeroize)]
 #[serde(tag = "object", rename = "backup_code")]
 pub struct BackupCodes {
     #[serde(default, deserialize_with = "lenient")]
     pub id: String,
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "lenient_vec")]
     pub codes: Vec<String>,
     #[serde(default, deserialize_with = "lenient_i64")]
     pub created_at: Option<i64>,
@@ -97,6 +99,17 @@ mod tests {
         let debug = format!("{t:?}");
         assert!(!debug.contains("JBSWY3DPEHPK3PXP"), "{debug}");
         assert_eq!(serde_json::to_value(&t).unwrap()["object"], "totp");
+    }
+
+    #[test]
+    fn zeroize_wipes_the_secrets() {
+        let mut t = Totp {
+            secret: Some("JBSWY3DPEHPK3PXP".into()),
+            backup_codes: Some(vec!["abcd1234".into()]),
+            ..Totp::default()
+        };
+        t.zeroize();
+        assert!(t.secret.is_none() && t.backup_codes.is_none());
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::Strategy;
-use super::de::{lenient, lenient_count, lenient_i64};
+use super::de::{lenient, lenient_count, lenient_i64, lenient_vec};
 
 /// How one user attribute (`email_address`, `phone_number`, `password`, `authenticator_app`,
 /// ...) is configured.
@@ -20,13 +20,13 @@ pub struct Attribute {
     pub immutable: bool,
     #[serde(default, deserialize_with = "lenient")]
     pub used_for_first_factor: bool,
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "lenient_vec")]
     pub first_factors: Vec<Strategy>,
     #[serde(default, deserialize_with = "lenient")]
     pub used_for_second_factor: bool,
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "lenient_vec")]
     pub second_factors: Vec<Strategy>,
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "lenient_vec")]
     pub verifications: Vec<Strategy>,
     #[serde(default, deserialize_with = "lenient")]
     pub verify_at_sign_up: bool,
@@ -102,7 +102,11 @@ pub struct SocialProvider {
     /// Display name, e.g. "Google".
     #[serde(default, deserialize_with = "lenient")]
     pub name: String,
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(
+        default,
+        deserialize_with = "lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub logo_url: Option<String>,
     #[serde(default, deserialize_with = "lenient")]
     pub not_selectable: bool,
