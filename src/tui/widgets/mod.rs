@@ -17,7 +17,10 @@ pub mod text_input;
 #[cfg(test)]
 pub(crate) mod testing;
 
+pub use choice_list::{Choice, ChoiceList};
+pub use code_input::CodeInput;
 pub use masked_input::MaskedInput;
+pub use text_input::TextInput;
 
 pub use sanitize::sanitize;
 
