@@ -20,6 +20,7 @@ pub(crate) mod testing;
 pub use choice_list::{Choice, ChoiceList};
 pub use code_input::CodeInput;
 pub use masked_input::MaskedInput;
+pub use qr::{QrStyle, QrWidget};
 pub use text_input::TextInput;
 
 pub use sanitize::sanitize;

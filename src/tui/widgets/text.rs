@@ -72,6 +72,37 @@ pub(crate) fn hard_wrap(s: &str, max: usize) -> Vec<String> {
     lines
 }
 
+/// Wraps `s` at spaces into lines of at most `max` cells; words longer than a line are cut.
+pub(crate) fn word_wrap(s: &str, max: usize) -> Vec<String> {
+    let max = max.max(1);
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in s.split(' ').filter(|w| !w.is_empty()) {
+        let needed = if current.is_empty() {
+            width(word)
+        } else {
+            width(&current) + 1 + width(word)
+        };
+        if needed <= max {
+            if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(word);
+            continue;
+        }
+        if !current.is_empty() {
+            lines.push(std::mem::take(&mut current));
+        }
+        let mut pieces = hard_wrap(word, max);
+        current = pieces.pop().unwrap_or_default();
+        lines.extend(pieces);
+    }
+    if !current.is_empty() || lines.is_empty() {
+        lines.push(current);
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,6 +119,15 @@ mod tests {
     fn window_skips_whole_graphemes() {
         assert_eq!(window("abcdef", 2, 3), ("cde".to_string(), 2));
         assert_eq!(window("日本語", 1, 4), ("本語".to_string(), 2));
+    }
+
+    #[test]
+    fn word_wrap_breaks_at_spaces() {
+        assert_eq!(
+            word_wrap("QR needs 49×25, only 30×10 is free", 16),
+            ["QR needs 49×25,", "only 30×10 is", "free"]
+        );
+        assert_eq!(word_wrap("abcdefghij kl", 4), ["abcd", "efgh", "ij", "kl"]);
     }
 
     #[test]
