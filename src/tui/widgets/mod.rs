@@ -19,11 +19,13 @@ pub(crate) mod testing;
 
 pub use choice_list::{Choice, ChoiceList};
 pub use code_input::CodeInput;
+pub use help::{HelpOverlay, KeyHelp};
 pub use masked_input::MaskedInput;
 pub use qr::{QrStyle, QrWidget};
 pub use text_input::TextInput;
 
 pub use sanitize::sanitize;
+pub use status_bar::StatusBar;
 
 use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
 
