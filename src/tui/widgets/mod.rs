@@ -21,6 +21,7 @@ pub use choice_list::{Choice, ChoiceList};
 pub use code_input::CodeInput;
 pub use help::{HelpOverlay, KeyHelp};
 pub use masked_input::MaskedInput;
+pub use outbox::{OutboxMessage, OutboxPane};
 pub use qr::{QrStyle, QrWidget};
 pub use text_input::TextInput;
 
