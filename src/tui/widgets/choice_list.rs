@@ -105,6 +105,8 @@ impl ChoiceList {
         theme: Theme,
         focused: bool,
     ) -> Option<Position> {
+        // Callers may hand over an area that pokes out of the buffer; never draw there.
+        let area = area.intersection(buf.area);
         if area.height == 0 || area.width < 4 {
             return None;
         }
@@ -121,8 +123,9 @@ impl ChoiceList {
         {
             let y = area.y + u16::try_from(row).unwrap_or(0);
             let is_focused = index == self.focused;
-            let marker = if is_focused && focused { ">" } else { " " };
-            buf.set_string(area.x, y, marker, theme.marker());
+            if is_focused && focused {
+                buf.set_string(area.x, y, ">", theme.marker());
+            }
             let mut line = format!("{}. {}", index + 1, sanitize(&choice.label));
             if let Some(reason) = &choice.disabled {
                 line.push_str(" — ");

@@ -185,6 +185,8 @@ impl CodeInput {
         theme: Theme,
         focused: bool,
     ) -> Option<Position> {
+        // Callers may hand over an area that pokes out of the buffer; never draw there.
+        let area = area.intersection(buf.area);
         let (label_row, value_row, note_row) = field::rows(area);
         let width = usize::from(area.width);
         if label_row.height > 0 {
@@ -206,8 +208,9 @@ impl CodeInput {
         if value_row.height == 0 || value_row.width < 2 + BOX_STRIDE {
             return None;
         }
-        let marker = if focused { ">" } else { " " };
-        buf.set_string(value_row.x, value_row.y, marker, theme.marker());
+        if focused {
+            buf.set_string(value_row.x, value_row.y, ">", theme.marker());
+        }
         let fits = usize::from((value_row.width - 2) / BOX_STRIDE);
         let mut digits = self.digits.chars();
         for i in 0..self.length.min(fits) {

@@ -56,8 +56,9 @@ pub(crate) fn render_decor(buf: &mut Buffer, area: Rect, theme: Theme, decor: &D
     if value_row.height == 0 || value_row.width < VALUE_INDENT + 2 {
         return Rect::default();
     }
-    let marker = if decor.focused { ">" } else { " " };
-    buf.set_string(value_row.x, value_row.y, marker, theme.marker());
+    if decor.focused {
+        buf.set_string(value_row.x, value_row.y, ">", theme.marker());
+    }
     buf.set_string(value_row.x + 2, value_row.y, "[", theme.text());
     let inner = Rect::new(
         value_row.x + VALUE_INDENT,

@@ -84,6 +84,8 @@ impl HelpOverlay {
 
     /// Draws the popup over whatever is in `area`; the cursor goes to its first row.
     pub fn render(&self, area: Rect, buf: &mut Buffer, theme: Theme) -> Option<Position> {
+        // Callers may hand over an area that pokes out of the buffer; never draw there.
+        let area = area.intersection(buf.area);
         let popup = self.popup_area(area);
         Clear.render(popup, buf);
         let block = Block::default()

@@ -160,6 +160,8 @@ impl MaskedInput {
         theme: Theme,
         focused: bool,
     ) -> Option<Position> {
+        // Callers may hand over an area that pokes out of the buffer; never draw there.
+        let area = area.intersection(buf.area);
         let hint = if self.revealed {
             "Password shown. Ctrl-R hides it."
         } else {

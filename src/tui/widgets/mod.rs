@@ -15,6 +15,8 @@ mod text;
 pub mod text_input;
 
 #[cfg(test)]
+mod robustness_tests;
+#[cfg(test)]
 pub(crate) mod testing;
 
 pub use choice_list::{Choice, ChoiceList};
@@ -28,7 +30,9 @@ pub use text_input::TextInput;
 pub use sanitize::sanitize;
 pub use status_bar::StatusBar;
 
+use ratatui::Frame;
 use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
+use ratatui::layout::Position;
 
 /// What a widget did with a key or a paste. Screens act on it; widgets never do I/O.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,4 +59,12 @@ pub enum Outcome {
 /// Key releases (sent by terminals with the kitty protocol) must not act twice.
 pub(crate) fn is_press(key: &KeyEvent) -> bool {
     matches!(key.kind, KeyEventKind::Press | KeyEventKind::Repeat)
+}
+
+/// Puts the hardware cursor where a widget's `render` said it belongs (screen readers and
+/// braille displays follow it); `None` leaves it hidden.
+pub fn set_cursor(frame: &mut Frame<'_>, position: Option<Position>) {
+    if let Some(position) = position {
+        frame.set_cursor_position(position);
+    }
 }

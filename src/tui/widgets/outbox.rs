@@ -76,6 +76,8 @@ impl OutboxPane {
         theme: Theme,
         focused: bool,
     ) -> Option<Position> {
+        // Callers may hand over an area that pokes out of the buffer; never draw there.
+        let area = area.intersection(buf.area);
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(theme.border(focused))

@@ -89,6 +89,8 @@ impl QrWidget {
     /// Draws the code centred in `area`, or the size message and the text when it does not
     /// fit. `theme` styles only the fallback; the code keeps its black and white.
     pub fn render(&self, area: Rect, buf: &mut Buffer, theme: Theme) {
+        // Callers may hand over an area that pokes out of the buffer; never draw there.
+        let area = area.intersection(buf.area);
         match (&self.code, self.required_size()) {
             (Some(code), Some((w, h))) if w <= area.width && h <= area.height => {
                 let x = area.x + (area.width - w) / 2;

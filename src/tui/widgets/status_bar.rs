@@ -60,6 +60,8 @@ impl StatusBar<'_> {
     }
 
     pub fn render(&self, area: Rect, buf: &mut Buffer, theme: Theme) {
+        // Callers may hand over an area that pokes out of the buffer; never draw there.
+        let area = area.intersection(buf.area);
         if area.height == 0 {
             return;
         }

@@ -99,6 +99,8 @@ impl TextInput {
         theme: Theme,
         focused: bool,
     ) -> Option<Position> {
+        // Callers may hand over an area that pokes out of the buffer; never draw there.
+        let area = area.intersection(buf.area);
         let decor = Decor {
             label: &self.label,
             hint: self.hint.as_deref(),
