@@ -26,6 +26,7 @@ static PANIC_HOOK: Once = Once::new();
 /// Owns the TUI terminal; dropping it restores the terminal.
 pub struct TerminalGuard {
     terminal: Tui,
+    restored: bool,
 }
 
 /// Enters TUI mode: raw mode, alternate screen, bracketed paste.
@@ -47,7 +48,10 @@ pub fn setup() -> io::Result<TerminalGuard> {
     )
     .and_then(|()| Terminal::new(CrosstermBackend::new(io::stdout())));
     match entered {
-        Ok(terminal) => Ok(TerminalGuard { terminal }),
+        Ok(terminal) => Ok(TerminalGuard {
+            terminal,
+            restored: false,
+        }),
         Err(e) => {
             let _ = restore();
             Err(e)
@@ -84,10 +88,9 @@ pub fn install_panic_hook() {
 
 impl TerminalGuard {
     /// Restores now and reports failure (dropping restores too, silently).
-    pub fn restore(self) -> io::Result<()> {
-        let result = restore();
-        std::mem::forget(self);
-        result
+    pub fn restore(mut self) -> io::Result<()> {
+        self.restored = true;
+        restore()
     }
 }
 
@@ -107,7 +110,9 @@ impl DerefMut for TerminalGuard {
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
-        let _ = restore();
+        if !self.restored {
+            let _ = restore();
+        }
     }
 }
 

@@ -44,9 +44,9 @@ impl Theme {
         }
     }
 
-    /// Whether the theme may animate (spinners). High contrast and monochrome stay still.
+    /// Whether the theme may animate (spinners); high contrast stays still.
     pub fn animations(self) -> bool {
-        self == Theme::Default
+        self != Theme::HighContrast
     }
 
     fn base(self) -> Style {

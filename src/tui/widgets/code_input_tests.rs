@@ -1,3 +1,5 @@
+//! Code box tests: digits only, paste rules, completion for auto-submit, cursor placement.
+
 use super::*;
 use crate::tui::widgets::testing::{chars, key, render, screen, snapshot};
 use secrecy::ExposeSecret;

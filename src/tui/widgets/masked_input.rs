@@ -102,7 +102,7 @@ impl MaskedInput {
         let before = (self.input.value().len(), self.input.cursor());
         match request {
             InputRequest::InsertChar(c) if c.is_control() => return Outcome::Ignored,
-            InputRequest::InsertChar(c) => self.insert(c),
+            InputRequest::InsertChar(c) => self.insert(c.encode_utf8(&mut [0; 4])),
             // Word boundaries would reveal the password's shape, and every cut would be
             // copied into tui-input's yank buffer: cut to the start/end instead, in place.
             InputRequest::GoToPrevWord => self.apply(InputRequest::GoToStart),
@@ -146,7 +146,7 @@ impl MaskedInput {
         if pasted.is_empty() {
             return Outcome::Consumed;
         }
-        pasted.chars().for_each(|c| self.insert(c));
+        self.insert(pasted);
         self.error = None;
         Outcome::Changed
     }
@@ -197,11 +197,12 @@ impl MaskedInput {
     }
 
     /// Inserts at the cursor, growing into a fresh buffer and zeroing the old one when full.
-    fn insert(&mut self, c: char) {
+    fn insert(&mut self, text: &str) {
         let cursor = self.input.cursor();
         let mut value = self.take_string();
-        if value.capacity() - value.len() < c.len_utf8() {
-            let mut grown = String::with_capacity(value.capacity().max(INITIAL_CAPACITY) * 2);
+        if value.capacity() - value.len() < text.len() {
+            let needed = (value.len() + text.len()).max(INITIAL_CAPACITY);
+            let mut grown = String::with_capacity(needed * 2);
             grown.push_str(&value);
             value.zeroize();
             value = grown;
@@ -210,8 +211,8 @@ impl MaskedInput {
             .char_indices()
             .nth(cursor)
             .map_or(value.len(), |(i, _)| i);
-        value.insert(byte, c);
-        self.input = Input::new(value).with_cursor(cursor + 1);
+        value.insert_str(byte, text);
+        self.input = Input::new(value).with_cursor(cursor + text.chars().count());
     }
 
     fn apply(&mut self, request: InputRequest) {

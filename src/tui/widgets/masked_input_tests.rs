@@ -1,3 +1,6 @@
+//! Password field tests: nothing typed reaches the screen, Debug or a snapshot unless
+//! revealed, and taking the secret empties the field.
+
 use super::*;
 use crate::tui::widgets::testing::{chars, ctrl, key, render, screen, snapshot};
 use secrecy::ExposeSecret;
@@ -154,4 +157,21 @@ fn snapshots() {
     insta::assert_snapshot!("masked_monochrome_error", snapshot(&terminal, cursor));
     let (terminal, cursor) = draw(&field, Theme::HighContrast);
     insta::assert_snapshot!("masked_high_contrast_error", snapshot(&terminal, cursor));
+}
+
+#[test]
+fn typing_past_the_reserved_room_and_pasting_in_the_middle() {
+    let mut field = MaskedInput::new("Password");
+    for k in chars(&"b".repeat(200)) {
+        assert_eq!(field.handle_key(k), Outcome::Changed);
+    }
+    assert_eq!(field.len(), 200);
+    let _ = field.handle_key(key(KeyCode::Home));
+    assert_eq!(field.handle_paste("ä"), Outcome::Changed);
+    let secret = field.take_secret();
+    assert!(secret.expose_secret().starts_with("äb"));
+    assert_eq!(secret.expose_secret().chars().count(), 201);
+    // A very large paste is one insertion, not one per character.
+    assert_eq!(field.handle_paste(&"c".repeat(500_000)), Outcome::Changed);
+    assert_eq!(field.len(), 500_000);
 }

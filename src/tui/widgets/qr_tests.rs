@@ -1,3 +1,6 @@
+//! QR tests: the drawn cells are read back into modules and decoded with rqrr, the way a
+//! phone camera would, for every style and inversion.
+
 use super::*;
 use crate::tui::widgets::testing::{render, screen};
 use ratatui::backend::TestBackend;

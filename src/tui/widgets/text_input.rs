@@ -84,9 +84,15 @@ impl TextInput {
         if cleaned.is_empty() {
             return Outcome::Consumed;
         }
-        for c in cleaned.chars() {
-            let _ = self.input.handle(InputRequest::InsertChar(c));
-        }
+        // One insertion, not one per character: a huge paste must not take quadratic time.
+        let cursor = self.input.cursor();
+        let mut value = String::from(std::mem::take(&mut self.input));
+        let byte = value
+            .char_indices()
+            .nth(cursor)
+            .map_or(value.len(), |(i, _)| i);
+        value.insert_str(byte, &cleaned);
+        self.input = Input::new(value).with_cursor(cursor + cleaned.chars().count());
         self.error = None;
         Outcome::Changed
     }
@@ -180,6 +186,19 @@ mod tests {
         assert!(text.contains("example.com"), "{text}");
         assert!(!text.contains("a-very"), "{text}");
         assert_eq!(cursor.map(|c| c.x), Some(28));
+    }
+
+    #[test]
+    fn paste_goes_in_at_the_cursor_and_large_pastes_stay_fast() {
+        let mut field = TextInput::new("Identifier").with_value("alice.com");
+        for _ in 0..4 {
+            let _ = field.handle_key(key(KeyCode::Left));
+        }
+        assert_eq!(field.handle_paste("@example"), Outcome::Changed);
+        assert_eq!(field.value(), "alice@example.com");
+        let big = "x".repeat(500_000);
+        assert_eq!(field.handle_paste(&big), Outcome::Changed);
+        assert_eq!(field.value().len(), 500_017);
     }
 
     #[test]
