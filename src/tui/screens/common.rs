@@ -209,6 +209,16 @@ pub(crate) fn duration(secs: i64) -> String {
     }
 }
 
+/// A countdown for the status bar: "9:41" or "45 s".
+pub(crate) fn clock(secs: i64) -> String {
+    let secs = secs.max(0);
+    if secs < 60 {
+        format!("{secs} s")
+    } else {
+        format!("{}:{:02}", secs / 60, secs % 60)
+    }
+}
+
 /// A time in ms since the epoch as `2027-01-15 08:00:00 UTC`.
 pub(crate) fn utc(ms: i64) -> String {
     let format =

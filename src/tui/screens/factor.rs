@@ -6,7 +6,7 @@ use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Position, Rect};
 
-use super::common::{self, Column, duration};
+use super::common::{self, Column, clock, duration};
 use super::ui::Pick;
 use super::{ScreenId, Ui};
 use crate::app::{Action, App};
@@ -143,12 +143,6 @@ fn code_form(col: &mut Column<'_>, app: &App, ui: &mut Ui, f: &FactorStep) -> Op
     let theme = col.theme;
     let target = common::target(&f.factor).unwrap_or_else(|| "you".to_string());
     let sends = crate::fapi::Strategy::needs_prepare(f.strategy());
-    if f.stage == Stage::Second {
-        col.line(
-            "Two-step verification is on for this account.",
-            theme.text(),
-        );
-    }
     let intro = match (f.stage, f.strategy(), f.sent, app.busy.is_some()) {
         (_, Strategy::Totp, ..) => {
             "Enter the 6-digit code from your authenticator app.".to_string()
@@ -213,10 +207,10 @@ pub(crate) fn state(app: &App) -> String {
     match f.strategy() {
         Strategy::Password => "Enter your password".to_string(),
         Strategy::BackupCode => "Enter a backup code".to_string(),
-        Strategy::Totp => "Enter the authenticator app code".to_string(),
+        Strategy::Totp => "Enter the app's code".to_string(),
         _ if f.sent => match app.expires_in_secs() {
             Some(0) => "The code expired".to_string(),
-            Some(secs) => format!("Enter the code (expires in {})", duration(secs)),
+            Some(secs) => format!("Enter the code ({} left)", clock(secs)),
             None => "Enter the code".to_string(),
         },
         _ => "No code sent yet".to_string(),
@@ -225,8 +219,8 @@ pub(crate) fn state(app: &App) -> String {
 
 pub(crate) fn keys(app: &App, ui: &Ui) -> Vec<KeyHelp> {
     let other = KeyHelp {
-        keys: "m, Ctrl-O",
-        action: "another method",
+        keys: "m",
+        action: "other method",
     };
     let esc = KeyHelp {
         keys: "Esc",
@@ -248,7 +242,7 @@ pub(crate) fn keys(app: &App, ui: &Ui) -> Vec<KeyHelp> {
             },
             KeyHelp {
                 keys: "Ctrl-O",
-                action: "another method",
+                action: "other method",
             },
             KeyHelp {
                 keys: "Ctrl-R",
@@ -259,7 +253,7 @@ pub(crate) fn keys(app: &App, ui: &Ui) -> Vec<KeyHelp> {
         ScreenId::Code(_, strategy) => {
             let mut keys = vec![KeyHelp {
                 keys: "0-9",
-                action: "type the code (sent on the last digit)",
+                action: "type the code",
             }];
             if strategy.needs_prepare() && app.resend_secs().is_none() {
                 keys.push(KeyHelp {

@@ -14,6 +14,8 @@ mod ui;
 mod waiting;
 
 #[cfg(test)]
+mod fixtures;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_keys;
@@ -234,16 +236,24 @@ const HELP_KEY: KeyHelp = KeyHelp {
     action: "help",
 };
 
-/// Three keys of the screen and how to get help: what the status bar shows.
+/// The screen's two most important keys, how to get help, then a third key if it fits:
+/// what the status bar shows (it drops keys from the end when the line is full).
 fn status_keys(app: &App, ui: &Ui) -> Vec<KeyHelp> {
     let mut keys: Vec<KeyHelp> = screen_keys(app, ui).into_iter().take(3).collect();
-    keys.push(HELP_KEY);
+    keys.insert(keys.len().min(2), HELP_KEY);
     keys
 }
 
 /// Every key of the screen plus the keys that work everywhere: what the help overlay lists.
 fn help_keys(app: &App, ui: &Ui) -> Vec<KeyHelp> {
     let mut keys = screen_keys(app, ui);
+    if ui.screen.has_other_methods() {
+        keys.retain(|k| k.keys != "m" && k.keys != "Ctrl-O");
+        keys.push(KeyHelp {
+            keys: "m, Ctrl-O",
+            action: "use another method (m only outside text fields)",
+        });
+    }
     keys.push(KeyHelp {
         keys: "?, F1",
         action: "this help (? only outside text fields)",

@@ -128,8 +128,8 @@ pub(crate) fn keys(ui: &Ui) -> Vec<KeyHelp> {
         keys.insert(
             0,
             KeyHelp {
-                keys: "m, Ctrl-O",
-                action: "another method",
+                keys: "m",
+                action: "other method",
             },
         );
     }

@@ -189,7 +189,7 @@ pub(crate) fn keys() -> Vec<KeyHelp> {
     vec![
         KeyHelp {
             keys: "r",
-            action: "refresh token",
+            action: "new token",
         },
         KeyHelp {
             keys: "s",

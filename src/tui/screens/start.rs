@@ -26,12 +26,12 @@ pub(crate) fn render(
     backend_lines(&mut col, app);
     col.gap();
     if app.load_failed {
-        col.wrapped(
-            "Error: the instance settings could not be loaded.",
-            theme.error(),
-        );
-        col.notice(app, app.notice.as_ref());
-        col.wrapped("Press r to try again, or q to quit.", theme.text());
+        col.wrapped("The instance settings could not be loaded.", theme.text());
+        match app.notice.as_ref() {
+            Some(_) => col.notice(app, app.notice.as_ref()),
+            None => col.line("Error: no answer from the server.", theme.error()),
+        }
+        col.wrapped("r tries again, q quits.", theme.text());
     } else {
         col.line("Loading the instance settings…", theme.text());
         col.notice(app, app.notice.as_ref());

@@ -107,8 +107,7 @@ impl Ui {
             ScreenId::Identifier => {
                 let value = app.identifier.as_deref().unwrap_or("");
                 self.identifier = TextInput::new(super::identifier::label(app)).with_value(value);
-                self.password =
-                    MaskedInput::new("Password (optional: leave empty to choose later)");
+                self.password = MaskedInput::new("Password (optional)");
             }
             ScreenId::Password => {
                 self.password = MaskedInput::new("Password");

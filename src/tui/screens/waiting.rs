@@ -7,7 +7,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Position, Rect};
 
 use super::Ui;
-use super::common::{self, Column, duration};
+use super::common::{self, Column, clock, duration};
 use crate::app::{Action, App};
 use crate::fapi::Strategy;
 use crate::flow::{FactorStep, Step};
@@ -176,10 +176,10 @@ pub(crate) fn state(app: &App) -> String {
     match current(app) {
         Some(f) if is_link(&f) && f.sent => match app.expires_in_secs() {
             Some(0) => "The email link expired".to_string(),
-            Some(secs) => format!("Waiting for the email link (expires in {})", duration(secs)),
+            Some(secs) => format!("Waiting for the link ({} left)", clock(secs)),
             None => "Waiting for the email link".to_string(),
         },
-        Some(f) if f.sent => "Waiting for the browser sign-in".to_string(),
+        Some(f) if f.sent => "Waiting for the browser".to_string(),
         _ => "Starting".to_string(),
     }
 }
@@ -193,8 +193,8 @@ pub(crate) fn keys(app: &App, ui: &Ui) -> Vec<KeyHelp> {
         });
     }
     keys.push(KeyHelp {
-        keys: "m, Ctrl-O",
-        action: "another method",
+        keys: "m",
+        action: "other method",
     });
     keys.push(KeyHelp {
         keys: "Esc",
