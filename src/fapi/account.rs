@@ -7,7 +7,6 @@ use super::client::{Call, FapiClient};
 use super::error::FapiError;
 use super::form::Form;
 use super::models::{BackupCodes, Client, DeletedObject, Environment, Session, Token, Totp, User};
-use super::params::TouchSessionParams;
 use super::response;
 use super::sign_in::encode_segment;
 
@@ -68,7 +67,8 @@ impl FapiClient {
 
     /// `GET /v1/client/sessions/{id}`.
     pub async fn get_session(&self, session_id: &str) -> Result<Session, FapiError> {
-        self.session_call(Call::get(session_path(session_id, ""))).await
+        self.session_call(Call::get(session_path(session_id, "")))
+            .await
     }
 
     /// `POST …/touch`: makes the session the active one.
@@ -77,19 +77,31 @@ impl FapiClient {
         session_id: &str,
         params: &TouchSessionParams,
     ) -> Result<Session, FapiError> {
-        let call = Call::new(Method::POST, session_path(session_id, "/touch"), Some(params.to_form()));
+        let call = Call::new(
+            Method::POST,
+            session_path(session_id, "/touch"),
+            Some(params.to_form()),
+        );
         self.session_call(call).await
     }
 
     /// `POST …/end`: signs this session out (status `ended`).
     pub async fn end_session(&self, session_id: &str) -> Result<Session, FapiError> {
-        let call = Call::new(Method::POST, session_path(session_id, "/end"), Some(Form::new()));
+        let call = Call::new(
+            Method::POST,
+            session_path(session_id, "/end"),
+            Some(Form::new()),
+        );
         self.session_call(call).await
     }
 
     /// `POST …/remove`: removes the session from the client (status `removed`).
     pub async fn remove_session(&self, session_id: &str) -> Result<Session, FapiError> {
-        let call = Call::new(Method::POST, session_path(session_id, "/remove"), Some(Form::new()));
+        let call = Call::new(
+            Method::POST,
+            session_path(session_id, "/remove"),
+            Some(Form::new()),
+        );
         self.session_call(call).await
     }
 
@@ -107,7 +119,11 @@ impl FapiClient {
         organization_id: Option<&str>,
     ) -> Result<Token, FapiError> {
         let form = Form::new().opt("organization_id", organization_id);
-        let call = Call::new(Method::POST, session_path(session_id, "/tokens"), Some(form));
+        let call = Call::new(
+            Method::POST,
+            session_path(session_id, "/tokens"),
+            Some(form),
+        );
         let reply = self.execute(call).await?;
         response::bare(&reply, "session token")
     }
@@ -119,7 +135,9 @@ impl FapiClient {
         template: &str,
     ) -> Result<Token, FapiError> {
         let path = session_path(session_id, &format!("/tokens/{}", encode_segment(template)));
-        let reply = self.execute(Call::new(Method::POST, path, Some(Form::new()))).await?;
+        let reply = self
+            .execute(Call::new(Method::POST, path, Some(Form::new())))
+            .await?;
         response::bare(&reply, "session token")
     }
 
@@ -140,20 +158,35 @@ impl FapiClient {
         code: &secrecy::SecretString,
     ) -> Result<Totp, FapiError> {
         let form = Form::new().secret("code", Some(code));
-        self.me_call(Method::POST, "/v1/me/totp/attempt_verification", Some(form), "TOTP")
-            .await
+        self.me_call(
+            Method::POST,
+            "/v1/me/totp/attempt_verification",
+            Some(form),
+            "TOTP",
+        )
+        .await
     }
 
     /// `DELETE /v1/me/totp`.
     pub async fn delete_totp(&self) -> Result<DeletedObject, FapiError> {
-        self.me_call(Method::DELETE, "/v1/me/totp", Some(Form::new()), "deleted object")
-            .await
+        self.me_call(
+            Method::DELETE,
+            "/v1/me/totp",
+            Some(Form::new()),
+            "deleted object",
+        )
+        .await
     }
 
     /// `POST /v1/me/backup_codes`: a new set of backup codes (replaces the old set).
     pub async fn create_backup_codes(&self) -> Result<BackupCodes, FapiError> {
-        self.me_call(Method::POST, "/v1/me/backup_codes", Some(Form::new()), "backup codes")
-            .await
+        self.me_call(
+            Method::POST,
+            "/v1/me/backup_codes",
+            Some(Form::new()),
+            "backup codes",
+        )
+        .await
     }
 
     async fn me_call<T: serde::de::DeserializeOwned>(
@@ -173,4 +206,24 @@ impl FapiClient {
 
 fn session_path(session_id: &str, action: &str) -> String {
     format!("/v1/client/sessions/{}{action}", encode_segment(session_id))
+}
+
+/// `POST /v1/client/sessions/{id}/touch`.
+#[derive(Debug, Default, Clone)]
+pub struct TouchSessionParams {
+    /// Empty string = personal account.
+    pub active_organization_id: Option<String>,
+    /// `focus`, `select_session` or `select_org`.
+    pub intent: Option<String>,
+}
+
+impl TouchSessionParams {
+    pub(crate) fn to_form(&self) -> Form {
+        Form::new()
+            .opt(
+                "active_organization_id",
+                self.active_organization_id.as_deref(),
+            )
+            .opt("intent", self.intent.as_deref())
+    }
 }

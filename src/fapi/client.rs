@@ -222,7 +222,11 @@ impl FapiClient {
             if call.method != Method::GET {
                 request = request
                     .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                    .body(body.as_ref().map(|b| b.as_str().to_owned()).unwrap_or_default());
+                    .body(
+                        body.as_ref()
+                            .map(|b| b.as_str().to_owned())
+                            .unwrap_or_default(),
+                    );
             }
             let started = Instant::now();
             match request.send().await {
@@ -262,12 +266,11 @@ impl FapiClient {
 
     fn url_for(&self, call: &Call) -> Result<Url, FapiError> {
         let base = self.inner.base_url.as_str().trim_end_matches('/');
-        let mut url = Url::parse(&format!("{base}{}", call.path)).map_err(|e| {
-            FapiError::InvalidBaseUrl {
+        let mut url =
+            Url::parse(&format!("{base}{}", call.path)).map_err(|e| FapiError::InvalidBaseUrl {
                 url: base.to_owned(),
                 reason: format!("cannot add the path {}: {e}", call.path),
-            }
-        })?;
+            })?;
         {
             let mut pairs = url.query_pairs_mut();
             pairs.append_pair("_is_native", "true");
@@ -292,7 +295,9 @@ impl FapiClient {
                     v.set_sensitive(true);
                     headers.insert(header::AUTHORIZATION, v);
                 }
-                Err(_) => tracing::warn!("stored client token is not a valid header value; not sent"),
+                Err(_) => {
+                    tracing::warn!("stored client token is not a valid header value; not sent")
+                }
             }
         }
         let client_id = self.state().client.as_ref().map(|c| c.id.clone());
@@ -305,7 +310,11 @@ impl FapiClient {
     /// Every answer may carry a new client token in `Authorization`; empty or a bare
     /// `Bearer` means the client was signed out. An answer to a request sent with a token
     /// that has since changed is stale and must not roll the token back.
-    fn rotate_token(&self, sent: Option<&SecretString>, headers: &HeaderMap) -> Result<(), FapiError> {
+    fn rotate_token(
+        &self,
+        sent: Option<&SecretString>,
+        headers: &HeaderMap,
+    ) -> Result<(), FapiError> {
         let Some(value) = headers.get(header::AUTHORIZATION) else {
             return Ok(());
         };
@@ -344,14 +353,23 @@ impl FapiClient {
         Ok(())
     }
 
-    async fn read_reply(&self, status: StatusCode, resp: reqwest::Response) -> Result<Reply, FapiError> {
+    async fn read_reply(
+        &self,
+        status: StatusCode,
+        resp: reqwest::Response,
+    ) -> Result<Reply, FapiError> {
         let headers = resp.headers().clone();
         let bytes = resp.bytes().await.map_err(|e| self.transport_error(&e))?;
         response::decode(status, &headers, &bytes)
     }
 
     fn transport_error(&self, err: &reqwest::Error) -> FapiError {
-        let url = self.inner.base_url.as_str().trim_end_matches('/').to_owned();
+        let url = self
+            .inner
+            .base_url
+            .as_str()
+            .trim_end_matches('/')
+            .to_owned();
         if err.is_timeout() {
             return FapiError::Timeout {
                 url,

@@ -64,7 +64,9 @@ pub enum KeyError {
     ExtraDollar,
     #[error("the decoded publishable key names no Frontend API host (it has no '.')")]
     NoDot,
-    #[error("{host:?} cannot be encoded in a publishable key (a host needs a '.' and no '$' or spaces)")]
+    #[error(
+        "{host:?} cannot be encoded in a publishable key (a host needs a '.' and no '$' or spaces)"
+    )]
     BadHost { host: String },
 }
 
@@ -183,7 +185,10 @@ mod tests {
     use super::*;
 
     fn key(prefix: &str, decoded: &str) -> String {
-        format!("{prefix}{}", general_purpose::STANDARD_NO_PAD.encode(decoded))
+        format!(
+            "{prefix}{}",
+            general_purpose::STANDARD_NO_PAD.encode(decoded)
+        )
     }
 
     #[test]
@@ -211,8 +216,14 @@ mod tests {
         );
         assert!(padded.ends_with('='));
         let unpadded = padded.trim_end_matches('=');
-        assert_eq!(PublishableKey::parse(&padded).unwrap().host(), "clerk.example.co");
-        assert_eq!(PublishableKey::parse(unpadded).unwrap().host(), "clerk.example.co");
+        assert_eq!(
+            PublishableKey::parse(&padded).unwrap().host(),
+            "clerk.example.co"
+        );
+        assert_eq!(
+            PublishableKey::parse(unpadded).unwrap().host(),
+            "clerk.example.co"
+        );
     }
 
     #[test]
@@ -230,7 +241,10 @@ mod tests {
             PublishableKey::parse("pk_test_not*base64!"),
             Err(KeyError::NotBase64)
         );
-        let not_utf8 = format!("pk_test_{}", general_purpose::STANDARD.encode([0xff, 0xfe, b'$']));
+        let not_utf8 = format!(
+            "pk_test_{}",
+            general_purpose::STANDARD.encode([0xff, 0xfe, b'$'])
+        );
         assert_eq!(PublishableKey::parse(&not_utf8), Err(KeyError::NotText));
         assert_eq!(
             PublishableKey::parse(&key(TEST_PREFIX, "clerk.example.com")),
@@ -252,7 +266,9 @@ mod tests {
 
     #[test]
     fn errors_read_as_sentences() {
-        let text = PublishableKey::parse("sk_live_abc").unwrap_err().to_string();
+        let text = PublishableKey::parse("sk_live_abc")
+            .unwrap_err()
+            .to_string();
         assert!(text.contains("pk_test_ or pk_live_"), "{text}");
     }
 

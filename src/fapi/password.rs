@@ -95,11 +95,10 @@ pub fn validate_password(password: &str, settings: &PasswordSettings) -> Vec<Pas
 }
 
 fn special_characters(settings: &PasswordSettings) -> &str {
-    settings
-        .allowed_special_characters
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .unwrap_or(DEFAULT_SPECIAL_CHARACTERS)
+    match settings.allowed_special_characters.as_str() {
+        "" => DEFAULT_SPECIAL_CHARACTERS,
+        own => own,
+    }
 }
 
 #[cfg(test)]
@@ -135,17 +134,24 @@ mod tests {
                 PasswordRule::MissingUppercase,
                 PasswordRule::MissingLowercase,
                 PasswordRule::MissingNumber,
-                PasswordRule::MissingSpecialCharacter { allowed: "!?".into() },
+                PasswordRule::MissingSpecialCharacter {
+                    allowed: "!?".into()
+                },
             ]
         );
         // '#' is punctuation but not in this instance's list.
         assert_eq!(
             validate_password("Abcdefgh1#", &s),
-            vec![PasswordRule::MissingSpecialCharacter { allowed: "!?".into() }]
+            vec![PasswordRule::MissingSpecialCharacter {
+                allowed: "!?".into()
+            }]
         );
         assert!(validate_password("Abcdefgh1?", &s).is_empty());
         let long = format!("Aa1!{}", "x".repeat(70));
-        assert_eq!(validate_password(&long, &s), vec![PasswordRule::TooLong { max: 72 }]);
+        assert_eq!(
+            validate_password(&long, &s),
+            vec![PasswordRule::TooLong { max: 72 }]
+        );
     }
 
     #[test]

@@ -28,7 +28,11 @@ pub(crate) enum ClientUpdate {
 
 const SNIPPET_CHARS: usize = 160;
 
-pub(crate) fn decode(status: StatusCode, headers: &HeaderMap, bytes: &[u8]) -> Result<Reply, FapiError> {
+pub(crate) fn decode(
+    status: StatusCode,
+    headers: &HeaderMap,
+    bytes: &[u8],
+) -> Result<Reply, FapiError> {
     let code = status.as_u16();
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -76,20 +80,23 @@ pub(crate) fn decode(status: StatusCode, headers: &HeaderMap, bytes: &[u8]) -> R
         .get(header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| parse_retry_after(v, SystemTime::now()));
-    let errors = match body {
-        Value::Null => ErrorResponse {
-            errors: Vec::new(),
-            clerk_trace_id: None,
-        },
-        other => serde_json::from_value::<ErrorResponse>(other).map_err(|e| FapiError::Shape {
-            status: code,
-            detail: format!("an error answer without Clerk's errors list ({e})"),
-        })?,
+    let (errors, clerk_trace_id) = match body {
+        Value::Null => (Vec::new(), None),
+        other => {
+            let parsed = serde_json::from_value::<ErrorResponse>(other)
+                .ok()
+                .filter(|p| !p.errors.is_empty())
+                .ok_or_else(|| FapiError::Shape {
+                    status: code,
+                    detail: "an error answer without Clerk's errors list".to_owned(),
+                })?;
+            (parsed.errors, parsed.clerk_trace_id)
+        }
     };
     Err(FapiError::Api(ClerkError {
         status: code,
-        errors: errors.errors,
-        clerk_trace_id: errors.clerk_trace_id,
+        errors,
+        clerk_trace_id,
         retry_after,
     }))
 }
@@ -101,10 +108,11 @@ pub(crate) fn client_update(reply: &Reply) -> Result<ClientUpdate, FapiError> {
     let Value::Object(map) = &reply.body else {
         return Ok(ClientUpdate::Keep);
     };
-    let piggybacked = map
-        .get("client")
-        .filter(|c| !c.is_null())
-        .or_else(|| map.get("meta").and_then(|m| m.get("client")).filter(|c| !c.is_null()));
+    let piggybacked = map.get("client").filter(|c| !c.is_null()).or_else(|| {
+        map.get("meta")
+            .and_then(|m| m.get("client"))
+            .filter(|c| !c.is_null())
+    });
     if let Some(client) = piggybacked {
         let client: Client = from_value(reply.status, "client", client.clone())?;
         return Ok(ClientUpdate::Replace(Box::new(client)));
@@ -116,11 +124,17 @@ pub(crate) fn client_update(reply: &Reply) -> Result<ClientUpdate, FapiError> {
 }
 
 /// `response` of an envelope, which may be `null`.
-pub(crate) fn envelope_response<T: DeserializeOwned>(reply: &Reply, what: &str) -> Result<Option<T>, FapiError> {
+pub(crate) fn envelope_response<T: DeserializeOwned>(
+    reply: &Reply,
+    what: &str,
+) -> Result<Option<T>, FapiError> {
     let Value::Object(map) = &reply.body else {
         return Err(FapiError::Shape {
             status: reply.status,
-            detail: format!("expected an object with a {what} in \"response\", got {}", kind(&reply.body)),
+            detail: format!(
+                "expected an object with a {what} in \"response\", got {}",
+                kind(&reply.body)
+            ),
         });
     };
     match map.get("response") {
@@ -130,7 +144,10 @@ pub(crate) fn envelope_response<T: DeserializeOwned>(reply: &Reply, what: &str) 
 }
 
 /// `response` of an envelope, which must be there.
-pub(crate) fn required_response<T: DeserializeOwned>(reply: &Reply, what: &str) -> Result<T, FapiError> {
+pub(crate) fn required_response<T: DeserializeOwned>(
+    reply: &Reply,
+    what: &str,
+) -> Result<T, FapiError> {
     envelope_response(reply, what)?.ok_or_else(|| FapiError::Shape {
         status: reply.status,
         detail: format!("the answer has no {what} in \"response\""),
@@ -252,7 +269,11 @@ mod tests {
         )
         .unwrap_err();
         match err {
-            FapiError::NotJson { status, content_type, snippet } => {
+            FapiError::NotJson {
+                status,
+                content_type,
+                snippet,
+            } => {
                 assert_eq!(status, 502);
                 assert_eq!(content_type, "text/html");
                 assert_eq!(snippet, "<html> <body>502 Bad Gateway</body></html>");

@@ -6,11 +6,11 @@ use reqwest::Method;
 use super::client::{Call, FapiClient};
 use super::error::FapiError;
 use super::models::SignIn;
-use super::params::{
-    AttemptFirstFactorParams, AttemptSecondFactorParams, CreateSignInParams,
-    PrepareFirstFactorParams, PrepareSecondFactorParams, ResetPasswordParams,
-};
+use super::params::{AttemptFirstFactorParams, CreateSignInParams, PrepareFirstFactorParams};
 use super::response::{self, ClientUpdate, Reply};
+use super::second_factor_params::{
+    AttemptSecondFactorParams, PrepareSecondFactorParams, ResetPasswordParams,
+};
 
 impl FapiClient {
     /// `POST /v1/client/sign_ins`: starts (or replaces) the client's sign-in.
@@ -131,7 +131,10 @@ mod tests {
 
     #[test]
     fn ids_cannot_escape_their_path_segment() {
-        assert_eq!(sign_in_path("sia_123", "/reset_password"), "/v1/client/sign_ins/sia_123/reset_password");
+        assert_eq!(
+            sign_in_path("sia_123", "/reset_password"),
+            "/v1/client/sign_ins/sia_123/reset_password"
+        );
         assert_eq!(encode_segment("../me?x=1"), "..%2Fme%3Fx%3D1");
     }
 }

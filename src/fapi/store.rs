@@ -165,7 +165,11 @@ impl FileTokenStore {
         self.tighten_file().map_err(|e| self.io_err(e))?;
         let parsed = serde_json::from_str(&text).map_err(|e| StoreError::Corrupt {
             path: self.path.clone(),
-            detail: format!("not the expected JSON: line {} column {}", e.line(), e.column()),
+            detail: format!(
+                "not the expected JSON: line {} column {}",
+                e.line(),
+                e.column()
+            ),
         });
         text.zeroize();
         parsed
@@ -194,7 +198,10 @@ impl FileTokenStore {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| Self::FILE_NAME.to_owned());
-        let tmp = dir.join(format!(".{file_name}.{}.tmp", uuid::Uuid::new_v4().simple()));
+        let tmp = dir.join(format!(
+            ".{file_name}.{}.tmp",
+            uuid::Uuid::new_v4().simple()
+        ));
         let mut options = fs::OpenOptions::new();
         options.write(true).create_new(true);
         #[cfg(unix)]
