@@ -8,6 +8,8 @@ mod account_shapes;
 mod errors;
 #[path = "fapi_client/harness.rs"]
 mod harness;
+#[path = "fapi_client/logs.rs"]
+mod logs;
 #[path = "fapi_client/rotation.rs"]
 mod rotation;
 #[path = "fapi_client/sign_in_shapes.rs"]

@@ -36,13 +36,12 @@ impl FapiClient {
             CreateClientMethod::Put => Method::PUT,
             CreateClientMethod::Post => Method::POST,
         };
-        let call = Call::new(method, "/v1/client", Some(Form::new()));
-        self.client_call(call)
-            .await?
-            .ok_or_else(|| FapiError::Shape {
-                status: 200,
-                detail: "creating a client answered without a client".to_owned(),
-            })
+        let reply = self
+            .execute(Call::new(method, "/v1/client", Some(Form::new())))
+            .await?;
+        let client: Client = response::required_response(&reply, "client")?;
+        self.set_cached_client(Some(client.clone()));
+        Ok(client)
     }
 
     /// `DELETE /v1/client`: ends every session of this client (sign out everywhere here).

@@ -322,3 +322,35 @@ impl AttemptFirstFactorParams {
             .opt("algorithm", self.algorithm.as_deref())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_hides_passwords_and_codes() {
+        let create =
+            CreateSignInParams::password("jane@example.com", SecretString::from("hunter2!"));
+        let attempt = AttemptFirstFactorParams::email_code(SecretString::from("424242"));
+        let text = format!("{create:?} {attempt:?}");
+        assert!(text.contains("jane@example.com"));
+        assert!(
+            !text.contains("hunter2!") && !text.contains("424242"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn from_factor_copies_the_ids_the_server_listed() {
+        let factor: Factor = serde_json::from_value(serde_json::json!({
+            "strategy": "reset_password_phone_code", "phone_number_id": "idn_p", "safe_identifier": "+1***0100"
+        }))
+        .unwrap();
+        let params = PrepareFirstFactorParams::from_factor(&factor);
+        assert_eq!(params.strategy, Strategy::ResetPasswordPhoneCode);
+        assert_eq!(
+            params.to_form().encode().as_str(),
+            "strategy=reset_password_phone_code&phone_number_id=idn_p"
+        );
+    }
+}
