@@ -64,6 +64,18 @@ fn check_sign_in_envelope(r: &Recording, e: &Envelope<SignIn>) {
         r.rel_path,
         sign_in.status
     );
+    let factors = sign_in
+        .supported_first_factors
+        .iter()
+        .chain(&sign_in.supported_second_factors);
+    for factor in factors {
+        assert!(
+            !matches!(factor.strategy, Strategy::Unknown(_)),
+            "{}: real strategy {} not known",
+            r.rel_path,
+            factor.strategy
+        );
+    }
     let client = e.piggybacked_client().expect("piggy-backed client");
     assert_eq!(client.id, CLIENT_ID);
     if sign_in.is_complete() {
@@ -223,6 +235,7 @@ fn client_trust_is_resolved_by_an_email_code_second_factor() {
     assert!(env.auth_config.single_session_mode && env.auth_config.test_mode);
     assert_eq!(env.first_factor_identifiers(), ["email_address"]);
     assert!(env.second_factor_strategies().is_empty() && !env.mfa_required());
+    assert!(env.password_enabled());
 
     assert_eq!(
         statuses(&flow),
@@ -296,6 +309,7 @@ fn environment_of_a_development_instance() {
         BTreeSet::from(["backup_code".into(), "phone_code".into(), "totp".into()])
     );
     assert!(env.mfa_enabled() && !env.mfa_required());
+    assert!(env.password_enabled());
     assert!(
         env.auth_config
             .first_factors

@@ -139,6 +139,12 @@ impl Environment {
         self.user_settings.sign_in.second_factor.required
     }
 
+    /// Whether users can sign in with a password (so a sign-in form may ask for it up front).
+    pub fn password_enabled(&self) -> bool {
+        self.user_settings.enabled_attribute("password").is_some()
+            || self.auth_config.first_factors.contains(&Strategy::Password)
+    }
+
     pub fn is_development(&self) -> bool {
         self.display_config.instance_environment_type.as_deref() == Some("development")
     }
@@ -191,12 +197,13 @@ mod tests {
         assert_eq!(social[0].strategy, Strategy::Oauth("github".into()));
         assert!(!env.is_development() && env.application_name().is_none());
         assert!(env.mfa_enabled() && !env.mfa_required());
+        assert!(env.password_enabled());
     }
 
     #[test]
     fn an_empty_environment_parses() {
         let env: Environment = serde_json::from_str("{}").unwrap();
         assert!(env.first_factor_identifiers().is_empty());
-        assert!(!env.is_development());
+        assert!(!env.is_development() && !env.password_enabled());
     }
 }

@@ -2,6 +2,7 @@
 //! session carries, and which second factors the user has set up.
 
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use super::Verification;
 use super::de::{lenient, lenient_i64, lenient_vec};
@@ -18,6 +19,11 @@ pub struct EmailAddress {
     pub reserved: bool,
     #[serde(default, deserialize_with = "lenient")]
     pub verification: Option<Verification>,
+    /// External/enterprise accounts this identification belongs to; kept raw.
+    #[serde(default, deserialize_with = "lenient_vec")]
+    pub linked_to: Vec<Value>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub matches_sso_connection: bool,
     #[serde(default, deserialize_with = "lenient_i64")]
     pub created_at: Option<i64>,
     #[serde(default, deserialize_with = "lenient_i64")]
@@ -40,6 +46,9 @@ pub struct PhoneNumber {
     pub reserved: bool,
     #[serde(default, deserialize_with = "lenient")]
     pub verification: Option<Verification>,
+    /// External/enterprise accounts this identification belongs to; kept raw.
+    #[serde(default, deserialize_with = "lenient_vec")]
+    pub linked_to: Vec<Value>,
     #[serde(default, deserialize_with = "lenient_i64")]
     pub created_at: Option<i64>,
     #[serde(default, deserialize_with = "lenient_i64")]
@@ -82,16 +91,45 @@ pub struct User {
     pub backup_code_enabled: bool,
     #[serde(default, deserialize_with = "lenient")]
     pub two_factor_enabled: bool,
+    /// Accounts and memberships the terminal does not use, kept raw so the wire form survives.
+    #[serde(default, deserialize_with = "lenient_vec")]
+    pub web3_wallets: Vec<Value>,
+    #[serde(default, deserialize_with = "lenient_vec")]
+    pub passkeys: Vec<Value>,
+    #[serde(default, deserialize_with = "lenient_vec")]
+    pub external_accounts: Vec<Value>,
+    #[serde(default, deserialize_with = "lenient_vec")]
+    pub saml_accounts: Vec<Value>,
+    #[serde(default, deserialize_with = "lenient_vec")]
+    pub enterprise_accounts: Vec<Value>,
+    #[serde(default, deserialize_with = "lenient_vec")]
+    pub organization_memberships: Vec<Value>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub public_metadata: Map<String, Value>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub unsafe_metadata: Map<String, Value>,
     #[serde(default, deserialize_with = "lenient")]
     pub locked: bool,
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub lockout_expires_in_seconds: Option<i64>,
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub verification_attempts_remaining: Option<i64>,
     #[serde(default, deserialize_with = "lenient")]
     pub banned: bool,
     #[serde(default, deserialize_with = "lenient")]
     pub delete_self_enabled: bool,
+    #[serde(default, deserialize_with = "lenient")]
+    pub create_organization_enabled: bool,
     #[serde(default, deserialize_with = "lenient_i64")]
     pub last_sign_in_at: Option<i64>,
     #[serde(default, deserialize_with = "lenient_i64")]
     pub mfa_enabled_at: Option<i64>,
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub mfa_disabled_at: Option<i64>,
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub legal_accepted_at: Option<i64>,
+    #[serde(default, deserialize_with = "lenient_i64")]
+    pub last_active_at: Option<i64>,
     #[serde(default, deserialize_with = "lenient_i64")]
     pub password_last_updated_at: Option<i64>,
     #[serde(default, deserialize_with = "lenient_i64")]
