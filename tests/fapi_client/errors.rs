@@ -249,7 +249,8 @@ async fn only_gets_are_retried_on_network_errors() {
     let err = client.get_client().await.unwrap_err();
     assert!(matches!(err, FapiError::Network { .. }), "{err:?}");
     assert!(
-        err.to_string().contains("closed the connection without answering"),
+        err.to_string()
+            .contains("closed the connection without answering"),
         "{err}"
     );
     assert_eq!(
