@@ -7,6 +7,6 @@ pub mod terminal;
 pub mod theme;
 pub mod widgets;
 
-pub use events::{EventSource, QuitSignal, QuitSignals, TermEvent};
+pub use events::{EventSource, QuitSignal, QuitSignals, TermEvent, is_quit_key, spawn_event_task};
 pub use terminal::{TerminalGuard, Tui};
 pub use theme::Theme;
