@@ -1,5 +1,5 @@
-//! Typed parameters of the sign-in calls, one struct per endpoint with a constructor per
-//! strategy. Field names are the form keys from Clerk's OpenAPI description; passwords, codes
+//! Typed parameters of creating a sign-in and of its first factor, one struct per endpoint with
+//! a constructor per strategy. Field names are the form keys from Clerk's OpenAPI description; passwords, codes
 //! and tokens are `SecretString` and leave it only when the form body is built.
 
 use secrecy::SecretString;
@@ -323,26 +323,24 @@ impl AttemptFirstFactorParams {
     }
 }
 
-/// `POST /v1/client/sign_ins/{id}/prepare_second_factor` (`phone_code`, `email_code`,
-/// `email_link`; also used for `needs_client_trust`).
-#[derive(Debug, Clone)]
-pub struct PrepareSecondFactorParams {
-    pub strategy: Strategy,
-    pub phone_number_id: Option<String>,
-    pub email_address_id: Option<String>,
-    pub redirect_url: Option<String>,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl PrepareSecondFactorParams {
-    pub fn new(strategy: Strategy) -> Self {
-        Self {
-            strategy,
-            phone_number_id: None,
-            email_address_id: None,
-            redirect_url: None,
-        }
+    #[test]
+    fn debug_output_hides_passwords_and_codes() {
+        let create =
+            CreateSignInParams::password("jane@example.com", SecretString::from("hunter2!"));
+        let attempt = AttemptFirstFactorParams::email_code(SecretString::from("424242"));
+        let text = format!("{create:?} {attempt:?}");
+        assert!(text.contains("jane@example.com"));
+        assert!(
+            !text.contains("hunter2!") && !text.contains("424242"),
+            "{text}"
+        );
     }
 
+<<<<<<< HEAD
     /// From a factor of `supported_second_factors`.
     pub fn from_factor(factor: &Factor) -> Self {
         Self {
@@ -458,5 +456,19 @@ impl TouchSessionParams {
                 self.active_organization_id.as_deref(),
             )
             .opt("intent", self.intent.as_deref())
+=======
+    #[test]
+    fn from_factor_copies_the_ids_the_server_listed() {
+        let factor: Factor = serde_json::from_value(serde_json::json!({
+            "strategy": "reset_password_phone_code", "phone_number_id": "idn_p", "safe_identifier": "+1***0100"
+        }))
+        .unwrap();
+        let params = PrepareFirstFactorParams::from_factor(&factor);
+        assert_eq!(params.strategy, Strategy::ResetPasswordPhoneCode);
+        assert_eq!(
+            params.to_form().encode().as_str(),
+            "strategy=reset_password_phone_code&phone_number_id=idn_p"
+        );
+>>>>>>> main
     }
 }
