@@ -357,10 +357,7 @@ impl FapiClient {
         &self,
         status: StatusCode,
         resp: reqwest::Response,
-<<<<<<< HEAD
-=======
         timeout: Duration,
->>>>>>> main
     ) -> Result<Reply, FapiError> {
         let headers = resp.headers().clone();
         let bytes = resp
@@ -370,11 +367,7 @@ impl FapiClient {
         response::decode(status, &headers, &bytes)
     }
 
-<<<<<<< HEAD
-    fn transport_error(&self, err: &reqwest::Error) -> FapiError {
-=======
     fn transport_error(&self, err: &reqwest::Error, timeout: Duration) -> FapiError {
->>>>>>> main
         let url = self
             .inner
             .base_url
