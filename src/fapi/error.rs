@@ -68,10 +68,9 @@ impl ClerkError {
 impl fmt::Display for ClerkError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.user_message())?;
-        match self.first_code() {
-            Some(code) => write!(f, " ({code}, HTTP {})", self.status)?,
-            // The fallback message already names the status.
-            None => {}
+        // Without a code the fallback message already names the status.
+        if let Some(code) = self.first_code() {
+            write!(f, " ({code}, HTTP {})", self.status)?;
         }
         if let Some(wait) = self.retry_after {
             write!(f, "; try again in {} s", wait.as_secs().max(1))?;
