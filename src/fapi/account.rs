@@ -7,7 +7,6 @@ use super::client::{Call, FapiClient};
 use super::error::FapiError;
 use super::form::Form;
 use super::models::{BackupCodes, Client, DeletedObject, Environment, Session, Token, Totp, User};
-use super::params::TouchSessionParams;
 use super::response;
 use super::sign_in::encode_segment;
 
@@ -37,13 +36,12 @@ impl FapiClient {
             CreateClientMethod::Put => Method::PUT,
             CreateClientMethod::Post => Method::POST,
         };
-        let call = Call::new(method, "/v1/client", Some(Form::new()));
-        self.client_call(call)
-            .await?
-            .ok_or_else(|| FapiError::Shape {
-                status: 200,
-                detail: "creating a client answered without a client".to_owned(),
-            })
+        let reply = self
+            .execute(Call::new(method, "/v1/client", Some(Form::new())))
+            .await?;
+        let client: Client = response::required_response(&reply, "client")?;
+        self.set_cached_client(Some(client.clone()));
+        Ok(client)
     }
 
     /// `DELETE /v1/client`: ends every session of this client (sign out everywhere here).
@@ -207,4 +205,24 @@ impl FapiClient {
 
 fn session_path(session_id: &str, action: &str) -> String {
     format!("/v1/client/sessions/{}{action}", encode_segment(session_id))
+}
+
+/// `POST /v1/client/sessions/{id}/touch`.
+#[derive(Debug, Default, Clone)]
+pub struct TouchSessionParams {
+    /// Empty string = personal account.
+    pub active_organization_id: Option<String>,
+    /// `focus`, `select_session` or `select_org`.
+    pub intent: Option<String>,
+}
+
+impl TouchSessionParams {
+    pub(crate) fn to_form(&self) -> Form {
+        Form::new()
+            .opt(
+                "active_organization_id",
+                self.active_organization_id.as_deref(),
+            )
+            .opt("intent", self.intent.as_deref())
+    }
 }

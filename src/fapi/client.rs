@@ -41,16 +41,15 @@ struct Inner {
     store_key: String,
     store: Arc<dyn TokenStore>,
     device_id: String,
-    timeout: Duration,
-    retry_delays: Vec<Duration>,
     state: Mutex<State>,
 }
 
-#[derive(Default)]
 struct State {
     token: Option<SecretString>,
     client: Option<Client>,
     active_session_id: Option<String>,
+    timeout: Duration,
+    retry_delays: Vec<Duration>,
 }
 
 /// One request to make.
@@ -114,30 +113,27 @@ impl FapiClient {
                 store_key,
                 store,
                 device_id,
-                timeout: DEFAULT_TIMEOUT,
-                retry_delays: DEFAULT_RETRY_DELAYS.to_vec(),
                 state: Mutex::new(State {
                     token,
-                    ..State::default()
+                    client: None,
+                    active_session_id: None,
+                    timeout: DEFAULT_TIMEOUT,
+                    retry_delays: DEFAULT_RETRY_DELAYS.to_vec(),
                 }),
             }),
         })
     }
 
-    /// Changes the per-request time limit (before the client is cloned or shared).
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        if let Some(inner) = Arc::get_mut(&mut self.inner) {
-            inner.timeout = timeout;
-        }
+    /// Changes the per-request time limit (for every clone of this client).
+    pub fn with_timeout(self, timeout: Duration) -> Self {
+        self.state().timeout = timeout;
         self
     }
 
     /// Changes the waits between tries of a GET that could not connect; the number of
-    /// delays is the number of retries.
-    pub fn with_retry_delays(mut self, delays: Vec<Duration>) -> Self {
-        if let Some(inner) = Arc::get_mut(&mut self.inner) {
-            inner.retry_delays = delays;
-        }
+    /// delays is the number of retries (for every clone of this client).
+    pub fn with_retry_delays(self, delays: Vec<Duration>) -> Self {
+        self.state().retry_delays = delays;
         self
     }
 
@@ -146,7 +142,7 @@ impl FapiClient {
     }
 
     pub fn timeout(&self) -> Duration {
-        self.inner.timeout
+        self.state().timeout
     }
 
     /// The `x-native-device-id` sent with every request.
@@ -205,8 +201,12 @@ impl FapiClient {
     pub(crate) async fn execute(&self, call: Call) -> Result<Reply, FapiError> {
         let url = self.url_for(&call)?;
         let body = call.form.as_ref().map(Form::encode);
+        let (timeout, retry_delays) = {
+            let state = self.state();
+            (state.timeout, state.retry_delays.clone())
+        };
         let retries = if call.method == Method::GET {
-            self.inner.retry_delays.len()
+            retry_delays.len()
         } else {
             0
         };
@@ -218,7 +218,7 @@ impl FapiClient {
                 .http
                 .request(call.method.clone(), url.clone())
                 .headers(self.headers(sent_token.as_ref()))
-                .timeout(self.inner.timeout);
+                .timeout(timeout);
             if call.method != Method::GET {
                 request = request
                     .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -240,10 +240,10 @@ impl FapiClient {
                         "fapi request"
                     );
                     self.rotate_token(sent_token.as_ref(), resp.headers())?;
-                    return self.read_reply(status, resp).await;
+                    return self.read_reply(status, resp, timeout).await;
                 }
                 Err(err) => {
-                    let failure = self.transport_error(&err);
+                    let failure = self.transport_error(&err, timeout);
                     tracing::debug!(
                         method = %call.method,
                         path = %call.path,
@@ -254,7 +254,7 @@ impl FapiClient {
                     );
                     let retryable = matches!(failure, FapiError::Network { .. });
                     if retryable && attempt < retries {
-                        tokio::time::sleep(self.inner.retry_delays[attempt]).await;
+                        tokio::time::sleep(retry_delays[attempt]).await;
                         attempt += 1;
                         continue;
                     }
@@ -357,13 +357,17 @@ impl FapiClient {
         &self,
         status: StatusCode,
         resp: reqwest::Response,
+        timeout: Duration,
     ) -> Result<Reply, FapiError> {
         let headers = resp.headers().clone();
-        let bytes = resp.bytes().await.map_err(|e| self.transport_error(&e))?;
+        let bytes = resp
+            .bytes()
+            .await
+            .map_err(|e| self.transport_error(&e, timeout))?;
         response::decode(status, &headers, &bytes)
     }
 
-    fn transport_error(&self, err: &reqwest::Error) -> FapiError {
+    fn transport_error(&self, err: &reqwest::Error, timeout: Duration) -> FapiError {
         let url = self
             .inner
             .base_url
@@ -373,7 +377,7 @@ impl FapiClient {
         if err.is_timeout() {
             return FapiError::Timeout {
                 url,
-                after: self.inner.timeout,
+                after: timeout,
             };
         }
         FapiError::Network {

@@ -1,5 +1,5 @@
-//! Typed parameters of the sign-in calls, one struct per endpoint with a constructor per
-//! strategy. Field names are the form keys from Clerk's OpenAPI description; passwords, codes
+//! Typed parameters of creating a sign-in and of its first factor, one struct per endpoint with
+//! a constructor per strategy. Field names are the form keys from Clerk's OpenAPI description; passwords, codes
 //! and tokens are `SecretString` and leave it only when the form body is built.
 
 use secrecy::SecretString;
@@ -323,140 +323,34 @@ impl AttemptFirstFactorParams {
     }
 }
 
-/// `POST /v1/client/sign_ins/{id}/prepare_second_factor` (`phone_code`, `email_code`,
-/// `email_link`; also used for `needs_client_trust`).
-#[derive(Debug, Clone)]
-pub struct PrepareSecondFactorParams {
-    pub strategy: Strategy,
-    pub phone_number_id: Option<String>,
-    pub email_address_id: Option<String>,
-    pub redirect_url: Option<String>,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl PrepareSecondFactorParams {
-    pub fn new(strategy: Strategy) -> Self {
-        Self {
-            strategy,
-            phone_number_id: None,
-            email_address_id: None,
-            redirect_url: None,
-        }
+    #[test]
+    fn debug_output_hides_passwords_and_codes() {
+        let create =
+            CreateSignInParams::password("jane@example.com", SecretString::from("hunter2!"));
+        let attempt = AttemptFirstFactorParams::email_code(SecretString::from("424242"));
+        let text = format!("{create:?} {attempt:?}");
+        assert!(text.contains("jane@example.com"));
+        assert!(
+            !text.contains("hunter2!") && !text.contains("424242"),
+            "{text}"
+        );
     }
 
-    /// From a factor of `supported_second_factors`.
-    pub fn from_factor(factor: &Factor) -> Self {
-        Self {
-            phone_number_id: factor.phone_number_id.clone(),
-            email_address_id: factor.email_address_id.clone(),
-            ..Self::new(factor.strategy.clone())
-        }
-    }
-
-    /// Without an id Clerk picks the default second-factor phone number.
-    pub fn phone_code(phone_number_id: Option<String>) -> Self {
-        Self {
-            phone_number_id,
-            ..Self::new(Strategy::PhoneCode)
-        }
-    }
-
-    pub fn email_code(email_address_id: Option<String>) -> Self {
-        Self {
-            email_address_id,
-            ..Self::new(Strategy::EmailCode)
-        }
-    }
-
-    pub fn email_link(email_address_id: Option<String>, redirect_url: impl Into<String>) -> Self {
-        Self {
-            email_address_id,
-            redirect_url: Some(redirect_url.into()),
-            ..Self::new(Strategy::EmailLink)
-        }
-    }
-
-    pub(crate) fn to_form(&self) -> Form {
-        Form::new()
-            .field("strategy", self.strategy.as_str())
-            .opt("phone_number_id", self.phone_number_id.as_deref())
-            .opt("email_address_id", self.email_address_id.as_deref())
-            .opt("redirect_url", self.redirect_url.as_deref())
-    }
-}
-
-/// `POST /v1/client/sign_ins/{id}/attempt_second_factor` (`totp`, `phone_code`,
-/// `email_code`, `backup_code`).
-#[derive(Debug, Clone)]
-pub struct AttemptSecondFactorParams {
-    pub strategy: Strategy,
-    pub code: SecretString,
-}
-
-impl AttemptSecondFactorParams {
-    pub fn new(strategy: Strategy, code: SecretString) -> Self {
-        Self { strategy, code }
-    }
-    pub fn totp(code: SecretString) -> Self {
-        Self::new(Strategy::Totp, code)
-    }
-    pub fn phone_code(code: SecretString) -> Self {
-        Self::new(Strategy::PhoneCode, code)
-    }
-    pub fn email_code(code: SecretString) -> Self {
-        Self::new(Strategy::EmailCode, code)
-    }
-    pub fn backup_code(code: SecretString) -> Self {
-        Self::new(Strategy::BackupCode, code)
-    }
-
-    pub(crate) fn to_form(&self) -> Form {
-        Form::new()
-            .field("strategy", self.strategy.as_str())
-            .secret("code", Some(&self.code))
-    }
-}
-
-/// `POST /v1/client/sign_ins/{id}/reset_password` (status `needs_new_password`).
-#[derive(Debug, Clone)]
-pub struct ResetPasswordParams {
-    pub password: SecretString,
-    pub sign_out_of_other_sessions: Option<bool>,
-}
-
-impl ResetPasswordParams {
-    pub fn new(password: SecretString, sign_out_of_other_sessions: Option<bool>) -> Self {
-        Self {
-            password,
-            sign_out_of_other_sessions,
-        }
-    }
-
-    pub(crate) fn to_form(&self) -> Form {
-        Form::new()
-            .secret("password", Some(&self.password))
-            .opt_bool(
-                "sign_out_of_other_sessions",
-                self.sign_out_of_other_sessions,
-            )
-    }
-}
-
-/// `POST /v1/client/sessions/{id}/touch`.
-#[derive(Debug, Default, Clone)]
-pub struct TouchSessionParams {
-    /// Empty string = personal account.
-    pub active_organization_id: Option<String>,
-    /// `focus`, `select_session` or `select_org`.
-    pub intent: Option<String>,
-}
-
-impl TouchSessionParams {
-    pub(crate) fn to_form(&self) -> Form {
-        Form::new()
-            .opt(
-                "active_organization_id",
-                self.active_organization_id.as_deref(),
-            )
-            .opt("intent", self.intent.as_deref())
+    #[test]
+    fn from_factor_copies_the_ids_the_server_listed() {
+        let factor: Factor = serde_json::from_value(serde_json::json!({
+            "strategy": "reset_password_phone_code", "phone_number_id": "idn_p", "safe_identifier": "+1***0100"
+        }))
+        .unwrap();
+        let params = PrepareFirstFactorParams::from_factor(&factor);
+        assert_eq!(params.strategy, Strategy::ResetPasswordPhoneCode);
+        assert_eq!(
+            params.to_form().encode().as_str(),
+            "strategy=reset_password_phone_code&phone_number_id=idn_p"
+        );
     }
 }

@@ -95,13 +95,10 @@ pub fn validate_password(password: &str, settings: &PasswordSettings) -> Vec<Pas
 }
 
 fn special_characters(settings: &PasswordSettings) -> &str {
-    settings
-        .allowed_special_characters
-        .as_str()
-        .trim()
-        .is_empty()
-        .then_some(DEFAULT_SPECIAL_CHARACTERS)
-        .unwrap_or(&settings.allowed_special_characters)
+    match settings.allowed_special_characters.as_str() {
+        "" => DEFAULT_SPECIAL_CHARACTERS,
+        own => own,
+    }
 }
 
 #[cfg(test)]

@@ -80,21 +80,23 @@ pub(crate) fn decode(
         .get(header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| parse_retry_after(v, SystemTime::now()));
-    let errors = match body {
-        Value::Null => ErrorResponse {
-            errors: Vec::new(),
-            clerk_trace_id: None,
-            ..Default::default()
-        },
-        other => serde_json::from_value::<ErrorResponse>(other).map_err(|e| FapiError::Shape {
-            status: code,
-            detail: format!("an error answer without Clerk's errors list ({e})"),
-        })?,
+    let (errors, clerk_trace_id) = match body {
+        Value::Null => (Vec::new(), None),
+        other => {
+            let parsed = serde_json::from_value::<ErrorResponse>(other)
+                .ok()
+                .filter(|p| !p.errors.is_empty())
+                .ok_or_else(|| FapiError::Shape {
+                    status: code,
+                    detail: "an error answer without Clerk's errors list".to_owned(),
+                })?;
+            (parsed.errors, parsed.clerk_trace_id)
+        }
     };
     Err(FapiError::Api(ClerkError {
         status: code,
-        errors: errors.errors,
-        clerk_trace_id: errors.clerk_trace_id,
+        errors,
+        clerk_trace_id,
         retry_after,
     }))
 }
@@ -193,6 +195,7 @@ fn sanitize(s: &str) -> String {
 /// Names the cause of a failed connection in plain words (refused, reset, DNS, TLS).
 pub(crate) fn describe_transport_error(err: &reqwest::Error) -> String {
     use std::error::Error as _;
+    let mut innermost = None;
     let mut source = err.source();
     while let Some(cause) = source {
         let text = cause.to_string();
@@ -201,38 +204,29 @@ pub(crate) fn describe_transport_error(err: &reqwest::Error) -> String {
         }
         if let Some(io) = cause.downcast_ref::<std::io::Error>() {
             use std::io::ErrorKind::*;
-            let text = match io.kind() {
+            return match io.kind() {
                 ConnectionRefused => "connection refused (is the server running?)".to_owned(),
                 ConnectionReset => "the connection was reset".to_owned(),
                 ConnectionAborted => "the connection was aborted".to_owned(),
                 UnexpectedEof => "the server closed the connection without answering".to_owned(),
                 _ => io.to_string(),
             };
-            return text;
         }
         if text.to_ascii_lowercase().contains("certificate") {
             return format!("TLS failed: {text}");
         }
+        innermost = Some(text);
         source = cause.source();
     }
-    if err.is_connect() {
-        return "could not connect".to_owned();
-    }
-    err.without_url_text()
-}
-
-trait WithoutUrlText {
-    fn without_url_text(&self) -> String;
-}
-
-impl WithoutUrlText for reqwest::Error {
-    fn without_url_text(&self) -> String {
-        // Query strings may carry a rotating-token nonce: keep URLs out of messages.
-        let mut text = self.to_string();
-        if let Some(url) = self.url() {
-            text = text.replace(url.as_str(), "");
+    // The innermost cause says what happened ("connection closed before message
+    // completed"); reqwest's own text repeats the URL, which may carry a nonce.
+    match innermost {
+        Some(text) if text.contains("closed") => {
+            format!("the server closed the connection without answering ({text})")
         }
-        text.trim().to_owned()
+        Some(text) => text,
+        None if err.is_connect() => "could not connect".to_owned(),
+        None => "the request could not be sent".to_owned(),
     }
 }
 

@@ -6,11 +6,11 @@ use reqwest::Method;
 use super::client::{Call, FapiClient};
 use super::error::FapiError;
 use super::models::SignIn;
-use super::params::{
-    AttemptFirstFactorParams, AttemptSecondFactorParams, CreateSignInParams,
-    PrepareFirstFactorParams, PrepareSecondFactorParams, ResetPasswordParams,
-};
+use super::params::{AttemptFirstFactorParams, CreateSignInParams, PrepareFirstFactorParams};
 use super::response::{self, ClientUpdate, Reply};
+use super::second_factor_params::{
+    AttemptSecondFactorParams, PrepareSecondFactorParams, ResetPasswordParams,
+};
 
 impl FapiClient {
     /// `POST /v1/client/sign_ins`: starts (or replaces) the client's sign-in.

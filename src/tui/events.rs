@@ -3,7 +3,9 @@
 //! Ctrl-C arrives as a key event; a SIGINT can still come from `kill`, so both are covered.
 
 use futures::{Stream, StreamExt};
-use ratatui::crossterm::event::{Event, EventStream, KeyCode, KeyEvent, KeyEventKind};
+use ratatui::crossterm::event::{
+    Event, EventStream, KeyCode, KeyEvent, KeyEventKind, KeyModifiers,
+};
 use std::fmt;
 use std::io;
 use tokio::signal::unix::{Signal, SignalKind, signal};
@@ -138,6 +140,14 @@ where
     }
 }
 
+/// Ctrl-C: in raw mode the terminal sends it as a key, and it must always quit (after
+/// restoring the terminal), whichever widget has focus.
+pub fn is_quit_key(key: &KeyEvent) -> bool {
+    key.code == KeyCode::Char('c')
+        && key.modifiers.contains(KeyModifiers::CONTROL)
+        && key.kind != KeyEventKind::Release
+}
+
 fn convert(event: Event) -> Option<TermEvent> {
     match event {
         Event::Key(key) if key.kind != KeyEventKind::Release => Some(TermEvent::Key(key)),
@@ -172,7 +182,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ratatui::crossterm::event::{KeyEventState, KeyModifiers};
+    use ratatui::crossterm::event::KeyEventState;
 
     fn press(c: char) -> Event {
         Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
@@ -214,6 +224,22 @@ mod tests {
             Some(TermEvent::Error("tty gone".into()))
         );
         assert_eq!(source.next().await, None);
+    }
+
+    #[test]
+    fn ctrl_c_is_the_quit_key() {
+        assert!(is_quit_key(&KeyEvent::new(
+            KeyCode::Char('c'),
+            KeyModifiers::CONTROL
+        )));
+        assert!(!is_quit_key(&KeyEvent::new(
+            KeyCode::Char('c'),
+            KeyModifiers::NONE
+        )));
+        assert!(!is_quit_key(&KeyEvent::new(
+            KeyCode::Char('r'),
+            KeyModifiers::CONTROL
+        )));
     }
 
     #[test]

@@ -9,7 +9,7 @@ pub mod terminal;
 pub mod theme;
 pub mod widgets;
 
-pub use events::{EventSource, QuitSignal, QuitSignals, TermEvent};
+pub use events::{EventSource, QuitSignal, QuitSignals, TermEvent, is_quit_key, spawn_event_task};
 pub use run::run;
 pub use screens::{Ui, on_key, on_paste, render};
 pub use terminal::{TerminalGuard, Tui};

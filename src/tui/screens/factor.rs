@@ -13,7 +13,7 @@ use crate::app::{Action, App};
 use crate::fapi::Strategy;
 use crate::flow::{FactorStep, Stage, Step};
 use crate::tui::Theme;
-use crate::tui::widgets::{Choice, ChoiceList, CodeInput, KeyHelp, MaskedInput, Outcome, sanitize};
+use crate::tui::widgets::{Choice, ChoiceList, KeyHelp, Outcome, sanitize};
 
 const PASSWORD_PARAMS: &[&str] = &["password"];
 const CODE_PARAMS: &[&str] = &["code"];
@@ -122,7 +122,7 @@ fn secret_form(col: &mut Column<'_>, app: &App, ui: &mut Ui, f: &FactorStep) -> 
         _ => ui.field_error(app, params),
     };
     ui.password.set_error(error);
-    let field = col.take(MaskedInput::height());
+    let field = col.take(ui.password.height(col.area.width));
     let mut cursor = ui.password.render(field, col.buf, theme, ui.focus == 0);
     col.notice(app, ui.form_notice(app, params));
     col.gap();
@@ -166,9 +166,12 @@ fn code_form(col: &mut Column<'_>, app: &App, ui: &mut Ui, f: &FactorStep) -> Op
         .clone()
         .or_else(|| ui.field_error(app, CODE_PARAMS));
     ui.code.set_error(error);
-    let cursor = ui
-        .code
-        .render(col.take(CodeInput::height()), col.buf, theme, true);
+    let cursor = ui.code.render(
+        col.take(ui.code.height(col.area.width)),
+        col.buf,
+        theme,
+        true,
+    );
     if f.sent {
         match app.expires_in_secs() {
             Some(0) => col.line(

@@ -10,7 +10,7 @@ use super::Ui;
 use super::common::{self, Column};
 use crate::app::{Action, App, Backend};
 use crate::tui::Theme;
-use crate::tui::widgets::{KeyHelp, MaskedInput, Outcome, TextInput};
+use crate::tui::widgets::{KeyHelp, Outcome};
 
 /// Params the server may name for the identifier field.
 const IDENTIFIER_PARAMS: &[&str] = &[
@@ -76,9 +76,12 @@ pub(crate) fn render(
         _ => ui.field_error(app, IDENTIFIER_PARAMS),
     };
     ui.identifier.set_error(id_error);
-    let mut cursor =
-        ui.identifier
-            .render(col.take(TextInput::height()), col.buf, theme, ui.focus == 0);
+    let mut cursor = ui.identifier.render(
+        col.take(ui.identifier.height(col.area.width)),
+        col.buf,
+        theme,
+        ui.focus == 0,
+    );
     let mut fields = IDENTIFIER_PARAMS.to_vec();
     if password_allowed(app) {
         fields.extend_from_slice(PASSWORD_PARAMS);
@@ -87,12 +90,10 @@ pub(crate) fn render(
             _ => ui.field_error(app, PASSWORD_PARAMS),
         };
         ui.password.set_error(pw_error);
-        let at = ui.password.render(
-            col.take(MaskedInput::height()),
-            col.buf,
-            theme,
-            ui.focus == 1,
-        );
+        let height = ui.password.height(col.area.width);
+        let at = ui
+            .password
+            .render(col.take(height), col.buf, theme, ui.focus == 1);
         cursor = cursor.or(at);
     }
     col.notice(app, ui.form_notice(app, &fields));

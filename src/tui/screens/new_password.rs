@@ -11,7 +11,7 @@ use super::common::Column;
 use crate::app::{Action, App};
 use crate::fapi::{PasswordRule, PasswordSettings, password_length_bounds, validate_password};
 use crate::tui::Theme;
-use crate::tui::widgets::{KeyHelp, MaskedInput, Outcome};
+use crate::tui::widgets::{KeyHelp, Outcome};
 
 /// Two fields and the toggle.
 const PARTS: usize = 3;
@@ -62,18 +62,14 @@ pub(crate) fn render(
     let error = local(0).or_else(|| ui.field_error(app, PASSWORD_PARAMS));
     ui.new_password.set_error(error);
     ui.confirm_password.set_error(local(1));
-    let mut cursor = ui.new_password.render(
-        col.take(MaskedInput::height()),
-        col.buf,
-        theme,
-        ui.focus == 0,
-    );
-    let at = ui.confirm_password.render(
-        col.take(MaskedInput::height()),
-        col.buf,
-        theme,
-        ui.focus == 1,
-    );
+    let height = ui.new_password.height(col.area.width);
+    let mut cursor = ui
+        .new_password
+        .render(col.take(height), col.buf, theme, ui.focus == 0);
+    let height = ui.confirm_password.height(col.area.width);
+    let at = ui
+        .confirm_password
+        .render(col.take(height), col.buf, theme, ui.focus == 1);
     cursor = cursor.or(at);
 
     let failed = ui

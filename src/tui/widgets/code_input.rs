@@ -2,8 +2,8 @@
 //! stripped, [`Outcome::Complete`] on the last digit so the screen can submit at once.
 //! The code leaves only through [`CodeInput::take_code`], which wipes the boxes.
 
-use super::field::{self, FIELD_HEIGHT};
-use super::{Outcome, is_press, sanitize, text};
+use super::field;
+use super::{Outcome, is_press};
 use crate::tui::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -48,8 +48,13 @@ impl CodeInput {
         self
     }
 
-    pub const fn height() -> u16 {
-        FIELD_HEIGHT
+    /// Rows [`CodeInput::render`] needs at `width` (the error wraps).
+    pub fn height(&self, width: u16) -> u16 {
+        field::height(self.error.as_deref(), Some(&self.progress()), width)
+    }
+
+    fn progress(&self) -> String {
+        format!("{} of {} digits entered.", self.filled(), self.length)
     }
 
     /// Cells needed to show every box with the marker.
@@ -187,24 +192,10 @@ impl CodeInput {
     ) -> Option<Position> {
         // Callers may hand over an area that pokes out of the buffer; never draw there.
         let area = area.intersection(buf.area);
-        let (label_row, value_row, note_row) = field::rows(area);
-        let width = usize::from(area.width);
-        if label_row.height > 0 {
-            let label = sanitize(&self.label);
-            let label = text::truncate(&label, width.saturating_sub(2));
-            buf.set_string(label_row.x + 2, label_row.y, label, theme.label(focused));
-        }
-        if note_row.height > 0 {
-            let note = match &self.error {
-                Some(error) => (format!("Error: {}", sanitize(error)), theme.error()),
-                None => (
-                    format!("{} of {} digits entered.", self.filled(), self.length),
-                    theme.hint(),
-                ),
-            };
-            let line = text::truncate(&note.0, width.saturating_sub(2));
-            buf.set_string(note_row.x + 2, note_row.y, line, note.1);
-        }
+        let (label_row, value_row, note) = field::rows(area);
+        field::render_label(buf, label_row, theme, &self.label, focused);
+        let progress = self.progress();
+        field::render_note(buf, note, theme, self.error.as_deref(), Some(&progress));
         if value_row.height == 0 || value_row.width < 2 + BOX_STRIDE {
             return None;
         }

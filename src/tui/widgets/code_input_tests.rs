@@ -8,7 +8,7 @@ type Term = ratatui::Terminal<ratatui::backend::TestBackend>;
 
 fn draw(code: &CodeInput, theme: Theme) -> (Term, Option<Position>) {
     render(80, 24, |area, buf| {
-        let area = Rect::new(area.x, area.y + 1, area.width, CodeInput::height());
+        let area = Rect::new(area.x, area.y + 1, area.width, code.height(area.width));
         code.render(area, buf, theme, true)
     })
 }

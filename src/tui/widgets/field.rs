@@ -1,17 +1,16 @@
 //! The shared look of a one-line input field: a label row, a `> [value]` row whose `>` marks
-//! focus, and a row for the error (`Error: …`) or a hint. Text and masked inputs and the
-//! code boxes all keep this shape so screens can stack them.
+//! focus, and below it the error (`Error: …`, wrapped, never cut short when there is room)
+//! or a hint. Text and masked inputs and the code boxes keep this shape so screens can stack them.
 
 use super::{sanitize, text};
 use crate::tui::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 
-/// Rows a field takes: label, value, error or hint.
-pub const FIELD_HEIGHT: u16 = 3;
-
 /// Cells before the value on the value row: the marker, a space and `[`.
 pub(crate) const VALUE_INDENT: u16 = 3;
+/// Notes (error, hint) line up with the label.
+const NOTE_INDENT: u16 = 2;
 
 /// What is drawn around the value.
 pub(crate) struct Decor<'a> {
@@ -21,38 +20,86 @@ pub(crate) struct Decor<'a> {
     pub focused: bool,
 }
 
-/// Splits a field area into its three rows; rows that do not fit are empty rectangles, the
-/// value row is kept first, then the label.
+/// Rows a field needs at `width`: label, value, and the note wrapped (at least one row).
+pub(crate) fn height(error: Option<&str>, hint: Option<&str>, width: u16) -> u16 {
+    let lines = note_lines(error, hint, width).len().max(1);
+    u16::try_from(lines).unwrap_or(u16::MAX).saturating_add(2)
+}
+
+/// Splits a field area into label row, value row and the note area below; parts that do
+/// not fit are empty. With one row only the value row is kept.
 pub(crate) fn rows(area: Rect) -> (Rect, Rect, Rect) {
-    let row = |i: u16| {
-        if i < area.height {
-            Rect::new(area.x, area.y + i, area.width, 1)
-        } else {
-            Rect::new(area.x, area.y, 0, 0)
-        }
-    };
+    let empty = Rect::new(area.x, area.y, 0, 0);
+    let row = |i: u16| Rect::new(area.x, area.y + i, area.width, 1);
     match area.height {
-        0 => (row(9), row(9), row(9)),
-        1 => (row(9), row(0), row(9)),
-        _ => (row(0), row(1), row(2)),
+        0 => (empty, empty, empty),
+        1 => (empty, row(0), empty),
+        2 => (row(0), row(1), empty),
+        h => (
+            row(0),
+            row(1),
+            Rect::new(area.x, area.y + 2, area.width, h - 2),
+        ),
     }
 }
 
-/// Draws label, marker, brackets and error/hint; the caller draws the value inside the
-/// returned rectangle.
-pub(crate) fn render_decor(buf: &mut Buffer, area: Rect, theme: Theme, decor: &Decor<'_>) -> Rect {
-    let (label_row, value_row, note_row) = rows(area);
-    let width = usize::from(area.width);
-    if label_row.height > 0 {
-        let label = sanitize(decor.label);
-        let label = text::truncate(&label, width.saturating_sub(2));
-        buf.set_string(
-            label_row.x + 2,
-            label_row.y,
-            label,
-            theme.label(decor.focused),
-        );
+/// The note as wrapped lines: `Error: …` when there is an error, else the hint.
+fn note_lines(error: Option<&str>, hint: Option<&str>, width: u16) -> Vec<String> {
+    let width = usize::from(width.saturating_sub(NOTE_INDENT)).max(1);
+    match (error, hint) {
+        (Some(error), _) => text::word_wrap(&format!("Error: {}", sanitize(error)), width),
+        (None, Some(hint)) => text::word_wrap(&sanitize(hint), width),
+        (None, None) => Vec::new(),
     }
+}
+
+/// Draws the error or hint into `note`, as many wrapped lines as fit; the last shown line
+/// ends with `…` when some did not fit.
+pub(crate) fn render_note(
+    buf: &mut Buffer,
+    note: Rect,
+    theme: Theme,
+    error: Option<&str>,
+    hint: Option<&str>,
+) {
+    if note.height == 0 || note.width <= NOTE_INDENT {
+        return;
+    }
+    let style = if error.is_some() {
+        theme.error()
+    } else {
+        theme.hint()
+    };
+    let lines = note_lines(error, hint, note.width);
+    let room = usize::from(note.height);
+    let max = usize::from(note.width - NOTE_INDENT);
+    for (i, line) in lines.iter().take(room).enumerate() {
+        let line = if i + 1 == room && lines.len() > room {
+            text::truncate(&format!("{line} …"), max).into_owned()
+        } else {
+            line.clone()
+        };
+        let y = note.y + u16::try_from(i).unwrap_or(0);
+        buf.set_string(note.x + NOTE_INDENT, y, line, style);
+    }
+}
+
+/// Draws the label (bold when focused).
+pub(crate) fn render_label(buf: &mut Buffer, row: Rect, theme: Theme, label: &str, focused: bool) {
+    if row.height == 0 || row.width <= NOTE_INDENT {
+        return;
+    }
+    let label = sanitize(label);
+    let label = text::truncate(&label, usize::from(row.width - NOTE_INDENT));
+    buf.set_string(row.x + NOTE_INDENT, row.y, label, theme.label(focused));
+}
+
+/// Draws label, marker, brackets and note; the caller draws the value inside the returned
+/// rectangle.
+pub(crate) fn render_decor(buf: &mut Buffer, area: Rect, theme: Theme, decor: &Decor<'_>) -> Rect {
+    let (label_row, value_row, note) = rows(area);
+    render_label(buf, label_row, theme, decor.label, decor.focused);
+    render_note(buf, note, theme, decor.error, decor.hint);
     if value_row.height == 0 || value_row.width < VALUE_INDENT + 2 {
         return Rect::default();
     }
@@ -68,26 +115,6 @@ pub(crate) fn render_decor(buf: &mut Buffer, area: Rect, theme: Theme, decor: &D
     );
     buf.set_style(inner, theme.field(decor.focused));
     buf.set_string(inner.right(), value_row.y, "]", theme.text());
-    if note_row.height > 0 {
-        let max = width.saturating_sub(2);
-        if let Some(error) = decor.error {
-            let line = format!("Error: {}", sanitize(error));
-            buf.set_string(
-                note_row.x + 2,
-                note_row.y,
-                text::truncate(&line, max),
-                theme.error(),
-            );
-        } else if let Some(hint) = decor.hint {
-            let hint = sanitize(hint);
-            buf.set_string(
-                note_row.x + 2,
-                note_row.y,
-                text::truncate(&hint, max),
-                theme.hint(),
-            );
-        }
-    }
     inner
 }
 
@@ -111,4 +138,53 @@ pub(crate) fn render_value(
     let col = cursor_col.saturating_sub(skipped).min(room - 1);
     let col = u16::try_from(col).unwrap_or(inner.width - 1);
     Some(Position::new(inner.x + col, inner.y))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::widgets::testing::{render, rows as screen_rows};
+
+    const LOCKED: &str = "Your account is locked. You will be able to try again in 30 minutes. For more information, contact support.";
+
+    #[test]
+    fn long_errors_wrap_and_height_grows_to_fit_them() {
+        assert_eq!(height(None, Some("hint"), 80), 3);
+        assert_eq!(height(Some(LOCKED), None, 80), 4);
+        let decor = Decor {
+            label: "Password",
+            hint: None,
+            error: Some(LOCKED),
+            focused: true,
+        };
+        let (terminal, _) = render(80, 4, |area, buf| {
+            render_decor(buf, area, Theme::Default, &decor);
+            None
+        });
+        let lines = screen_rows(&terminal);
+        assert!(
+            lines[2].starts_with("  Error: Your account is locked."),
+            "{lines:?}"
+        );
+        assert!(
+            lines[3].trim_end().ends_with("contact support."),
+            "{lines:?}"
+        );
+    }
+
+    #[test]
+    fn a_cut_error_says_so() {
+        let decor = Decor {
+            label: "Password",
+            hint: None,
+            error: Some(LOCKED),
+            focused: true,
+        };
+        let (terminal, _) = render(40, 4, |area, buf| {
+            render_decor(buf, area, Theme::Default, &decor);
+            None
+        });
+        let lines = screen_rows(&terminal);
+        assert!(lines[3].trim_end().ends_with('…'), "{lines:?}");
+    }
 }

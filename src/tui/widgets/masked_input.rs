@@ -3,7 +3,7 @@
 //! never copies the password into tui-input's yank buffer, and growth re-allocates by hand
 //! so old buffers are zeroed (best effort: the terminal and the allocator are outside reach).
 
-use super::field::{self, Decor, FIELD_HEIGHT};
+use super::field::{self, Decor};
 use super::{Outcome, is_press};
 use crate::tui::Theme;
 use ratatui::buffer::Buffer;
@@ -37,9 +37,18 @@ impl MaskedInput {
         }
     }
 
-    /// Rows [`MaskedInput::render`] uses: label, value, error or hint.
-    pub const fn height() -> u16 {
-        FIELD_HEIGHT
+    /// Rows [`MaskedInput::render`] needs at `width`: label, value, and the error (wrapped)
+    /// or hint.
+    pub fn height(&self, width: u16) -> u16 {
+        field::height(self.error.as_deref(), Some(self.hint()), width)
+    }
+
+    fn hint(&self) -> &'static str {
+        if self.revealed {
+            "Password shown. Ctrl-R hides it."
+        } else {
+            "Ctrl-R shows the password."
+        }
     }
 
     /// Shows `Error: <message>` under the field (server text is sanitized when drawn).
@@ -168,14 +177,9 @@ impl MaskedInput {
     ) -> Option<Position> {
         // Callers may hand over an area that pokes out of the buffer; never draw there.
         let area = area.intersection(buf.area);
-        let hint = if self.revealed {
-            "Password shown. Ctrl-R hides it."
-        } else {
-            "Ctrl-R shows the password."
-        };
         let decor = Decor {
             label: &self.label,
-            hint: Some(hint),
+            hint: Some(self.hint()),
             error: self.error.as_deref(),
             focused,
         };

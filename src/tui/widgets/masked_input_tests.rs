@@ -21,7 +21,7 @@ fn draw(
     Option<Position>,
 ) {
     render(80, 24, |area, buf| {
-        let area = Rect::new(area.x, area.y + 1, area.width, MaskedInput::height());
+        let area = Rect::new(area.x, area.y + 1, area.width, field.height(area.width));
         field.render(area, buf, theme, true)
     })
 }

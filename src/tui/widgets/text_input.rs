@@ -1,7 +1,7 @@
 //! A plain labelled one-line field (the identifier: email, phone or username) over
 //! tui-input, with the cursor placed in the frame, horizontal scrolling and an error line.
 
-use super::field::{self, Decor, FIELD_HEIGHT};
+use super::field::{self, Decor};
 use super::{Outcome, is_press};
 use crate::tui::Theme;
 use ratatui::buffer::Buffer;
@@ -39,8 +39,9 @@ impl TextInput {
         self
     }
 
-    pub const fn height() -> u16 {
-        FIELD_HEIGHT
+    /// Rows [`TextInput::render`] needs at `width` (the error wraps).
+    pub fn height(&self, width: u16) -> u16 {
+        field::height(self.error.as_deref(), self.hint.as_deref(), width)
     }
 
     pub fn value(&self) -> &str {
