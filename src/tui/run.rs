@@ -8,7 +8,7 @@ use std::time::Duration;
 use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
 
 use crate::app::effects::{EffectRunner, now_ms};
-use crate::app::{Action, App, update};
+use crate::app::{Action, App, Effect, update};
 use crate::tui::events::{EventSource, TermEvent, spawn_event_task};
 use crate::tui::screens::{self, Ui};
 use crate::tui::{Theme, terminal};
@@ -59,25 +59,10 @@ pub async fn run(
         while let Ok(a) = rx.try_recv() {
             inputs.push(Input::Action(a));
         }
-        for input in inputs {
-            let actions = match input {
-                Input::Action(a) => vec![a],
-                Input::Term(TermEvent::Key(key)) => screens::on_key(&app, &mut ui, key),
-                Input::Term(TermEvent::Paste(text)) => screens::on_paste(&app, &mut ui, &text),
-                Input::Term(TermEvent::Resize(..)) => Vec::new(),
-                Input::Term(TermEvent::Quit(_)) => vec![Action::Quit],
-                Input::Term(TermEvent::Error(e)) => {
-                    failure = Some(io::Error::other(e));
-                    vec![Action::Quit]
-                }
-            };
-            for action in actions {
-                for effect in update(&mut app, action) {
-                    runner.run(effect);
-                }
-            }
-            dirty = true;
+        if let Some(e) = apply(&mut app, &mut ui, inputs, &mut |fx| runner.run(fx)) {
+            failure = Some(e);
         }
+        dirty = true;
         if app.should_quit {
             break;
         }
@@ -91,9 +76,40 @@ pub async fn run(
     }
 }
 
-enum Input {
+/// One thing the loop woke up for.
+pub(crate) enum Input {
     Term(TermEvent),
     Action(Action),
+}
+
+/// Runs a batch of inputs through the screens and `update`, in order, handing every effect to
+/// `run_effect`. Returns the terminal's failure, if one arrived (the app is then quitting).
+pub(crate) fn apply(
+    app: &mut App,
+    ui: &mut Ui,
+    inputs: Vec<Input>,
+    run_effect: &mut impl FnMut(Effect),
+) -> Option<io::Error> {
+    let mut failure = None;
+    for input in inputs {
+        let actions = match input {
+            Input::Action(a) => vec![a],
+            Input::Term(TermEvent::Key(key)) => screens::on_key(app, ui, key),
+            Input::Term(TermEvent::Paste(text)) => screens::on_paste(app, ui, &text),
+            Input::Term(TermEvent::Resize(..)) => Vec::new(),
+            Input::Term(TermEvent::Quit(_)) => vec![Action::Quit],
+            Input::Term(TermEvent::Error(e)) => {
+                failure = Some(io::Error::other(e));
+                vec![Action::Quit]
+            }
+        };
+        for action in actions {
+            for effect in update(app, action) {
+                run_effect(effect);
+            }
+        }
+    }
+    failure
 }
 
 /// Resolves at the next whole second while something counts down, so every countdown on
@@ -114,6 +130,97 @@ pub(crate) fn until_next_second(now_ms: i64) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::{ApiReply, Backend, Call, CallKind};
+    use crate::tui::events::QuitSignal;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    fn app() -> App {
+        App::new(
+            Backend::Remote {
+                base_url: "http://127.0.0.1:1".into(),
+            },
+            1_800_000_000_000,
+        )
+    }
+
+    fn run_batch(
+        app: &mut App,
+        ui: &mut Ui,
+        inputs: Vec<Input>,
+    ) -> (Vec<Effect>, Option<io::Error>) {
+        let mut effects = Vec::new();
+        let failure = apply(app, ui, inputs, &mut |e| effects.push(e));
+        (effects, failure)
+    }
+
+    #[test]
+    fn keys_become_actions_and_their_effects_run_in_order() {
+        let mut app = app();
+        let mut ui = Ui::new();
+        let (fx, _) = run_batch(&mut app, &mut ui, vec![Input::Action(Action::Start)]);
+        assert!(matches!(
+            fx.as_slice(),
+            [
+                Effect::Call {
+                    call: Call::LoadEnvironment,
+                    ..
+                },
+                Effect::Call {
+                    call: Call::LoadClient,
+                    ..
+                }
+            ]
+        ));
+        let env = serde_json::from_value(serde_json::json!({})).map_err(|e| e.to_string());
+        let Ok(env) = env else { panic!("{env:?}") };
+        let mut inputs = vec![Input::Action(Action::Api {
+            epoch: 0,
+            call: CallKind::Environment,
+            result: Ok(ApiReply::Environment(Box::new(env))),
+        })];
+        // Typed before the environment arrived, handled after it in the same batch.
+        inputs.extend("jo@example.com".chars().map(|c| {
+            Input::Term(TermEvent::Key(KeyEvent::new(
+                KeyCode::Char(c),
+                KeyModifiers::NONE,
+            )))
+        }));
+        inputs.push(Input::Term(TermEvent::Key(KeyEvent::new(
+            KeyCode::Enter,
+            KeyModifiers::NONE,
+        ))));
+        let (fx, failure) = run_batch(&mut app, &mut ui, inputs);
+        assert!(failure.is_none());
+        assert!(
+            matches!(fx.as_slice(), [Effect::Call { call: Call::CreateSignIn { identifier, .. }, .. }] if identifier == "jo@example.com"),
+            "{fx:?}"
+        );
+    }
+
+    #[test]
+    fn quit_signals_and_terminal_errors_quit() {
+        let mut app = app();
+        let mut ui = Ui::new();
+        let (fx, failure) = run_batch(
+            &mut app,
+            &mut ui,
+            vec![Input::Term(TermEvent::Quit(QuitSignal::Terminate))],
+        );
+        assert!(app.should_quit && failure.is_none());
+        assert!(fx.iter().any(|e| matches!(e, Effect::Quit)));
+        let mut app = self::app();
+        let (_, failure) = run_batch(
+            &mut app,
+            &mut ui,
+            vec![Input::Term(TermEvent::Error("tty gone".into()))],
+        );
+        assert!(app.should_quit);
+        assert_eq!(failure.map(|e| e.to_string()).as_deref(), Some("tty gone"));
+        let mut app = self::app();
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        let _ = run_batch(&mut app, &mut ui, vec![Input::Term(TermEvent::Key(ctrl_c))]);
+        assert!(app.should_quit);
+    }
 
     #[test]
     fn ticks_land_on_whole_seconds() {

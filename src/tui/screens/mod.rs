@@ -74,11 +74,7 @@ impl ScreenId {
                     Strategy::Password => ScreenId::Password,
                     Strategy::BackupCode => ScreenId::BackupCode(f.stage),
                     s if s.is_code() => ScreenId::Code(f.stage, s),
-                    s @ (Strategy::EmailLink
-                    | Strategy::Oauth(_)
-                    | Strategy::OauthCustom(_)
-                    | Strategy::Saml
-                    | Strategy::EnterpriseSso) => ScreenId::Waiting(f.stage, s),
+                    s if s.completes_elsewhere() => ScreenId::Waiting(f.stage, s),
                     s => ScreenId::Unusable(f.stage, s),
                 }
             }
@@ -319,6 +315,11 @@ pub fn on_key(app: &App, ui: &mut Ui, key: KeyEvent) -> Vec<Action> {
         && ((ctrl && key.code == KeyCode::Char('o')) || (plain_char('m') && !ui.text_focused()))
     {
         return vec![Action::ChooseAnotherMethod];
+    }
+    // A second Enter while the first is still on its way would send the form twice; the
+    // status bar already says what is in flight.
+    if key.code == KeyCode::Enter && app.busy.is_some() {
+        return Vec::new();
     }
     let actions = match ui.screen.clone() {
         ScreenId::Start => start::on_key(app, ui, key),

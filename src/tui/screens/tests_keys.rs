@@ -64,6 +64,21 @@ fn identifier_enter_submits_and_wipes_the_password() {
 }
 
 #[test]
+fn enter_while_a_call_is_in_flight_does_not_send_twice() {
+    let mut app = ready();
+    let mut ui = Ui::new();
+    let _ = type_text(&app, &mut ui, "jane@example.com");
+    let first = press(&app, &mut ui, KeyCode::Enter);
+    assert_eq!(first.len(), 1);
+    for action in first {
+        let _ = update(&mut app, action);
+    }
+    assert!(app.busy.is_some());
+    assert!(press(&app, &mut ui, KeyCode::Enter).is_empty());
+    assert!(screen(&app, &mut ui).contains("Starting the sign-in…"));
+}
+
+#[test]
 fn identifier_without_password_and_empty_identifier() {
     let mut app = ready();
     let mut ui = Ui::new();
