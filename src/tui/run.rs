@@ -32,12 +32,9 @@ pub async fn run(
     // Through the channel like any other action, so it is handled by the same path.
     let _ = tx.send(Action::Start);
     let mut failure = None;
-    let mut dirty = true;
     loop {
-        if dirty {
-            guard.draw(|frame| screens::render(frame, &app, &mut ui, theme))?;
-            dirty = false;
-        }
+        // Reached only after a batch of input (or at start): idle, the loop sleeps below.
+        guard.draw(|frame| screens::render(frame, &app, &mut ui, theme))?;
         let mut inputs = Vec::new();
         tokio::select! {
             event = events.recv() => match event {
@@ -62,7 +59,6 @@ pub async fn run(
         if let Some(e) = apply(&mut app, &mut ui, inputs, &mut |fx| runner.run(fx)) {
             failure = Some(e);
         }
-        dirty = true;
         if app.should_quit {
             break;
         }
