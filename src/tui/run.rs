@@ -231,3 +231,7 @@ mod tests {
         assert_eq!(until_next_second(999), Duration::from_millis(6));
     }
 }
+
+#[cfg(test)]
+#[path = "run_pty_tests.rs"]
+mod pty_tests;
