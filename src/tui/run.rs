@@ -2,7 +2,7 @@
 //! takes one input, drains whatever else is waiting, runs `update` on each, hands the effects
 //! to the runner, and draws once - only when something changed, never while idle.
 
-use std::io;
+use std::io::{self, Write};
 use std::time::Duration;
 
 use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
@@ -59,6 +59,14 @@ pub async fn run(
         if let Some(e) = apply(&mut app, &mut ui, inputs, &mut |fx| runner.run(fx)) {
             failure = Some(e);
         }
+        if let Some(text) = ui.take_copy() {
+            // Best effort: a terminal that ignores OSC 52 simply copies nothing (the screen
+            // says so), and a failed write shows up on the next draw.
+            let backend = guard.backend_mut();
+            let _ = backend
+                .write_all(osc52(&text).as_bytes())
+                .and_then(|()| backend.flush());
+        }
         if app.should_quit {
             break;
         }
@@ -70,6 +78,15 @@ pub async fn run(
         Some(e) => Err(e),
         None => Ok(()),
     }
+}
+
+/// The OSC 52 sequence that asks the terminal to put `text` on the clipboard.
+pub(crate) fn osc52(text: &str) -> String {
+    use base64::Engine;
+    format!(
+        "\x1b]52;c;{}\x07",
+        base64::engine::general_purpose::STANDARD.encode(text)
+    )
 }
 
 /// One thing the loop woke up for.
@@ -216,6 +233,11 @@ mod tests {
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
         let _ = run_batch(&mut app, &mut ui, vec![Input::Term(TermEvent::Key(ctrl_c))]);
         assert!(app.should_quit);
+    }
+
+    #[test]
+    fn copies_are_osc52_with_base64() {
+        assert_eq!(osc52("hello"), "\x1b]52;c;aGVsbG8=\x07");
     }
 
     #[test]

@@ -117,23 +117,26 @@ fn providers(col: &mut Column<'_>, app: &App) {
     if providers.is_empty() {
         return;
     }
+    let names: Vec<String> = providers
+        .iter()
+        .map(|p| {
+            if p.name.is_empty() {
+                common::provider_name(p.strategy.provider().unwrap_or(""))
+            } else {
+                p.name.clone()
+            }
+        })
+        .collect();
     let theme = col.theme;
     col.gap();
-    col.line("Other ways to sign in:", theme.text());
-    for p in providers {
-        let name = if p.name.is_empty() {
-            common::provider_name(p.strategy.provider().unwrap_or(""))
-        } else {
-            p.name.clone()
-        };
-        col.line_at(
-            2,
-            &format!(
-                "{name}: not from this screen yet. Enter your identifier, then m lists it if your account is linked."
-            ),
-            theme.hint(),
-        );
-    }
+    col.line(
+        &format!("Also enabled here: {}.", names.join(", ")),
+        theme.text(),
+    );
+    col.wrapped(
+        "They cannot be started from this screen yet: enter your identifier, then \"use another method\" lists the ones linked to your account.",
+        theme.hint(),
+    );
 }
 
 pub(crate) fn keys(app: &App, ui: &Ui) -> Vec<KeyHelp> {

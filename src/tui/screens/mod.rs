@@ -296,6 +296,7 @@ pub fn on_key(app: &App, ui: &mut Ui, key: KeyEvent) -> Vec<Action> {
     if ctrl && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('C')) {
         return vec![Action::Quit];
     }
+    ui.copied = None;
     if let Some(help) = ui.help.as_mut() {
         if help.handle_key(key) == crate::tui::widgets::Outcome::Close {
             ui.help = None;

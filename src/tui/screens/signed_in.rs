@@ -16,6 +16,7 @@ use crate::tui::widgets::KeyHelp;
 /// Claims that hold a time (seconds since the epoch) and read better as a date.
 const TIME_CLAIMS: &[&str] = &["exp", "iat", "nbf", "auth_time"];
 const LABEL: usize = 12;
+const COPIED: &str = "Copy sent to the terminal (OSC 52). If your terminal blocks clipboard writes, nothing was copied.";
 
 fn who(app: &App) -> (Option<String>, Option<String>) {
     let session = app.session();
@@ -45,7 +46,7 @@ pub(crate) fn render(
     buf: &mut Buffer,
     area: Rect,
     app: &App,
-    _ui: &mut Ui,
+    ui: &mut Ui,
     theme: Theme,
 ) -> Option<Position> {
     let mut col = Column::new(buf, area, theme);
@@ -94,6 +95,9 @@ pub(crate) fn render(
         signed_in.jwt.as_deref(),
         signed_in.jwt_expires_at,
     );
+    if let Some(copied) = ui.copied {
+        col.wrapped(copied, theme.text());
+    }
     col.notice(app, app.notice.as_ref());
     Some(cursor)
 }
@@ -203,14 +207,25 @@ pub(crate) fn keys() -> Vec<KeyHelp> {
             keys: "S",
             action: "sign out of all sessions",
         },
+        KeyHelp {
+            keys: "c",
+            action: "copy the session token (OSC 52)",
+        },
     ]
 }
 
-pub(crate) fn on_key(_app: &App, _ui: &mut Ui, key: KeyEvent) -> Vec<Action> {
+pub(crate) fn on_key(app: &App, ui: &mut Ui, key: KeyEvent) -> Vec<Action> {
     if key.modifiers.contains(KeyModifiers::CONTROL) {
         return Vec::new();
     }
     match key.code {
+        KeyCode::Char('c') => {
+            match app.signed_in.as_ref().and_then(|s| s.jwt.clone()) {
+                Some(jwt) => ui.request_copy(jwt, COPIED),
+                None => ui.copied = Some("There is no session token to copy yet."),
+            }
+            Vec::new()
+        }
         KeyCode::Char('r') => vec![Action::RefreshToken],
         KeyCode::Char('s') => vec![Action::SignOut { all: false }],
         KeyCode::Char('S') => vec![Action::SignOut { all: true }],

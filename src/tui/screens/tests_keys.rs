@@ -318,6 +318,14 @@ fn signed_in_keys() {
         [Action::Quit]
     ));
     assert!(needs_tick(&app), "the token's lifetime counts down");
+    assert!(press(&app, &mut ui, KeyCode::Char('c')).is_empty());
+    assert!(screen(&app, &mut ui).contains("Copy sent to the terminal (OSC 52)"));
+    assert_eq!(ui.take_copy(), Some(jwt()), "the loop gets the token once");
+    assert_eq!(ui.take_copy(), None);
+    assert!(
+        !format!("{ui:?}").contains(&jwt()),
+        "Debug hides the pending copy"
+    );
 }
 
 #[test]

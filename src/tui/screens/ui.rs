@@ -43,6 +43,24 @@ pub struct Ui {
     pub(crate) local_error: Option<String>,
     /// The notice the user has since edited the field for, so it stops showing there.
     pub(crate) dismissed: Option<Notice>,
+    /// Text the user asked to copy, until the loop sends it to the terminal (OSC 52).
+    pub(crate) copy: PendingCopy,
+    /// What the last copy did, in words, until the next key.
+    pub(crate) copied: Option<&'static str>,
+}
+
+/// A session token or link on its way to the clipboard; Debug never shows it.
+#[derive(Default)]
+pub(crate) struct PendingCopy(Option<String>);
+
+impl std::fmt::Debug for PendingCopy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Some(***)"
+        } else {
+            "None"
+        })
+    }
 }
 
 impl Default for Ui {
@@ -71,7 +89,20 @@ impl Ui {
             qr_full_block: false,
             local_error: None,
             dismissed: None,
+            copy: PendingCopy::default(),
+            copied: None,
         }
+    }
+
+    /// Text to put on the clipboard, once: the event loop writes it as an OSC 52 sequence.
+    pub fn take_copy(&mut self) -> Option<String> {
+        self.copy.0.take()
+    }
+
+    /// Asks for `text` to be copied and says so on screen.
+    pub(crate) fn request_copy(&mut self, text: String, what: &'static str) {
+        self.copy.0 = Some(text);
+        self.copied = Some(what);
     }
 
     /// Feeds the dev outbox pane (embedded server only); `o` toggles it from then on.
@@ -96,6 +127,7 @@ impl Ui {
         self.focus = 0;
         self.local_error = None;
         self.dismissed = None;
+        self.copied = None;
         self.help = None;
         self.password.clear();
         self.new_password.clear();

@@ -146,9 +146,12 @@ fn hand_off(col: &mut Column<'_>, app: &App, ui: &Ui, f: &FactorStep) {
     );
     col.unwrapped(&url, theme.key());
     col.line(&checking_line(app), theme.text());
+    if let Some(copied) = ui.copied {
+        col.wrapped(copied, theme.text());
+    }
     col.notice(app, app.notice.as_ref());
     col.line(
-        "i: invert the QR · f: full-block QR · m: another method · Esc: cancel",
+        "c: copy · i: invert the QR · f: full-block QR · m: other method · Esc: cancel",
         theme.hint(),
     );
     let style = if ui.qr_full_block {
@@ -202,6 +205,10 @@ pub(crate) fn keys(app: &App, ui: &Ui) -> Vec<KeyHelp> {
     });
     if !matches!(&ui.screen, super::ScreenId::Waiting(_, Strategy::EmailLink)) {
         keys.push(KeyHelp {
+            keys: "c",
+            action: "copy the address (OSC 52)",
+        });
+        keys.push(KeyHelp {
             keys: "i, f",
             action: "invert the QR code, full-block QR code",
         });
@@ -226,6 +233,15 @@ pub(crate) fn on_key(app: &App, ui: &mut Ui, key: KeyEvent) -> Vec<Action> {
         }
         KeyCode::Char('f') => {
             ui.qr_full_block = !ui.qr_full_block;
+            Vec::new()
+        }
+        KeyCode::Char('c') => {
+            if let Some(url) = current(app).and_then(|f| hand_off_url(app, &f)) {
+                ui.request_copy(
+                    url,
+                    "Copy sent to the terminal (OSC 52). If your terminal blocks clipboard writes, select the line instead.",
+                );
+            }
             Vec::new()
         }
         _ => Vec::new(),
