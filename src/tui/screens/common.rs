@@ -128,14 +128,23 @@ impl<'a> Column<'a> {
         match notice.kind {
             NoticeKind::Error => {
                 let mut line = format!("Error: {}", notice.message);
-                if notice.retryable {
+                if can_retry(app) {
                     line.push_str(" Press r to retry.");
+                } else if notice.retryable && !app.polling {
+                    // The call carried a secret and was not kept: the form is sent again.
+                    line.push_str(" Check the connection, then try again.");
                 }
                 self.wrapped(&line, self.theme.error());
             }
             NoticeKind::Info => self.wrapped(&notice.message, self.theme.text()),
         }
     }
+}
+
+/// Whether `r` can repeat the call that just failed: it failed for a reason retrying may
+/// fix, it carried no secret (so it was kept), and no poller is already retrying on its own.
+pub(crate) fn can_retry(app: &App) -> bool {
+    app.notice.as_ref().is_some_and(|n| n.retryable) && app.last_call.is_some() && !app.polling
 }
 
 /// Display width in terminal cells.

@@ -289,7 +289,7 @@ pub(crate) fn on_key(app: &App, ui: &mut Ui, key: KeyEvent) -> Vec<Action> {
 fn code_key(app: &App, ui: &mut Ui, key: KeyEvent, strategy: &Strategy) -> Vec<Action> {
     let plain = !key.modifiers.contains(KeyModifiers::CONTROL);
     if plain && key.code == KeyCode::Char('r') && ui.code.filled() == 0 {
-        if app.notice.as_ref().is_some_and(|n| n.retryable) {
+        if common::can_retry(app) {
             return vec![Action::Retry];
         }
         if strategy.needs_prepare() {

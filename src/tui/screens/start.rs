@@ -103,7 +103,7 @@ pub(crate) fn state(app: &App) -> String {
 
 pub(crate) fn keys(app: &App) -> Vec<KeyHelp> {
     let mut keys = Vec::new();
-    if app.load_failed || app.notice.as_ref().is_some_and(|n| n.retryable) {
+    if app.load_failed || super::common::can_retry(app) {
         keys.push(KeyHelp {
             keys: "r",
             action: "retry",
@@ -120,7 +120,7 @@ pub(crate) fn on_key(app: &App, _ui: &mut Ui, key: KeyEvent) -> Vec<Action> {
     match key.code {
         // Loading starts with two calls; `Start` repeats both, `Retry` only the last one.
         KeyCode::Char('r') if app.load_failed => vec![Action::Start],
-        KeyCode::Char('r') if app.notice.as_ref().is_some_and(|n| n.retryable) => {
+        KeyCode::Char('r') if super::common::can_retry(app) => {
             vec![Action::Retry]
         }
         KeyCode::Char('q') => vec![Action::Quit],

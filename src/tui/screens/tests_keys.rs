@@ -381,3 +381,40 @@ fn ticks_only_while_something_counts_down() {
     );
     assert!(!needs_tick(&app), "expired and cooled down: nothing moves");
 }
+
+#[test]
+fn retry_is_offered_only_where_r_can_repeat_the_call() {
+    let network = || {
+        failure(
+            crate::app::FailureKind::Network,
+            "The connection was reset.",
+            None,
+        )
+    };
+    // The code was sent (a call without a secret): r repeats it.
+    let mut app = code_screen();
+    let _ = update(&mut app, Action::SendCode);
+    api(&mut app, crate::app::CallKind::SignIn, Err(network()));
+    let mut ui = Ui::new();
+    assert!(screen(&app, &mut ui).contains("The connection was reset. Press r to retry."));
+    assert!(matches!(
+        press(&app, &mut ui, KeyCode::Char('r')).as_slice(),
+        [Action::Retry]
+    ));
+    // A password attempt is never kept, so the form says to send it again and r is typed.
+    let mut app = at(sign_in("needs_first_factor", json!({})));
+    let mut ui = Ui::new();
+    let _ = type_text(&app, &mut ui, "pw");
+    for action in press(&app, &mut ui, KeyCode::Enter) {
+        let _ = update(&mut app, action);
+    }
+    api(&mut app, crate::app::CallKind::SignIn, Err(network()));
+    let text = screen(&app, &mut ui);
+    assert!(
+        text.contains("Check the connection, then try again."),
+        "{text}"
+    );
+    assert!(!text.contains("Press r"), "{text}");
+    assert!(press(&app, &mut ui, KeyCode::Char('r')).is_empty());
+    assert_eq!(ui.password.len(), 1, "r went into the password field");
+}

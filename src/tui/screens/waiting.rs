@@ -223,7 +223,7 @@ pub(crate) fn on_key(app: &App, ui: &mut Ui, key: KeyEvent) -> Vec<Action> {
     match key.code {
         KeyCode::Esc => vec![Action::Back],
         // While the poller runs its own retries; `r` then means a new link, not the last call.
-        KeyCode::Char('r') if !app.polling && app.notice.as_ref().is_some_and(|n| n.retryable) => {
+        KeyCode::Char('r') if common::can_retry(app) => {
             vec![Action::Retry]
         }
         KeyCode::Char('r') => vec![Action::SendCode],
