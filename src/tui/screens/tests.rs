@@ -41,6 +41,10 @@ fn identifier_screens() {
         "identifier_monochrome",
         shot(&app, &mut ui, Theme::Monochrome)
     );
+    insta::assert_snapshot!(
+        "identifier_high_contrast",
+        shot(&app, &mut ui, Theme::HighContrast)
+    );
     let mut app = ready();
     let _ = crate::app::update(
         &mut app,

@@ -418,3 +418,100 @@ fn retry_is_offered_only_where_r_can_repeat_the_call() {
     assert!(press(&app, &mut ui, KeyCode::Char('r')).is_empty());
     assert_eq!(ui.password.len(), 1, "r went into the password field");
 }
+
+#[test]
+fn hand_off_shows_a_qr_when_it_fits_and_i_inverts_it() {
+    let mut app = at(sign_in("needs_first_factor", json!({})));
+    let _ = update(&mut app, Action::ChooseAnotherMethod);
+    let _ = update(
+        &mut app,
+        Action::PickFactor(Strategy::Oauth("github".into())),
+    );
+    let mut v = sent("oauth_github");
+    v["external_verification_redirect_url"] =
+        json!("https://github.com/login/oauth/authorize?state=abc");
+    reply(
+        &mut app,
+        sign_in(
+            "needs_first_factor",
+            json!({"first_factor_verification": v}),
+        ),
+    );
+    let mut ui = Ui::new();
+    let (terminal, _) = draw(&app, &mut ui, Theme::Default, 120, 60);
+    let text = crate::tui::widgets::testing::screen(&terminal);
+    assert!(
+        text.contains("https://github.com/login/oauth/authorize?state=abc"),
+        "{text}"
+    );
+    assert!(
+        text.contains('▀') || text.contains('▄'),
+        "a half-block QR code: {text}"
+    );
+    assert!(press(&app, &mut ui, KeyCode::Char('i')).is_empty());
+    assert!(ui.qr_inverted);
+    assert!(press(&app, &mut ui, KeyCode::Char('f')).is_empty());
+    assert!(ui.qr_full_block);
+    let _ = press(&app, &mut ui, KeyCode::F(1));
+    let text = screen(&app, &mut ui);
+    assert!(
+        text.contains("m, Ctrl-O") && text.contains("copy the address"),
+        "{text}"
+    );
+}
+
+#[test]
+fn dev_outbox_pane_toggles_with_o_once_fed() {
+    let app = at(sign_in(
+        "needs_first_factor",
+        json!({"supported_first_factors": [{"strategy": "email_code",
+            "safe_identifier": "j***@example.com", "email_address_id": "idn_e"}],
+            "first_factor_verification": sent("email_code")}),
+    ));
+    let mut ui = Ui::new();
+    assert!(press(&app, &mut ui, KeyCode::Char('o')).is_empty());
+    assert!(!ui.outbox_open, "nothing to show until the outbox is fed");
+    ui.set_outbox_messages(vec![crate::tui::widgets::OutboxMessage {
+        to: "jane@example.com".into(),
+        kind: "email_code".into(),
+        code: Some("424242".into()),
+        link: None,
+        age: std::time::Duration::from_secs(3),
+    }]);
+    let _ = press(&app, &mut ui, KeyCode::Char('o'));
+    let text = screen(&app, &mut ui);
+    assert!(
+        text.contains("Outbox (dev server)") && text.contains("424242"),
+        "{text}"
+    );
+    let _ = press(&app, &mut ui, KeyCode::Char('o'));
+    assert!(!screen(&app, &mut ui).contains("Outbox"));
+}
+
+#[test]
+fn an_expired_email_link_says_so_and_r_sends_a_new_one() {
+    let mut app = at(sign_in("needs_first_factor", json!({})));
+    let _ = update(&mut app, Action::ChooseAnotherMethod);
+    let _ = update(&mut app, Action::PickFactor(Strategy::EmailLink));
+    let mut expired = sent("email_link");
+    expired["status"] = json!("expired");
+    reply(
+        &mut app,
+        sign_in(
+            "needs_first_factor",
+            json!({"first_factor_verification": expired}),
+        ),
+    );
+    let mut ui = Ui::new();
+    let text = screen(&app, &mut ui);
+    assert!(
+        text.contains("The last link can no longer be used"),
+        "{text}"
+    );
+    assert!(text.contains("Error: The link expired."), "{text}");
+    assert!(!app.polling);
+    assert!(matches!(
+        press(&app, &mut ui, KeyCode::Char('r')).as_slice(),
+        [Action::SendCode]
+    ));
+}

@@ -98,6 +98,11 @@ fn email_link(col: &mut Column<'_>, app: &App, f: &FactorStep) {
             &format!("Sending a sign-in link to {target}…"),
             theme.text(),
         );
+    } else if f.ended.is_some() {
+        col.line(
+            "The last link can no longer be used. Press r to send a new one.",
+            theme.text(),
+        );
     } else {
         col.line(
             &format!("No link has been sent to {target} yet. Press r to send one."),
