@@ -120,11 +120,10 @@ pub(crate) fn keys() -> Vec<KeyHelp> {
     ]
 }
 
-pub(crate) fn on_key(app: &App, ui: &mut Ui, key: KeyEvent) -> Vec<Action> {
+pub(crate) fn on_key(_app: &App, ui: &mut Ui, key: KeyEvent) -> Vec<Action> {
     if key.code == KeyCode::Esc {
         return vec![Action::Back];
     }
-    let _ = app;
     match ui.choices.handle_key(key) {
         Outcome::Picked(i) => match ui.picks.get(i) {
             Some(Pick::Factor(s)) => vec![Action::PickFactor(s.clone())],

@@ -100,12 +100,12 @@ pub(crate) fn render(
     }
     col.gap();
     match ui.screen.clone() {
-        ScreenId::Password | ScreenId::BackupCode(_) => secret_form(&mut col, app, ui, &f),
+        ScreenId::Password | ScreenId::BackupCode(_) => secret_form(&mut col, app, ui),
         _ => code_form(&mut col, app, ui, &f),
     }
 }
 
-fn secret_form(col: &mut Column<'_>, app: &App, ui: &mut Ui, f: &FactorStep) -> Option<Position> {
+fn secret_form(col: &mut Column<'_>, app: &App, ui: &mut Ui) -> Option<Position> {
     let theme = col.theme;
     let params = if ui.screen == ScreenId::Password {
         PASSWORD_PARAMS
@@ -135,7 +135,6 @@ fn secret_form(col: &mut Column<'_>, app: &App, ui: &mut Ui, f: &FactorStep) -> 
             col.line(&format!("Error: {e}"), theme.error());
         }
     }
-    let _ = f;
     cursor
 }
 

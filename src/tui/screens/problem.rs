@@ -136,8 +136,7 @@ pub(crate) fn keys(ui: &Ui) -> Vec<KeyHelp> {
     keys
 }
 
-pub(crate) fn on_key(app: &App, ui: &mut Ui, key: KeyEvent) -> Vec<Action> {
-    let _ = (app, ui);
+pub(crate) fn on_key(_app: &App, _ui: &mut Ui, key: KeyEvent) -> Vec<Action> {
     match key.code {
         KeyCode::Esc => vec![Action::Back],
         _ => Vec::new(),
