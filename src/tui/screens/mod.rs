@@ -112,6 +112,7 @@ pub fn render(frame: &mut Frame, app: &App, ui: &mut Ui, theme: Theme) {
 }
 
 fn draw(buf: &mut Buffer, area: Rect, app: &App, ui: &mut Ui, theme: Theme) -> Position {
+    ui.sync_outbox(app);
     header(buf, area, app, theme);
     let mut body = Rect::new(area.x + 2, area.y + 2, area.width - 4, area.height - 4);
     let outbox_shown = ui.outbox_open && ui.outbox.is_some();

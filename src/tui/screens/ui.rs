@@ -112,6 +112,30 @@ impl Ui {
             .set_messages(messages);
     }
 
+    /// Feeds the pane from the app's copy of the embedded server's outbox (ages as of now).
+    pub(crate) fn sync_outbox(&mut self, app: &App) {
+        if app.outbox.is_empty() {
+            return;
+        }
+        let messages = app
+            .outbox
+            .iter()
+            .map(|e| OutboxMessage {
+                to: e.to.clone(),
+                kind: match (e.channel.as_str(), e.kind.as_str()) {
+                    ("", kind) => kind.to_string(),
+                    (channel, kind) => format!("{channel} {kind}"),
+                },
+                code: e.code.clone(),
+                link: e.link.clone(),
+                age: std::time::Duration::from_millis(
+                    u64::try_from(app.now_ms.saturating_sub(e.created_at)).unwrap_or(0),
+                ),
+            })
+            .collect();
+        self.set_outbox_messages(messages);
+    }
+
     /// Whether a help overlay is open.
     pub fn help_open(&self) -> bool {
         self.help.is_some()

@@ -47,6 +47,9 @@ pub(crate) fn render(
     let cursor = col.here();
     if is_link(&f) {
         email_link(&mut col, app, &f);
+        if f.sent {
+            dev_link(&mut col, app, ui);
+        }
     } else {
         hand_off(&mut col, app, ui, &f);
     }
@@ -115,6 +118,43 @@ fn email_link(col: &mut Column<'_>, app: &App, f: &FactorStep) {
         "m or Ctrl-O: use another method (a code instead) · Esc: cancel",
         theme.hint(),
     );
+}
+
+/// The link the embedded server "emailed" for this sign-in, newest first.
+fn dev_link_for(app: &App) -> Option<String> {
+    if !app.backend.is_embedded() {
+        return None;
+    }
+    let sign_in_id = &app.sign_in.as_ref()?.id;
+    app.outbox
+        .iter()
+        .find(|e| e.sign_in_id.as_ref() == Some(sign_in_id) && e.link.is_some())
+        .and_then(|e| e.link.clone())
+}
+
+/// Dev mode: show the emailed link itself (one unwrapped line, and a QR when it fits), so a
+/// demo can open it from a phone or a browser next to the terminal.
+fn dev_link(col: &mut Column<'_>, app: &App, ui: &Ui) {
+    let Some(link) = dev_link_for(app) else {
+        return;
+    };
+    let theme = col.theme;
+    col.gap();
+    col.line(
+        "DEV: the emulator sent this link (open it to sign in):",
+        theme.hint(),
+    );
+    col.unwrapped(&link, theme.key());
+    let style = if ui.qr_full_block {
+        QrStyle::FullBlock
+    } else {
+        QrStyle::HalfBlock
+    };
+    let qr = QrWidget::new(link).style(style).inverted(ui.qr_inverted);
+    let rest = col.rest();
+    if qr.fits(rest) {
+        qr.render(rest, col.buf, theme);
+    }
 }
 
 fn resend_line(col: &mut Column<'_>, app: &App, what: &str) {
