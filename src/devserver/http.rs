@@ -24,6 +24,8 @@ pub struct Auth {
     pub client_id: Option<String>,
     /// The token came from a cookie (browser), so answers also set the cookie.
     pub browser: bool,
+    /// Set when the request created a client, so even an error answer carries its token.
+    pub issued: Arc<std::sync::Mutex<Option<String>>>,
 }
 
 /// Response marker: this client's token goes into the `Authorization` header.
@@ -204,6 +206,7 @@ pub async fn layer(State(app): State<Arc<App>>, mut req: Request, next: Next) ->
     let mut auth = Auth {
         client_id: None,
         browser,
+        issued: Arc::default(),
     };
     if is_fapi && let Some(token) = token {
         match app.client_id_from_token(&token) {
@@ -229,10 +232,16 @@ pub async fn layer(State(app): State<Arc<App>>, mut req: Request, next: Next) ->
     }
     req.extensions_mut().insert(auth.clone());
     let mut resp = next.run(req).await;
+    let created = auth
+        .issued
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
     let client_id = resp
         .extensions()
         .get::<IssuedClient>()
         .map(|c| c.0.clone())
+        .or(created)
         .or(auth.client_id);
     if let Some(cid) = client_id.filter(|_| is_fapi) {
         let token = app.client_token(&cid);
@@ -339,6 +348,7 @@ impl FromRequest<Arc<App>> for Req {
         let auth = parts.extensions.get::<Auth>().cloned().unwrap_or(Auth {
             client_id: None,
             browser: false,
+            issued: Arc::default(),
         });
         let query = query_pairs(parts.uri.query()).into_iter().collect();
         let bytes = to_bytes(body, BODY_LIMIT).await.map_err(|_| {
@@ -375,7 +385,9 @@ pub fn ensure_client(st: &mut Store, req: &Req, now: i64) -> Result<String, ApiE
     {
         return Ok(id.clone());
     }
-    Ok(st.new_client(now)?)
+    let id = st.new_client(now)?;
+    *req.auth.issued.lock().unwrap_or_else(|e| e.into_inner()) = Some(id.clone());
+    Ok(id)
 }
 
 /// The client named by the request's token, if it still exists.

@@ -1,0 +1,656 @@
+//! Every sign-in flow the seed demonstrates, end to end over HTTP.
+
+use serde_json::{Value, json};
+
+use crate::harness::*;
+
+fn totp_now(secret: &str) -> String {
+    let bytes = totp_rs::Secret::try_from_base32(secret)
+        .expect("base32")
+        .as_bytes()
+        .to_vec();
+    let totp = totp_rs::Builder::new()
+        .with_secret(bytes)
+        .build_noncompliant();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("time")
+        .as_secs();
+    totp.generate(now).to_string()
+}
+
+#[tokio::test]
+async fn bootstrap_environment_and_client() {
+    let server = start().await;
+    let mut fapi = Fapi::new(&server);
+    let env = fapi.get("/v1/environment").await;
+    env.ok();
+    assert_eq!(env.body["auth_config"]["test_mode"], true);
+    assert_eq!(
+        env.body["display_config"]["instance_environment_type"],
+        "development"
+    );
+    assert!(
+        env.body.get("response").is_none(),
+        "environment is not enveloped"
+    );
+
+    let none = fapi.get("/v1/client").await;
+    none.ok();
+    assert_eq!(none.body, json!({"response": null, "client": null}));
+    assert!(fapi.token.is_none(), "no client, no token");
+
+    let created = fapi.post("/v1/client", &[]).await;
+    created.ok();
+    let client_id = id(created.response());
+    let token = fapi.token.clone().expect("client token in Authorization");
+    assert!(token.starts_with("Bearer "));
+
+    // The bare token (no "Bearer ") names the same client.
+    fapi.token = Some(token.trim_start_matches("Bearer ").to_string());
+    let again = fapi.get("/v1/client").await;
+    assert_eq!(id(again.ok().response()), client_id);
+}
+
+#[tokio::test]
+async fn password_in_one_step_completes_with_an_active_session() {
+    let server = start().await;
+    let mut fapi = Fapi::new(&server);
+    let r = fapi
+        .create_sign_in(&[("identifier", "ada@example.com"), ("password", PASSWORD)])
+        .await;
+    assert_eq!(r.status_of_sign_in(), "complete");
+    let si = r.response();
+    assert_eq!(si["first_factor_verification"]["status"], "verified");
+    assert_eq!(si["supported_first_factors"], Value::Null);
+    let client = &r.body["client"];
+    let session_id = si["created_session_id"].as_str().expect("session");
+    assert_eq!(client["last_active_session_id"], session_id);
+    assert_eq!(client["sessions"][0]["status"], "active");
+    assert_eq!(
+        client["sessions"][0]["user"]["email_addresses"][0]["email_address"],
+        "ada@example.com"
+    );
+    assert!(
+        client["sessions"][0]["last_active_token"]["jwt"]
+            .as_str()
+            .is_some_and(|j| j.split('.').count() == 3)
+    );
+}
+
+#[tokio::test]
+async fn identifier_then_password_lists_the_users_factors() {
+    let server = start().await;
+    let mut fapi = Fapi::new(&server);
+    let r = fapi
+        .create_sign_in(&[("identifier", "ADA@example.com")])
+        .await;
+    assert_eq!(r.status_of_sign_in(), "needs_first_factor");
+    let si = r.response().clone();
+    for s in [
+        "password",
+        "email_code",
+        "email_link",
+        "reset_password_email_code",
+    ] {
+        factor(&si, "supported_first_factors", s);
+    }
+    assert!(
+        factor(&si, "supported_first_factors", "email_code")["email_address_id"]
+            .as_str()
+            .is_some_and(|i| i.starts_with("idn_"))
+    );
+    let r = fapi
+        .sign_in_action(
+            &id(&si),
+            "attempt_first_factor",
+            &[("strategy", "password"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status_of_sign_in(), "complete");
+}
+
+#[tokio::test]
+async fn password_plus_totp_and_the_same_code_cannot_be_replayed() {
+    let server = start().await;
+    let mut fapi = Fapi::new(&server);
+    let si = fapi.password_sign_in("grace@example.com", PASSWORD).await;
+    assert_eq!(si["status"], "needs_second_factor");
+    factor(&si, "supported_second_factors", "totp");
+    let code = totp_now("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP");
+    let r = fapi
+        .sign_in_action(
+            &id(&si),
+            "attempt_second_factor",
+            &[("strategy", "totp"), ("code", &code)],
+        )
+        .await;
+    assert_eq!(r.status_of_sign_in(), "complete");
+    assert_eq!(
+        r.response()["second_factor_verification"]["object"],
+        "verification_totp"
+    );
+
+    // Another device, same 30-second code: rejected as a replay.
+    let mut other = Fapi::new(&server);
+    let si = other.password_sign_in("grace@example.com", PASSWORD).await;
+    let r = other
+        .sign_in_action(
+            &id(&si),
+            "attempt_second_factor",
+            &[("strategy", "totp"), ("code", &code)],
+        )
+        .await;
+    r.expect_error(422, "form_code_incorrect");
+    assert!(
+        r.body["errors"][0]["long_message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("already been used")
+    );
+}
+
+#[tokio::test]
+async fn password_plus_sms_code_from_the_outbox() {
+    let server = start().await;
+    let mut fapi = Fapi::new(&server);
+    let si = fapi.password_sign_in("alan@example.com", PASSWORD).await;
+    assert_eq!(si["status"], "needs_second_factor");
+    let phone = factor(&si, "supported_second_factors", "phone_code").clone();
+    assert_eq!(phone["safe_identifier"], "+1******2671");
+    let r = fapi
+        .sign_in_action(
+            &id(&si),
+            "prepare_second_factor",
+            &[
+                ("strategy", "phone_code"),
+                (
+                    "phone_number_id",
+                    phone["phone_number_id"].as_str().unwrap_or(""),
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.response()["second_factor_verification"]["status"],
+        "unverified"
+    );
+    let msg = outbox_latest(&server, "+14155552671").await;
+    assert_eq!(msg["channel"], "sms");
+    let code = msg["code"].as_str().expect("code").to_string();
+    assert_eq!(code.len(), 6);
+    let r = fapi
+        .sign_in_action(
+            &id(&si),
+            "attempt_second_factor",
+            &[("strategy", "phone_code"), ("code", &code)],
+        )
+        .await;
+    assert_eq!(r.status_of_sign_in(), "complete");
+}
+
+#[tokio::test]
+async fn backup_code_works_once() {
+    let server = start().await;
+    let mut fapi = Fapi::new(&server);
+    let si = fapi.password_sign_in("barbara@example.com", PASSWORD).await;
+    factor(&si, "supported_second_factors", "backup_code");
+    let r = fapi
+        .sign_in_action(
+            &id(&si),
+            "attempt_second_factor",
+            &[("strategy", "backup_code"), ("code", "backup01")],
+        )
+        .await;
+    assert_eq!(r.status_of_sign_in(), "complete");
+
+    let mut other = Fapi::new(&server);
+    let si = other
+        .password_sign_in("barbara@example.com", PASSWORD)
+        .await;
+    let spent = other
+        .sign_in_action(
+            &id(&si),
+            "attempt_second_factor",
+            &[("strategy", "backup_code"), ("code", "backup01")],
+        )
+        .await;
+    spent.expect_error(422, "form_code_incorrect");
+    let r = other
+        .sign_in_action(
+            &id(&si),
+            "attempt_second_factor",
+            &[("strategy", "backup_code"), ("code", "backup02")],
+        )
+        .await;
+    assert_eq!(r.status_of_sign_in(), "complete");
+}
+
+async fn email_code_sign_in(
+    server: &clerk_tui::devserver::DevServerHandle,
+    fapi: &mut Fapi,
+    email: &str,
+) -> (Value, String) {
+    let r = fapi.create_sign_in(&[("identifier", email)]).await;
+    let si = r.response().clone();
+    let f = factor(&si, "supported_first_factors", "email_code").clone();
+    let r = fapi
+        .sign_in_action(
+            &id(&si),
+            "prepare_first_factor",
+            &[
+                ("strategy", "email_code"),
+                (
+                    "email_address_id",
+                    f["email_address_id"].as_str().unwrap_or(""),
+                ),
+            ],
+        )
+        .await;
+    let v = &r.ok().response()["first_factor_verification"];
+    assert_eq!(
+        (
+            v["object"].as_str(),
+            v["status"].as_str(),
+            v["attempts"].as_i64()
+        ),
+        (Some("verification_otp"), Some("unverified"), Some(0))
+    );
+    let msg = outbox_latest(server, email).await;
+    assert_eq!(
+        (msg["kind"].as_str(), msg["sign_in_id"].as_str()),
+        (Some("code"), si["id"].as_str())
+    );
+    (si, msg["code"].as_str().expect("code").to_string())
+}
+
+#[tokio::test]
+async fn email_code_only() {
+    let server = start().await;
+    let mut fapi = Fapi::new(&server);
+    let (si, code) = email_code_sign_in(&server, &mut fapi, "katherine@example.com").await;
+    assert!(
+        si["supported_first_factors"]
+            .as_array()
+            .is_some_and(|fs| fs.iter().all(|f| f["strategy"] != "password"))
+    );
+    let r = fapi
+        .sign_in_action(
+            &id(&si),
+            "attempt_first_factor",
+            &[("strategy", "email_code"), ("code", &code)],
+        )
+        .await;
+    assert_eq!(r.status_of_sign_in(), "complete");
+}
+
+#[tokio::test]
+async fn phone_code_only() {
+    let server = start().await;
+    let mut fapi = Fapi::new(&server);
+    let r = fapi
+        .create_sign_in(&[
+            ("strategy", "phone_code"),
+            ("identifier", "+1 415 555 2672"),
+        ])
+        .await;
+    assert_eq!(r.status_of_sign_in(), "needs_first_factor");
+    let si = r.response().clone();
+    assert_eq!(si["first_factor_verification"]["strategy"], "phone_code");
+    let code = outbox_latest(&server, "+14155552672").await["code"]
+        .as_str()
+        .expect("code")
+        .to_string();
+    let r = fapi
+        .sign_in_action(
+            &id(&si),
+            "attempt_first_factor",
+            &[("strategy", "phone_code"), ("code", &code)],
+        )
+        .await;
+    assert_eq!(r.status_of_sign_in(), "complete");
+}
+
+#[tokio::test]
+async fn email_link_verifies_the_polling_client_and_works_once() {
+    let server = start().await;
+    let mut fapi = Fapi::new(&server);
+    let si = fapi
+        .create_sign_in(&[("identifier", "hedy@example.com")])
+        .await
+        .response()
+        .clone();
+    let f = factor(&si, "supported_first_factors", "email_link").clone();
+    let r = fapi
+        .sign_in_action(
+            &id(&si),
+            "prepare_first_factor",
+            &[
+                ("strategy", "email_link"),
+                (
+                    "email_address_id",
+                    f["email_address_id"].as_str().unwrap_or(""),
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.ok().response()["first_factor_verification"]["object"],
+        "verification_email_link"
+    );
+    let link = outbox_latest(&server, "hedy@example.com").await["link"]
+        .as_str()
+        .expect("link")
+        .to_string();
+    assert!(link.starts_with(&format!("{}/v1/verify?token=", server.base_url())));
+
+    let poll = fapi.get(&format!("/v1/client/sign_ins/{}", id(&si))).await;
+    assert_eq!(poll.status_of_sign_in(), "needs_first_factor");
+
+    let page = reqwest::get(&link).await.expect("open link");
+    assert_eq!(page.status().as_u16(), 200);
+    assert!(page.text().await.expect("html").contains("Signed in"));
+
+    let poll = fapi.get(&format!("/v1/client/sign_ins/{}", id(&si))).await;
+    assert_eq!(poll.status_of_sign_in(), "complete");
+    let v = &poll.response()["first_factor_verification"];
+    assert_eq!(v["status"], "verified");
+    assert!(
+        v["verified_at_client"]
+            .as_str()
+            .is_some_and(|c| c.starts_with("client_"))
+    );
+    assert_eq!(
+        poll.body["client"]["sessions"].as_array().map(Vec::len),
+        Some(1)
+    );
+
+    let reused = reqwest::get(&link).await.expect("open link again");
+    assert_eq!(reused.status().as_u16(), 400);
+    assert!(
+        reused
+            .text()
+            .await
+            .expect("html")
+            .contains("cannot be used")
+    );
+}
+
+#[tokio::test]
+async fn email_link_redirects_with_clerk_status() {
+    let server = start().await;
+    let mut fapi = Fapi::new(&server);
+    let r = fapi
+        .create_sign_in(&[
+            ("strategy", "email_link"),
+            ("identifier", "hedy@example.com"),
+            ("redirect_url", "http://localhost:3000/verified"),
+        ])
+        .await;
+    r.ok();
+    let link = outbox_latest(&server, "hedy@example.com").await["link"]
+        .as_str()
+        .expect("link")
+        .to_string();
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let resp = no_redirects.get(&link).send().await.expect("open link");
+    assert_eq!(resp.status().as_u16(), 303);
+    let location = resp.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_string();
+    assert!(
+        location.starts_with(
+            "http://localhost:3000/verified?__clerk_status=verified&__clerk_created_session=sess_"
+        ),
+        "{location}"
+    );
+}
+
+#[tokio::test]
+async fn reset_password_by_email_signs_out_other_sessions() {
+    let server = start().await;
+    let mut first = Fapi::new(&server);
+    let old = first.password_sign_in("ada@example.com", PASSWORD).await;
+    let old_session = old["created_session_id"]
+        .as_str()
+        .expect("session")
+        .to_string();
+
+    let mut fapi = Fapi::new(&server);
+    let si = fapi
+        .create_sign_in(&[("identifier", "ada@example.com")])
+        .await
+        .response()
+        .clone();
+    let f = factor(&si, "supported_first_factors", "reset_password_email_code").clone();
+    fapi.sign_in_action(
+        &id(&si),
+        "prepare_first_factor",
+        &[
+            ("strategy", "reset_password_email_code"),
+            (
+                "email_address_id",
+                f["email_address_id"].as_str().unwrap_or(""),
+            ),
+        ],
+    )
+    .await
+    .ok();
+    let msg = outbox_latest(&server, "ada@example.com").await;
+    assert_eq!(msg["kind"], "reset");
+    let code = msg["code"].as_str().expect("code");
+    let r = fapi
+        .sign_in_action(
+            &id(&si),
+            "attempt_first_factor",
+            &[("strategy", "reset_password_email_code"), ("code", code)],
+        )
+        .await;
+    assert_eq!(r.status_of_sign_in(), "needs_new_password");
+    let short = fapi
+        .sign_in_action(&id(&si), "reset_password", &[("password", "short")])
+        .await;
+    short.expect_error(422, "form_password_length_too_short");
+    let r = fapi
+        .sign_in_action(
+            &id(&si),
+            "reset_password",
+            &[
+                ("password", "a-brand-new-password"),
+                ("sign_out_of_other_sessions", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status_of_sign_in(), "complete");
+
+    let old = first
+        .get(&format!("/v1/client/sessions/{old_session}"))
+        .await;
+    assert_eq!(old.ok().response()["status"], "revoked");
+    let mut third = Fapi::new(&server);
+    third
+        .create_sign_in(&[("identifier", "ada@example.com"), ("password", PASSWORD)])
+        .await
+        .expect_error(422, "form_password_incorrect");
+    assert_eq!(
+        third
+            .password_sign_in("ada@example.com", "a-brand-new-password")
+            .await["status"],
+        "complete"
+    );
+}
+
+#[tokio::test]
+async fn forced_reset_and_reset_by_phone() {
+    let server = start().await;
+    let mut fapi = Fapi::new(&server);
+    // The seed marks edsger's password as needing a reset: the right password leads there.
+    let si = fapi.password_sign_in("edsger@example.com", PASSWORD).await;
+    assert_eq!(si["status"], "needs_new_password");
+
+    let mut phone = Fapi::new(&server);
+    let si = phone
+        .create_sign_in(&[("identifier", "edsger@example.com")])
+        .await
+        .response()
+        .clone();
+    let f = factor(&si, "supported_first_factors", "reset_password_phone_code").clone();
+    phone
+        .sign_in_action(
+            &id(&si),
+            "prepare_first_factor",
+            &[
+                ("strategy", "reset_password_phone_code"),
+                (
+                    "phone_number_id",
+                    f["phone_number_id"].as_str().unwrap_or(""),
+                ),
+            ],
+        )
+        .await
+        .ok();
+    let code = outbox_latest(&server, "+14155552673").await["code"]
+        .as_str()
+        .expect("code")
+        .to_string();
+    let r = phone
+        .sign_in_action(
+            &id(&si),
+            "attempt_first_factor",
+            &[("strategy", "reset_password_phone_code"), ("code", &code)],
+        )
+        .await;
+    assert_eq!(r.status_of_sign_in(), "needs_new_password");
+    let r = phone
+        .sign_in_action(&id(&si), "reset_password", &[("password", "dijkstra-2026")])
+        .await;
+    assert_eq!(r.status_of_sign_in(), "complete");
+    // The reset cleared the flag: the new password signs in directly.
+    assert_eq!(
+        Fapi::new(&server)
+            .password_sign_in("edsger@example.com", "dijkstra-2026")
+            .await["status"],
+        "complete"
+    );
+}
+
+#[tokio::test]
+async fn client_trust_needs_an_email_code_once_per_device() {
+    let server = start().await;
+    let mut fapi = Fapi::new(&server);
+    let si = fapi.password_sign_in("donald@example.com", PASSWORD).await;
+    assert_eq!(si["status"], "needs_client_trust");
+    assert_eq!(si["client_trust_state"], "pending");
+    let f = factor(&si, "supported_second_factors", "email_code").clone();
+    fapi.sign_in_action(
+        &id(&si),
+        "prepare_second_factor",
+        &[
+            ("strategy", "email_code"),
+            (
+                "email_address_id",
+                f["email_address_id"].as_str().unwrap_or(""),
+            ),
+        ],
+    )
+    .await
+    .ok();
+    let code = outbox_latest(&server, "donald@example.com").await["code"]
+        .as_str()
+        .expect("code")
+        .to_string();
+    let r = fapi
+        .sign_in_action(
+            &id(&si),
+            "attempt_second_factor",
+            &[("strategy", "email_code"), ("code", &code)],
+        )
+        .await;
+    assert_eq!(r.status_of_sign_in(), "complete");
+
+    // Sign out, sign in again on the same device: trusted now.
+    fapi.delete("/v1/client/sessions").await.ok();
+    assert_eq!(
+        fapi.password_sign_in("donald@example.com", PASSWORD).await["status"],
+        "complete"
+    );
+    // A new device is asked again.
+    assert_eq!(
+        Fapi::new(&server)
+            .password_sign_in("donald@example.com", PASSWORD)
+            .await["status"],
+        "needs_client_trust"
+    );
+}
+
+#[tokio::test]
+async fn test_mode_identifiers_accept_424242_and_send_nothing() {
+    let server = start().await;
+    let mut fapi = Fapi::new(&server);
+    let r = fapi
+        .create_sign_in(&[
+            ("strategy", "email_code"),
+            ("identifier", "jane+clerk_test@example.com"),
+        ])
+        .await;
+    let si = r.response().clone();
+    let r = fapi
+        .sign_in_action(
+            &id(&si),
+            "attempt_first_factor",
+            &[("strategy", "email_code"), ("code", "424242")],
+        )
+        .await;
+    assert_eq!(r.status_of_sign_in(), "complete");
+    assert_eq!(
+        outbox_count(&server, "jane+clerk_test@example.com").await,
+        0
+    );
+
+    let mut phone = Fapi::new(&server);
+    let si = phone
+        .create_sign_in(&[("strategy", "phone_code"), ("identifier", "+15555550100")])
+        .await
+        .response()
+        .clone();
+    let r = phone
+        .sign_in_action(
+            &id(&si),
+            "attempt_first_factor",
+            &[("strategy", "phone_code"), ("code", "424242")],
+        )
+        .await;
+    assert_eq!(r.status_of_sign_in(), "complete");
+    assert_eq!(outbox_count(&server, "+15555550100").await, 0);
+}
+
+#[tokio::test]
+async fn ticket_signs_in_once() {
+    let server = start().await;
+    let (status, ticket) = dev_post(
+        &server,
+        "/__dev/sign_in_tokens",
+        json!({"identifier": "ada@example.com"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let token = ticket["token"].as_str().expect("token").to_string();
+    let mut fapi = Fapi::new(&server);
+    let r = fapi
+        .create_sign_in(&[("strategy", "ticket"), ("ticket", &token)])
+        .await;
+    assert_eq!(r.status_of_sign_in(), "complete");
+    assert_eq!(
+        r.response()["first_factor_verification"]["object"],
+        "verification_ticket"
+    );
+    let mut other = Fapi::new(&server);
+    other
+        .create_sign_in(&[("strategy", "ticket"), ("ticket", &token)])
+        .await
+        .expect_error(422, "form_param_value_invalid");
+}
