@@ -240,7 +240,11 @@ pub fn check_code(
 
 /// Verifies a password for a sign-in: argon2 off the async threads, lockout after
 /// `lockout_attempts` failures. On success the first factor is verified.
-pub async fn attempt_password(app: &App, sign_in_id: &str, password: &str) -> Result<(), ApiError> {
+pub async fn attempt_password(
+    app: &App,
+    sign_in_id: &str,
+    password: Hidden,
+) -> Result<(), ApiError> {
     let now = app.clock.now_ms();
     let (user_id, hash) = {
         let st = app.lock();
@@ -260,7 +264,6 @@ pub async fn attempt_password(app: &App, sign_in_id: &str, password: &str) -> Re
             .ok_or_else(ApiError::strategy_invalid)?;
         (user.id.clone(), hash)
     };
-    let password = Hidden::new(password);
     let ok = tokio::task::spawn_blocking(move || crypto::verify_password(password.expose(), &hash))
         .await
         .unwrap_or(false);

@@ -14,7 +14,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::errors::ApiError;
-use super::state::{App, State as Store};
+use super::model::DevBrowserRec;
+use super::state::{App, State as Store, TokenSubject};
 
 const BODY_LIMIT: usize = 256 * 1024;
 
@@ -26,6 +27,8 @@ pub struct Auth {
     pub browser: bool,
     /// Set when the request created a client, so even an error answer carries its token.
     pub issued: Arc<std::sync::Mutex<Option<String>>>,
+    /// The development browser the request came through (`__clerk_db_jwt`).
+    pub dev_browser: Option<String>,
 }
 
 /// Response marker: this client's token goes into the `Authorization` header.
@@ -207,10 +210,19 @@ pub async fn layer(State(app): State<Arc<App>>, mut req: Request, next: Next) ->
         client_id: None,
         browser,
         issued: Arc::default(),
+        dev_browser: None,
     };
     if is_fapi && let Some(token) = token {
-        match app.client_id_from_token(&token) {
-            Some(id) => auth.client_id = Some(id),
+        match app.token_subject(&token) {
+            Some(TokenSubject::Client(id)) => auth.client_id = Some(id),
+            Some(TokenSubject::DevBrowser(dvb)) => {
+                auth.client_id = app
+                    .lock()
+                    .dev_browsers
+                    .get(&dvb)
+                    .and_then(|d| d.client_id.clone());
+                auth.dev_browser = Some(dvb);
+            }
             None => {
                 let mut resp = ApiError::authentication_invalid("The client token in the request is invalid or was not issued by this instance.").into_response();
                 add_cors(&mut resp, origin, None);
@@ -243,6 +255,9 @@ pub async fn layer(State(app): State<Arc<App>>, mut req: Request, next: Next) ->
         .map(|c| c.0.clone())
         .or(created)
         .or(auth.client_id);
+    if let (Some(dvb), Some(cid)) = (&auth.dev_browser, &client_id) {
+        remember_dev_browser_client(&app, dvb, cid);
+    }
     if let Some(cid) = client_id.filter(|_| is_fapi) {
         let token = app.client_token(&cid);
         if let Ok(v) = HeaderValue::from_str(&format!("Bearer {token}")) {
@@ -259,14 +274,52 @@ pub async fn layer(State(app): State<Arc<App>>, mut req: Request, next: Next) ->
     resp
 }
 
-/// A parsed Frontend API request: query, form (or JSON) body, auth and origin.
-#[derive(Debug, Clone)]
+/// Points a development browser at the client its latest request used (or created).
+fn remember_dev_browser_client(app: &App, dev_browser_id: &str, client_id: &str) {
+    let mut st = app.lock();
+    let current = st.dev_browsers.get(dev_browser_id);
+    if current.and_then(|d| d.client_id.as_deref()) == Some(client_id) {
+        return;
+    }
+    let rec = DevBrowserRec {
+        id: dev_browser_id.to_string(),
+        client_id: Some(client_id.to_string()),
+        created_at: current.map_or_else(|| app.clock.now_ms(), |d| d.created_at),
+    };
+    if let Err(e) = st.save_dev_browser(rec) {
+        tracing::warn!(error = %e, "could not record the dev browser's client");
+    }
+}
+
+/// A parsed Frontend API request: query, form (or JSON) body, auth and origin. The body can
+/// hold passwords and codes: Debug shows only the field names, and the values are wiped on drop.
+#[derive(Clone)]
 pub struct Req {
     pub auth: Auth,
     pub query: HashMap<String, String>,
     pub form: HashMap<String, String>,
     /// Origin or Referer origin, for the session token's `azp`.
     pub origin: Option<String>,
+}
+
+impl std::fmt::Debug for Req {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Req")
+            .field("auth", &self.auth)
+            .field("query", &self.query.keys().collect::<Vec<_>>())
+            .field("form", &self.form.keys().collect::<Vec<_>>())
+            .field("origin", &self.origin)
+            .finish()
+    }
+}
+
+impl Drop for Req {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        for v in self.form.values_mut() {
+            v.zeroize();
+        }
+    }
 }
 
 impl Req {
@@ -349,6 +402,7 @@ impl FromRequest<Arc<App>> for Req {
             client_id: None,
             browser: false,
             issued: Arc::default(),
+            dev_browser: None,
         });
         let query = query_pairs(parts.uri.query()).into_iter().collect();
         let bytes = to_bytes(body, BODY_LIMIT).await.map_err(|_| {

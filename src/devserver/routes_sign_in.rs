@@ -130,7 +130,7 @@ pub async fn create(State(app): State<Arc<App>>, req: Req) -> Result<Response, A
         return Err(ApiError::missing("ticket"));
     }
     let identifier = req.field("identifier").map(String::from);
-    let password = req.field("password").map(String::from);
+    let password = req.field("password").map(Hidden::new);
     if identifier.is_none() && ticket.is_none() && (password.is_some() || strategy.is_some()) {
         return Err(ApiError::missing("identifier"));
     }
@@ -221,7 +221,7 @@ pub async fn create(State(app): State<Arc<App>>, req: Req) -> Result<Response, A
         (id, client_id)
     };
     if let Some(pw) = password {
-        factors::attempt_password(&app, &si_id, &pw).await?;
+        factors::attempt_password(&app, &si_id, pw).await?;
     }
     let st = app.lock();
     Ok(reply(&app, &st, &si_id, &client_id, &req))
@@ -344,8 +344,8 @@ pub async fn attempt_first_factor(
             _ => return Err(ApiError::strategy_invalid()),
         }
     };
-    let password = req.required("password")?.to_string();
-    factors::attempt_password(&app, &id, &password).await?;
+    let password = Hidden::new(req.required("password")?);
+    factors::attempt_password(&app, &id, password).await?;
     let st = app.lock();
     Ok(reply(&app, &st, &id, &client_id, &req))
 }
@@ -445,7 +445,7 @@ pub async fn reset_password(
     req: Req,
 ) -> Result<Response, ApiError> {
     let now = app.clock.now_ms();
-    let password = req.required("password")?.to_string();
+    let password = Hidden::new(req.required("password")?);
     let sign_out_others = req.flag("sign_out_of_other_sessions")?;
     {
         let st = app.lock();
@@ -455,7 +455,7 @@ pub async fn reset_password(
             return Err(ApiError::status_invalid(status.as_str()));
         }
     }
-    if password.chars().count() < 8 {
+    if password.expose().chars().count() < 8 {
         return Err(ApiError::new(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             "form_password_length_too_short",
@@ -464,7 +464,7 @@ pub async fn reset_password(
         )
         .param("password"));
     }
-    if password.len() > 72 {
+    if password.expose().len() > 72 {
         return Err(ApiError::new(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             "form_password_length_too_long",
@@ -473,7 +473,7 @@ pub async fn reset_password(
         )
         .param("password"));
     }
-    let secret = Hidden::new(password);
+    let secret = password;
     let hash = tokio::task::spawn_blocking(move || crypto::hash_password(secret.expose()))
         .await
         .map_err(|e| ApiError::internal(&super::DevServerError::Internal(e.to_string())))??;

@@ -140,7 +140,20 @@ async fn browser_style_requests_method_override_cors_and_dev_browser() {
     );
     let body: Value = resp.json().await.expect("json");
     assert_eq!(body["response"]["status"], "complete");
-    assert_eq!(body["client"]["id"], db["client_id"]);
+    assert_eq!(
+        db["id"], db["token"],
+        "clerk-js keeps `id` as the dev-browser JWT"
+    );
+    // The same dev-browser JWT keeps naming the client that signed in.
+    let client: Value = http
+        .get(format!("{base}/v1/client?{q}"))
+        .send()
+        .await
+        .expect("client")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(client["response"]["id"], body["client"]["id"]);
 
     let out = http
         .post(format!("{base}/v1/client/sessions?{q}&_method=DELETE"))
@@ -162,6 +175,30 @@ async fn browser_style_requests_method_override_cors_and_dev_browser() {
         .await
         .expect("delete client");
     assert_eq!(form_override.status().as_u16(), 200);
+    // After the client is gone, the dev browser gets a new one and keeps using it.
+    let si: Value = http
+        .post(format!("{base}/v1/client/sign_ins?{q}"))
+        .form(&[("identifier", "ada@example.com")])
+        .send()
+        .await
+        .expect("sign in")
+        .json()
+        .await
+        .expect("json");
+    let si_id = si["response"]["id"]
+        .as_str()
+        .expect("sign-in id")
+        .to_string();
+    let polled = http
+        .get(format!("{base}/v1/client/sign_ins/{si_id}?{q}"))
+        .send()
+        .await
+        .expect("poll");
+    assert_eq!(
+        polled.status().as_u16(),
+        200,
+        "the new client sticks to the dev browser"
+    );
 
     let preflight = http
         .request(reqwest::Method::OPTIONS, format!("{base}/v1/client"))
