@@ -10,6 +10,9 @@ mod harness;
 #[path = "devserver/flows.rs"]
 mod flows;
 
+#[path = "devserver/mfa.rs"]
+mod mfa;
+
 #[path = "devserver/negative.rs"]
 mod negative;
 

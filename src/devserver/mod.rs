@@ -11,8 +11,10 @@ mod http;
 mod link;
 mod model;
 mod render;
+mod request;
 mod routes_client;
 mod routes_dev;
+mod routes_factors;
 mod routes_me;
 mod routes_session;
 mod routes_sign_in;
@@ -205,19 +207,19 @@ fn router(app: Arc<App>) -> Router {
         .route("/v1/client/sign_ins/{id}", get(routes_sign_in::get))
         .route(
             "/v1/client/sign_ins/{id}/prepare_first_factor",
-            post(routes_sign_in::prepare_first_factor),
+            post(routes_factors::prepare_first_factor),
         )
         .route(
             "/v1/client/sign_ins/{id}/attempt_first_factor",
-            post(routes_sign_in::attempt_first_factor),
+            post(routes_factors::attempt_first_factor),
         )
         .route(
             "/v1/client/sign_ins/{id}/prepare_second_factor",
-            post(routes_sign_in::prepare_second_factor),
+            post(routes_factors::prepare_second_factor),
         )
         .route(
             "/v1/client/sign_ins/{id}/attempt_second_factor",
-            post(routes_sign_in::attempt_second_factor),
+            post(routes_factors::attempt_second_factor),
         )
         .route(
             "/v1/client/sign_ins/{id}/reset_password",

@@ -9,9 +9,9 @@ use serde_json::{Value, json};
 
 use super::crypto;
 use super::errors::ApiError;
-use super::http::{Req, envelope, existing_client};
 use super::model::DevBrowserRec;
 use super::render;
+use super::request::{Req, envelope, existing_client};
 use super::state::App;
 
 const ENVIRONMENT: &str = include_str!("../../assets/environment.json");

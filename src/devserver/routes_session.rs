@@ -7,9 +7,9 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::errors::ApiError;
-use super::http::{Req, envelope, existing_client, with_client};
 use super::model::SessionRec;
 use super::render;
+use super::request::{Req, envelope, existing_client, with_client};
 use super::state::{App, State as Store};
 
 fn load(st: &Store, req: &Req, id: &str) -> Result<(SessionRec, String), ApiError> {
