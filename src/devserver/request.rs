@@ -189,3 +189,41 @@ pub fn with_client(mut resp: Response, client_id: &str) -> Response {
         .insert(IssuedClient(client_id.to_string()));
     resp
 }
+
+/// A path parameter. A malformed one (bad percent-encoding) names nothing that exists, so it
+/// is answered like an unknown id instead of with axum's plain-text rejection.
+pub struct PathParam<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> axum::extract::FromRequestParts<S>
+    for PathParam<T>
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(v)| PathParam(v))
+            .map_err(|_| ApiError::route_not_found())
+    }
+}
+
+/// The query string as a map (first value wins); never rejects.
+pub struct QueryMap(pub HashMap<String, String>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for QueryMap {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let mut map = HashMap::new();
+        for (k, v) in query_pairs(parts.uri.query()) {
+            map.entry(k).or_insert(v);
+        }
+        Ok(QueryMap(map))
+    }
+}

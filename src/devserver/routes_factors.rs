@@ -3,13 +3,13 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 
 use super::errors::ApiError;
 use super::factors::{self, Slot};
 use super::model::{Hidden, SignInRec};
-use super::request::Req;
+use super::request::{PathParam, Req};
 use super::routes_sign_in::{
     FIRST_FACTOR_CODES, finish, load, redeem_ticket, reply, ticket_verification,
 };
@@ -18,7 +18,7 @@ use super::state::{App, State as Store};
 
 pub async fn prepare_first_factor(
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
     req: Req,
 ) -> Result<Response, ApiError> {
     let now = app.clock.now_ms();
@@ -62,7 +62,7 @@ pub async fn prepare_first_factor(
 
 pub async fn attempt_first_factor(
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
     req: Req,
 ) -> Result<Response, ApiError> {
     let now = app.clock.now_ms();
@@ -136,7 +136,7 @@ fn second_factor_stage(st: &Store, si: &SignInRec, now: i64) -> Result<Status, A
 
 pub async fn prepare_second_factor(
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
     req: Req,
 ) -> Result<Response, ApiError> {
     let now = app.clock.now_ms();
@@ -177,7 +177,7 @@ pub async fn prepare_second_factor(
 
 pub async fn attempt_second_factor(
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
     req: Req,
 ) -> Result<Response, ApiError> {
     let now = app.clock.now_ms();

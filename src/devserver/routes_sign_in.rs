@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 
 use super::crypto;
@@ -12,7 +12,7 @@ use super::errors::ApiError;
 use super::factors::{self, Slot};
 use super::model::{Hidden, SignInRec, VerificationRec};
 use super::render;
-use super::request::{Req, ensure_client, envelope, existing_client};
+use super::request::{PathParam, Req, ensure_client, envelope, existing_client};
 use super::signin::{self, SIGN_IN_ABANDON_MS, Status};
 use super::state::{App, State as Store};
 
@@ -236,7 +236,7 @@ pub async fn create(State(app): State<Arc<App>>, req: Req) -> Result<Response, A
 /// `GET /v1/client/sign_ins/{id}` (the email-link polling target).
 pub async fn get(
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
     req: Req,
 ) -> Result<Response, ApiError> {
     let now = app.clock.now_ms();
@@ -248,7 +248,7 @@ pub async fn get(
 /// `POST /v1/client/sign_ins/{id}/reset_password`
 pub async fn reset_password(
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
     req: Req,
 ) -> Result<Response, ApiError> {
     let now = app.clock.now_ms();
