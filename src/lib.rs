@@ -5,6 +5,7 @@
 //! ends (`tui`, `plain`) and the embedded Frontend API server (`devserver`).
 
 pub mod app;
+pub mod cli;
 pub mod devserver;
 pub mod fapi;
 pub mod flow;

@@ -1,0 +1,108 @@
+//! `Effect`: everything the app asks the world to do. `effects.rs` runs them; update stays pure.
+
+use secrecy::SecretString;
+
+use crate::fapi::{Factor, Strategy};
+
+/// One Frontend API call, with exactly the data it needs.
+#[derive(Debug)]
+pub enum Call {
+    LoadEnvironment,
+    LoadClient,
+    CreateSignIn {
+        identifier: String,
+        password: Option<SecretString>,
+    },
+    PrepareFirstFactor {
+        sign_in_id: String,
+        factor: Factor,
+    },
+    AttemptFirstFactor {
+        sign_in_id: String,
+        strategy: Strategy,
+        secret: SecretString,
+    },
+    PrepareSecondFactor {
+        sign_in_id: String,
+        factor: Factor,
+    },
+    AttemptSecondFactor {
+        sign_in_id: String,
+        strategy: Strategy,
+        code: SecretString,
+    },
+    ResetPassword {
+        sign_in_id: String,
+        password: SecretString,
+        sign_out_of_other_sessions: bool,
+    },
+    /// Mint a session token for the session.
+    MintToken {
+        session_id: String,
+    },
+    /// Sign out of one session, or of every session (`DELETE /v1/client`).
+    SignOut {
+        session_id: Option<String>,
+    },
+}
+
+impl Call {
+    /// A call that is safe to repeat as is (after a network failure).
+    pub fn repeatable(&self) -> Option<Call> {
+        match self {
+            Call::LoadEnvironment => Some(Call::LoadEnvironment),
+            Call::LoadClient => Some(Call::LoadClient),
+            Call::PrepareFirstFactor { sign_in_id, factor } => Some(Call::PrepareFirstFactor {
+                sign_in_id: sign_in_id.clone(),
+                factor: factor.clone(),
+            }),
+            Call::PrepareSecondFactor { sign_in_id, factor } => Some(Call::PrepareSecondFactor {
+                sign_in_id: sign_in_id.clone(),
+                factor: factor.clone(),
+            }),
+            Call::MintToken { session_id } => Some(Call::MintToken {
+                session_id: session_id.clone(),
+            }),
+            Call::SignOut { session_id } => Some(Call::SignOut {
+                session_id: session_id.clone(),
+            }),
+            // Calls carrying a secret are not kept: the user types it again.
+            _ => None,
+        }
+    }
+
+    /// Words for the status bar while the call is in flight.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Call::LoadEnvironment => "Loading the instance settings",
+            Call::LoadClient => "Loading the client",
+            Call::CreateSignIn { .. } => "Starting the sign-in",
+            Call::PrepareFirstFactor { .. } | Call::PrepareSecondFactor { .. } => "Sending",
+            Call::AttemptFirstFactor { .. } | Call::AttemptSecondFactor { .. } => "Checking",
+            Call::ResetPassword { .. } => "Setting the new password",
+            Call::MintToken { .. } => "Minting a session token",
+            Call::SignOut { .. } => "Signing out",
+        }
+    }
+}
+
+// Effects live for one loop turn; boxing the call would only add noise to every match.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug)]
+pub enum Effect {
+    /// Make a call; its result comes back as `Action::Api` with this epoch.
+    Call {
+        epoch: u64,
+        call: Call,
+    },
+    /// Poll the sign-in every second (with backoff on errors) until `until_ms`, a terminal
+    /// verification state, or `StopPolling`; each result comes back as `CallKind::Poll`.
+    StartPolling {
+        epoch: u64,
+        sign_in_id: String,
+        until_ms: i64,
+    },
+    StopPolling,
+    /// Persisted sign-out is done by the call; this forgets local secrets and exits the loop.
+    Quit,
+}

@@ -1,0 +1,276 @@
+//! Runs `Effect`s: the only place in the app that spawns tasks. Each call runs on tokio and its
+//! result returns as an `Action` on the one channel, tagged with the epoch that asked for it.
+//! The sign-in poller (email link, hand-offs) is one cancellable task with backoff.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use tokio::sync::mpsc::UnboundedSender;
+use tokio_util::sync::CancellationToken;
+
+use crate::fapi::{
+    AttemptFirstFactorParams, AttemptSecondFactorParams, CreateSignInParams, FapiClient, FapiError,
+    PrepareFirstFactorParams, PrepareSecondFactorParams, ResetPasswordParams, SignIn, Strategy,
+};
+
+use super::{Action, ApiReply, Call, CallKind, Effect, Failure};
+
+/// How often the poller asks, and the longest it backs off to after errors.
+const POLL_EVERY: Duration = Duration::from_secs(1);
+const POLL_MAX_BACKOFF: Duration = Duration::from_secs(8);
+
+pub struct EffectRunner {
+    client: Arc<FapiClient>,
+    tx: UnboundedSender<Action>,
+    poller: Option<CancellationToken>,
+    /// Where an email link or OAuth hand-off sends the browser afterwards, if configured.
+    redirect_url: Option<String>,
+}
+
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+impl EffectRunner {
+    pub fn new(
+        client: Arc<FapiClient>,
+        tx: UnboundedSender<Action>,
+        redirect_url: Option<String>,
+    ) -> Self {
+        EffectRunner {
+            client,
+            tx,
+            poller: None,
+            redirect_url,
+        }
+    }
+
+    pub fn client(&self) -> &Arc<FapiClient> {
+        &self.client
+    }
+
+    pub fn run(&mut self, effect: Effect) {
+        match effect {
+            Effect::Call { epoch, call } => {
+                let client = Arc::clone(&self.client);
+                let tx = self.tx.clone();
+                let redirect_url = self.redirect_url.clone();
+                tokio::spawn(async move {
+                    let (kind, result) = execute(&client, call, redirect_url.as_deref()).await;
+                    let _ = tx.send(Action::Api {
+                        epoch,
+                        call: kind,
+                        result,
+                    });
+                });
+            }
+            Effect::StartPolling {
+                epoch,
+                sign_in_id,
+                until_ms,
+            } => {
+                self.stop_polling();
+                let token = CancellationToken::new();
+                self.poller = Some(token.clone());
+                let client = Arc::clone(&self.client);
+                let tx = self.tx.clone();
+                tokio::spawn(poll(client, tx, token, epoch, sign_in_id, until_ms));
+            }
+            Effect::StopPolling | Effect::Quit => self.stop_polling(),
+        }
+    }
+
+    fn stop_polling(&mut self) {
+        if let Some(token) = self.poller.take() {
+            token.cancel();
+        }
+    }
+}
+
+impl Drop for EffectRunner {
+    fn drop(&mut self) {
+        self.stop_polling();
+    }
+}
+
+fn with_client(client: &FapiClient, sign_in: SignIn) -> ApiReply {
+    ApiReply::SignIn {
+        sign_in: Box::new(sign_in),
+        client: client.cached_client().map(Box::new),
+    }
+}
+
+/// Make one call and say which kind of result it is.
+pub async fn execute(
+    client: &FapiClient,
+    call: Call,
+    redirect_url: Option<&str>,
+) -> (CallKind, Result<ApiReply, Failure>) {
+    let fail = |e: FapiError| Failure::from(&e);
+    match call {
+        Call::LoadEnvironment => (
+            CallKind::Environment,
+            client
+                .environment()
+                .await
+                .map(|e| ApiReply::Environment(Box::new(e)))
+                .map_err(fail),
+        ),
+        Call::LoadClient => (
+            CallKind::Client,
+            client
+                .get_client()
+                .await
+                .map(|c| ApiReply::Client(c.map(Box::new)))
+                .map_err(fail),
+        ),
+        Call::CreateSignIn {
+            identifier,
+            password,
+        } => {
+            let params = match password {
+                Some(p) => CreateSignInParams::password(identifier, p),
+                None => CreateSignInParams::identifier(identifier),
+            };
+            let r = client.create_sign_in(&params).await;
+            (
+                CallKind::SignIn,
+                r.map(|s| with_client(client, s)).map_err(fail),
+            )
+        }
+        Call::PrepareFirstFactor { sign_in_id, factor } => {
+            let mut params = PrepareFirstFactorParams::from_factor(&factor);
+            if factor.strategy.completes_elsewhere() {
+                params.redirect_url = redirect_url.map(str::to_string);
+            }
+            let r = client.prepare_first_factor(&sign_in_id, &params).await;
+            (
+                CallKind::SignIn,
+                r.map(|s| with_client(client, s)).map_err(fail),
+            )
+        }
+        Call::AttemptFirstFactor {
+            sign_in_id,
+            strategy,
+            secret,
+        } => {
+            let params = if strategy == Strategy::Password {
+                AttemptFirstFactorParams::password(secret)
+            } else {
+                AttemptFirstFactorParams::code(strategy, secret)
+            };
+            let r = client.attempt_first_factor(&sign_in_id, &params).await;
+            (
+                CallKind::SignIn,
+                r.map(|s| with_client(client, s)).map_err(fail),
+            )
+        }
+        Call::PrepareSecondFactor { sign_in_id, factor } => {
+            let mut params = PrepareSecondFactorParams::from_factor(&factor);
+            if factor.strategy.completes_elsewhere() {
+                params.redirect_url = redirect_url.map(str::to_string);
+            }
+            let r = client.prepare_second_factor(&sign_in_id, &params).await;
+            (
+                CallKind::SignIn,
+                r.map(|s| with_client(client, s)).map_err(fail),
+            )
+        }
+        Call::AttemptSecondFactor {
+            sign_in_id,
+            strategy,
+            code,
+        } => {
+            let params = AttemptSecondFactorParams::new(strategy, code);
+            let r = client.attempt_second_factor(&sign_in_id, &params).await;
+            (
+                CallKind::SignIn,
+                r.map(|s| with_client(client, s)).map_err(fail),
+            )
+        }
+        Call::ResetPassword {
+            sign_in_id,
+            password,
+            sign_out_of_other_sessions,
+        } => {
+            let params = ResetPasswordParams::new(password, Some(sign_out_of_other_sessions));
+            let r = client.reset_password(&sign_in_id, &params).await;
+            (
+                CallKind::SignIn,
+                r.map(|s| with_client(client, s)).map_err(fail),
+            )
+        }
+        Call::MintToken { session_id } => (
+            CallKind::Token,
+            client
+                .create_session_token(&session_id, None)
+                .await
+                .map(|t| ApiReply::Token { jwt: t.jwt })
+                .map_err(fail),
+        ),
+        Call::SignOut { session_id } => {
+            let r = match session_id {
+                Some(id) => client
+                    .remove_session(&id)
+                    .await
+                    .map(|_| client.cached_client()),
+                None => client.destroy_client().await,
+            };
+            // Signing out always forgets the local token when it was "all", even if the server
+            // could not be reached, so the next run does not resume a session the user ended.
+            if r.is_err() {
+                let _ = client.forget_client();
+                return (CallKind::SignOut, Ok(ApiReply::Client(None)));
+            }
+            (
+                CallKind::SignOut,
+                r.map(|c| ApiReply::Client(c.map(Box::new))).map_err(fail),
+            )
+        }
+    }
+}
+
+/// Reload the sign-in every second until cancelled or past `until_ms`; back off on errors.
+async fn poll(
+    client: Arc<FapiClient>,
+    tx: UnboundedSender<Action>,
+    token: CancellationToken,
+    epoch: u64,
+    sign_in_id: String,
+    until_ms: i64,
+) {
+    let mut delay = POLL_EVERY;
+    loop {
+        tokio::select! {
+            _ = token.cancelled() => return,
+            _ = tokio::time::sleep(delay) => {}
+        }
+        if now_ms() > until_ms {
+            return;
+        }
+        let result = client.reload_sign_in(&sign_in_id).await;
+        if token.is_cancelled() {
+            return;
+        }
+        delay = match &result {
+            Ok(_) => POLL_EVERY,
+            Err(_) => (delay * 2).min(POLL_MAX_BACKOFF),
+        };
+        let result = result
+            .map(|s| with_client(&client, s))
+            .map_err(|e| Failure::from(&e));
+        if tx
+            .send(Action::Api {
+                epoch,
+                call: CallKind::Poll,
+                result,
+            })
+            .is_err()
+        {
+            return;
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! `App`: everything the screens draw from. Server state (`Environment`, `Client`, `SignIn`) is
+//! kept as the server last sent it; local state is only what the server cannot know.
+
+use crate::fapi::{Client, Environment, Session, SignIn, User};
+use crate::flow::{self, Choices, Step};
+
+/// Where the Frontend API lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Backend {
+    /// The embedded emulator, started in-process.
+    Embedded {
+        base_url: String,
+        seed_users: Vec<SeedUserInfo>,
+    },
+    /// A Frontend API named by a publishable key or `--frontend-api`.
+    Remote { base_url: String },
+}
+
+impl Backend {
+    pub fn is_embedded(&self) -> bool {
+        matches!(self, Backend::Embedded { .. })
+    }
+    pub fn base_url(&self) -> &str {
+        match self {
+            Backend::Embedded { base_url, .. } | Backend::Remote { base_url } => base_url,
+        }
+    }
+}
+
+/// A demo user of the embedded server, as the start screen lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedUserInfo {
+    pub identifier: String,
+    pub password: Option<String>,
+    pub demonstrates: String,
+}
+
+/// A request in flight, named for the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Busy {
+    pub what: &'static str,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeKind {
+    Error,
+    Info,
+}
+
+/// A message under the form: an error the server gave (with the field it names) or news.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub kind: NoticeKind,
+    pub message: String,
+    pub param_name: Option<String>,
+    /// A call that failed for a reason retrying may fix (`Retry` repeats it).
+    pub retryable: bool,
+}
+
+/// The signed-in summary: the session and a freshly minted session token.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SignedIn {
+    pub session_id: String,
+    pub jwt: Option<String>,
+    /// When the current `jwt` expires (ms), from its `exp` claim.
+    pub jwt_expires_at: Option<i64>,
+}
+
+#[derive(Debug)]
+pub struct App {
+    pub backend: Backend,
+    pub environment: Option<Environment>,
+    pub client: Option<Client>,
+    pub sign_in: Option<SignIn>,
+    pub choices: Choices,
+    /// Bumped by back, cancel and restart; results of older epochs are dropped.
+    pub epoch: u64,
+    pub busy: Option<Busy>,
+    pub notice: Option<Notice>,
+    /// The identifier typed on the first screen (for sentences and masking).
+    pub identifier: Option<String>,
+    /// Now, in ms since the epoch, as last told by a `Tick` (update never reads the clock).
+    pub now_ms: i64,
+    /// Rate limited until this time (ms).
+    pub blocked_until: Option<i64>,
+    /// A new code or link may be requested from this time (ms).
+    pub resend_at: Option<i64>,
+    /// The email-link / hand-off poller is running.
+    pub polling: bool,
+    /// When the poller last heard from the server (ms).
+    pub last_poll_at: Option<i64>,
+    pub signed_in: Option<SignedIn>,
+    /// The environment could not be loaded; the app can only retry or quit.
+    pub load_failed: bool,
+    pub should_quit: bool,
+    /// The last call, so `Retry` can repeat it after a network failure.
+    pub(crate) last_call: Option<super::Call>,
+    /// The factor whose code or link was last sent automatically (sign-in id, stage, strategy).
+    pub(crate) auto_sent: Option<(String, flow::Stage, crate::fapi::Strategy)>,
+}
+
+impl App {
+    pub fn new(backend: Backend, now_ms: i64) -> Self {
+        App {
+            backend,
+            environment: None,
+            client: None,
+            sign_in: None,
+            choices: Choices::default(),
+            epoch: 0,
+            busy: None,
+            notice: None,
+            identifier: None,
+            now_ms,
+            blocked_until: None,
+            resend_at: None,
+            polling: false,
+            last_poll_at: None,
+            signed_in: None,
+            load_failed: false,
+            should_quit: false,
+            last_call: None,
+            auto_sent: None,
+        }
+    }
+
+    /// What the user must do next.
+    pub fn step(&self) -> Step {
+        if self.signed_in.is_some() {
+            return Step::Complete {
+                session_id: self.signed_in.as_ref().map(|s| s.session_id.clone()),
+            };
+        }
+        flow::derive_step(self.sign_in.as_ref(), &self.choices)
+    }
+
+    /// Still loading the environment (the splash screen).
+    pub fn loading(&self) -> bool {
+        self.environment.is_none()
+    }
+
+    /// The session the signed-in screen shows.
+    pub fn session(&self) -> Option<&Session> {
+        let id = &self.signed_in.as_ref()?.session_id;
+        self.client.as_ref()?.sessions.iter().find(|s| &s.id == id)
+    }
+
+    pub fn user(&self) -> Option<&User> {
+        self.session()?.user.as_ref()
+    }
+
+    /// Seconds left of a rate-limit block, if any.
+    pub fn blocked_secs(&self) -> Option<i64> {
+        let until = self.blocked_until?;
+        (until > self.now_ms).then(|| (until - self.now_ms + 999) / 1000)
+    }
+
+    /// Seconds until a code or link may be sent again, if any.
+    pub fn resend_secs(&self) -> Option<i64> {
+        let at = self.resend_at?;
+        (at > self.now_ms).then(|| (at - self.now_ms + 999) / 1000)
+    }
+
+    /// Seconds until the sent code or link expires, if the current step has one.
+    pub fn expires_in_secs(&self) -> Option<i64> {
+        match self.step() {
+            Step::Factor(f) if f.sent => f.expire_at.map(|at| ((at - self.now_ms) / 1000).max(0)),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! Which factor a stage starts on, and which strategies a terminal can complete at all.
+//! Mirrors the order Clerk's own components use: password first when offered, the factor that
+//! matches the typed identifier next; TOTP first for the second factor, then SMS.
+
+use crate::fapi::{Factor, Strategy};
+
+/// Strategies a user starts "forgot password" with; never a starting factor.
+fn is_reset(strategy: &Strategy) -> bool {
+    matches!(
+        strategy,
+        Strategy::ResetPasswordEmailCode | Strategy::ResetPasswordPhoneCode
+    )
+}
+
+/// Whether a terminal can complete a strategy, and if not, a one-line reason.
+pub fn terminal_support(strategy: &Strategy) -> Result<(), &'static str> {
+    match strategy {
+        Strategy::Passkey => Err("passkeys need a browser or the operating system's authenticator"),
+        Strategy::Web3(_) => Err("wallet signatures need a browser wallet extension"),
+        Strategy::GoogleOneTap => Err("Google One Tap only works inside a web page"),
+        Strategy::TrustedDevice => {
+            Err("trusted-device sign-in needs a device key this app does not hold")
+        }
+        Strategy::OauthToken(_) => Err("needs a provider token from a native SDK"),
+        Strategy::Unknown(_) => Err("this strategy is newer than clerk-tui"),
+        _ => Ok(()),
+    }
+}
+
+/// The first factor to start on, as Clerk's sign-in components choose it.
+pub fn preferred_first_factor<'a>(
+    factors: &'a [Factor],
+    identifier: Option<&str>,
+) -> Option<&'a Factor> {
+    let usable = || {
+        factors
+            .iter()
+            .filter(|f| !is_reset(&f.strategy) && terminal_support(&f.strategy).is_ok())
+    };
+    if let Some(f) = usable().find(|f| f.strategy == Strategy::Password) {
+        return Some(f);
+    }
+    if let Some(id) = identifier {
+        let matches = |f: &&Factor| {
+            f.safe_identifier
+                .as_deref()
+                .is_some_and(|s| s.eq_ignore_ascii_case(id))
+        };
+        // A code is quicker to finish in a terminal than a link, so prefer it for the same address.
+        if let Some(f) = usable()
+            .filter(matches)
+            .find(|f| f.strategy != Strategy::EmailLink)
+        {
+            return Some(f);
+        }
+        if let Some(f) = usable().find(matches) {
+            return Some(f);
+        }
+    }
+    usable()
+        .find(|f| f.primary == Some(true))
+        .or_else(|| usable().next())
+}
+
+/// The second factor to start on: an authenticator app, then the default phone, then the rest.
+pub fn preferred_second_factor(factors: &[Factor]) -> Option<&Factor> {
+    let usable = || {
+        factors
+            .iter()
+            .filter(|f| terminal_support(&f.strategy).is_ok())
+    };
+    usable()
+        .find(|f| f.strategy == Strategy::Totp)
+        .or_else(|| usable().find(|f| f.strategy == Strategy::PhoneCode && f.default == Some(true)))
+        .or_else(|| usable().find(|f| f.strategy == Strategy::PhoneCode))
+        .or_else(|| usable().find(|f| f.strategy != Strategy::BackupCode))
+        .or_else(|| usable().next())
+}

@@ -1,0 +1,121 @@
+//! Terminal setup and restore. Whatever ends the app (normal exit, a quit signal, an error
+//! unwinding out, a panic), the terminal comes back in cooked mode, on the main screen,
+//! with bracketed paste off and the cursor shown.
+
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::cursor::Show;
+use ratatui::crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use std::io::{self, Stdout};
+use std::ops::{Deref, DerefMut};
+use std::sync::Once;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// The terminal type the app draws on.
+pub type Tui = Terminal<CrosstermBackend<Stdout>>;
+
+/// Whether the terminal is currently in TUI mode, so the panic hook (installed once for the
+/// whole process) only writes restore sequences when there is something to restore.
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+static PANIC_HOOK: Once = Once::new();
+
+/// Owns the TUI terminal; dropping it restores the terminal.
+pub struct TerminalGuard {
+    terminal: Tui,
+    restored: bool,
+}
+
+/// Enters TUI mode: raw mode, alternate screen, bracketed paste.
+///
+/// Installs (once) a panic hook that restores the terminal and then runs the hook that was
+/// there before. Call `color_eyre::install()` (or set any other hook) *before* this, so
+/// the restore runs first and the report prints on the normal screen.
+pub fn setup() -> io::Result<TerminalGuard> {
+    install_panic_hook();
+    enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    // Clearing with a plain escape, not `Terminal::clear`, which asks the terminal for the
+    // cursor position and can time out on slow links.
+    let entered = execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableBracketedPaste,
+        Clear(ClearType::All)
+    )
+    .and_then(|()| Terminal::new(CrosstermBackend::new(io::stdout())));
+    match entered {
+        Ok(terminal) => Ok(TerminalGuard {
+            terminal,
+            restored: false,
+        }),
+        Err(e) => {
+            let _ = restore();
+            Err(e)
+        }
+    }
+}
+
+/// Leaves TUI mode. Every step is attempted even if an earlier one fails; the first error
+/// is returned. Safe to call more than once.
+pub fn restore() -> io::Result<()> {
+    ACTIVE.store(false, Ordering::SeqCst);
+    let raw = disable_raw_mode();
+    let screen = execute!(
+        io::stdout(),
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        Show
+    );
+    raw.and(screen)
+}
+
+/// Chains a restoring hook in front of the current panic hook (once per process).
+pub fn install_panic_hook() {
+    PANIC_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if ACTIVE.load(Ordering::SeqCst) {
+                let _ = restore();
+            }
+            previous(info);
+        }));
+    });
+}
+
+impl TerminalGuard {
+    /// Restores now and reports failure (dropping restores too, silently).
+    pub fn restore(mut self) -> io::Result<()> {
+        self.restored = true;
+        restore()
+    }
+}
+
+impl Deref for TerminalGuard {
+    type Target = Tui;
+
+    fn deref(&self) -> &Tui {
+        &self.terminal
+    }
+}
+
+impl DerefMut for TerminalGuard {
+    fn deref_mut(&mut self) -> &mut Tui {
+        &mut self.terminal
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        if !self.restored {
+            let _ = restore();
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "terminal_pty_tests.rs"]
+mod pty_tests;

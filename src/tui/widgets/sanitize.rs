@@ -1,0 +1,118 @@
+//! Cleans untrusted text (anything the server sent) before it is drawn: escape sequences and
+//! control characters could move the cursor, recolour or retitle the terminal, or hide text.
+//! Printable Unicode is kept as is.
+
+use std::borrow::Cow;
+
+const REPLACEMENT: char = '\u{FFFD}';
+
+/// Returns `text` ready to draw on one line.
+///
+/// - ANSI escape sequences (CSI `ESC [ … final`, OSC `ESC ] … BEL/ST`, and two-byte `ESC x`)
+///   are removed whole, so `"\x1b[31mred"` becomes `"red"`;
+/// - tab, newline and carriage return become a space;
+/// - any other control character (C0, DEL, C1) and bidirectional overrides, which can
+///   reorder what is shown, become `�` so the reader sees something was there.
+pub fn sanitize(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(needs_cleaning) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{1b}' => skip_escape(&mut chars),
+            '\t' | '\n' | '\r' => out.push(' '),
+            c if needs_cleaning(c) => out.push(REPLACEMENT),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn needs_cleaning(c: char) -> bool {
+    c.is_control() || is_bidi_control(c)
+}
+
+/// Embedding, override and isolate controls (the "Trojan Source" characters).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+}
+
+/// Consumes the rest of an escape sequence whose `ESC` was just read.
+fn skip_escape(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    match chars.peek() {
+        Some('[') => {
+            chars.next();
+            // Parameters and intermediates, then one final byte in 0x40..=0x7E.
+            for c in chars.by_ref() {
+                if ('\u{40}'..='\u{7e}').contains(&c) {
+                    break;
+                }
+            }
+        }
+        Some(']') | Some('P') | Some('_') | Some('^') => {
+            chars.next();
+            // String sequences end with BEL or ST (`ESC \`).
+            while let Some(c) = chars.next() {
+                if c == '\u{7}' {
+                    break;
+                }
+                if c == '\u{1b}' {
+                    if chars.peek() == Some(&'\\') {
+                        chars.next();
+                    }
+                    break;
+                }
+            }
+        }
+        Some(c) if !c.is_control() => {
+            chars.next();
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_text_is_borrowed_unchanged() {
+        let text = "Jöhn — j***@example.com 日本 🤦🏼‍♂️";
+        assert!(matches!(sanitize(text), Cow::Borrowed(t) if t == text));
+    }
+
+    #[test]
+    fn colour_and_cursor_sequences_are_removed() {
+        assert_eq!(sanitize("\x1b[31mred\x1b[0m text"), "red text");
+        assert_eq!(sanitize("a\x1b[2J\x1b[1;1Hb"), "ab");
+        assert_eq!(sanitize("x\x1b7y\x1b8z"), "xyz");
+    }
+
+    #[test]
+    fn osc_title_and_hyperlink_sequences_are_removed() {
+        assert_eq!(sanitize("\x1b]0;pwned\x07hello"), "hello");
+        assert_eq!(
+            sanitize("\x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x1b\\"),
+            "click"
+        );
+        // An OSC 52 clipboard write must never reach the terminal.
+        assert_eq!(sanitize("\x1b]52;c;ZXZpbA==\x07ok"), "ok");
+    }
+
+    #[test]
+    fn other_controls_are_made_visible_and_whitespace_flattened() {
+        assert_eq!(sanitize("a\u{7}b\u{0}c\u{7f}d\u{9b}e"), "a�b�c�d�e");
+        assert_eq!(sanitize("line1\nline2\r\tend"), "line1 line2  end");
+        assert_eq!(sanitize("abc\u{202E}fdp.exe"), "abc�fdp.exe");
+    }
+
+    #[test]
+    fn unterminated_sequences_end_cleanly() {
+        assert_eq!(sanitize("tail\x1b"), "tail");
+        assert_eq!(sanitize("tail\x1b["), "tail");
+        assert_eq!(sanitize("tail\x1b]0;never ends"), "tail");
+        assert!(!sanitize("\x1b\x1b\x1b[").contains('\u{1b}'));
+    }
+}
