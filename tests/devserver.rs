@@ -22,5 +22,8 @@ mod sessions;
 #[path = "devserver/platform.rs"]
 mod platform;
 
+#[path = "devserver/typed_client.rs"]
+mod typed_client;
+
 #[path = "devserver/load.rs"]
 mod load;
