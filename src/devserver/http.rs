@@ -132,6 +132,13 @@ fn token_exempt(path: &str) -> bool {
         || path.starts_with("/__dev")
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TokenSource {
+    Header,
+    DevBrowser,
+    Cookie,
+}
+
 pub async fn layer(State(app): State<Arc<App>>, mut req: Request, next: Next) -> Response {
     let origin = loopback_origin(req.headers());
     let peer = req
@@ -203,17 +210,24 @@ pub async fn layer(State(app): State<Arc<App>>, mut req: Request, next: Next) ->
         .filter(|v| !v.is_empty());
     let cookie = cookie_token(req.headers());
     let browser = header_token.is_none();
-    let token = header_token.or(query_token).or(cookie);
     let mut auth = Auth {
         client_id: None,
         browser,
         issued: Arc::default(),
         dev_browser: None,
     };
-    if is_fapi && let Some(token) = token {
-        match app.token_subject(&token) {
-            Some(TokenSubject::Client(id)) => auth.client_id = Some(id),
-            Some(TokenSubject::DevBrowser(dvb)) => {
+    // A stale cookie (another instance on this port) is dropped, not fatal: the browser could
+    // never recover. A bad dev-browser JWT gets the code clerk-js answers with a new one.
+    let token = match (header_token, query_token, cookie) {
+        (Some(t), _, _) => Some((t, TokenSource::Header)),
+        (None, Some(t), _) => Some((t, TokenSource::DevBrowser)),
+        (None, None, Some(t)) => Some((t, TokenSource::Cookie)),
+        _ => None,
+    };
+    if is_fapi && let Some((token, source)) = token {
+        match (app.token_subject(&token), source) {
+            (Some(TokenSubject::Client(id)), _) => auth.client_id = Some(id),
+            (Some(TokenSubject::DevBrowser(dvb)), _) => {
                 auth.client_id = app
                     .lock()
                     .dev_browsers
@@ -221,8 +235,15 @@ pub async fn layer(State(app): State<Arc<App>>, mut req: Request, next: Next) ->
                     .and_then(|d| d.client_id.clone());
                 auth.dev_browser = Some(dvb);
             }
-            None => {
-                let mut resp = ApiError::authentication_invalid("The client token in the request is invalid or was not issued by this instance.").into_response();
+            (None, TokenSource::Cookie) => {}
+            (None, source) => {
+                let err = match source {
+                    TokenSource::DevBrowser => ApiError::dev_browser_unauthenticated(),
+                    _ => ApiError::authentication_invalid(
+                        "The client token in the request is invalid or was not issued by this instance.",
+                    ),
+                };
+                let mut resp = err.into_response();
                 add_cors(&mut resp, origin, None);
                 return resp;
             }

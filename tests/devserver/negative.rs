@@ -378,3 +378,44 @@ async fn forged_or_foreign_client_tokens_are_401() {
         .await
         .expect_error(401, "authentication_invalid");
 }
+
+#[tokio::test]
+async fn browser_tokens_from_elsewhere_recover_instead_of_locking_out() {
+    let server = start().await;
+    let base = server.base_url();
+    let http = reqwest::Client::new();
+    let stale_db = http
+        .get(format!(
+            "{base}/v1/client?__clerk_db_jwt=eyJhbGciOiJIUzI1NiJ9.e30.bad"
+        ))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(stale_db.status().as_u16(), 401);
+    let body: Value = stale_db.json().await.expect("json");
+    assert_eq!(
+        body["errors"][0]["code"], "dev_browser_unauthenticated",
+        "clerk-js re-creates its dev browser on this code"
+    );
+    let stale_cookie = http
+        .post(format!("{base}/v1/client"))
+        .header("Cookie", "__client=eyJhbGciOiJIUzI1NiJ9.e30.bad")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        stale_cookie.status().as_u16(),
+        200,
+        "a stale cookie is ignored"
+    );
+    let cookie = stale_cookie
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    assert!(
+        cookie.starts_with("__client=") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
+}
