@@ -192,6 +192,7 @@ pub async fn attempt_second_factor(
         .and_then(|u| st.users.get(u))
         .cloned()
         .ok_or_else(ApiError::identifier_not_found)?;
+    factors::ensure_unlocked(&user, now)?;
     if !signin::second_factors(&si, &user, &st, now)
         .iter()
         .any(|f| f.strategy == strategy)
@@ -199,7 +200,7 @@ pub async fn attempt_second_factor(
         return Err(ApiError::strategy_invalid());
     }
     let outcome = match strategy.as_str() {
-        "totp" => factors::attempt_totp(&mut st, &mut si, &code, now),
+        "totp" => factors::attempt_totp(&app, &mut st, &mut si, &code, now),
         "backup_code" => factors::attempt_backup_code(&app, &mut st, &mut si, &code, now),
         s => {
             let si_id = si.id.clone();

@@ -310,3 +310,35 @@ async fn client_trust_needs_an_email_code_once_per_device() {
         "needs_client_trust"
     );
 }
+
+#[tokio::test]
+async fn guessing_totp_codes_locks_the_account() {
+    let server = start().await;
+    let mut fapi = Fapi::new(&server);
+    let si = fapi.password_sign_in("grace@example.com", PASSWORD).await;
+    let real = totp_now("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP");
+    let wrong = if real == "000000" { "111111" } else { "000000" };
+    for _ in 0..4 {
+        fapi.sign_in_action(
+            &id(&si),
+            "attempt_second_factor",
+            &[("strategy", "totp"), ("code", wrong)],
+        )
+        .await
+        .expect_error(422, "form_code_incorrect");
+    }
+    fapi.sign_in_action(
+        &id(&si),
+        "attempt_second_factor",
+        &[("strategy", "totp"), ("code", wrong)],
+    )
+    .await
+    .expect_error(403, "user_locked");
+    fapi.sign_in_action(
+        &id(&si),
+        "attempt_second_factor",
+        &[("strategy", "totp"), ("code", &real)],
+    )
+    .await
+    .expect_error(403, "user_locked");
+}
