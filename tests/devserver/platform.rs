@@ -424,3 +424,46 @@ async fn garbage_never_breaks_the_server() {
         200
     );
 }
+
+#[tokio::test]
+async fn handle_reports_outbox_changes_and_dropping_it_stops_the_server() {
+    let server = start().await;
+    assert!(server.publishable_key().starts_with("pk_test_"));
+    let mut watch = server.outbox_watch();
+    Fapi::new(&server)
+        .create_sign_in(&[
+            ("strategy", "email_code"),
+            ("identifier", "katherine@example.com"),
+        ])
+        .await
+        .ok();
+    tokio::time::timeout(std::time::Duration::from_secs(5), watch.changed())
+        .await
+        .expect("outbox changed in time")
+        .expect("server alive");
+    let latest = &server.outbox()[0];
+    assert_eq!(
+        (latest.kind.as_str(), latest.channel.as_str()),
+        ("code", "email")
+    );
+    assert!(
+        !format!("{latest:?}").contains(latest.code.as_deref().unwrap_or("-")),
+        "Debug hides the code"
+    );
+
+    let base = server.base_url().to_string();
+    drop(server);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let fresh = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .expect("client");
+    assert!(
+        fresh
+            .get(format!("{base}/v1/environment"))
+            .send()
+            .await
+            .is_err(),
+        "the server stopped"
+    );
+}
