@@ -13,6 +13,7 @@ use super::factors::{self, Slot};
 use super::model::{Hidden, SignInRec, VerificationRec};
 use super::render;
 use super::request::{PathParam, Req, ensure_client, envelope, existing_client};
+use super::seed::{normalize_email, normalize_phone};
 use super::signin::{self, SIGN_IN_ABANDON_MS, Status};
 use super::state::{App, State as Store};
 
@@ -119,6 +120,19 @@ pub(super) fn ticket_verification(expires_at: i64, now: i64) -> VerificationRec 
     }
 }
 
+/// The identifier as Clerk echoes it: emails lower-cased, phones in E.164, usernames
+/// lower-cased.
+fn normalize_identifier(typed: &str) -> String {
+    let t = typed.trim();
+    if t.contains('@') {
+        normalize_email(t)
+    } else if t.starts_with('+') {
+        normalize_phone(t)
+    } else {
+        t.to_lowercase()
+    }
+}
+
 /// `POST /v1/client/sign_ins`
 pub async fn create(State(app): State<Arc<App>>, req: Req) -> Result<Response, ApiError> {
     let now = app.clock.now_ms();
@@ -186,7 +200,11 @@ pub async fn create(State(app): State<Arc<App>>, req: Req) -> Result<Response, A
             {
                 return Err(ApiError::already_signed_in(sid));
             }
-            si.identifier = identifier.clone().or_else(|| Some(u.display_identifier()));
+            si.identifier = Some(
+                identifier
+                    .as_deref()
+                    .map_or_else(|| u.display_identifier(), normalize_identifier),
+            );
             si.user_id = Some(u.id.clone());
         }
         let mut outcome = Ok(());

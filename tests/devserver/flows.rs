@@ -167,6 +167,11 @@ async fn phone_code_only() {
     assert_eq!(r.status_of_sign_in(), "needs_first_factor");
     let si = r.response().clone();
     assert_eq!(si["first_factor_verification"]["strategy"], "phone_code");
+    assert_eq!(si["identifier"], "+14155552672", "echoed in E.164");
+    assert_eq!(
+        factor(&si, "supported_first_factors", "phone_code")["safe_identifier"],
+        "+14155552672"
+    );
     let code = outbox_latest(&server, "+14155552672").await["code"]
         .as_str()
         .expect("code")
