@@ -102,6 +102,10 @@ impl App {
         let now = self.clock.now_ms();
         let window = i64::try_from(self.limits.rate_limit_window.as_millis()).unwrap_or(i64::MAX);
         let mut rate = self.rate.lock().unwrap_or_else(|e| e.into_inner());
+        // Forget idle callers now and then so a long-running server does not grow without bound.
+        if rate.len() > 10_000 {
+            rate.retain(|_, hits| hits.back().is_some_and(|&t| t > now - window && t <= now));
+        }
         let hits = rate.entry(key.to_string()).or_default();
         while hits.front().is_some_and(|&t| t <= now - window || t > now) {
             hits.pop_front();
