@@ -36,6 +36,10 @@ async fn bootstrap_environment_and_client() {
     fapi.token = Some(token.trim_start_matches("Bearer ").to_string());
     let again = fapi.get("/v1/client").await;
     assert_eq!(id(again.ok().response()), client_id);
+
+    // PUT (clerk-js `Client.create`) starts over with a new client and token.
+    let fresh = fapi.send(reqwest::Method::PUT, "/v1/client", &[]).await;
+    assert_ne!(id(fresh.ok().response()), client_id);
 }
 
 #[tokio::test]

@@ -34,12 +34,14 @@ async fn session_token_verifies_against_the_jwks() {
     assert!(r.body.get("response").is_none(), "tokens are not enveloped");
     let jwt = r.body["jwt"].as_str().expect("jwt").to_string();
 
-    let jwks: JwkSet = reqwest::get(format!("{}/.well-known/jwks.json", server.base_url()))
+    let raw: Value = reqwest::get(format!("{}/.well-known/jwks.json", server.base_url()))
         .await
         .expect("jwks")
         .json()
         .await
         .expect("jwks json");
+    validate("GET", "/.well-known/jwks.json", 200, &raw);
+    let jwks: JwkSet = serde_json::from_value(raw).expect("a JWK set");
     let again: JwkSet = reqwest::get(format!("{}/v1/jwks", server.base_url()))
         .await
         .expect("jwks")
