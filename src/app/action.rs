@@ -3,7 +3,7 @@
 
 use secrecy::SecretString;
 
-use crate::fapi::{Client, Environment, SignIn, Strategy};
+use crate::fapi::{BackupCodes, Client, Environment, SignIn, Strategy, Totp, User};
 
 use super::Failure;
 
@@ -47,6 +47,26 @@ pub enum Action {
     SignOut {
         all: bool,
     },
+    /// `t`: set up an authenticator app (`POST /v1/me/totp`).
+    SetUpTotp,
+    /// The code from the authenticator app that confirms its enrolment.
+    VerifyTotp(SecretString),
+    /// `t` with an authenticator app set up: ask before removing it.
+    AskRemoveTotp,
+    /// `b`: ask before replacing the backup codes with a new set.
+    AskRegenerateBackupCodes,
+    /// Yes to the question on screen (remove the app, new backup codes).
+    Confirm,
+    /// "I have saved them": the backup codes may leave the screen.
+    BackupCodesSaved,
+    /// Make another active session of this client the signed-in one (`touch`).
+    SwitchSession(String),
+    /// `d` (embedded server): show or hide the demo user's current authenticator code.
+    ToggleDemoTotp,
+    /// `+` (embedded server): move the emulator's clock forward by this many seconds.
+    ShiftClock {
+        seconds: i64,
+    },
     Quit,
     /// The embedded server's outbox changed (newest first).
     Outbox(Vec<super::OutboxEntry>),
@@ -68,6 +88,16 @@ pub enum CallKind {
     Poll,
     Token,
     SignOut,
+    /// Authenticator app and backup codes (`/v1/me/totp`, `/v1/me/backup_codes`).
+    Account,
+    /// `GET /v1/me` after an account change.
+    User,
+    /// `touch`: another session became the active one.
+    Touch,
+    /// The session token checked against the JWKS.
+    TokenCheck,
+    /// The embedded emulator's `/__dev/` helpers (demo TOTP code, clock).
+    Dev,
 }
 
 #[derive(Debug, Clone)]
@@ -83,5 +113,24 @@ pub enum ApiReply {
     /// A session token (JWT).
     Token {
         jwt: String,
+    },
+    /// A TOTP enrolment (`verified: false`, with secret and URI) or its verification (with
+    /// the backup codes, once).
+    Totp(Box<Totp>),
+    TotpRemoved,
+    BackupCodes(Box<BackupCodes>),
+    /// The signed-in user, reloaded.
+    User(Box<User>),
+    /// A session was touched; the client as the server now has it.
+    Touched(Option<Box<Client>>),
+    TokenCheck(super::TokenCheck),
+    /// The demo user's current authenticator code (embedded server).
+    DemoTotp {
+        code: SecretString,
+        seconds_left: i64,
+    },
+    /// The emulator's clock offset from real time after a shift (ms).
+    Clock {
+        offset_ms: i64,
     },
 }

@@ -44,6 +44,45 @@ pub enum Call {
     SignOut {
         session_id: Option<String>,
     },
+    /// `POST /v1/me/totp` for the session's user.
+    CreateTotp {
+        session_id: String,
+    },
+    /// `POST /v1/me/totp/attempt_verification`.
+    VerifyTotp {
+        session_id: String,
+        code: SecretString,
+    },
+    /// `DELETE /v1/me/totp`.
+    DeleteTotp {
+        session_id: String,
+    },
+    /// `POST /v1/me/backup_codes`.
+    CreateBackupCodes {
+        session_id: String,
+    },
+    /// `GET /v1/me`.
+    LoadUser {
+        session_id: String,
+    },
+    /// `POST /v1/client/sessions/{id}/touch`: make it the active session.
+    TouchSession {
+        session_id: String,
+    },
+    /// Verify the token's signature with the Frontend API's `/.well-known/jwks.json`.
+    VerifyToken {
+        jwt: String,
+    },
+    /// The embedded emulator's `GET /__dev/totp/{user_id}`.
+    DemoTotp {
+        base_url: String,
+        user_id: String,
+    },
+    /// The embedded emulator's `POST /__dev/clock {"shift_seconds": …}`.
+    ShiftClock {
+        base_url: String,
+        seconds: i64,
+    },
 }
 
 impl Call {
@@ -66,6 +105,9 @@ impl Call {
             Call::SignOut { session_id } => Some(Call::SignOut {
                 session_id: session_id.clone(),
             }),
+            Call::LoadUser { session_id } => Some(Call::LoadUser {
+                session_id: session_id.clone(),
+            }),
             // Calls carrying a secret are not kept: the user types it again.
             _ => None,
         }
@@ -82,6 +124,15 @@ impl Call {
             Call::ResetPassword { .. } => "Setting the new password",
             Call::MintToken { .. } => "Minting a session token",
             Call::SignOut { .. } => "Signing out",
+            Call::CreateTotp { .. } => "Creating an authenticator app secret",
+            Call::VerifyTotp { .. } => "Checking the code",
+            Call::DeleteTotp { .. } => "Removing the authenticator app",
+            Call::CreateBackupCodes { .. } => "Creating new backup codes",
+            Call::LoadUser { .. } => "Reloading the user",
+            Call::TouchSession { .. } => "Switching sessions",
+            Call::VerifyToken { .. } => "Verifying the token",
+            Call::DemoTotp { .. } => "Reading the demo code",
+            Call::ShiftClock { .. } => "Moving the emulator's clock",
         }
     }
 }

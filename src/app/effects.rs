@@ -238,17 +238,24 @@ pub async fn execute(
                     .map(|_| client.cached_client()),
                 None => client.destroy_client().await,
             };
-            // Signing out always forgets the local token when it was "all", even if the server
-            // could not be reached, so the next run does not resume a session the user ended.
-            if r.is_err() {
-                let _ = client.forget_client();
-                return (CallKind::SignOut, Ok(ApiReply::Client(None)));
+            // Signing out always forgets the local token, even if the server could not be
+            // reached or refused, so the next run does not resume a session the user ended;
+            // the failure still comes back so the screen can say what happened.
+            match r {
+                Ok(c) => (CallKind::SignOut, Ok(ApiReply::Client(c.map(Box::new)))),
+                Err(e) => {
+                    let mut failure = fail(e);
+                    if let Err(store) = client.forget_client() {
+                        failure.message = format!(
+                            "{} (and the stored token could not be removed: {store})",
+                            failure.message.trim_end_matches('.')
+                        );
+                    }
+                    (CallKind::SignOut, Err(failure))
+                }
             }
-            (
-                CallKind::SignOut,
-                r.map(|c| ApiReply::Client(c.map(Box::new))).map_err(fail),
-            )
         }
+        other => super::effects_account::execute(client, other).await,
     }
 }
 

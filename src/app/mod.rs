@@ -2,19 +2,28 @@
 //! happen), `Effect` (everything the app asks the world to do) and the pure `update`.
 //! `effects.rs` is the only place that spawns tasks; results come back as `Action`s.
 
+mod account;
 mod action;
 mod effect;
 pub mod effects;
+mod effects_account;
 mod failure;
 mod replies;
+mod session;
 mod state;
 mod update;
 
+pub use account::{AccountTask, BackupCodesReason, Confirm, DemoTotp};
 pub use action::{Action, ApiReply, CallKind};
 pub use effect::{Call, Effect};
 pub use failure::{Failure, FailureKind};
-pub use state::{App, Backend, Busy, Notice, NoticeKind, OutboxEntry, SeedUserInfo, SignedIn};
+pub use session::REFRESH_BEFORE_MS;
+pub use state::{
+    App, Backend, Busy, Notice, NoticeKind, OutboxEntry, SeedUserInfo, SignedIn, TokenCheck,
+};
 pub use update::update;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_signed_in;

@@ -6,7 +6,8 @@ use crate::flow::Step;
 
 use super::update::{auto_prepare, call, stop_polling};
 use super::{
-    ApiReply, App, Call, CallKind, Effect, Failure, FailureKind, Notice, NoticeKind, SignedIn,
+    ApiReply, App, Call, CallKind, Effect, Failure, FailureKind, Notice, NoticeKind, account,
+    session,
 };
 
 pub(super) fn on_reply(
@@ -19,7 +20,7 @@ pub(super) fn on_reply(
     if kind != CallKind::Environment && epoch != app.epoch {
         return Vec::new();
     }
-    if kind != CallKind::Poll {
+    if !background_kind(kind) {
         app.busy = None;
     }
     match result {
@@ -28,13 +29,22 @@ pub(super) fn on_reply(
     }
 }
 
+/// Results of calls the user did not start and does not wait for: they leave the busy state
+/// and the notice on screen alone.
+fn background_kind(kind: CallKind) -> bool {
+    matches!(
+        kind,
+        CallKind::Poll | CallKind::Token | CallKind::TokenCheck | CallKind::User | CallKind::Dev
+    )
+}
+
 fn on_ok(app: &mut App, kind: CallKind, reply: ApiReply) -> Vec<Effect> {
     if kind == CallKind::Poll {
         app.last_poll_at = Some(app.now_ms);
         if app.notice.as_ref().is_some_and(|n| n.retryable) {
             app.notice = None;
         }
-    } else {
+    } else if !background_kind(kind) && kind != CallKind::Environment {
         app.notice = None;
     }
     match reply {
@@ -46,21 +56,15 @@ fn on_ok(app: &mut App, kind: CallKind, reply: ApiReply) -> Vec<Effect> {
         ApiReply::Client(client) => {
             let client = client.map(|c| *c);
             if kind == CallKind::SignOut {
-                app.epoch += 1;
-                app.sign_in = None;
-                app.choices = Default::default();
-                app.auto_sent = None;
-                app.signed_in = None;
-                app.client = client;
-                app.notice = Some(Notice {
-                    kind: NoticeKind::Info,
-                    message: "Signed out.".to_string(),
-                    param_name: None,
-                    retryable: false,
-                });
-                return adopt_active_session(app);
+                session::on_signed_out(app, client);
+                let fx = adopt_active_session(app);
+                if let (Some(who), Some(n)) = (session::who(app), app.notice.as_mut()) {
+                    n.message.push_str(&format!(" Now signed in as {who}."));
+                }
+                return fx;
             }
             app.client = client;
+            let mut fx = session::check_still_active(app);
             if app.sign_in.is_none() {
                 // Resume a sign-in that is still under way on this client.
                 app.sign_in = app
@@ -71,7 +75,16 @@ fn on_ok(app: &mut App, kind: CallKind, reply: ApiReply) -> Vec<Effect> {
                         s.status != SignInStatus::Complete && s.status != SignInStatus::Abandoned
                     });
             }
-            adopt_active_session(app)
+            fx.extend(adopt_active_session(app));
+            if std::mem::take(&mut app.had_stored_token) && app.signed_in.is_none() {
+                app.notice = Some(Notice {
+                    kind: NoticeKind::Info,
+                    message: "Your previous session has ended; sign in again.".to_string(),
+                    param_name: Some("identifier".to_string()),
+                    retryable: false,
+                });
+            }
+            fx
         }
         ApiReply::SignIn { sign_in, client } => {
             if let Some(c) = client {
@@ -80,13 +93,27 @@ fn on_ok(app: &mut App, kind: CallKind, reply: ApiReply) -> Vec<Effect> {
             app.sign_in = Some(*sign_in);
             after_sign_in_change(app)
         }
-        ApiReply::Token { jwt } => {
-            if let Some(s) = app.signed_in.as_mut() {
-                s.jwt_expires_at = crate::flow::jwt_expiry_ms(&jwt);
-                s.jwt = Some(jwt);
-            }
+        ApiReply::Token { jwt } => session::on_token(app, jwt),
+        ApiReply::Totp(totp) => account::on_totp(app, *totp),
+        ApiReply::TotpRemoved => account::on_totp_removed(app),
+        ApiReply::BackupCodes(codes) => account::on_backup_codes(app, *codes),
+        ApiReply::User(user) => {
+            account::on_user(app, *user);
             Vec::new()
         }
+        ApiReply::Touched(client) => {
+            session::on_touched(app, client.map(|c| *c));
+            Vec::new()
+        }
+        ApiReply::TokenCheck(check) => {
+            session::on_token_check(app, check);
+            Vec::new()
+        }
+        ApiReply::DemoTotp { code, seconds_left } => {
+            session::on_demo_code(app, code, seconds_left);
+            Vec::new()
+        }
+        ApiReply::Clock { offset_ms } => session::on_clock(app, offset_ms),
     }
 }
 
@@ -98,11 +125,7 @@ fn after_sign_in_change(app: &mut App) -> Vec<Effect> {
             session_id: Some(session_id),
         } => {
             fx.extend(stop_polling(app));
-            app.signed_in = Some(SignedIn {
-                session_id: session_id.clone(),
-                ..Default::default()
-            });
-            fx.extend(call(app, Call::MintToken { session_id }));
+            fx.extend(session::enter(app, session_id));
             return fx;
         }
         Step::Factor(f) if f.sent && f.strategy().completes_elsewhere() => {
@@ -152,11 +175,7 @@ fn adopt_active_session(app: &mut App) -> Vec<Effect> {
     let Some(session_id) = app.client.as_ref().and_then(active_session_id) else {
         return Vec::new();
     };
-    app.signed_in = Some(SignedIn {
-        session_id: session_id.clone(),
-        ..Default::default()
-    });
-    call(app, Call::MintToken { session_id })
+    session::enter(app, session_id)
 }
 
 fn active_session_id(client: &Client) -> Option<String> {
@@ -182,6 +201,26 @@ fn on_failure(app: &mut App, kind: CallKind, failure: Failure) -> Vec<Effect> {
     }
     match (kind, failure.code()) {
         (CallKind::Environment, _) => app.load_failed = true,
+        (CallKind::Token, _) => return session::on_token_failure(app, failure),
+        (CallKind::SignOut, _) => {
+            session::on_sign_out_failed(app, failure);
+            return Vec::new();
+        }
+        (CallKind::Account, _) => {
+            account::on_failure(app, failure);
+            return Vec::new();
+        }
+        (CallKind::Dev, _) => app.demo_totp = None,
+        // A session that cannot be touched has probably ended: the client says.
+        (CallKind::Touch, _) => {
+            app.notice = Some(Notice {
+                kind: NoticeKind::Error,
+                message: failure.message,
+                param_name: None,
+                retryable: false,
+            });
+            return super::update::background(app, Call::LoadClient);
+        }
         // A poll that fails keeps polling (the effect backs off); say so without a dead end.
         (CallKind::Poll, _) if failure.retryable() => {
             app.notice = Some(Notice {

@@ -91,8 +91,34 @@ pub struct Notice {
 pub struct SignedIn {
     pub session_id: String,
     pub jwt: Option<String>,
-    /// When the current `jwt` expires (ms), from its `exp` claim.
+    /// When the current `jwt` expires (ms, server time), from its `exp` claim.
     pub jwt_expires_at: Option<i64>,
+    /// A new token is on its way (background refresh or `r`).
+    pub minting: bool,
+    /// After a failed mint, the background refresh waits until this time (ms, local).
+    pub retry_at: Option<i64>,
+    /// What the JWKS said about the current token's signature.
+    pub check: Option<TokenCheck>,
+}
+
+/// The result of verifying a session token with the Frontend API's JWKS.
+#[derive(Clone, PartialEq, Eq)]
+pub struct TokenCheck {
+    /// The token's signature part: which token this check is about.
+    pub signature: String,
+    /// The `kid` of the key that verified it (or that the token named).
+    pub kid: Option<String>,
+    /// `Err` says in words why the token could not be verified.
+    pub outcome: Result<(), String>,
+}
+
+impl std::fmt::Debug for TokenCheck {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenCheck")
+            .field("kid", &self.kid)
+            .field("outcome", &self.outcome)
+            .finish()
+    }
 }
 
 #[derive(Debug)]
@@ -128,6 +154,17 @@ pub struct App {
     pub(crate) last_call: Option<super::Call>,
     /// The factor whose code or link was last sent automatically (sign-in id, stage, strategy).
     pub(crate) auto_sent: Option<(String, flow::Stage, crate::fapi::Strategy)>,
+    /// What the signed-in screen shows over the summary (TOTP enrolment, backup codes, a
+    /// confirmation).
+    pub account: Option<super::AccountTask>,
+    /// The demo user's current authenticator code (embedded server, `d`).
+    pub demo_totp: Option<super::DemoTotp>,
+    /// The server's clock minus this computer's (ms): the emulator's shifted clock, or a
+    /// real server's skew as read from a token's `iat`. Token lifetimes count in server time.
+    pub server_offset_ms: i64,
+    /// The binary found a stored client token at start (see [`App::with_stored_token`]):
+    /// when it no longer holds an active session, the identifier screen says why.
+    pub had_stored_token: bool,
 }
 
 impl App {
@@ -153,7 +190,43 @@ impl App {
             outbox: Vec::new(),
             last_call: None,
             auto_sent: None,
+            account: None,
+            demo_totp: None,
+            server_offset_ms: 0,
+            had_stored_token: false,
         }
+    }
+
+    /// For the binary: a client token was loaded from the store at start
+    /// (`FapiClient::has_client_token()`), so a run whose stored session has ended can say
+    /// "Your previous session has ended; sign in again." instead of starting silently.
+    pub fn with_stored_token(mut self, had_token: bool) -> Self {
+        self.had_stored_token = had_token;
+        self
+    }
+
+    /// Now on the server's clock (ms).
+    pub fn server_now(&self) -> i64 {
+        self.now_ms.saturating_add(self.server_offset_ms)
+    }
+
+    /// Seconds the current session token stays valid (server time); negative once expired.
+    pub fn token_secs_left(&self) -> Option<i64> {
+        let at = self.signed_in.as_ref()?.jwt_expires_at?;
+        Some((at - self.server_now()).div_euclid(1000))
+    }
+
+    /// The client's active sessions, the signed-in one included, in the client's order.
+    pub fn active_sessions(&self) -> Vec<&Session> {
+        self.client
+            .as_ref()
+            .map(|c| {
+                c.sessions
+                    .iter()
+                    .filter(|s| s.status == crate::fapi::SessionStatus::Active)
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// What the user must do next.

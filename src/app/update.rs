@@ -6,6 +6,7 @@ use crate::flow::{FactorStep, Stage, Step};
 
 use super::replies::on_reply;
 use super::{Action, App, Call, Effect, Notice, NoticeKind};
+use super::{account, session};
 
 /// How long the server asks us to wait before sending another code or link.
 pub(super) const RESEND_COOLDOWN_MS: i64 = 30_000;
@@ -17,7 +18,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             if app.blocked_until.is_some_and(|t| t <= now_ms) {
                 app.blocked_until = None;
             }
-            Vec::new()
+            session::on_tick(app)
         }
         Action::Start => {
             let mut fx = call(app, Call::LoadEnvironment);
@@ -178,13 +179,16 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             Some(c) => call(app, c),
             None => Vec::new(),
         },
-        Action::RefreshToken => match &app.signed_in {
-            Some(s) => {
-                let session_id = s.session_id.clone();
-                call(app, Call::MintToken { session_id })
-            }
-            None => Vec::new(),
-        },
+        Action::RefreshToken => session::refresh_now(app),
+        Action::SetUpTotp
+        | Action::VerifyTotp(_)
+        | Action::AskRemoveTotp
+        | Action::AskRegenerateBackupCodes
+        | Action::Confirm
+        | Action::BackupCodesSaved => account::on_action(app, action),
+        Action::SwitchSession(id) => session::switch(app, id),
+        Action::ToggleDemoTotp => session::toggle_demo_code(app),
+        Action::ShiftClock { seconds } => session::shift_clock(app, seconds),
         Action::SignOut { all } => {
             let Some(s) = &app.signed_in else {
                 return Vec::new();
@@ -204,6 +208,15 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             result,
         } => on_reply(app, epoch, call, result),
     }
+}
+
+/// A call the user did not ask for and need not wait for (token refresh, its verification,
+/// reloads, demo helpers): no busy state, nothing kept for `Retry`.
+pub(super) fn background(app: &App, c: Call) -> Vec<Effect> {
+    vec![Effect::Call {
+        epoch: app.epoch,
+        call: c,
+    }]
 }
 
 /// Issue a call under the current epoch, remembering it for `Retry`.
@@ -302,7 +315,7 @@ fn submit_code(app: &mut App, code: secrecy::SecretString) -> Vec<Effect> {
 
 fn back(app: &mut App) -> Vec<Effect> {
     if app.signed_in.is_some() {
-        return Vec::new();
+        return account::back(app);
     }
     app.epoch += 1;
     app.busy = None;

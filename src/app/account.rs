@@ -1,0 +1,263 @@
+//! The signed-in user's own security settings: authenticator app (TOTP) enrolment and removal,
+//! backup codes shown once, and the confirmations in front of the destructive ones. Secrets
+//! (the TOTP secret, its `otpauth://` URI, backup codes) live in `SecretString`s.
+
+use secrecy::SecretString;
+
+use crate::fapi::{BackupCodes, Totp, User};
+
+use super::update::{call, info};
+use super::{Action, App, Call, Effect, Failure, Notice, NoticeKind};
+
+/// What the signed-in screen shows over the summary.
+#[derive(Debug, Clone)]
+pub enum AccountTask {
+    /// `POST /v1/me/totp` answered: scan or type the secret, then confirm with a code.
+    EnrolTotp {
+        secret: SecretString,
+        uri: SecretString,
+    },
+    /// Backup codes, shown this once, until the user says they saved them.
+    BackupCodes {
+        codes: Vec<SecretString>,
+        reason: BackupCodesReason,
+    },
+    /// A question before something that cannot be undone.
+    Confirm(Confirm),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackupCodesReason {
+    /// They came with a newly verified authenticator app.
+    TotpEnabled,
+    /// `b`: a new set replaced the old one.
+    Regenerated,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Confirm {
+    RemoveTotp,
+    RegenerateBackupCodes,
+}
+
+/// The demo user's current authenticator code, fetched from the emulator (`d`).
+#[derive(Debug, Clone)]
+pub struct DemoTotp {
+    /// `None` until the first answer arrives.
+    pub code: Option<SecretString>,
+    /// When the code stops being current (ms, this computer's clock).
+    pub valid_until: i64,
+    pub fetching: bool,
+}
+
+impl App {
+    /// The signed-in session's id, if any.
+    pub(super) fn session_id(&self) -> Option<String> {
+        self.signed_in.as_ref().map(|s| s.session_id.clone())
+    }
+}
+
+/// The account actions of the signed-in screen.
+pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
+    let Some(session_id) = app.session_id() else {
+        return Vec::new();
+    };
+    let user = app.user().cloned().unwrap_or_default();
+    match action {
+        Action::SetUpTotp if app.account.is_none() => {
+            if user.totp_enabled {
+                return info(
+                    app,
+                    "An authenticator app is already set up. Press t to remove it.".to_string(),
+                );
+            }
+            app.notice = None;
+            call(app, Call::CreateTotp { session_id })
+        }
+        Action::VerifyTotp(code) => match app.account {
+            Some(AccountTask::EnrolTotp { .. }) => {
+                app.notice = None;
+                call(app, Call::VerifyTotp { session_id, code })
+            }
+            _ => Vec::new(),
+        },
+        Action::AskRemoveTotp if app.account.is_none() => {
+            if !user.totp_enabled {
+                return info(app, "No authenticator app is set up.".to_string());
+            }
+            app.notice = None;
+            app.account = Some(AccountTask::Confirm(Confirm::RemoveTotp));
+            Vec::new()
+        }
+        Action::AskRegenerateBackupCodes if app.account.is_none() => {
+            if !user.two_factor_enabled {
+                return info(
+                    app,
+                    "Backup codes need two-step verification first: press t to set up an \
+                     authenticator app."
+                        .to_string(),
+                );
+            }
+            app.notice = None;
+            app.account = Some(AccountTask::Confirm(Confirm::RegenerateBackupCodes));
+            Vec::new()
+        }
+        Action::Confirm => match app.account {
+            Some(AccountTask::Confirm(which)) => {
+                app.account = None;
+                app.notice = None;
+                match which {
+                    Confirm::RemoveTotp => call(app, Call::DeleteTotp { session_id }),
+                    Confirm::RegenerateBackupCodes => {
+                        call(app, Call::CreateBackupCodes { session_id })
+                    }
+                }
+            }
+            _ => Vec::new(),
+        },
+        Action::BackupCodesSaved => match app.account.take() {
+            Some(AccountTask::BackupCodes { reason, .. }) => info(
+                app,
+                match reason {
+                    BackupCodesReason::TotpEnabled => {
+                        "Authenticator app set up: signing in now asks for its code."
+                    }
+                    BackupCodesReason::Regenerated => {
+                        "New backup codes saved; the old ones no longer work."
+                    }
+                }
+                .to_string(),
+            ),
+            other => {
+                app.account = other;
+                Vec::new()
+            }
+        },
+        _ => Vec::new(),
+    }
+}
+
+/// Esc on the signed-in screen: close the enrolment or the question; the backup codes stay
+/// until the user says they saved them (they are never shown again).
+pub(super) fn back(app: &mut App) -> Vec<Effect> {
+    match &app.account {
+        Some(AccountTask::BackupCodes { .. }) => info(
+            app,
+            "These codes are shown only now. Save them, then press Enter.".to_string(),
+        ),
+        Some(AccountTask::EnrolTotp { .. }) if app.busy.is_none() => {
+            app.account = None;
+            info(
+                app,
+                "Authenticator app setup cancelled; nothing changed.".to_string(),
+            )
+        }
+        Some(AccountTask::Confirm(_)) => {
+            app.account = None;
+            app.notice = None;
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// A `/v1/me/totp` answer: a new secret to enrol, or the verified app with its backup codes.
+pub(super) fn on_totp(app: &mut App, totp: Totp) -> Vec<Effect> {
+    if totp.verified {
+        let codes = totp.backup_codes.clone().unwrap_or_default();
+        app.account = (!codes.is_empty()).then(|| AccountTask::BackupCodes {
+            codes: codes.into_iter().map(SecretString::from).collect(),
+            reason: BackupCodesReason::TotpEnabled,
+        });
+        if app.account.is_none() {
+            app.notice = Some(info_notice(
+                "Authenticator app set up: signing in now asks for its code.",
+            ));
+        }
+        return reload_user(app);
+    }
+    match (totp.secret.clone(), totp.uri.clone()) {
+        (Some(secret), Some(uri)) if !secret.is_empty() => {
+            app.account = Some(AccountTask::EnrolTotp {
+                secret: SecretString::from(secret),
+                uri: SecretString::from(uri),
+            });
+        }
+        _ => {
+            app.notice = Some(Notice {
+                kind: NoticeKind::Error,
+                message: "The server did not send a secret to set up the app with.".to_string(),
+                param_name: None,
+                retryable: false,
+            });
+        }
+    }
+    Vec::new()
+}
+
+pub(super) fn on_totp_removed(app: &mut App) -> Vec<Effect> {
+    app.account = None;
+    app.demo_totp = None;
+    app.notice = Some(info_notice(
+        "Authenticator app removed: signing in no longer asks for its code.",
+    ));
+    reload_user(app)
+}
+
+pub(super) fn on_backup_codes(app: &mut App, codes: BackupCodes) -> Vec<Effect> {
+    app.account = Some(AccountTask::BackupCodes {
+        codes: codes.codes.into_iter().map(SecretString::from).collect(),
+        reason: BackupCodesReason::Regenerated,
+    });
+    reload_user(app)
+}
+
+/// The reloaded user replaces the copy inside the signed-in session.
+pub(super) fn on_user(app: &mut App, user: User) {
+    let Some(id) = app.session_id() else { return };
+    if let Some(session) = app
+        .client
+        .as_mut()
+        .and_then(|c| c.sessions.iter_mut().find(|s| s.id == id))
+    {
+        session.user = Some(user);
+    }
+}
+
+/// A failed account call: a wrong code lands under the code field; a vanished enrolment
+/// closes the screen.
+pub(super) fn on_failure(app: &mut App, failure: Failure) {
+    let enrolling = matches!(app.account, Some(AccountTask::EnrolTotp { .. }));
+    let retryable = failure.retryable();
+    let message = if enrolling && failure.code() == Some("resource_not_found") {
+        app.account = None;
+        "This setup is no longer pending. Press t to start again.".to_string()
+    } else {
+        failure.message
+    };
+    let param_name = failure
+        .param_name
+        .or_else(|| enrolling.then(|| "code".to_string()));
+    app.notice = Some(Notice {
+        kind: NoticeKind::Error,
+        message,
+        param_name,
+        retryable,
+    });
+}
+
+fn reload_user(app: &mut App) -> Vec<Effect> {
+    match app.session_id() {
+        Some(session_id) => super::update::background(app, Call::LoadUser { session_id }),
+        None => Vec::new(),
+    }
+}
+
+fn info_notice(message: &str) -> Notice {
+    Notice {
+        kind: NoticeKind::Info,
+        message: message.to_string(),
+        param_name: None,
+        retryable: false,
+    }
+}

@@ -1,0 +1,254 @@
+//! Runs the signed-in screen's calls: `/v1/me` (TOTP, backup codes, the user), `touch`,
+//! the session token's signature checked against the Frontend API's JWKS, and the embedded
+//! emulator's `/__dev/` demo helpers. Called from `effects::execute`.
+
+use std::time::Duration;
+
+use jsonwebtoken::jwk::JwkSet;
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use secrecy::SecretString;
+use serde_json::Value;
+
+use crate::fapi::{FapiClient, FapiError, TouchSessionParams};
+
+use super::{ApiReply, Call, CallKind, Failure, FailureKind, TokenCheck};
+
+/// How long the JWKS and the demo endpoints may take (both are small, usually local).
+const SIDE_TIMEOUT: Duration = Duration::from_secs(10);
+
+pub(super) async fn execute(
+    client: &FapiClient,
+    call: Call,
+) -> (CallKind, Result<ApiReply, Failure>) {
+    let fail = |e: FapiError| Failure::from(&e);
+    // `/v1/me` acts for the session the screen shows, not whichever was last active.
+    let me = |session_id: String| client.set_active_session_id(Some(session_id));
+    match call {
+        Call::CreateTotp { session_id } => {
+            me(session_id);
+            let r = client.create_totp().await;
+            (
+                CallKind::Account,
+                r.map(|t| ApiReply::Totp(Box::new(t))).map_err(fail),
+            )
+        }
+        Call::VerifyTotp { session_id, code } => {
+            me(session_id);
+            let r = client.attempt_totp_verification(&code).await;
+            (
+                CallKind::Account,
+                r.map(|t| ApiReply::Totp(Box::new(t))).map_err(fail),
+            )
+        }
+        Call::DeleteTotp { session_id } => {
+            me(session_id);
+            let r = client.delete_totp().await;
+            (
+                CallKind::Account,
+                r.map(|_| ApiReply::TotpRemoved).map_err(fail),
+            )
+        }
+        Call::CreateBackupCodes { session_id } => {
+            me(session_id);
+            let r = client.create_backup_codes().await;
+            (
+                CallKind::Account,
+                r.map(|c| ApiReply::BackupCodes(Box::new(c))).map_err(fail),
+            )
+        }
+        Call::LoadUser { session_id } => {
+            me(session_id);
+            let r = client.get_me().await;
+            (
+                CallKind::User,
+                r.map(|u| ApiReply::User(Box::new(u))).map_err(fail),
+            )
+        }
+        Call::TouchSession { session_id } => {
+            let params = TouchSessionParams {
+                active_organization_id: None,
+                intent: Some("select_session".to_string()),
+            };
+            let r = client.touch_session(&session_id, &params).await;
+            if r.is_ok() {
+                client.set_active_session_id(Some(session_id));
+            }
+            (
+                CallKind::Touch,
+                r.map(|_| ApiReply::Touched(client.cached_client().map(Box::new)))
+                    .map_err(fail),
+            )
+        }
+        Call::VerifyToken { jwt } => {
+            let base = client.base_url().as_str().trim_end_matches('/').to_string();
+            (
+                CallKind::TokenCheck,
+                Ok(ApiReply::TokenCheck(verify_token(&base, &jwt).await)),
+            )
+        }
+        Call::DemoTotp { base_url, user_id } => {
+            let url = format!(
+                "{}/__dev/totp/{}",
+                base_url.trim_end_matches('/'),
+                url::form_urlencoded::byte_serialize(user_id.as_bytes()).collect::<String>()
+            );
+            let r = dev_json(reqwest::Method::GET, &url, None)
+                .await
+                .and_then(|v| {
+                    let code = v.get("code").and_then(Value::as_str);
+                    let left = v.get("seconds_left").and_then(Value::as_i64);
+                    match (code, left) {
+                        (Some(code), Some(seconds_left)) => Ok(ApiReply::DemoTotp {
+                            code: SecretString::from(code.to_string()),
+                            seconds_left,
+                        }),
+                        _ => Err(bad_answer("the demo code")),
+                    }
+                });
+            (CallKind::Dev, r)
+        }
+        Call::ShiftClock { base_url, seconds } => {
+            let url = format!("{}/__dev/clock", base_url.trim_end_matches('/'));
+            let body = serde_json::json!({ "shift_seconds": seconds });
+            let r = dev_json(reqwest::Method::POST, &url, Some(body))
+                .await
+                .and_then(|v| match v.get("offset_ms").and_then(Value::as_i64) {
+                    Some(offset_ms) => Ok(ApiReply::Clock { offset_ms }),
+                    None => Err(bad_answer("the clock")),
+                });
+            (CallKind::Dev, r)
+        }
+        other => (
+            CallKind::Dev,
+            Err(Failure {
+                kind: FailureKind::Setup,
+                message: format!("{} is not a call of the signed-in screen.", other.label()),
+                param_name: None,
+            }),
+        ),
+    }
+}
+
+fn bad_answer(what: &str) -> Failure {
+    Failure {
+        kind: FailureKind::BadResponse,
+        message: format!("The emulator's answer about {what} could not be read."),
+        param_name: None,
+    }
+}
+
+fn http() -> Result<reqwest::Client, Failure> {
+    reqwest::Client::builder()
+        .timeout(SIDE_TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| Failure {
+            kind: FailureKind::Setup,
+            message: format!("Cannot set up HTTP: {e}"),
+            param_name: None,
+        })
+}
+
+/// One JSON request to the emulator's `/__dev/` endpoints (or the JWKS).
+async fn dev_json(
+    method: reqwest::Method,
+    url: &str,
+    body: Option<Value>,
+) -> Result<Value, Failure> {
+    let network = |e: reqwest::Error| Failure {
+        kind: if e.is_timeout() {
+            FailureKind::Timeout
+        } else {
+            FailureKind::Network
+        },
+        message: format!("Could not reach {url}: {e}"),
+        param_name: None,
+    };
+    let mut request = http()?.request(method, url);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.map_err(network)?;
+    let status = response.status();
+    let value: Value = response.json().await.map_err(|_| Failure {
+        kind: FailureKind::BadResponse,
+        message: format!("{url} did not answer with JSON (HTTP {status})."),
+        param_name: None,
+    })?;
+    if !status.is_success() {
+        let message = value
+            .pointer("/errors/0/long_message")
+            .or_else(|| value.pointer("/errors/0/message"))
+            .and_then(Value::as_str)
+            .unwrap_or("The request was refused.")
+            .to_string();
+        let code = value
+            .pointer("/errors/0/code")
+            .and_then(Value::as_str)
+            .unwrap_or("unknown_error")
+            .to_string();
+        return Err(Failure {
+            kind: FailureKind::Api {
+                status: status.as_u16(),
+                code,
+            },
+            message,
+            param_name: None,
+        });
+    }
+    Ok(value)
+}
+
+/// Checks the token's RS256 signature with the key its `kid` names in
+/// `{base}/.well-known/jwks.json`, and that it was issued by this Frontend API. Expiry is not
+/// judged here: the screen counts it down in server time.
+pub(crate) async fn verify_token(base: &str, jwt: &str) -> TokenCheck {
+    let signature = jwt.rsplit('.').next().unwrap_or_default().to_string();
+    let header = match jsonwebtoken::decode_header(jwt) {
+        Ok(h) => h,
+        Err(e) => {
+            return TokenCheck {
+                signature,
+                kid: None,
+                outcome: Err(format!("its header cannot be read ({e})")),
+            };
+        }
+    };
+    let kid = header.kid.clone();
+    let outcome = check_signature(base, jwt, kid.as_deref()).await;
+    TokenCheck {
+        signature,
+        kid,
+        outcome,
+    }
+}
+
+async fn check_signature(base: &str, jwt: &str, kid: Option<&str>) -> Result<(), String> {
+    let kid = kid.ok_or("the token names no key (kid)")?;
+    let url = format!("{base}/.well-known/jwks.json");
+    let jwks = dev_json(reqwest::Method::GET, &url, None)
+        .await
+        .map_err(|f| format!("the JWKS could not be fetched ({})", f.message))?;
+    let jwks: JwkSet =
+        serde_json::from_value(jwks).map_err(|e| format!("the JWKS cannot be read ({e})"))?;
+    let jwk = jwks
+        .find(kid)
+        .ok_or_else(|| format!("the JWKS has no key {kid}"))?;
+    let key = DecodingKey::from_jwk(jwk).map_err(|e| format!("key {kid} cannot be used ({e})"))?;
+    // Clerk signs session tokens with RS256; accepting the header's own `alg` would let a
+    // forged token choose how it is checked.
+    let mut validation = Validation::new(Algorithm::RS256);
+    validation.validate_exp = false;
+    validation.validate_nbf = false;
+    validation.validate_aud = false;
+    validation.required_spec_claims.clear();
+    let data = jsonwebtoken::decode::<Value>(jwt, &key, &validation)
+        .map_err(|e| format!("the signature does not match key {kid} ({e})"))?;
+    match data.claims.get("iss").and_then(Value::as_str) {
+        Some(iss) if iss.trim_end_matches('/') == base => Ok(()),
+        Some(iss) => Err(format!(
+            "the signature is valid, but it was issued by {iss}, not {base}"
+        )),
+        None => Err("the signature is valid, but the token names no issuer".to_string()),
+    }
+}
