@@ -2,14 +2,17 @@
 //! `on_key`/`on_paste` turn input into `Action`s. `Ui` holds only what the server cannot know
 //! (typed text, focus, open overlays); the flow itself always comes from `App`.
 
+mod backup_codes;
 mod choose;
 mod common;
+mod confirm;
 mod factor;
 mod identifier;
 mod new_password;
 mod problem;
 mod signed_in;
 mod start;
+mod totp_setup;
 mod ui;
 mod waiting;
 
@@ -19,6 +22,8 @@ mod fixtures;
 mod tests;
 #[cfg(test)]
 mod tests_keys;
+#[cfg(test)]
+mod tests_signed_in;
 
 pub use ui::Ui;
 
@@ -27,7 +32,7 @@ use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Position, Rect};
 
-use crate::app::{Action, App};
+use crate::app::{AccountTask, Action, App};
 use crate::fapi::Strategy;
 use crate::flow::{Stage, Step};
 use crate::tui::Theme;
@@ -58,6 +63,12 @@ pub(crate) enum ScreenId {
     NoFactor(Stage),
     NewPassword,
     SignedIn,
+    /// Signed in, setting up an authenticator app (QR, secret, code).
+    EnrolTotp,
+    /// Signed in, backup codes shown once.
+    BackupCodes,
+    /// Signed in, a question before removing the app or replacing the backup codes.
+    Confirm(crate::app::Confirm),
     Unsupported(String),
 }
 
@@ -81,7 +92,12 @@ impl ScreenId {
             Step::ChooseFactor(stage) => ScreenId::Choose(stage),
             Step::NoFactor(stage) => ScreenId::NoFactor(stage),
             Step::NewPassword => ScreenId::NewPassword,
-            Step::Complete { .. } => ScreenId::SignedIn,
+            Step::Complete { .. } => match &app.account {
+                None => ScreenId::SignedIn,
+                Some(AccountTask::EnrolTotp { .. }) => ScreenId::EnrolTotp,
+                Some(AccountTask::BackupCodes { .. }) => ScreenId::BackupCodes,
+                Some(AccountTask::Confirm(which)) => ScreenId::Confirm(*which),
+            },
             Step::Unsupported { status } => ScreenId::Unsupported(status),
         }
     }
@@ -132,6 +148,9 @@ fn draw(buf: &mut Buffer, area: Rect, app: &App, ui: &mut Ui, theme: Theme) -> P
         }
         ScreenId::NewPassword => new_password::render(buf, body, app, ui, theme),
         ScreenId::SignedIn => signed_in::render(buf, body, app, ui, theme),
+        ScreenId::EnrolTotp => totp_setup::render(buf, body, app, ui, theme),
+        ScreenId::BackupCodes => backup_codes::render(buf, body, app, ui, theme),
+        ScreenId::Confirm(which) => confirm::render(buf, body, app, which, theme),
     };
     if let (true, Some(outbox)) = (outbox_shown, ui.outbox.as_ref()) {
         let pane = Rect::new(
@@ -209,6 +228,9 @@ fn state(app: &App, ui: &Ui) -> String {
         }
         ScreenId::NewPassword => "Choose a new password".to_string(),
         ScreenId::SignedIn => signed_in::state(app),
+        ScreenId::EnrolTotp => totp_setup::state(),
+        ScreenId::BackupCodes => backup_codes::state(),
+        ScreenId::Confirm(which) => confirm::state(*which),
     }
 }
 
@@ -224,7 +246,10 @@ fn screen_keys(app: &App, ui: &Ui) -> Vec<KeyHelp> {
             problem::keys(ui)
         }
         ScreenId::NewPassword => new_password::keys(),
-        ScreenId::SignedIn => signed_in::keys(),
+        ScreenId::SignedIn => signed_in::keys(app),
+        ScreenId::EnrolTotp => totp_setup::keys(),
+        ScreenId::BackupCodes => backup_codes::keys(),
+        ScreenId::Confirm(_) => confirm::keys(),
     }
 }
 
@@ -283,6 +308,9 @@ fn help_title(ui: &Ui) -> &'static str {
         }
         ScreenId::NewPassword => "New password",
         ScreenId::SignedIn => "Signed in",
+        ScreenId::EnrolTotp => "Set up an authenticator app",
+        ScreenId::BackupCodes => "Backup codes",
+        ScreenId::Confirm(_) => "Are you sure?",
     }
 }
 
@@ -336,6 +364,9 @@ pub fn on_key(app: &App, ui: &mut Ui, key: KeyEvent) -> Vec<Action> {
         }
         ScreenId::NewPassword => new_password::on_key(app, ui, key),
         ScreenId::SignedIn => signed_in::on_key(app, ui, key),
+        ScreenId::EnrolTotp => totp_setup::on_key(app, ui, key),
+        ScreenId::BackupCodes => backup_codes::on_key(app, ui, key),
+        ScreenId::Confirm(_) => confirm::on_key(app, ui, key),
     };
     ui.after(&actions);
     actions
@@ -356,13 +387,10 @@ pub fn on_paste(app: &App, ui: &mut Ui, text: &str) -> Vec<Action> {
 /// Whether the loop must wake up every second: something on screen counts down or the
 /// sign-in is being polled. Cheap enough to ask after every batch.
 pub fn needs_tick(app: &App) -> bool {
-    app.polling
+    // Signed in, the token's lifetime counts down and its refresh is decided on a tick.
+    app.signed_in.is_some()
+        || app.polling
         || app.blocked_secs().is_some()
         || app.resend_secs().is_some()
         || app.expires_in_secs().is_some_and(|s| s > 0)
-        || app
-            .signed_in
-            .as_ref()
-            .and_then(|s| s.jwt_expires_at)
-            .is_some_and(|at| at > app.now_ms)
 }

@@ -1,15 +1,17 @@
-//! The signed-in screen: who (name, primary identifier), the session (id, status, expiry), and
-//! a fresh session token (JWT) with its claims decoded and its remaining lifetime counting down;
-//! refresh, sign out of this or every session, quit.
+//! The signed-in screen: who (name, primary identifier, two-step verification), the session
+//! (id, status, expiry, the client's other sessions to switch to), and a fresh session token
+//! (JWT) with its claims decoded, its JWKS check and its lifetime counting down in server time.
 
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Position, Rect};
 use serde_json::Value;
 
+use secrecy::ExposeSecret;
+
 use super::Ui;
 use super::common::{Column, duration, utc};
-use crate::app::{Action, App};
+use crate::app::{Action, App, REFRESH_BEFORE_MS, SignedIn, TokenCheck};
 use crate::tui::Theme;
 use crate::tui::widgets::KeyHelp;
 
@@ -55,12 +57,6 @@ pub(crate) fn render(
     let (name, identifier) = who(app);
     col.line("Signed in", theme.title());
     col.gap();
-    let row = |col: &mut Column<'_>, label: &str, value: &str| {
-        col.spans(&[
-            (&format!("{label:<LABEL$}"), theme.hint()),
-            (value, theme.text()),
-        ]);
-    };
     if let Some(name) = &name {
         row(&mut col, "Name", name);
     }
@@ -70,31 +66,25 @@ pub(crate) fn render(
         identifier.as_deref().unwrap_or("(unknown)"),
     );
     if let Some(user) = app.user() {
-        row(&mut col, "User ID", &user.id);
+        row(&mut col, "Two-step", &two_step(user));
     }
     let session = app.session();
     let status = session
         .map(|s| s.status.as_str().to_string())
         .unwrap_or_else(|| "unknown".to_string());
-    row(
-        &mut col,
-        "Session",
-        &format!("{} ({status})", signed_in.session_id),
-    );
+    let mut line = format!("{} ({status})", signed_in.session_id);
     if let Some(at) = session.and_then(|s| s.expire_at) {
-        row(
-            &mut col,
-            "Expires",
-            &format!("{} (in {})", utc(at), duration((at - app.now_ms) / 1000)),
-        );
+        line.push_str(&format!(
+            " · expires in {} ({})",
+            duration((at - app.server_now()) / 1000),
+            utc(at)
+        ));
     }
+    row(&mut col, "Session", &line);
+    sessions(&mut col, app);
+    demo_code(&mut col, app);
     col.gap();
-    token(
-        &mut col,
-        app,
-        signed_in.jwt.as_deref(),
-        signed_in.jwt_expires_at,
-    );
+    token(&mut col, app, &signed_in);
     if let Some(copied) = ui.copied {
         col.wrapped(copied, theme.text());
     }
@@ -102,10 +92,85 @@ pub(crate) fn render(
     Some(cursor)
 }
 
-fn token(col: &mut Column<'_>, app: &App, jwt: Option<&str>, expires_at: Option<i64>) {
+fn row(col: &mut Column<'_>, label: &str, value: &str) {
     let theme = col.theme;
-    let Some(jwt) = jwt else {
-        let what = if app.busy.is_some() {
+    col.spans(&[
+        (&format!("{label:<LABEL$}"), theme.hint()),
+        (value, theme.text()),
+    ]);
+}
+
+/// Whether signing in asks for a second factor, and which ones the user has.
+fn two_step(user: &crate::fapi::User) -> String {
+    let mut factors = Vec::new();
+    if user.totp_enabled {
+        factors.push("authenticator app");
+    }
+    if user
+        .phone_numbers
+        .iter()
+        .any(|p| p.reserved_for_second_factor)
+    {
+        factors.push("text message");
+    }
+    if user.backup_code_enabled {
+        factors.push("backup codes");
+    }
+    match (user.two_factor_enabled, factors.is_empty()) {
+        (true, false) => format!("on ({})", factors.join(", ")),
+        (true, true) => "on".to_string(),
+        (false, _) => "off (t sets up an authenticator app)".to_string(),
+    }
+}
+
+/// Every active session of this client, numbered for switching (only when there are several).
+fn sessions(col: &mut Column<'_>, app: &App) {
+    let active = app.active_sessions();
+    if active.len() < 2 {
+        return;
+    }
+    let current = app.signed_in.as_ref().map(|s| s.session_id.as_str());
+    let list = active
+        .iter()
+        .take(9)
+        .enumerate()
+        .map(|(i, s)| {
+            let name = s
+                .user
+                .as_ref()
+                .and_then(|u| u.primary_email().map(str::to_string))
+                .or_else(|| s.display_identifier().map(str::to_string))
+                .unwrap_or_else(|| s.id.clone());
+            let this = if Some(s.id.as_str()) == current {
+                " (this)"
+            } else {
+                ""
+            };
+            format!("{} {name}{this}", i + 1)
+        })
+        .collect::<Vec<_>>()
+        .join(" · ");
+    row(col, "Sessions", &format!("{list} — a number switches"));
+}
+
+fn demo_code(col: &mut Column<'_>, app: &App) {
+    let Some(demo) = &app.demo_totp else { return };
+    let text = match &demo.code {
+        Some(code) => {
+            let code = code.expose_secret();
+            let (a, b) = code.split_at(code.len() / 2);
+            let left = ((demo.valid_until - app.now_ms) / 1000).max(0);
+            format!("{a} {b} · {left} s left (from the emulator; d hides it)")
+        }
+        None => "reading it from the emulator…".to_string(),
+    };
+    row(col, "Demo code", &text);
+}
+
+fn token(col: &mut Column<'_>, app: &App, signed_in: &SignedIn) {
+    let theme = col.theme;
+    let Some(jwt) = signed_in.jwt.as_deref() else {
+        let what = if signed_in.minting {
             "Session token: minting a fresh one…"
         } else {
             "Session token: none yet. Press r to mint one."
@@ -113,28 +178,39 @@ fn token(col: &mut Column<'_>, app: &App, jwt: Option<&str>, expires_at: Option<
         col.line(what, theme.text());
         return;
     };
-    let life = match expires_at {
-        Some(at) if at > app.now_ms => {
-            format!(
-                "valid for {} more",
-                duration((at - app.now_ms + 999) / 1000)
-            )
+    let life = match (app.token_secs_left(), signed_in.minting) {
+        (Some(secs), false) if secs >= 0 => format!(
+            "valid for {} more; renewed {} s before expiry",
+            duration(secs),
+            REFRESH_BEFORE_MS / 1000
+        ),
+        (Some(secs), true) if secs >= 0 => {
+            format!("valid for {} more; renewing it now…", duration(secs))
         }
-        Some(_) => "expired; press r for a fresh one".to_string(),
-        None => "no expiry claim".to_string(),
+        (Some(_), true) => "expired; a fresh one is on its way…".to_string(),
+        (Some(_), false) => "expired; press r for a fresh one".to_string(),
+        (None, _) => "no expiry claim".to_string(),
     };
     col.line(&format!("Session token (JWT), {life}:"), theme.title());
     let Some(decoded) = crate::flow::decode_jwt(jwt) else {
         col.line_at(2, "The token is not a readable JWT.", theme.text());
         return;
     };
+    verification(col, app, signed_in);
     let header = ["alg", "kid", "typ"]
         .iter()
         .filter_map(|k| Some(format!("{k} {}", plain(decoded.header.get(*k)?))))
         .collect::<Vec<_>>()
         .join(" · ");
+    if !header.is_empty() {
+        col.spans(&[
+            ("  ", theme.text()),
+            (&format!("{:<LABEL$}", "header"), theme.hint()),
+            (&header, theme.text()),
+        ]);
+    }
     if let Value::Object(claims) = &decoded.claims {
-        // Leave room for the header line and a notice.
+        // Leave room for a notice under the claims.
         let room = usize::from(col.rows_left().saturating_sub(2));
         let shown = if claims.len() > room {
             room.saturating_sub(1)
@@ -165,12 +241,41 @@ fn token(col: &mut Column<'_>, app: &App, jwt: Option<&str>, expires_at: Option<
             );
         }
     }
-    if !header.is_empty() {
-        col.spans(&[
-            ("  ", theme.text()),
-            (&format!("{:<LABEL$}", "header"), theme.hint()),
-            (&header, theme.text()),
-        ]);
+}
+
+/// What the JWKS said about the token's signature, in one line.
+fn verification(col: &mut Column<'_>, app: &App, signed_in: &SignedIn) {
+    let theme = col.theme;
+    let whose = if app.backend.is_embedded() {
+        "the emulator's"
+    } else {
+        "the instance's"
+    };
+    match &signed_in.check {
+        None => col.line_at(
+            2,
+            &format!("Signature: checking with {whose} JWKS…"),
+            theme.hint(),
+        ),
+        Some(TokenCheck {
+            outcome: Ok(()),
+            kid,
+            ..
+        }) => col.line_at(
+            2,
+            &format!(
+                "Signature verified with {whose} JWKS (kid {}).",
+                kid.as_deref().unwrap_or("?")
+            ),
+            theme.text(),
+        ),
+        Some(TokenCheck {
+            outcome: Err(why), ..
+        }) => col.line_at(
+            2,
+            &format!("Error: signature not verified: {why}."),
+            theme.error(),
+        ),
     }
 }
 
@@ -189,11 +294,20 @@ pub(crate) fn state(app: &App) -> String {
     }
 }
 
-pub(crate) fn keys() -> Vec<KeyHelp> {
-    vec![
+pub(crate) fn keys(app: &App) -> Vec<KeyHelp> {
+    let totp = app.user().is_some_and(|u| u.totp_enabled);
+    let mut keys = vec![
         KeyHelp {
-            keys: "r",
-            action: "new token",
+            keys: "t",
+            action: if totp {
+                "remove authenticator app"
+            } else {
+                "set up authenticator app"
+            },
+        },
+        KeyHelp {
+            keys: "c",
+            action: "copy token",
         },
         KeyHelp {
             keys: "s",
@@ -204,20 +318,45 @@ pub(crate) fn keys() -> Vec<KeyHelp> {
             action: "quit",
         },
         KeyHelp {
-            keys: "S",
-            action: "sign out of all sessions",
+            keys: "r",
+            action: "mint a new session token now",
         },
         KeyHelp {
-            keys: "c",
-            action: "copy the session token (OSC 52)",
+            keys: "S",
+            action: "sign out of all sessions on this device",
         },
-    ]
+        KeyHelp {
+            keys: "b",
+            action: "new backup codes (the old ones stop working)",
+        },
+    ];
+    if app.active_sessions().len() > 1 {
+        keys.push(KeyHelp {
+            keys: "1-9",
+            action: "switch to that session",
+        });
+    }
+    if app.backend.is_embedded() {
+        keys.push(KeyHelp {
+            keys: "d",
+            action: "show or hide the demo user's authenticator code",
+        });
+        keys.push(KeyHelp {
+            keys: "+",
+            action: "move the emulator's clock 5 minutes ahead",
+        });
+    }
+    keys
 }
+
+/// How far `+` moves the emulator's clock: far past a token's 60 s life.
+const CLOCK_STEP_SECS: i64 = 300;
 
 pub(crate) fn on_key(app: &App, ui: &mut Ui, key: KeyEvent) -> Vec<Action> {
     if key.modifiers.contains(KeyModifiers::CONTROL) {
         return Vec::new();
     }
+    let embedded = app.backend.is_embedded();
     match key.code {
         KeyCode::Char('c') => {
             match app.signed_in.as_ref().and_then(|s| s.jwt.clone()) {
@@ -230,6 +369,23 @@ pub(crate) fn on_key(app: &App, ui: &mut Ui, key: KeyEvent) -> Vec<Action> {
         KeyCode::Char('s') => vec![Action::SignOut { all: false }],
         KeyCode::Char('S') => vec![Action::SignOut { all: true }],
         KeyCode::Char('q') => vec![Action::Quit],
+        KeyCode::Char('t') if app.user().is_some_and(|u| u.totp_enabled) => {
+            vec![Action::AskRemoveTotp]
+        }
+        KeyCode::Char('t') => vec![Action::SetUpTotp],
+        KeyCode::Char('b') => vec![Action::AskRegenerateBackupCodes],
+        KeyCode::Char('d') if embedded => vec![Action::ToggleDemoTotp],
+        KeyCode::Char('+') if embedded => vec![Action::ShiftClock {
+            seconds: CLOCK_STEP_SECS,
+        }],
+        KeyCode::Char(c @ '1'..='9') => {
+            let index = usize::from(c as u8 - b'1');
+            let sessions = app.active_sessions();
+            match sessions.get(index) {
+                Some(s) if sessions.len() > 1 => vec![Action::SwitchSession(s.id.clone())],
+                _ => Vec::new(),
+            }
+        }
         _ => Vec::new(),
     }
 }

@@ -185,6 +185,9 @@ impl Ui {
                 self.choices = choices;
                 self.picks = picks;
             }
+            ScreenId::EnrolTotp => {
+                self.code = CodeInput::new("Code from the authenticator app");
+            }
             ScreenId::NewPassword => {
                 self.new_password = MaskedInput::new("New password");
                 self.confirm_password = MaskedInput::new("Confirm the new password");
@@ -248,6 +251,7 @@ impl Ui {
                 Action::SubmitIdentifier { .. }
                     | Action::SubmitPassword(_)
                     | Action::SubmitCode(_)
+                    | Action::VerifyTotp(_)
                     | Action::SubmitNewPassword { .. }
                     | Action::SendCode
                     | Action::Retry
@@ -277,12 +281,15 @@ impl Ui {
             (ScreenId::Identifier, 0) => self.identifier.handle_paste(text),
             (ScreenId::Identifier, 1) => self.password.handle_paste(text),
             (ScreenId::Password | ScreenId::BackupCode(_), 0) => self.password.handle_paste(text),
-            (ScreenId::Code(..), _) => self.code.handle_paste(text),
+            (ScreenId::Code(..) | ScreenId::EnrolTotp, _) => self.code.handle_paste(text),
             (ScreenId::NewPassword, 0) => self.new_password.handle_paste(text),
             (ScreenId::NewPassword, 1) => self.confirm_password.handle_paste(text),
             _ => Outcome::Ignored,
         };
         match outcome {
+            Outcome::Complete if self.screen == ScreenId::EnrolTotp => {
+                vec![Action::VerifyTotp(self.code.take_code())]
+            }
             Outcome::Complete => vec![Action::SubmitCode(self.code.take_code())],
             Outcome::Rejected(why) => {
                 self.local_error = Some(why);
