@@ -26,4 +26,6 @@ pub use update::update;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_account;
+#[cfg(test)]
 mod tests_signed_in;

@@ -1,34 +1,34 @@
-//! Unit tests of `update` on the signed-in screen: the token refreshed before it expires (in
-//! server time, also with the emulator's clock shifted), stale results dropped, TOTP enrolment
-//! and backup codes, session switching, sign-out outcomes, resume, and the demo helpers.
+//! Unit tests of `update` on the signed-in screen, over time: the token refreshed before it
+//! expires (in server time, also with the emulator's clock shifted), failures backing off,
+//! stale results dropped, session switching, sign-out outcomes and resume.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use secrecy::{ExposeSecret, SecretString};
+
 use serde_json::{Value, json};
 
 use super::*;
-use crate::fapi::{BackupCodes, Client, Totp, User};
+use crate::fapi::Client;
 
-const NOW: i64 = 1_800_000_000_000;
-const BASE: &str = "http://127.0.0.1:40123";
-const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+pub(super) const NOW: i64 = 1_800_000_000_000;
+pub(super) const BASE: &str = "http://127.0.0.1:40123";
+pub(super) const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 
-fn parse<T: serde::de::DeserializeOwned>(v: Value) -> T {
+pub(super) fn parse<T: serde::de::DeserializeOwned>(v: Value) -> T {
     match serde_json::from_value(v) {
         Ok(t) => t,
         Err(e) => panic!("fixture: {e}"),
     }
 }
 
-fn user(id: &str, email: &str, totp: bool) -> Value {
+pub(super) fn user(id: &str, email: &str, totp: bool) -> Value {
     json!({"object": "user", "id": id, "first_name": "Jane", "last_name": "Doe",
         "primary_email_address_id": format!("idn_{id}"),
         "email_addresses": [{"id": format!("idn_{id}"), "email_address": email}],
         "totp_enabled": totp, "two_factor_enabled": totp, "backup_code_enabled": totp})
 }
 
-fn client(sessions: &[(&str, &str, Value)]) -> Client {
+pub(super) fn client(sessions: &[(&str, &str, Value)]) -> Client {
     let sessions: Vec<Value> = sessions
         .iter()
         .map(|(id, status, user)| {
@@ -43,7 +43,7 @@ fn client(sessions: &[(&str, &str, Value)]) -> Client {
     )
 }
 
-fn backend(embedded: bool) -> Backend {
+pub(super) fn backend(embedded: bool) -> Backend {
     if embedded {
         Backend::Embedded {
             base_url: BASE.into(),
@@ -56,7 +56,7 @@ fn backend(embedded: bool) -> Backend {
     }
 }
 
-fn api(app: &mut App, call: CallKind, result: Result<ApiReply, Failure>) -> Vec<Effect> {
+pub(super) fn api(app: &mut App, call: CallKind, result: Result<ApiReply, Failure>) -> Vec<Effect> {
     let epoch = app.epoch;
     update(
         app,
@@ -68,7 +68,7 @@ fn api(app: &mut App, call: CallKind, result: Result<ApiReply, Failure>) -> Vec<
     )
 }
 
-fn jwt(sid: &str, iat_ms: i64) -> String {
+pub(super) fn jwt(sid: &str, iat_ms: i64) -> String {
     let part = |v: Value| URL_SAFE_NO_PAD.encode(v.to_string());
     let iat = iat_ms / 1000;
     format!(
@@ -79,7 +79,7 @@ fn jwt(sid: &str, iat_ms: i64) -> String {
 }
 
 /// Signed in on `sess_1` (plus any other sessions), a token minted at `NOW`.
-fn signed_in_with(embedded: bool, totp: bool, others: &[(&str, &str, Value)]) -> App {
+pub(super) fn signed_in_with(embedded: bool, totp: bool, others: &[(&str, &str, Value)]) -> App {
     let mut app = App::new(backend(embedded), NOW);
     let mut sessions = vec![("sess_1", "active", user("user_1", "jane@example.com", totp))];
     sessions.extend(others.iter().cloned());
@@ -99,11 +99,11 @@ fn signed_in_with(embedded: bool, totp: bool, others: &[(&str, &str, Value)]) ->
     app
 }
 
-fn signed_in(totp: bool) -> App {
+pub(super) fn signed_in(totp: bool) -> App {
     signed_in_with(true, totp, &[])
 }
 
-fn mints(fx: &[Effect]) -> bool {
+pub(super) fn mints(fx: &[Effect]) -> bool {
     fx.iter().any(|e| {
         matches!(
             e,
@@ -115,11 +115,11 @@ fn mints(fx: &[Effect]) -> bool {
     })
 }
 
-fn tick(app: &mut App, at: i64) -> Vec<Effect> {
+pub(super) fn tick(app: &mut App, at: i64) -> Vec<Effect> {
     update(app, Action::Tick { now_ms: at })
 }
 
-fn first_mint_tick(app: &mut App, from: i64, to: i64) -> Option<i64> {
+pub(super) fn first_mint_tick(app: &mut App, from: i64, to: i64) -> Option<i64> {
     (from..=to).step_by(1000).find(|&at| mints(&tick(app, at)))
 }
 
@@ -308,220 +308,6 @@ fn a_resumed_run_says_why_it_is_not_signed_in() {
     assert!(app.notice.is_none(), "a first run says nothing");
 }
 
-fn totp_reply(verified: bool, codes: Option<Vec<&str>>) -> Totp {
-    parse(
-        json!({"object": "totp", "id": "totp_1", "verified": verified,
-        "secret": (!verified).then_some(SECRET),
-        "uri": (!verified).then(|| format!("otpauth://totp/Demo:jane?secret={SECRET}&issuer=Demo")),
-        "backup_codes": codes}),
-    )
-}
-
-#[test]
-fn totp_enrolment_shows_the_secret_verifies_and_shows_backup_codes_once() {
-    let mut app = signed_in(false);
-    let fx = update(&mut app, Action::SetUpTotp);
-    assert!(
-        matches!(fx.as_slice(), [Effect::Call { call: Call::CreateTotp { session_id }, .. }] if session_id == "sess_1"),
-        "{fx:?}"
-    );
-    api(
-        &mut app,
-        CallKind::Account,
-        Ok(ApiReply::Totp(Box::new(totp_reply(false, None)))),
-    );
-    let Some(AccountTask::EnrolTotp { secret, uri }) = &app.account else {
-        panic!("enrolment screen expected: {:?}", app.account);
-    };
-    assert_eq!(secret.expose_secret(), SECRET);
-    assert!(uri.expose_secret().starts_with("otpauth://"));
-    let fx = update(
-        &mut app,
-        Action::VerifyTotp(SecretString::from("123456".to_string())),
-    );
-    let sent = fx.iter().find_map(|e| match e {
-        Effect::Call {
-            call: Call::VerifyTotp { code, .. },
-            ..
-        } => Some(code.expose_secret().to_string()),
-        _ => None,
-    });
-    assert_eq!(sent.as_deref(), Some("123456"));
-    let dump = format!("{app:?} {fx:?}");
-    assert!(
-        !dump.contains(SECRET) && !dump.contains("123456"),
-        "no secret in Debug output: {dump}"
-    );
-    // A wrong code lands under the code field and keeps the enrolment open.
-    api(
-        &mut app,
-        CallKind::Account,
-        Err(Failure {
-            kind: FailureKind::Api {
-                status: 422,
-                code: "form_code_incorrect".into(),
-            },
-            message: "Incorrect code".into(),
-            param_name: Some("code".into()),
-        }),
-    );
-    assert!(matches!(app.account, Some(AccountTask::EnrolTotp { .. })));
-    assert_eq!(
-        app.notice.as_ref().and_then(|n| n.param_name.as_deref()),
-        Some("code")
-    );
-    let fx = api(
-        &mut app,
-        CallKind::Account,
-        Ok(ApiReply::Totp(Box::new(totp_reply(
-            true,
-            Some(vec!["abcd2345", "efgh6789"]),
-        )))),
-    );
-    assert!(
-        fx.iter().any(|e| matches!(
-            e,
-            Effect::Call {
-                call: Call::LoadUser { .. },
-                ..
-            }
-        )),
-        "the user is reloaded: {fx:?}"
-    );
-    let Some(AccountTask::BackupCodes { codes, reason }) = &app.account else {
-        panic!("backup codes expected");
-    };
-    assert_eq!(codes.len(), 2);
-    assert_eq!(*reason, BackupCodesReason::TotpEnabled);
-    assert!(!format!("{app:?}").contains("abcd2345"));
-    update(&mut app, Action::Back);
-    assert!(
-        matches!(app.account, Some(AccountTask::BackupCodes { .. })),
-        "Esc does not lose the codes"
-    );
-    update(&mut app, Action::BackupCodesSaved);
-    assert!(app.account.is_none());
-    assert!(
-        app.notice
-            .as_ref()
-            .is_some_and(|n| n.message.contains("set up"))
-    );
-    // The reloaded user replaces the one in the session.
-    api(
-        &mut app,
-        CallKind::User,
-        Ok(ApiReply::User(Box::new(parse(user(
-            "user_1",
-            "jane@example.com",
-            true,
-        ))))),
-    );
-    assert!(app.user().is_some_and(|u: &User| u.totp_enabled));
-    assert!(app.notice.is_some(), "a background reload keeps the notice");
-}
-
-#[test]
-fn esc_cancels_an_enrolment_and_an_already_enabled_app_is_not_enrolled_twice() {
-    let mut app = signed_in(false);
-    update(&mut app, Action::SetUpTotp);
-    api(
-        &mut app,
-        CallKind::Account,
-        Ok(ApiReply::Totp(Box::new(totp_reply(false, None)))),
-    );
-    update(&mut app, Action::Back);
-    assert!(app.account.is_none());
-    assert!(
-        app.notice
-            .as_ref()
-            .is_some_and(|n| n.message.contains("cancelled"))
-    );
-    let mut app = signed_in(true);
-    assert!(update(&mut app, Action::SetUpTotp).is_empty());
-    assert!(
-        app.notice
-            .as_ref()
-            .is_some_and(|n| n.message.contains("already"))
-    );
-}
-
-#[test]
-fn removing_the_app_and_new_backup_codes_ask_first() {
-    let mut app = signed_in(true);
-    assert!(update(&mut app, Action::AskRemoveTotp).is_empty());
-    assert!(matches!(
-        app.account,
-        Some(AccountTask::Confirm(Confirm::RemoveTotp))
-    ));
-    update(&mut app, Action::Back);
-    assert!(app.account.is_none(), "n/Esc keeps the app");
-    update(&mut app, Action::AskRemoveTotp);
-    let fx = update(&mut app, Action::Confirm);
-    assert!(
-        matches!(
-            fx.as_slice(),
-            [Effect::Call {
-                call: Call::DeleteTotp { .. },
-                ..
-            }]
-        ),
-        "{fx:?}"
-    );
-    let fx = api(&mut app, CallKind::Account, Ok(ApiReply::TotpRemoved));
-    assert!(fx.iter().any(|e| matches!(
-        e,
-        Effect::Call {
-            call: Call::LoadUser { .. },
-            ..
-        }
-    )));
-    assert!(
-        app.notice
-            .as_ref()
-            .is_some_and(|n| n.message.contains("removed"))
-    );
-
-    update(&mut app, Action::AskRegenerateBackupCodes);
-    assert!(matches!(
-        app.account,
-        Some(AccountTask::Confirm(Confirm::RegenerateBackupCodes))
-    ));
-    let fx = update(&mut app, Action::Confirm);
-    assert!(matches!(
-        fx.as_slice(),
-        [Effect::Call {
-            call: Call::CreateBackupCodes { .. },
-            ..
-        }]
-    ));
-    let codes: BackupCodes =
-        parse(json!({"object": "backup_code", "id": "b1", "codes": ["k1", "k2"]}));
-    api(
-        &mut app,
-        CallKind::Account,
-        Ok(ApiReply::BackupCodes(Box::new(codes))),
-    );
-    assert!(matches!(
-        app.account,
-        Some(AccountTask::BackupCodes {
-            reason: BackupCodesReason::Regenerated,
-            ..
-        })
-    ));
-
-    let mut app = signed_in(false);
-    update(&mut app, Action::AskRegenerateBackupCodes);
-    assert!(
-        app.account.is_none(),
-        "no backup codes without two-step verification"
-    );
-    assert!(
-        app.notice
-            .as_ref()
-            .is_some_and(|n| n.message.contains("press t"))
-    );
-}
-
 #[test]
 fn switching_sessions_touches_mints_and_drops_the_old_sessions_results() {
     let grace = user("user_2", "grace@example.com", false);
@@ -601,52 +387,6 @@ fn sign_out_says_what_happened() {
         "{said}"
     );
     assert!(app.last_call.is_none(), "nothing to retry");
-}
-
-#[test]
-fn the_demo_code_is_fetched_for_a_totp_user_and_refetched_when_it_rolls_over() {
-    let mut app = signed_in_with(false, true, &[]);
-    assert!(
-        update(&mut app, Action::ToggleDemoTotp).is_empty(),
-        "embedded only"
-    );
-    let mut app = signed_in(false);
-    assert!(update(&mut app, Action::ToggleDemoTotp).is_empty());
-    assert!(
-        app.notice
-            .as_ref()
-            .is_some_and(|n| n.message.contains("no authenticator app"))
-    );
-    let mut app = signed_in(true);
-    let fx = update(&mut app, Action::ToggleDemoTotp);
-    assert!(
-        matches!(fx.as_slice(), [Effect::Call { call: Call::DemoTotp { user_id, .. }, .. }] if user_id == "user_1"),
-        "{fx:?}"
-    );
-    api(
-        &mut app,
-        CallKind::Dev,
-        Ok(ApiReply::DemoTotp {
-            code: SecretString::from("654321".to_string()),
-            seconds_left: 12,
-        }),
-    );
-    assert!(!format!("{app:?}").contains("654321"));
-    let refetches = |fx: &[Effect]| {
-        fx.iter().any(|e| {
-            matches!(
-                e,
-                Effect::Call {
-                    call: Call::DemoTotp { .. },
-                    ..
-                }
-            )
-        })
-    };
-    assert!(!refetches(&tick(&mut app, NOW + 11_000)));
-    assert!(refetches(&tick(&mut app, NOW + 12_000)));
-    update(&mut app, Action::ToggleDemoTotp);
-    assert!(app.demo_totp.is_none(), "d hides it again");
 }
 
 #[test]

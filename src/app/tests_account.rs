@@ -1,0 +1,270 @@
+//! Unit tests of `update` for the user's own security settings: TOTP enrolment with its
+//! backup codes shown once, removal and regeneration behind a question, the reloaded user,
+//! and the emulator's demo code; secrets never in Debug output.
+
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::json;
+
+use super::tests_signed_in::*;
+use super::*;
+use crate::fapi::{BackupCodes, Totp, User};
+
+fn totp_reply(verified: bool, codes: Option<Vec<&str>>) -> Totp {
+    parse(
+        json!({"object": "totp", "id": "totp_1", "verified": verified,
+        "secret": (!verified).then_some(SECRET),
+        "uri": (!verified).then(|| format!("otpauth://totp/Demo:jane?secret={SECRET}&issuer=Demo")),
+        "backup_codes": codes}),
+    )
+}
+
+#[test]
+fn totp_enrolment_shows_the_secret_verifies_and_shows_backup_codes_once() {
+    let mut app = signed_in(false);
+    let fx = update(&mut app, Action::SetUpTotp);
+    assert!(
+        matches!(fx.as_slice(), [Effect::Call { call: Call::CreateTotp { session_id }, .. }] if session_id == "sess_1"),
+        "{fx:?}"
+    );
+    api(
+        &mut app,
+        CallKind::Account,
+        Ok(ApiReply::Totp(Box::new(totp_reply(false, None)))),
+    );
+    let Some(AccountTask::EnrolTotp { secret, uri }) = &app.account else {
+        panic!("enrolment screen expected: {:?}", app.account);
+    };
+    assert_eq!(secret.expose_secret(), SECRET);
+    assert!(uri.expose_secret().starts_with("otpauth://"));
+    let fx = update(
+        &mut app,
+        Action::VerifyTotp(SecretString::from("123456".to_string())),
+    );
+    let sent = fx.iter().find_map(|e| match e {
+        Effect::Call {
+            call: Call::VerifyTotp { code, .. },
+            ..
+        } => Some(code.expose_secret().to_string()),
+        _ => None,
+    });
+    assert_eq!(sent.as_deref(), Some("123456"));
+    let dump = format!("{app:?} {fx:?}");
+    assert!(
+        !dump.contains(SECRET) && !dump.contains("123456"),
+        "no secret in Debug output: {dump}"
+    );
+    // A wrong code lands under the code field and keeps the enrolment open.
+    api(
+        &mut app,
+        CallKind::Account,
+        Err(Failure {
+            kind: FailureKind::Api {
+                status: 422,
+                code: "form_code_incorrect".into(),
+            },
+            message: "Incorrect code".into(),
+            param_name: Some("code".into()),
+        }),
+    );
+    assert!(matches!(app.account, Some(AccountTask::EnrolTotp { .. })));
+    assert_eq!(
+        app.notice.as_ref().and_then(|n| n.param_name.as_deref()),
+        Some("code")
+    );
+    let fx = api(
+        &mut app,
+        CallKind::Account,
+        Ok(ApiReply::Totp(Box::new(totp_reply(
+            true,
+            Some(vec!["abcd2345", "efgh6789"]),
+        )))),
+    );
+    assert!(
+        fx.iter().any(|e| matches!(
+            e,
+            Effect::Call {
+                call: Call::LoadUser { .. },
+                ..
+            }
+        )),
+        "the user is reloaded: {fx:?}"
+    );
+    let Some(AccountTask::BackupCodes { codes, reason }) = &app.account else {
+        panic!("backup codes expected");
+    };
+    assert_eq!(codes.len(), 2);
+    assert_eq!(*reason, BackupCodesReason::TotpEnabled);
+    assert!(!format!("{app:?}").contains("abcd2345"));
+    update(&mut app, Action::Back);
+    assert!(
+        matches!(app.account, Some(AccountTask::BackupCodes { .. })),
+        "Esc does not lose the codes"
+    );
+    update(&mut app, Action::BackupCodesSaved);
+    assert!(app.account.is_none());
+    assert!(
+        app.notice
+            .as_ref()
+            .is_some_and(|n| n.message.contains("set up"))
+    );
+    // The reloaded user replaces the one in the session.
+    api(
+        &mut app,
+        CallKind::User,
+        Ok(ApiReply::User(Box::new(parse(user(
+            "user_1",
+            "jane@example.com",
+            true,
+        ))))),
+    );
+    assert!(app.user().is_some_and(|u: &User| u.totp_enabled));
+    assert!(app.notice.is_some(), "a background reload keeps the notice");
+}
+
+#[test]
+fn esc_cancels_an_enrolment_and_an_already_enabled_app_is_not_enrolled_twice() {
+    let mut app = signed_in(false);
+    update(&mut app, Action::SetUpTotp);
+    api(
+        &mut app,
+        CallKind::Account,
+        Ok(ApiReply::Totp(Box::new(totp_reply(false, None)))),
+    );
+    update(&mut app, Action::Back);
+    assert!(app.account.is_none());
+    assert!(
+        app.notice
+            .as_ref()
+            .is_some_and(|n| n.message.contains("cancelled"))
+    );
+    let mut app = signed_in(true);
+    assert!(update(&mut app, Action::SetUpTotp).is_empty());
+    assert!(
+        app.notice
+            .as_ref()
+            .is_some_and(|n| n.message.contains("already"))
+    );
+}
+
+#[test]
+fn removing_the_app_and_new_backup_codes_ask_first() {
+    let mut app = signed_in(true);
+    assert!(update(&mut app, Action::AskRemoveTotp).is_empty());
+    assert!(matches!(
+        app.account,
+        Some(AccountTask::Confirm(Confirm::RemoveTotp))
+    ));
+    update(&mut app, Action::Back);
+    assert!(app.account.is_none(), "n/Esc keeps the app");
+    update(&mut app, Action::AskRemoveTotp);
+    let fx = update(&mut app, Action::Confirm);
+    assert!(
+        matches!(
+            fx.as_slice(),
+            [Effect::Call {
+                call: Call::DeleteTotp { .. },
+                ..
+            }]
+        ),
+        "{fx:?}"
+    );
+    let fx = api(&mut app, CallKind::Account, Ok(ApiReply::TotpRemoved));
+    assert!(fx.iter().any(|e| matches!(
+        e,
+        Effect::Call {
+            call: Call::LoadUser { .. },
+            ..
+        }
+    )));
+    assert!(
+        app.notice
+            .as_ref()
+            .is_some_and(|n| n.message.contains("removed"))
+    );
+
+    update(&mut app, Action::AskRegenerateBackupCodes);
+    assert!(matches!(
+        app.account,
+        Some(AccountTask::Confirm(Confirm::RegenerateBackupCodes))
+    ));
+    let fx = update(&mut app, Action::Confirm);
+    assert!(matches!(
+        fx.as_slice(),
+        [Effect::Call {
+            call: Call::CreateBackupCodes { .. },
+            ..
+        }]
+    ));
+    let codes: BackupCodes =
+        parse(json!({"object": "backup_code", "id": "b1", "codes": ["k1", "k2"]}));
+    api(
+        &mut app,
+        CallKind::Account,
+        Ok(ApiReply::BackupCodes(Box::new(codes))),
+    );
+    assert!(matches!(
+        app.account,
+        Some(AccountTask::BackupCodes {
+            reason: BackupCodesReason::Regenerated,
+            ..
+        })
+    ));
+
+    let mut app = signed_in(false);
+    update(&mut app, Action::AskRegenerateBackupCodes);
+    assert!(
+        app.account.is_none(),
+        "no backup codes without two-step verification"
+    );
+    assert!(
+        app.notice
+            .as_ref()
+            .is_some_and(|n| n.message.contains("press t"))
+    );
+}
+
+#[test]
+fn the_demo_code_is_fetched_for_a_totp_user_and_refetched_when_it_rolls_over() {
+    let mut app = signed_in_with(false, true, &[]);
+    assert!(
+        update(&mut app, Action::ToggleDemoTotp).is_empty(),
+        "embedded only"
+    );
+    let mut app = signed_in(false);
+    assert!(update(&mut app, Action::ToggleDemoTotp).is_empty());
+    assert!(
+        app.notice
+            .as_ref()
+            .is_some_and(|n| n.message.contains("no authenticator app"))
+    );
+    let mut app = signed_in(true);
+    let fx = update(&mut app, Action::ToggleDemoTotp);
+    assert!(
+        matches!(fx.as_slice(), [Effect::Call { call: Call::DemoTotp { user_id, .. }, .. }] if user_id == "user_1"),
+        "{fx:?}"
+    );
+    api(
+        &mut app,
+        CallKind::Dev,
+        Ok(ApiReply::DemoTotp {
+            code: SecretString::from("654321".to_string()),
+            seconds_left: 12,
+        }),
+    );
+    assert!(!format!("{app:?}").contains("654321"));
+    let refetches = |fx: &[Effect]| {
+        fx.iter().any(|e| {
+            matches!(
+                e,
+                Effect::Call {
+                    call: Call::DemoTotp { .. },
+                    ..
+                }
+            )
+        })
+    };
+    assert!(!refetches(&tick(&mut app, NOW + 11_000)));
+    assert!(refetches(&tick(&mut app, NOW + 12_000)));
+    update(&mut app, Action::ToggleDemoTotp);
+    assert!(app.demo_totp.is_none(), "d hides it again");
+}
