@@ -252,3 +252,7 @@ async fn check_signature(base: &str, jwt: &str, kid: Option<&str>) -> Result<(),
         None => Err("the signature is valid, but the token names no issuer".to_string()),
     }
 }
+
+#[cfg(test)]
+#[path = "effects_tests.rs"]
+mod tests;
