@@ -1,1 +1,355 @@
-//! Placeholder until its issue lands.
+//! The embedded development server: a local Clerk Frontend API (axum over SQLite) with real
+//! sign-in semantics, plus emulator-only `/__dev/` endpoints that reveal codes and links.
+//!
+//! Start it in-process with [`DevServer::start`], or run it on its own with [`serve_standalone`].
+
+mod clock;
+mod crypto;
+mod errors;
+mod factors;
+mod http;
+mod link;
+mod model;
+mod render;
+mod routes_client;
+mod routes_dev;
+mod routes_me;
+mod routes_session;
+mod routes_sign_in;
+mod seed;
+mod signin;
+mod standalone;
+mod state;
+mod store;
+mod totp;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::{get, post};
+use base64::Engine;
+
+pub use clock::{Clock, ClockConfig};
+pub use model::OutboxMessage;
+pub use seed::{DEFAULT_SEED, SeedUser, UserSpec, default_seed_users};
+pub use standalone::{StandaloneOptions, serve_standalone};
+pub use store::DbLocation;
+
+use state::App;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DevServerError {
+    #[error("database: {0}")]
+    Database(String),
+    #[error("seed: {0}")]
+    Seed(String),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("server: {0}")]
+    Serve(String),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+/// Tunable limits (defaults follow DEVSERVER.md).
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// One-time code and email link lifetime.
+    pub code_ttl: Duration,
+    /// Wrong codes before a verification fails.
+    pub code_attempts: u32,
+    /// Minimum time between two sends of the same code.
+    pub resend_cooldown: Duration,
+    /// Wrong passwords before the account locks.
+    pub lockout_attempts: u32,
+    pub lockout_duration: Duration,
+    /// Requests per client (or per address without one) within `rate_limit_window`.
+    pub rate_limit_requests: u32,
+    pub rate_limit_window: Duration,
+    pub session_token_ttl: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            code_ttl: Duration::from_secs(600),
+            code_attempts: 3,
+            resend_cooldown: Duration::from_secs(30),
+            lockout_attempts: 5,
+            lockout_duration: Duration::from_secs(15 * 60),
+            rate_limit_requests: 300,
+            rate_limit_window: Duration::from_secs(10),
+            session_token_ttl: Duration::from_secs(60),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct DevServerConfig {
+    /// Where to listen; `127.0.0.1:0` picks a free loopback port.
+    pub addr: SocketAddr,
+    pub db: DbLocation,
+    /// A seed TOML file instead of the built-in `assets/seed.toml`.
+    pub seed: Option<PathBuf>,
+    pub clock: ClockConfig,
+    pub limits: Limits,
+    /// Let non-loopback clients reach `/__dev/` (which reveals codes and links).
+    pub dev_endpoints_public: bool,
+}
+
+impl Default for DevServerConfig {
+    fn default() -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            db: DbLocation::Ephemeral,
+            seed: None,
+            clock: ClockConfig::Real,
+            limits: Limits::default(),
+            dev_endpoints_public: false,
+        }
+    }
+}
+
+/// `pk_test_` + unpadded base64 of `"host:port$"`: the key a Clerk SDK derives this server's
+/// host from (SDKs still assume https, so pass the base URL explicitly too).
+pub fn publishable_key_for(host_port: &str) -> String {
+    format!(
+        "pk_test_{}",
+        base64::engine::general_purpose::STANDARD_NO_PAD.encode(format!("{host_port}$"))
+    )
+}
+
+pub struct DevServer;
+
+/// A running server. Dropping it without [`DevServerHandle::shutdown`] leaves it serving
+/// until the runtime stops.
+pub struct DevServerHandle {
+    addr: SocketAddr,
+    app: Arc<App>,
+    users: Vec<SeedUser>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<Result<(), DevServerError>>>,
+}
+
+impl std::fmt::Debug for DevServerHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DevServerHandle")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl DevServerHandle {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+    /// `http://127.0.0.1:PORT` (no trailing slash).
+    pub fn base_url(&self) -> &str {
+        &self.app.base_url
+    }
+    pub fn publishable_key(&self) -> String {
+        publishable_key_for(&self.addr.to_string())
+    }
+    /// The demo users the server was seeded with, for the start screen.
+    pub fn seeded_users(&self) -> &[SeedUser] {
+        &self.users
+    }
+    /// The server's clock (shift or freeze it in tests and demos).
+    pub fn clock(&self) -> &Clock {
+        &self.app.clock
+    }
+    /// Everything "sent" so far, newest first.
+    pub fn outbox(&self) -> Vec<OutboxMessage> {
+        self.app.lock().outbox.iter().rev().cloned().collect()
+    }
+    /// Resolves when a new message lands in the outbox.
+    pub async fn outbox_changed(&self) {
+        let mut rx = self.app.outbox_version.subscribe();
+        let _ = rx.changed().await;
+    }
+    /// Stops accepting connections, lets in-flight requests finish, and waits.
+    pub async fn shutdown(mut self) -> Result<(), DevServerError> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        match self.task.take() {
+            Some(task) => task
+                .await
+                .map_err(|e| DevServerError::Serve(e.to_string()))?,
+            None => Ok(()),
+        }
+    }
+}
+
+fn router(app: Arc<App>) -> Router {
+    let fapi = Router::new()
+        .route("/v1/environment", get(routes_client::get_environment))
+        .route(
+            "/v1/client",
+            get(routes_client::get_client)
+                .post(routes_client::create_client)
+                .put(routes_client::create_client)
+                .delete(routes_client::delete_client),
+        )
+        .route(
+            "/v1/client/sessions",
+            axum::routing::delete(routes_client::delete_sessions),
+        )
+        .route("/v1/client/sign_ins", post(routes_sign_in::create))
+        .route("/v1/client/sign_ins/{id}", get(routes_sign_in::get))
+        .route(
+            "/v1/client/sign_ins/{id}/prepare_first_factor",
+            post(routes_sign_in::prepare_first_factor),
+        )
+        .route(
+            "/v1/client/sign_ins/{id}/attempt_first_factor",
+            post(routes_sign_in::attempt_first_factor),
+        )
+        .route(
+            "/v1/client/sign_ins/{id}/prepare_second_factor",
+            post(routes_sign_in::prepare_second_factor),
+        )
+        .route(
+            "/v1/client/sign_ins/{id}/attempt_second_factor",
+            post(routes_sign_in::attempt_second_factor),
+        )
+        .route(
+            "/v1/client/sign_ins/{id}/reset_password",
+            post(routes_sign_in::reset_password),
+        )
+        .route("/v1/client/sessions/{id}", get(routes_session::get))
+        .route(
+            "/v1/client/sessions/{id}/touch",
+            post(routes_session::touch),
+        )
+        .route("/v1/client/sessions/{id}/end", post(routes_session::end))
+        .route(
+            "/v1/client/sessions/{id}/remove",
+            post(routes_session::remove),
+        )
+        .route(
+            "/v1/client/sessions/{id}/tokens",
+            post(routes_session::tokens),
+        )
+        .route(
+            "/v1/client/sessions/{id}/tokens/{template}",
+            post(routes_session::template_tokens),
+        )
+        .route("/v1/me", get(routes_me::get_me))
+        .route(
+            "/v1/me/totp",
+            post(routes_me::create_totp).delete(routes_me::delete_totp),
+        )
+        .route(
+            "/v1/me/totp/attempt_verification",
+            post(routes_me::verify_totp),
+        )
+        .route(
+            "/v1/me/backup_codes",
+            post(routes_me::regenerate_backup_codes),
+        )
+        .route(
+            "/v1/me/backup_codes/",
+            post(routes_me::regenerate_backup_codes),
+        )
+        .route("/v1/dev_browser", post(routes_client::dev_browser))
+        .route("/v1/verify", get(link::verify))
+        .route("/v1/jwks", get(routes_client::jwks))
+        .route("/.well-known/jwks.json", get(routes_client::jwks))
+        .route("/__dev", get(routes_dev::index))
+        .route("/__dev/", get(routes_dev::index))
+        .route("/__dev/outbox", get(routes_dev::outbox))
+        .route(
+            "/__dev/users",
+            get(routes_dev::list_users).post(routes_dev::create_user),
+        )
+        .route("/__dev/totp/{user}", get(routes_dev::totp_code))
+        .route("/__dev/clock", post(routes_dev::clock))
+        .route("/__dev/reset", post(routes_dev::reset))
+        .route("/__dev/sign_in_tokens", post(routes_dev::sign_in_token))
+        .fallback(|| async { errors::ApiError::route_not_found() })
+        .method_not_allowed_fallback(|| async { errors::ApiError::method_not_allowed() })
+        .with_state(app.clone());
+    // The middleware sits outside the routing so a `_method` override picks the route.
+    Router::new()
+        .fallback_service(fapi)
+        .layer(axum::middleware::from_fn_with_state(app, http::layer))
+}
+
+impl DevServer {
+    /// Opens (or creates) the database, seeds it if new, binds and serves in the background.
+    pub async fn start(config: DevServerConfig) -> Result<DevServerHandle, DevServerError> {
+        let listener = tokio::net::TcpListener::bind(config.addr)
+            .await
+            .map_err(|source| DevServerError::Bind {
+                addr: config.addr,
+                source,
+            })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|source| DevServerError::Bind {
+                addr: config.addr,
+                source,
+            })?;
+        let seed_text = match &config.seed {
+            Some(path) => std::fs::read_to_string(path)
+                .map_err(|e| DevServerError::Seed(format!("{}: {e}", path.display())))?,
+            None => DEFAULT_SEED.to_string(),
+        };
+        let seed = seed::SeedFile::parse(&seed_text)?;
+        let users = seed.demo_users();
+        let base_url = format!("http://{addr}");
+        let clock = Arc::new(Clock::new(config.clock));
+        let db = config.db.clone();
+        let limits = config.limits.clone();
+        let public = config.dev_endpoints_public;
+        // Opening SQLite and hashing seed passwords block: keep them off the async threads.
+        let app = tokio::task::spawn_blocking(move || {
+            let store = store::Store::open(&db)?;
+            App::new(store, clock, base_url, limits, seed, public)
+        })
+        .await
+        .map_err(|e| DevServerError::Internal(e.to_string()))??;
+        let app = Arc::new(app);
+        let service = router(app.clone()).into_make_service_with_connect_info::<SocketAddr>();
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            axum::serve(listener, service)
+                .with_graceful_shutdown(async move {
+                    let _ = rx.await;
+                })
+                .await
+                .map_err(|e| DevServerError::Serve(e.to_string()))
+        });
+        tracing::info!(%addr, "devserver listening");
+        Ok(DevServerHandle {
+            addr,
+            app,
+            users,
+            shutdown: Some(tx),
+            task: Some(task),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn publishable_key_encodes_host_and_port() {
+        let pk = publishable_key_for("127.0.0.1:8787");
+        let b64 = pk.strip_prefix("pk_test_").expect("prefix");
+        assert!(!b64.ends_with('='));
+        let decoded = base64::engine::general_purpose::STANDARD_NO_PAD
+            .decode(b64)
+            .expect("base64");
+        assert_eq!(decoded, b"127.0.0.1:8787$");
+    }
+}

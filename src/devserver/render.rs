@@ -1,0 +1,319 @@
+//! Turns stored records into the Frontend API's JSON shapes (`Client`, `SignIn`, `Session`,
+//! `User`, verifications, factors), matching the OpenAPI schemas and the recorded responses.
+
+use serde_json::{Value, json};
+
+use super::crypto::new_id;
+use super::model::{SessionRec, SignInRec, UserRec, VerificationRec};
+use super::signin::{self, FactorInfo, Status};
+use super::state::{App, State};
+
+pub fn verification(v: &VerificationRec) -> Value {
+    let object = match v.strategy.as_str() {
+        "password" => "verification_password",
+        "email_link" => "verification_email_link",
+        "totp" => "verification_totp",
+        "backup_code" => "verification_backup_code",
+        "ticket" => "verification_ticket",
+        _ => "verification_otp",
+    };
+    let mut out = json!({
+        "object": object,
+        "status": v.status,
+        "strategy": v.strategy,
+        "attempts": v.attempts,
+        "expire_at": v.expire_at,
+    });
+    if let Some(c) = &v.verified_at_client {
+        out["verified_at_client"] = json!(c);
+    }
+    out
+}
+
+fn factor(f: &FactorInfo) -> Value {
+    let mut out = json!({"strategy": f.strategy});
+    if let Some(s) = &f.safe_identifier {
+        out["safe_identifier"] = json!(s);
+    }
+    if let Some(s) = &f.email_address_id {
+        out["email_address_id"] = json!(s);
+    }
+    if let Some(s) = &f.phone_number_id {
+        out["phone_number_id"] = json!(s);
+    }
+    if let Some(p) = f.primary {
+        out["primary"] = json!(p);
+    }
+    if let Some(d) = f.default {
+        out["default"] = json!(d);
+    }
+    out
+}
+
+pub fn sign_in(st: &State, si: &SignInRec, now: i64) -> Value {
+    let user = si.user_id.as_ref().and_then(|id| st.users.get(id));
+    let status = signin::status_of(st, si, now);
+    let listed = !matches!(
+        status,
+        Status::Complete | Status::Abandoned | Status::NeedsIdentifier
+    );
+    let first = match (user, listed) {
+        (Some(u), true) => Value::Array(
+            signin::first_factors(u, si.identifier.as_deref())
+                .iter()
+                .map(factor)
+                .collect(),
+        ),
+        _ => Value::Null,
+    };
+    let second = match user {
+        Some(u) if matches!(status, Status::NeedsSecondFactor | Status::NeedsClientTrust) => {
+            Value::Array(
+                signin::second_factors(si, u, st, now)
+                    .iter()
+                    .map(factor)
+                    .collect(),
+            )
+        }
+        _ => Value::Null,
+    };
+    let user_data = user.map(|u| {
+        json!({
+            "first_name": u.first_name,
+            "last_name": u.last_name,
+            "image_url": image_url(u),
+            "has_image": false,
+        })
+    });
+    json!({
+        "object": "sign_in_attempt",
+        "id": si.id,
+        "status": status.as_str(),
+        "supported_identifiers": ["email_address", "phone_number", "username"],
+        "supported_first_factors": first,
+        "supported_second_factors": second,
+        "first_factor_verification": si.first_factor.as_ref().map(verification),
+        "second_factor_verification": si.second_factor.as_ref().map(verification),
+        "identifier": si.identifier,
+        "user_data": user_data,
+        "created_session_id": si.created_session_id,
+        "abandon_at": si.abandon_at,
+        "client_trust_state": si.client_trust_state,
+    })
+}
+
+fn image_url(u: &UserRec) -> String {
+    format!("https://img.clerk.com/dev/{}", u.id)
+}
+
+fn admin_verification() -> Value {
+    json!({"object": "verification_admin", "status": "verified", "strategy": "admin", "attempts": null, "expire_at": null})
+}
+
+pub fn user(u: &UserRec, now: i64, max_attempts: u32) -> Value {
+    let emails: Vec<Value> = u
+        .emails
+        .iter()
+        .map(|e| {
+            json!({
+                "id": e.id, "object": "email_address", "email_address": e.email, "reserved": false,
+                "verification": admin_verification(), "linked_to": [], "matches_sso_connection": false,
+                "created_at": e.created_at, "updated_at": e.created_at,
+            })
+        })
+        .collect();
+    let phones: Vec<Value> = u
+        .phones
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            json!({
+                "id": p.id, "object": "phone_number", "phone_number": p.phone,
+                "reserved_for_second_factor": p.reserved_for_second_factor,
+                "default_second_factor": p.reserved_for_second_factor && i == 0,
+                "reserved": false, "verification": admin_verification(), "linked_to": [],
+                "backup_codes": null, "created_at": p.created_at, "updated_at": p.created_at,
+            })
+        })
+        .collect();
+    let lockout = u
+        .lockout_until
+        .filter(|&t| t > now)
+        .map(|t| (t - now + 999) / 1000);
+    let mut out = json!({
+        "id": u.id,
+        "object": "user",
+        "username": u.username,
+        "first_name": u.first_name,
+        "last_name": u.last_name,
+        "locale": null,
+        "image_url": image_url(u),
+        "has_image": false,
+        "primary_email_address_id": u.primary_email_id,
+        "primary_phone_number_id": u.primary_phone_id,
+        "primary_web3_wallet_id": null,
+        "password_enabled": u.password_hash.is_some(),
+        "two_factor_enabled": u.two_factor_enabled(),
+        "totp_enabled": u.totp_enabled(),
+        "backup_code_enabled": u.backup_code_enabled(),
+    });
+    let rest = json!({
+        "email_addresses": emails,
+        "phone_numbers": phones,
+        "web3_wallets": [],
+        "passkeys": [],
+        "external_accounts": [],
+        "saml_accounts": [],
+        "enterprise_accounts": [],
+        "organization_memberships": [],
+        "password_last_updated_at": u.password_updated_at,
+        "public_metadata": {},
+        "unsafe_metadata": {},
+        "external_id": null,
+        "last_sign_in_at": u.last_sign_in_at,
+        "banned": false,
+        "locked": u.locked || lockout.is_some(),
+        "lockout_expires_in_seconds": lockout,
+        "verification_attempts_remaining": max_attempts.saturating_sub(u.failed_password_attempts),
+        "created_at": u.created_at,
+        "updated_at": u.updated_at,
+        "delete_self_enabled": true,
+        "bypass_client_trust": false,
+        "create_organization_enabled": false,
+        "create_organizations_limit": 0,
+        "last_active_at": u.last_sign_in_at,
+        "mfa_enabled_at": u.mfa_enabled_at,
+        "mfa_disabled_at": u.mfa_disabled_at,
+        "legal_accepted_at": null,
+        "profile_image_url": image_url(u),
+    });
+    if let (Value::Object(a), Value::Object(b)) = (&mut out, rest) {
+        a.extend(b);
+    }
+    out
+}
+
+/// Session status as the clock sees it (a stored `active` session can have expired).
+pub fn session_status(s: &SessionRec, now: i64) -> &str {
+    if s.status == "active" && now >= s.abandon_at {
+        "abandoned"
+    } else if s.status == "active" && now >= s.expire_at {
+        "expired"
+    } else {
+        &s.status
+    }
+}
+
+fn minutes_since(t: i64, now: i64) -> i64 {
+    ((now - t).max(0)) / 60_000
+}
+
+/// A 60-second RS256 session JWT with Clerk's claims.
+pub fn session_token(
+    app: &App,
+    s: &SessionRec,
+    now: i64,
+    origin: Option<&str>,
+) -> Result<String, super::DevServerError> {
+    let iat = now.div_euclid(1000);
+    let ttl = i64::try_from(app.limits.session_token_ttl.as_secs()).unwrap_or(60);
+    let mut claims = json!({
+        "exp": iat + ttl,
+        "fva": [minutes_since(s.first_factor_at, now), s.second_factor_at.map_or(-1, |t| minutes_since(t, now))],
+        "iat": iat,
+        "iss": app.base_url,
+        "jti": new_id("jti").replace("jti_", ""),
+        "nbf": iat - 10,
+        "sid": s.id,
+        "sts": "active",
+        "sub": s.user_id,
+        "v": 2,
+    });
+    if let Some(o) = origin {
+        claims["azp"] = json!(o);
+    }
+    app.keys.sign_rs256(&claims)
+}
+
+pub fn session(app: &App, st: &State, s: &SessionRec, now: i64, origin: Option<&str>) -> Value {
+    let u = st.users.get(&s.user_id);
+    let status = session_status(s, now);
+    let token = if status == "active" {
+        session_token(app, s, now, origin).ok()
+    } else {
+        None
+    };
+    let public_user_data = u.map(|u| {
+        json!({
+            "first_name": u.first_name,
+            "last_name": u.last_name,
+            "image_url": image_url(u),
+            "has_image": false,
+            "identifier": u.display_identifier(),
+            "user_id": u.id,
+            "username": u.username,
+            "profile_image_url": image_url(u),
+        })
+    });
+    let mut out = json!({
+        "object": "session",
+        "id": s.id,
+        "status": status,
+        "expire_at": s.expire_at,
+        "abandon_at": s.abandon_at,
+        "last_active_at": s.last_active_at,
+        "last_active_organization_id": null,
+        "last_active_token": token.map(|jwt| json!({"object": "token", "jwt": jwt})),
+        "actor": null,
+        "public_user_data": public_user_data,
+        "factor_verification_age": [
+            minutes_since(s.first_factor_at, now),
+            s.second_factor_at.map_or(-1, |t| minutes_since(t, now)),
+        ],
+        "tasks": null,
+        "created_at": s.created_at,
+        "updated_at": s.updated_at,
+    });
+    if let Some(u) = u {
+        out["user"] = user(u, now, app.limits.lockout_attempts);
+    }
+    out
+}
+
+/// The client object; `Value::Null` when the client does not exist (any more).
+pub fn client(app: &App, st: &State, client_id: &str, now: i64, origin: Option<&str>) -> Value {
+    let Some(c) = st.clients.get(client_id) else {
+        return Value::Null;
+    };
+    let sessions: Vec<Value> = c
+        .session_ids
+        .iter()
+        .filter_map(|id| st.sessions.get(id))
+        .filter(|s| session_status(s, now) == "active")
+        .map(|s| session(app, st, s, now, origin))
+        .collect();
+    let sign_in = c
+        .sign_in_id
+        .as_ref()
+        .and_then(|id| st.sign_ins.get(id))
+        .filter(|si| signin::status_of(st, si, now) != Status::Abandoned)
+        .map(|si| sign_in(st, si, now));
+    let last_active = c.last_active_session_id.as_ref().filter(|id| {
+        st.sessions
+            .get(*id)
+            .is_some_and(|s| session_status(s, now) == "active")
+    });
+    json!({
+        "object": "client",
+        "id": c.id,
+        "sessions": sessions,
+        "sign_in": sign_in,
+        "sign_up": null,
+        "last_active_session_id": last_active,
+        "last_authentication_strategy": c.last_authentication_strategy,
+        "cookie_expires_at": null,
+        "captcha_bypass": false,
+        "created_at": c.created_at,
+        "updated_at": c.updated_at,
+    })
+}

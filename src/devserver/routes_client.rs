@@ -1,0 +1,142 @@
+//! Environment, client and JWKS endpoints: `GET /v1/environment`, `/v1/client` (GET, POST,
+//! PUT, DELETE), `DELETE /v1/client/sessions`, `/v1/dev_browser`, `/.well-known/jwks.json`.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use super::errors::ApiError;
+use super::http::{Req, ensure_client, envelope, existing_client, with_client};
+use super::render;
+use super::state::App;
+
+const ENVIRONMENT: &str = include_str!("../../assets/environment.json");
+
+pub fn environment_json(app: &App) -> Result<Value, ApiError> {
+    let minutes = app.limits.lockout_duration.as_secs().div_ceil(60).max(1);
+    let text = ENVIRONMENT
+        .replace("{{BASE_URL}}", &app.base_url)
+        .replace(
+            "{{LOCKOUT_ATTEMPTS}}",
+            &app.limits.lockout_attempts.to_string(),
+        )
+        .replace("{{LOCKOUT_MINUTES}}", &minutes.to_string());
+    serde_json::from_str(&text).map_err(|e| {
+        ApiError::internal(&super::DevServerError::Internal(format!(
+            "environment.json: {e}"
+        )))
+    })
+}
+
+pub async fn get_environment(State(app): State<Arc<App>>, _req: Req) -> Result<Response, ApiError> {
+    Ok(axum::Json(environment_json(&app)?).into_response())
+}
+
+/// `GET /v1/client`: the caller's client, or `null` for a caller without one.
+pub async fn get_client(State(app): State<Arc<App>>, req: Req) -> Result<Response, ApiError> {
+    let now = app.clock.now_ms();
+    let st = app.lock();
+    Ok(match existing_client(&st, &req) {
+        Some(id) => envelope(
+            render::client(&app, &st, &id, now, req.origin.as_deref()),
+            Value::Null,
+            Some(&id),
+        ),
+        None => envelope(Value::Null, Value::Null, None),
+    })
+}
+
+/// `POST`/`PUT /v1/client`: a fresh client (the old one, if any, is left behind).
+pub async fn create_client(State(app): State<Arc<App>>, req: Req) -> Result<Response, ApiError> {
+    let now = app.clock.now_ms();
+    let mut st = app.lock();
+    if req
+        .field("_method")
+        .is_some_and(|m| m.eq_ignore_ascii_case("GET"))
+        && let Some(id) = existing_client(&st, &req)
+    {
+        return Ok(envelope(
+            render::client(&app, &st, &id, now, req.origin.as_deref()),
+            Value::Null,
+            Some(&id),
+        ));
+    }
+    let id = st.new_client(now)?;
+    Ok(envelope(
+        render::client(&app, &st, &id, now, req.origin.as_deref()),
+        Value::Null,
+        Some(&id),
+    ))
+}
+
+fn end_sessions(app: &App, client_id: &str, status: &str) -> Result<(), ApiError> {
+    let now = app.clock.now_ms();
+    let mut st = app.lock();
+    let Some(mut client) = st.clients.get(client_id).cloned() else {
+        return Ok(());
+    };
+    for sid in &client.session_ids {
+        if let Some(mut s) = st.sessions.get(sid).cloned()
+            && s.status == "active"
+        {
+            s.status = status.to_string();
+            s.updated_at = now;
+            st.save_session(s)?;
+        }
+    }
+    client.session_ids.clear();
+    client.last_active_session_id = None;
+    client.sign_in_id = None;
+    client.updated_at = now;
+    st.save_client(client)?;
+    Ok(())
+}
+
+/// `DELETE /v1/client`: signs out of every session and ends the client.
+pub async fn delete_client(State(app): State<Arc<App>>, req: Req) -> Result<Response, ApiError> {
+    let Some(id) = existing_client(&app.lock(), &req) else {
+        return Err(ApiError::not_found("client"));
+    };
+    end_sessions(&app, &id, "ended")?;
+    let now = app.clock.now_ms();
+    let mut st = app.lock();
+    let body = render::client(&app, &st, &id, now, req.origin.as_deref());
+    st.delete_client(&id)?;
+    Ok(axum::Json(json!({"response": body, "client": null})).into_response())
+}
+
+/// `DELETE /v1/client/sessions`: signs out of every session, keeping the client.
+pub async fn delete_sessions(State(app): State<Arc<App>>, req: Req) -> Result<Response, ApiError> {
+    let Some(id) = existing_client(&app.lock(), &req) else {
+        return Err(ApiError::not_found("client"));
+    };
+    end_sessions(&app, &id, "removed")?;
+    let now = app.clock.now_ms();
+    let st = app.lock();
+    let body = render::client(&app, &st, &id, now, req.origin.as_deref());
+    Ok(envelope(body, Value::Null, Some(&id)))
+}
+
+/// `POST /v1/dev_browser`: the development-browser handshake. The dev-browser token is the
+/// client token, so `__clerk_db_jwt=<token>` names the same client.
+pub async fn dev_browser(State(app): State<Arc<App>>, req: Req) -> Result<Response, ApiError> {
+    let now = app.clock.now_ms();
+    let id = ensure_client(&mut app.lock(), &req, now)?;
+    let token = app.client_token(&id);
+    let body = json!({
+        "object": "dev_browser",
+        "id": format!("dvb_{}", id.trim_start_matches("client_")),
+        "token": token,
+        "client_id": id,
+        "home_origin": req.origin,
+        "created_at": now,
+        "updated_at": now,
+    });
+    Ok(with_client(axum::Json(body).into_response(), &id))
+}
+
+pub async fn jwks(State(app): State<Arc<App>>) -> Response {
+    axum::Json(app.keys.jwks()).into_response()
+}

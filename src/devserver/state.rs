@@ -1,0 +1,253 @@
+//! The server's shared state: in-memory maps of every record, written through to SQLite on
+//! each change, plus the instance keys, clock, limits and outbox notifier.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use super::clock::Clock;
+use super::crypto::{Keys, new_id};
+use super::model::{ClientRec, OutboxMessage, SessionRec, SignInRec, SignInTokenRec, UserRec};
+use super::seed::{SeedFile, normalize_email, normalize_phone, seed_password_hash};
+use super::store::Store;
+use super::{DevServerError, Limits};
+
+pub struct State {
+    store: Store,
+    pub users: BTreeMap<String, UserRec>,
+    pub clients: HashMap<String, ClientRec>,
+    pub sign_ins: HashMap<String, SignInRec>,
+    pub sessions: HashMap<String, SessionRec>,
+    pub outbox: Vec<OutboxMessage>,
+    pub tickets: HashMap<String, SignInTokenRec>,
+}
+
+pub struct App {
+    state: Mutex<State>,
+    pub clock: Arc<Clock>,
+    pub keys: Keys,
+    pub base_url: String,
+    pub limits: Limits,
+    pub seed: SeedFile,
+    pub dev_endpoints_public: bool,
+    /// Bumped on every outbox message, for `?wait=` long-polls.
+    pub outbox_version: tokio::sync::watch::Sender<u64>,
+    pub rate: Mutex<HashMap<String, VecDeque<i64>>>,
+}
+
+impl App {
+    pub fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn new(
+        store: Store,
+        clock: Arc<Clock>,
+        base_url: String,
+        limits: Limits,
+        seed: SeedFile,
+        dev_endpoints_public: bool,
+    ) -> Result<Self, DevServerError> {
+        let keys = Keys::load_or_create(&store)?;
+        let mut state = State::load(store)?;
+        if state.store.meta_get("seeded")?.is_none() {
+            state.apply_seed(&seed, &keys, clock.now_ms())?;
+        }
+        Ok(Self {
+            state: Mutex::new(state),
+            clock,
+            keys,
+            base_url,
+            limits,
+            seed,
+            dev_endpoints_public,
+            outbox_version: tokio::sync::watch::channel(0).0,
+            rate: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The client JWT a native client sends back in `Authorization`.
+    pub fn client_token(&self, client_id: &str) -> String {
+        self.keys
+            .sign_hs256(&serde_json::json!({"k": "client", "id": client_id}))
+    }
+
+    /// The client id inside a token this instance issued.
+    pub fn client_id_from_token(&self, token: &str) -> Option<String> {
+        let claims = self.keys.verify_hs256(token)?;
+        (claims.get("k")?.as_str()? == "client")
+            .then(|| claims.get("id")?.as_str().map(String::from))?
+    }
+
+    /// Counts a request against `key`'s window; `Err(retry_after_secs)` when over the limit.
+    pub fn rate_check(&self, key: &str) -> Result<(), u64> {
+        let now = self.clock.now_ms();
+        let window = i64::try_from(self.limits.rate_limit_window.as_millis()).unwrap_or(i64::MAX);
+        let mut rate = self.rate.lock().unwrap_or_else(|e| e.into_inner());
+        let hits = rate.entry(key.to_string()).or_default();
+        while hits.front().is_some_and(|&t| t <= now - window || t > now) {
+            hits.pop_front();
+        }
+        if hits.len() >= self.limits.rate_limit_requests as usize {
+            let oldest = hits.front().copied().unwrap_or(now);
+            let wait_ms = (oldest + window - now).max(1);
+            return Err(u64::try_from((wait_ms + 999) / 1000).unwrap_or(1));
+        }
+        hits.push_back(now);
+        Ok(())
+    }
+
+    pub fn notify_outbox(&self) {
+        self.outbox_version.send_modify(|v| *v += 1);
+    }
+}
+
+impl State {
+    fn load(store: Store) -> Result<Self, DevServerError> {
+        let users = store
+            .load_all::<UserRec>("user")?
+            .into_iter()
+            .map(|u| (u.id.clone(), u))
+            .collect();
+        let clients = store
+            .load_all::<ClientRec>("client")?
+            .into_iter()
+            .map(|c| (c.id.clone(), c))
+            .collect();
+        let sign_ins = store
+            .load_all::<SignInRec>("sign_in")?
+            .into_iter()
+            .map(|s| (s.id.clone(), s))
+            .collect();
+        let sessions = store
+            .load_all::<SessionRec>("session")?
+            .into_iter()
+            .map(|s| (s.id.clone(), s))
+            .collect();
+        let tickets = store
+            .load_all::<SignInTokenRec>("ticket")?
+            .into_iter()
+            .map(|t| (t.id.clone(), t))
+            .collect();
+        let mut outbox = store.load_all::<OutboxMessage>("outbox")?;
+        outbox.sort_by_key(|m| m.created_at);
+        Ok(Self {
+            store,
+            users,
+            clients,
+            sign_ins,
+            sessions,
+            outbox,
+            tickets,
+        })
+    }
+
+    /// Replaces every record with the seed's users (keys stay, so issued tokens still verify).
+    pub fn apply_seed(
+        &mut self,
+        seed: &SeedFile,
+        keys: &Keys,
+        now: i64,
+    ) -> Result<(), DevServerError> {
+        let mut users = Vec::new();
+        for spec in &seed.users {
+            let hash = seed_password_hash(spec)?;
+            users.push(spec.to_user(hash, |c| keys.mac("backup_code", c), now));
+        }
+        self.store.transaction(|s| {
+            s.clear_objects()?;
+            for u in &users {
+                s.put("user", &u.id, u)?;
+            }
+            s.meta_put("seeded", b"1")
+        })?;
+        self.users = users.into_iter().map(|u| (u.id.clone(), u)).collect();
+        self.clients.clear();
+        self.sign_ins.clear();
+        self.sessions.clear();
+        self.outbox.clear();
+        self.tickets.clear();
+        Ok(())
+    }
+
+    pub fn save_user(&mut self, u: UserRec) -> Result<(), DevServerError> {
+        self.store.put("user", &u.id, &u)?;
+        self.users.insert(u.id.clone(), u);
+        Ok(())
+    }
+    pub fn save_client(&mut self, c: ClientRec) -> Result<(), DevServerError> {
+        self.store.put("client", &c.id, &c)?;
+        self.clients.insert(c.id.clone(), c);
+        Ok(())
+    }
+    pub fn delete_client(&mut self, id: &str) -> Result<(), DevServerError> {
+        self.store.delete("client", id)?;
+        self.clients.remove(id);
+        Ok(())
+    }
+    pub fn save_sign_in(&mut self, s: SignInRec) -> Result<(), DevServerError> {
+        self.store.put("sign_in", &s.id, &s)?;
+        self.sign_ins.insert(s.id.clone(), s);
+        Ok(())
+    }
+    pub fn save_session(&mut self, s: SessionRec) -> Result<(), DevServerError> {
+        self.store.put("session", &s.id, &s)?;
+        self.sessions.insert(s.id.clone(), s);
+        Ok(())
+    }
+    pub fn save_ticket(&mut self, t: SignInTokenRec) -> Result<(), DevServerError> {
+        self.store.put("ticket", &t.id, &t)?;
+        self.tickets.insert(t.id.clone(), t);
+        Ok(())
+    }
+    pub fn push_outbox(&mut self, m: OutboxMessage) -> Result<(), DevServerError> {
+        self.store.put("outbox", &m.id, &m)?;
+        self.outbox.push(m);
+        Ok(())
+    }
+
+    pub fn new_client(&mut self, now: i64) -> Result<String, DevServerError> {
+        let c = ClientRec {
+            id: new_id("client"),
+            created_at: now,
+            updated_at: now,
+            sign_in_id: None,
+            session_ids: Vec::new(),
+            last_active_session_id: None,
+            last_authentication_strategy: None,
+            trusted_user_ids: Vec::new(),
+        };
+        let id = c.id.clone();
+        self.save_client(c)?;
+        Ok(id)
+    }
+
+    /// The user an identifier (email, phone or username, any case) belongs to.
+    pub fn find_user(&self, identifier: &str) -> Option<&UserRec> {
+        let ident = identifier.trim();
+        if ident.is_empty() {
+            return None;
+        }
+        let email = normalize_email(ident);
+        let phone = ident.starts_with('+').then(|| normalize_phone(ident));
+        self.users.values().find(|u| {
+            u.emails.iter().any(|e| e.email == email)
+                || u.username.as_deref() == Some(email.as_str())
+                || phone.as_ref().is_some_and(|p| {
+                    u.phones
+                        .iter()
+                        .any(|x| &x.phone == p && !x.reserved_for_second_factor)
+                })
+        })
+    }
+
+    /// Whether an email or phone is already taken by any user.
+    pub fn identifier_taken(&self, identifier: &str) -> bool {
+        let email = normalize_email(identifier);
+        let phone = normalize_phone(identifier);
+        self.users.values().any(|u| {
+            u.emails.iter().any(|e| e.email == email)
+                || u.username.as_deref() == Some(email.as_str())
+                || (identifier.trim().starts_with('+') && u.phones.iter().any(|p| p.phone == phone))
+        })
+    }
+}

@@ -1,0 +1,166 @@
+//! SQLite persistence: every record is written through before the response that acknowledges
+//! it, as JSON in one `objects` table, plus a `meta` table for the instance's keys.
+//!
+//! A file database runs in WAL mode, so a restart on the same file finds everything.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::DevServerError;
+
+/// Where the development server keeps its data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DbLocation {
+    /// A SQLite file (created with its parent directory if missing).
+    File(PathBuf),
+    /// In memory, gone when the server stops.
+    Ephemeral,
+}
+
+impl DbLocation {
+    /// `<data_local_dir>/devserver.sqlite3` for `dev.clerk-tui.clerk-tui`, when the platform
+    /// has a home directory.
+    pub fn default_file() -> Option<PathBuf> {
+        directories::ProjectDirs::from("dev", "clerk-tui", "clerk-tui")
+            .map(|dirs| dirs.data_local_dir().join("devserver.sqlite3"))
+    }
+}
+
+pub struct Store {
+    conn: Connection,
+}
+
+fn db_err(e: impl std::fmt::Display) -> DevServerError {
+    DevServerError::Database(e.to_string())
+}
+
+impl Store {
+    pub fn open(location: &DbLocation) -> Result<Self, DevServerError> {
+        let conn = match location {
+            DbLocation::Ephemeral => Connection::open_in_memory().map_err(db_err)?,
+            DbLocation::File(path) => {
+                ensure_parent(path)?;
+                let conn = Connection::open(path).map_err(db_err)?;
+                // WAL keeps readers and the writer apart; NORMAL sync survives a process crash.
+                conn.pragma_update(None, "journal_mode", "WAL")
+                    .map_err(db_err)?;
+                conn.pragma_update(None, "synchronous", "NORMAL")
+                    .map_err(db_err)?;
+                conn
+            }
+        };
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(db_err)?;
+        conn.execute_batch(
+            "CREATE TABLE IF NOT EXISTS objects (
+                kind TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL,
+                PRIMARY KEY (kind, id));
+             CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);",
+        )
+        .map_err(db_err)?;
+        Ok(Self { conn })
+    }
+
+    pub fn meta_get(&self, key: &str) -> Result<Option<Vec<u8>>, DevServerError> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", params![key], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(db_err)
+    }
+
+    pub fn meta_put(&self, key: &str, value: &[u8]) -> Result<(), DevServerError> {
+        self.conn
+            .execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )
+            .map(|_| ())
+            .map_err(db_err)
+    }
+
+    pub fn put<T: Serialize>(&self, kind: &str, id: &str, value: &T) -> Result<(), DevServerError> {
+        let data = serde_json::to_string(value).map_err(db_err)?;
+        self.conn
+            .execute(
+                "INSERT INTO objects (kind, id, data) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(kind, id) DO UPDATE SET data = excluded.data",
+                params![kind, id, data],
+            )
+            .map(|_| ())
+            .map_err(db_err)
+    }
+
+    pub fn delete(&self, kind: &str, id: &str) -> Result<(), DevServerError> {
+        self.conn
+            .execute(
+                "DELETE FROM objects WHERE kind = ?1 AND id = ?2",
+                params![kind, id],
+            )
+            .map(|_| ())
+            .map_err(db_err)
+    }
+
+    /// Every record of a kind. A row that no longer parses is skipped (and logged), so an
+    /// older database never stops the server from starting.
+    pub fn load_all<T: DeserializeOwned>(&self, kind: &str) -> Result<Vec<T>, DevServerError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, data FROM objects WHERE kind = ?1")
+            .map_err(db_err)?;
+        let rows = stmt
+            .query_map(params![kind], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })
+            .map_err(db_err)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, data) = row.map_err(db_err)?;
+            match serde_json::from_str(&data) {
+                Ok(v) => out.push(v),
+                Err(e) => tracing::warn!(kind, id, error = %e, "skipping unreadable record"),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Drops every record (the instance keys in `meta` stay).
+    pub fn clear_objects(&self) -> Result<(), DevServerError> {
+        self.conn
+            .execute("DELETE FROM objects", [])
+            .map(|_| ())
+            .map_err(db_err)
+    }
+
+    /// Runs `f` in one transaction, so a multi-record change lands whole or not at all.
+    pub fn transaction<R>(
+        &mut self,
+        f: impl FnOnce(&Store) -> Result<R, DevServerError>,
+    ) -> Result<R, DevServerError> {
+        self.conn.execute_batch("BEGIN IMMEDIATE").map_err(db_err)?;
+        match f(self) {
+            Ok(r) => {
+                self.conn.execute_batch("COMMIT").map_err(db_err)?;
+                Ok(r)
+            }
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+}
+
+fn ensure_parent(path: &Path) -> Result<(), DevServerError> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| {
+            DevServerError::Database(format!("cannot create {}: {e}", parent.display()))
+        })?;
+    }
+    Ok(())
+}
