@@ -86,6 +86,8 @@ impl Call {
     }
 }
 
+// Effects live for one loop turn; boxing the call would only add noise to every match.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Effect {
     /// Make a call; its result comes back as `Action::Api` with this epoch.

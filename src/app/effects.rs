@@ -143,7 +143,7 @@ pub async fn execute(
         }
         Call::PrepareFirstFactor { sign_in_id, factor } => {
             let mut params = PrepareFirstFactorParams::from_factor(&factor);
-            if needs_redirect(&factor.strategy) {
+            if factor.strategy.completes_elsewhere() {
                 params.redirect_url = redirect_url.map(str::to_string);
             }
             let r = client.prepare_first_factor(&sign_in_id, &params).await;
@@ -170,7 +170,7 @@ pub async fn execute(
         }
         Call::PrepareSecondFactor { sign_in_id, factor } => {
             let mut params = PrepareSecondFactorParams::from_factor(&factor);
-            if needs_redirect(&factor.strategy) {
+            if factor.strategy.completes_elsewhere() {
                 params.redirect_url = redirect_url.map(str::to_string);
             }
             let r = client.prepare_second_factor(&sign_in_id, &params).await;
@@ -231,17 +231,6 @@ pub async fn execute(
             )
         }
     }
-}
-
-fn needs_redirect(strategy: &Strategy) -> bool {
-    matches!(
-        strategy,
-        Strategy::EmailLink
-            | Strategy::Oauth(_)
-            | Strategy::OauthCustom(_)
-            | Strategy::Saml
-            | Strategy::EnterpriseSso
-    )
 }
 
 /// Reload the sign-in every second until cancelled or past `until_ms`; back off on errors.

@@ -1,7 +1,7 @@
 //! How `update` takes the result of a call: adopt the server's state, derive what follows
 //! (start or stop the poller, mint a token, send a code), or show the failure where it belongs.
 
-use crate::fapi::{Client, SessionStatus, SignInStatus, Strategy};
+use crate::fapi::{Client, SessionStatus, SignInStatus};
 use crate::flow::Step;
 
 use super::update::{auto_prepare, call, stop_polling};
@@ -105,7 +105,7 @@ fn after_sign_in_change(app: &mut App) -> Vec<Effect> {
             fx.extend(call(app, Call::MintToken { session_id }));
             return fx;
         }
-        Step::Factor(f) if f.sent && is_waiting(f.strategy()) => {
+        Step::Factor(f) if f.sent && f.strategy().completes_elsewhere() => {
             if !app.polling {
                 app.polling = true;
                 let until_ms = f.expire_at.unwrap_or(app.now_ms + 10 * 60_000);
@@ -122,7 +122,7 @@ fn after_sign_in_change(app: &mut App) -> Vec<Effect> {
             }
             return fx;
         }
-        Step::Factor(f) if f.ended.is_some() && is_waiting(f.strategy()) => {
+        Step::Factor(f) if f.ended.is_some() && f.strategy().completes_elsewhere() => {
             fx.extend(stop_polling(app));
             app.notice = Some(Notice {
                 kind: NoticeKind::Error,
@@ -142,18 +142,6 @@ fn after_sign_in_change(app: &mut App) -> Vec<Effect> {
     }
     fx.extend(auto_prepare(app));
     fx
-}
-
-/// Strategies whose completion happens elsewhere (a mail client, a browser), so we poll.
-fn is_waiting(strategy: &Strategy) -> bool {
-    matches!(
-        strategy,
-        Strategy::EmailLink
-            | Strategy::Oauth(_)
-            | Strategy::OauthCustom(_)
-            | Strategy::Saml
-            | Strategy::EnterpriseSso
-    )
 }
 
 /// Open the signed-in screen on the client's active session (a resumed or new sign-in).

@@ -69,7 +69,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         },
         Action::SubmitCode(code) => submit_code(app, code),
         Action::SendCode => match current_factor(app) {
-            Some(f) if needs_prepare(f.strategy()) => {
+            Some(f) if f.strategy().needs_prepare() => {
                 if let Some(secs) = app.resend_secs() {
                     return info(app, format!("You can ask for a new one in {secs} s."));
                 }
@@ -214,22 +214,6 @@ fn sign_in_id(app: &App) -> String {
         .unwrap_or_default()
 }
 
-/// Strategies whose code or link must be sent before it can be used.
-pub(super) fn needs_prepare(strategy: &Strategy) -> bool {
-    matches!(
-        strategy,
-        Strategy::EmailCode
-            | Strategy::PhoneCode
-            | Strategy::EmailLink
-            | Strategy::ResetPasswordEmailCode
-            | Strategy::ResetPasswordPhoneCode
-            | Strategy::Oauth(_)
-            | Strategy::OauthCustom(_)
-            | Strategy::Saml
-            | Strategy::EnterpriseSso
-    )
-}
-
 fn prepare(app: &mut App, f: &FactorStep) -> Vec<Effect> {
     if refuse_while_blocked(app) {
         return Vec::new();
@@ -255,7 +239,7 @@ pub(super) fn auto_prepare(app: &mut App) -> Vec<Effect> {
     let Some(f) = current_factor(app) else {
         return Vec::new();
     };
-    if !needs_prepare(f.strategy()) || f.sent || f.ended.is_some() || app.busy.is_some() {
+    if !f.strategy().needs_prepare() || f.sent || f.ended.is_some() || app.busy.is_some() {
         return Vec::new();
     }
     let key = (sign_in_id(app), f.stage, f.strategy().clone());
@@ -270,19 +254,10 @@ fn submit_code(app: &mut App, code: secrecy::SecretString) -> Vec<Effect> {
         return Vec::new();
     };
     let strategy = f.strategy().clone();
-    let is_code = matches!(
-        strategy,
-        Strategy::EmailCode
-            | Strategy::PhoneCode
-            | Strategy::ResetPasswordEmailCode
-            | Strategy::ResetPasswordPhoneCode
-            | Strategy::Totp
-            | Strategy::BackupCode
-    );
-    if !is_code || refuse_while_blocked(app) {
+    if !strategy.is_code() || refuse_while_blocked(app) {
         return Vec::new();
     }
-    if needs_prepare(&strategy) && !f.sent {
+    if strategy.needs_prepare() && !f.sent {
         return info(
             app,
             "No code has been sent yet. Ask for one first.".to_string(),

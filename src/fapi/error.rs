@@ -68,9 +68,9 @@ impl ClerkError {
 impl fmt::Display for ClerkError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.user_message())?;
-        match self.first_code() {
-            Some(code) => write!(f, " ({code}, HTTP {})", self.status)?,
-            None => write!(f, " (HTTP {})", self.status)?,
+        // Without a code the fallback message already names the status.
+        if let Some(code) = self.first_code() {
+            write!(f, " ({code}, HTTP {})", self.status)?;
         }
         if let Some(wait) = self.retry_after {
             write!(f, "; try again in {} s", wait.as_secs().max(1))?;
@@ -126,6 +126,23 @@ impl FapiError {
         self.clerk().and_then(ClerkError::first_code)
     }
 
+    /// No answer came back (network failure or timeout): worth a "check your connection".
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, FapiError::Network { .. } | FapiError::Timeout { .. })
+    }
+
+    /// Clerk no longer accepts the client token (`authentication_invalid`, 401): the
+    /// stored token should be forgotten and the user signed in again.
+    pub fn is_authentication_invalid(&self) -> bool {
+        self.clerk()
+            .is_some_and(|e| e.status == 401 && e.has_code("authentication_invalid"))
+    }
+
+    /// How long Clerk asked to wait (429 `Retry-After`).
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.clerk().and_then(|e| e.retry_after)
+    }
+
     /// HTTP status of the answer, when there was one.
     pub fn status(&self) -> Option<u16> {
         match self {
@@ -149,6 +166,55 @@ pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn clerk_error(status: u16, errors: serde_json::Value) -> ClerkError {
+        ClerkError {
+            status,
+            errors: serde_json::from_value(errors).unwrap(),
+            clerk_trace_id: None,
+            retry_after: None,
+        }
+    }
+
+    #[test]
+    fn user_message_prefers_long_message_then_message_then_status() {
+        let both = clerk_error(
+            422,
+            serde_json::json!([{"code": "form_password_incorrect", "message": "is incorrect",
+                                "long_message": "Password is incorrect. Try again."}]),
+        );
+        assert_eq!(both.user_message(), "Password is incorrect. Try again.");
+        let short = clerk_error(
+            422,
+            serde_json::json!([{"code": "x", "message": "is incorrect"}]),
+        );
+        assert_eq!(short.user_message(), "is incorrect");
+        let none = clerk_error(503, serde_json::json!([]));
+        assert_eq!(none.first_code(), None);
+        assert_eq!(
+            none.to_string(),
+            "Clerk had a problem answering (HTTP 503)."
+        );
+    }
+
+    #[test]
+    fn error_helpers_classify() {
+        let invalid = FapiError::Api(clerk_error(
+            401,
+            serde_json::json!([{"code": "authentication_invalid", "message": "Invalid"}]),
+        ));
+        assert!(invalid.is_authentication_invalid());
+        assert!(!invalid.is_unreachable());
+        let timeout = FapiError::Timeout {
+            url: "https://clerk.example.com".into(),
+            after: Duration::from_secs(15),
+        };
+        assert!(timeout.is_unreachable());
+        assert_eq!(
+            timeout.to_string(),
+            "the Frontend API at https://clerk.example.com did not answer within 15 s"
+        );
+    }
 
     #[test]
     fn retry_after_seconds_and_http_date() {

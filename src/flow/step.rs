@@ -65,6 +65,8 @@ impl FactorStep {
 }
 
 /// What the user must do next.
+// Derived per frame and dropped; one factor's size is not worth an allocation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Step {
     /// No sign-in yet, or `needs_identifier`.

@@ -1,8 +1,11 @@
 //! Debug logs name each request (method, path, status, time) and never carry a password, a
 //! code or the client token, even at the most verbose level.
+//!
+//! The subscriber is the process-wide default: tracing caches per-callsite interest, and a
+//! thread-scoped subscriber loses events whose callsite another test thread registered first.
 
 use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use clerk_tui::fapi::*;
 use serde_json::json;
@@ -29,15 +32,27 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
     }
 }
 
+static CAPTURED: OnceLock<Captured> = OnceLock::new();
+
+/// Everything every test in this binary logs from now on, at TRACE level.
+fn captured() -> &'static Captured {
+    CAPTURED.get_or_init(|| {
+        let captured = Captured::default();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(captured.clone())
+            .finish();
+        tracing::subscriber::set_global_default(subscriber)
+            .expect("no other test installs a global subscriber");
+        captured
+    })
+}
+
 #[tokio::test]
 async fn requests_are_logged_without_secrets() {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(captured.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let captured = captured();
+    tracing::callsite::rebuild_interest_cache();
 
     let srv = Server::start().await;
     let (client, _) = srv.client();
@@ -55,7 +70,10 @@ async fn requests_are_logged_without_secrets() {
         .unwrap();
     srv.reply(200, wrap(sign_in_json("complete")));
     client
-        .attempt_second_factor("sia_1", &AttemptSecondFactorParams::totp(secret("987654")))
+        .attempt_second_factor(
+            "sia_logged",
+            &AttemptSecondFactorParams::totp(secret("987654")),
+        )
         .await
         .unwrap();
     srv.reply(
@@ -64,26 +82,30 @@ async fn requests_are_logged_without_secrets() {
     );
     let _ = client.attempt_totp_verification(&secret("135790")).await;
 
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    assert!(log.contains("fapi request"), "{log}");
+    let log = String::from_utf8_lossy(&captured.0.lock().unwrap()).into_owned();
+    let has_line = |parts: &[&str]| {
+        log.lines()
+            .any(|line| line.contains("fapi request") && parts.iter().all(|p| line.contains(p)))
+    };
     assert!(
-        log.contains("method=POST") && log.contains("path=/v1/client/sign_ins"),
+        has_line(&[
+            "method=POST",
+            "path=/v1/client/sign_ins/sia_logged/attempt_second_factor",
+            "status=200",
+            "elapsed_ms="
+        ]),
         "{log}"
     );
     assert!(
-        log.contains("status=200") && log.contains("status=422"),
+        has_line(&["path=/v1/me/totp/attempt_verification", "status=422"]),
         "{log}"
     );
-    assert!(log.contains("elapsed_ms="), "{log}");
     for secret in [
         "hunter2-password",
         "very.secret.clientjwt",
         "987654",
         "135790",
     ] {
-        assert!(
-            !log.contains(secret),
-            "{secret} leaked into the log:\n{log}"
-        );
+        assert!(!log.contains(secret), "{secret} leaked into the log");
     }
 }

@@ -188,3 +188,20 @@ async fn a_file_store_carries_the_token_across_clients() {
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn the_default_token_file_lives_in_clerk_tuis_config_directory() {
+    let path = FileTokenStore::default_path().unwrap();
+    assert_eq!(
+        path.file_name().unwrap().to_string_lossy(),
+        FileTokenStore::FILE_NAME
+    );
+    assert!(
+        path.parent()
+            .unwrap()
+            .to_string_lossy()
+            .contains("clerk-tui"),
+        "{}",
+        path.display()
+    );
+}

@@ -91,6 +91,19 @@ impl Strategy {
         )
     }
 
+    /// Strategies finished outside this client (a mail client, a browser), which the client
+    /// learns of by polling the sign-in; their prepare call takes a `redirect_url`.
+    pub fn completes_elsewhere(&self) -> bool {
+        matches!(
+            self,
+            Strategy::EmailLink
+                | Strategy::Oauth(_)
+                | Strategy::OauthCustom(_)
+                | Strategy::Saml
+                | Strategy::EnterpriseSso
+        )
+    }
+
     /// Strategies that only work after a `prepare_*_factor` call (the server sends something).
     pub fn needs_prepare(&self) -> bool {
         matches!(
