@@ -87,7 +87,8 @@ async fn run(cli: Cli) -> Result<ExitStatus, Fatal> {
         Some(Command::Token(args)) => {
             let conn = connect(&cli).await?;
             let mut stdout = std::io::stdout();
-            let result = plain::print_token(&conn.client, args.template.as_deref(), &mut stdout).await;
+            let result =
+                plain::print_token(&conn.client, args.template.as_deref(), &mut stdout).await;
             conn.close().await;
             result.map(|()| ExitStatus::Success).map_err(command_fatal)
         }
@@ -342,7 +343,10 @@ async fn sign_in(cli: &Cli, args: &SignInArgs) -> Result<ExitStatus, Fatal> {
         password_from_input: args.password_stdin,
         codes_from_input: args.code_stdin,
         totp_secret,
-        strategy: args.strategy.as_deref().map(clerk_tui::fapi::Strategy::from),
+        strategy: args
+            .strategy
+            .as_deref()
+            .map(clerk_tui::fapi::Strategy::from),
     };
     let conn = connect(cli).await?;
     let (app, runner, (tx, rx)) = app_parts(&conn);

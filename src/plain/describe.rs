@@ -28,10 +28,12 @@ pub fn situation(app: &App) -> Vec<String> {
         };
     }
     match app.step() {
-        Step::Identifier => vec![match app.environment.as_ref().and_then(|e| e.application_name()) {
-            Some(name) => format!("Sign in to {}.", clean(name)),
-            None => "Sign in.".to_string(),
-        }],
+        Step::Identifier => vec![
+            match app.environment.as_ref().and_then(|e| e.application_name()) {
+                Some(name) => format!("Sign in to {}.", clean(name)),
+                None => "Sign in.".to_string(),
+            },
+        ],
         Step::Factor(f) => factor_situation(app, &f),
         Step::ChooseFactor(stage) => {
             let mut lines = vec!["Choose how to continue:".to_string()];
@@ -67,7 +69,10 @@ pub fn situation(app: &App) -> Vec<String> {
 /// The notice under the form: errors start with "Error:", so colour is never the only signal.
 pub fn notice(app: &App) -> Option<String> {
     let n = app.notice.as_ref()?;
-    let message = clean(&n.message);
+    let mut message = clean(n.message.trim());
+    if !message.ends_with(['.', '!', '?']) {
+        message.push('.');
+    }
     Some(match n.kind {
         NoticeKind::Error if n.retryable => format!("Error: {message} Type 'r' to try again."),
         NoticeKind::Error => format!("Error: {message}"),
@@ -150,7 +155,10 @@ pub fn password_rules(settings: &PasswordSettings) -> Vec<String> {
 fn backend_sentences(backend: &Backend) -> Vec<String> {
     match backend {
         Backend::Remote { base_url } => {
-            vec![format!("Connecting to the Clerk Frontend API at {}.", clean(base_url))]
+            vec![format!(
+                "Connecting to the Clerk Frontend API at {}.",
+                clean(base_url)
+            )]
         }
         Backend::Embedded {
             base_url,
@@ -216,7 +224,9 @@ fn factor_situation(app: &App, f: &FactorStep) -> Vec<String> {
         ""
     };
     let expires = |f: &FactorStep| match f.expire_at {
-        Some(at) if at > app.now_ms => format!(" It expires in {}.", duration((at - app.now_ms) / 1000)),
+        Some(at) if at > app.now_ms => {
+            format!(" It expires in {}.", duration((at - app.now_ms) / 1000))
+        }
         _ => String::new(),
     };
     let sentence = match f.strategy() {
@@ -228,10 +238,16 @@ fn factor_situation(app: &App, f: &FactorStep) -> Vec<String> {
         Strategy::BackupCode => format!("{second}enter one of your backup codes."),
         s if s.is_code() || matches!(s, Strategy::EmailLink) => {
             if expired(app) {
-                let what = if *s == Strategy::EmailLink { "link" } else { "code" };
+                let what = if *s == Strategy::EmailLink {
+                    "link"
+                } else {
+                    "code"
+                };
                 format!("The {what} expired.")
             } else if f.sent && *s == Strategy::EmailLink {
-                let to = target(&f.factor).map(|t| format!(" to {t}")).unwrap_or_default();
+                let to = target(&f.factor)
+                    .map(|t| format!(" to {t}"))
+                    .unwrap_or_default();
                 format!(
                     "{second}a sign-in link was sent{to}. Open it on any device.{}",
                     expires(f)
@@ -339,14 +355,22 @@ fn signed_in_sentences(app: &App) -> Vec<String> {
             .and_then(|s| s.expire_at)
             .map(|at| format!(" and lasts until {}", utc_time(at)))
             .unwrap_or_default();
-        lines.push(format!("The session id is {}{until}.", clean(&s.session_id)));
-        if s.jwt.is_some() {
-            let exp = s
-                .jwt_expires_at
-                .map(|at| format!(" It expires in {}.", duration((at - app.now_ms) / 1000)))
-                .unwrap_or_default();
-            lines.push(format!("A fresh session token is ready.{exp}"));
-        }
+        lines.push(format!(
+            "The session id is {}{until}.",
+            clean(&s.session_id)
+        ));
+        lines.extend(token_sentence(app));
     }
     lines
+}
+
+/// "A fresh session token is ready", once one was minted.
+pub fn token_sentence(app: &App) -> Option<String> {
+    let s = app.signed_in.as_ref()?;
+    s.jwt.as_ref()?;
+    let exp = s
+        .jwt_expires_at
+        .map(|at| format!(" It expires in {}.", duration((at - app.now_ms) / 1000)))
+        .unwrap_or_default();
+    Some(format!("A fresh session token is ready.{exp}"))
 }

@@ -164,7 +164,10 @@ mod tests {
         );
         assert_eq!(exit_status_for(&api(403, "user_locked")).code(), 5);
         assert_eq!(exit_status_for(&api(503, "whatever")).code(), 6);
-        assert_eq!(exit_status_for(&api(400, "sign_in_status_invalid")).code(), 1);
+        assert_eq!(
+            exit_status_for(&api(400, "sign_in_status_invalid")).code(),
+            1
+        );
         let limited = Failure {
             kind: FailureKind::RateLimited {
                 retry_after_secs: 3,

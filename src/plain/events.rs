@@ -142,7 +142,13 @@ pub(crate) fn error(code: &str, message: &str, param: Option<&str>, exit_code: u
 
 /// A sentence for an event, for people reading stderr.
 pub(crate) fn sentence(event: &Value) -> String {
-    let s = |k: &str| event.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+    let s = |k: &str| {
+        event
+            .get(k)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
     let to = match event.get("to").and_then(Value::as_str) {
         Some(t) => format!(" to {t}"),
         None => String::new(),

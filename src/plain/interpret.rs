@@ -123,20 +123,10 @@ pub fn has_password_reset(app: &App) -> bool {
     })
 }
 
-/// Strategies whose code, link or hand-off is sent by the server (so 'r' sends it again).
+/// Strategies whose code, link or hand-off the server sends (so 'r' sends it again), among
+/// those a terminal can finish.
 pub fn can_send(strategy: &Strategy) -> bool {
-    matches!(
-        strategy,
-        Strategy::EmailCode
-            | Strategy::PhoneCode
-            | Strategy::EmailLink
-            | Strategy::ResetPasswordEmailCode
-            | Strategy::ResetPasswordPhoneCode
-            | Strategy::Oauth(_)
-            | Strategy::OauthCustom(_)
-            | Strategy::Saml
-            | Strategy::EnterpriseSso
-    )
+    strategy.needs_prepare() && terminal_support(strategy).is_ok()
 }
 
 /// Codes are pasted with spaces or dashes ("123 456", "123-456"); backup codes keep letters.

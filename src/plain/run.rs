@@ -13,7 +13,7 @@ use crate::app::effects::EffectRunner;
 use crate::app::{Action, App, Notice};
 use crate::flow::Step;
 
-use super::describe::{expired, instruction, notice, situation, waiting_line};
+use super::describe::{expired, instruction, notice, situation, token_sentence, waiting_line};
 use super::engine::{Engine, exit_status_for};
 use super::input::LineInput;
 use super::interpret::{interpret, wants_secret};
@@ -62,10 +62,28 @@ impl<W: Write> Printer<W> {
 
     /// Print what changed since the last call.
     fn render(&mut self, app: &App, every: Duration) {
+        if app.busy.is_some() && !app.loading() {
+            // A call is in flight: say where it lands, not the steps on the way.
+            return;
+        }
         let shown = Shown::of(app);
+        let only_token = self.shown.as_ref().is_some_and(|old| {
+            old.jwt != shown.jwt
+                && Shown {
+                    jwt: None,
+                    ..old.clone()
+                } == Shown {
+                    jwt: None,
+                    ..shown.clone()
+                }
+        });
         let step_changed = self.shown.as_ref() != Some(&shown);
         let notice_changed = self.notice != app.notice;
-        if step_changed {
+        if only_token {
+            if let Some(line) = token_sentence(app) {
+                self.line(&line);
+            }
+        } else if step_changed {
             for line in situation(app) {
                 self.line(&line);
             }
@@ -74,7 +92,7 @@ impl<W: Write> Printer<W> {
         if notice_changed && let Some(n) = notice(app) {
             self.line(&n);
         }
-        if (step_changed || (notice_changed && app.notice.is_some()))
+        if ((step_changed && !only_token) || (notice_changed && app.notice.is_some()))
             && let Some(i) = instruction(app)
         {
             self.line(&i);

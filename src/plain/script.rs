@@ -12,7 +12,7 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use zeroize::Zeroize;
 
 use crate::app::effects::{EffectRunner, now_ms};
-use crate::app::{Action, App};
+use crate::app::{Action, App, FailureKind};
 use crate::cli::ExitStatus;
 use crate::fapi::Strategy;
 use crate::flow::{FactorStep, Stage, Step};
@@ -126,10 +126,14 @@ where
         if engine.ready() && pending.is_none() {
             if let Some(f) = engine.last_failure.as_ref() {
                 let status = exit_status_for(f);
-                let code = f.code().unwrap_or(match status {
-                    ExitStatus::Unreachable => "network_error",
-                    _ => "error",
-                });
+                let code = match &f.kind {
+                    FailureKind::Api { code, .. } => code.as_str(),
+                    FailureKind::RateLimited { .. } => "too_many_requests",
+                    FailureKind::Network => "network_error",
+                    FailureKind::Timeout => "timeout",
+                    FailureKind::BadResponse => "bad_response",
+                    FailureKind::Setup => "setup",
+                };
                 let event = events::error(code, &f.message, f.param_name.as_deref(), status.code());
                 report.event(&event);
                 if opts.json {
@@ -138,6 +142,21 @@ where
                 return status;
             }
             if engine.app.signed_in.is_some() {
+                if let Some(wanted) = state.answers.identifier.as_deref()
+                    && !session_matches(&engine.app, wanted)
+                {
+                    let who = engine
+                        .app
+                        .session()
+                        .and_then(|s| s.display_identifier())
+                        .unwrap_or("another account")
+                        .to_string();
+                    return report.fail(
+                        ExitStatus::Other,
+                        "session_exists",
+                        &format!("Already signed in as {who}; run `clerk-tui sign-out` first."),
+                    );
+                }
                 let event = events::complete(&engine.app, !state.submitted_identifier);
                 report.event(&event);
                 if opts.json {
@@ -159,7 +178,9 @@ where
                     pending = Some(need);
                 }
                 Decision::Wait => {}
-                Decision::Stop(status, code, message) => return report.fail(status, code, &message),
+                Decision::Stop(status, code, message) => {
+                    return report.fail(status, code, &message);
+                }
             }
         }
         tokio::select! {
@@ -249,6 +270,10 @@ fn decide(app: &App, state: &mut State) -> Decision {
                 "No identifier was given (--identifier).".into(),
             ),
         },
+        // A sign-in left unfinished on this client is for whoever started it: start afresh.
+        _ if !state.submitted_identifier && state.answers.identifier.is_some() => {
+            Decision::Dispatch(vec![Action::Back])
+        }
         Step::Factor(f) => {
             let key = answer_key(app, &Step::Factor(f.clone()));
             let offered = |wanted: &Strategy| {
@@ -331,7 +356,12 @@ fn answer_key(app: &App, step: &Step) -> Option<String> {
     ))
 }
 
-fn answer_factor(app: &App, f: &FactorStep, answers: &mut Answers, password_line_used: bool) -> Answer {
+fn answer_factor(
+    app: &App,
+    f: &FactorStep,
+    answers: &mut Answers,
+    password_line_used: bool,
+) -> Answer {
     let strategy = f.strategy();
     match strategy {
         Strategy::Password => {
@@ -387,7 +417,9 @@ fn answer_factor(app: &App, f: &FactorStep, answers: &mut Answers, password_line
         other => Answer::Stop(
             ExitStatus::NeedsInput,
             "strategy_not_scriptable",
-            format!("The sign-in wants {other}, which needs a browser or a person; pass --strategy to pick another."),
+            format!(
+                "The sign-in wants {other}, which needs a browser or a person; pass --strategy to pick another."
+            ),
         ),
     }
 }
@@ -399,7 +431,8 @@ fn code_from_input(answers: &Answers) -> Answer {
         Answer::Stop(
             ExitStatus::NeedsInput,
             "code_missing",
-            "A one-time code is needed (--code-stdin, or --totp-secret-env for an authenticator).".into(),
+            "A one-time code is needed (--code-stdin, or --totp-secret-env for an authenticator)."
+                .into(),
         )
     }
 }
@@ -418,4 +451,24 @@ fn totp_now(secret: &SecretString) -> Option<SecretString> {
         .build_noncompliant();
     let secs = u64::try_from(now_ms() / 1000).ok()?;
     Some(SecretString::from(totp.generate(secs).to_string()))
+}
+
+/// The signed-in user is the one the identifier names (email, phone or username).
+fn session_matches(app: &App, identifier: &str) -> bool {
+    let Some(user) = app.user() else {
+        return true;
+    };
+    let id = identifier.trim();
+    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    user.email_addresses
+        .iter()
+        .any(|e| e.email_address.eq_ignore_ascii_case(id))
+        || user
+            .username
+            .as_deref()
+            .is_some_and(|u| u.eq_ignore_ascii_case(id))
+        || user
+            .phone_numbers
+            .iter()
+            .any(|p| !digits(id).is_empty() && digits(&p.phone_number) == digits(id))
 }
