@@ -225,4 +225,62 @@ mod tests {
         ]);
         assert!(r.is_err());
     }
+
+    #[test]
+    fn scripting_subcommands_parse() {
+        let cli = Cli::try_parse_from([
+            "clerk-tui",
+            "sign-in",
+            "--identifier",
+            "a@example.com",
+            "--password-env",
+            "PW",
+            "--code-stdin",
+            "--strategy",
+            "email_code",
+            "--json",
+        ])
+        .expect("parses");
+        match cli.command {
+            Some(Command::SignIn(a)) => {
+                assert_eq!(a.identifier.as_deref(), Some("a@example.com"));
+                assert_eq!(a.password_env.as_deref(), Some("PW"));
+                assert!(a.code_stdin && a.json && !a.password_stdin);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            Cli::try_parse_from([
+                "clerk-tui",
+                "sign-in",
+                "--password-env",
+                "X",
+                "--password-stdin"
+            ])
+            .is_err()
+        );
+        let cli = Cli::try_parse_from(["clerk-tui", "token", "--template", "api"]).expect("parses");
+        assert!(
+            matches!(cli.command, Some(Command::Token(TokenArgs { template: Some(t) })) if t == "api")
+        );
+    }
+
+    #[test]
+    fn help_documents_every_exit_code() {
+        let help = Cli::command().render_long_help().to_string();
+        for status in [
+            ExitStatus::Success,
+            ExitStatus::Other,
+            ExitStatus::Usage,
+            ExitStatus::NeedsInput,
+            ExitStatus::WrongCredentials,
+            ExitStatus::LockedOrRateLimited,
+            ExitStatus::Unreachable,
+        ] {
+            assert!(
+                help.contains(&format!("\n  {}  ", status.code())),
+                "{status:?} missing:\n{help}"
+            );
+        }
+    }
 }

@@ -2,6 +2,7 @@
 //! the same `App`/`update`/`EffectRunner` as the full-screen app: `describe` turns state into
 //! sentences, `interpret` turns a typed line into actions, and nothing here decides the flow.
 
+mod answer;
 mod commands;
 mod describe;
 mod engine;
@@ -11,6 +12,9 @@ mod interpret;
 mod run;
 mod script;
 mod words;
+
+#[cfg(test)]
+mod tests;
 
 use std::io::IsTerminal;
 use std::time::Duration;

@@ -376,3 +376,98 @@ async fn plain_flag_with_pipes_prints_no_escapes() {
     crate::harness::assert_plain(&text);
     assert!(text.contains("Signed in as Ada Lovelace"), "{text}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn strategy_flag_picks_the_email_link_and_a_backup_code() {
+    let server = server().await;
+    let dir = TempDir::new();
+    let mut child = bin(dir.path())
+        .args(["--frontend-api", server.base_url(), "sign-in", "--json"])
+        .args([
+            "--identifier",
+            "hedy@example.com",
+            "--strategy",
+            "email_link",
+        ])
+        .spawn()
+        .expect("spawn");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let mut seen = Vec::new();
+    while let Some(line) = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+        .await
+        .expect("an event in time")
+        .expect("read")
+    {
+        let event: Value = serde_json::from_str(&line).expect("NDJSON line");
+        let name = event["event"].as_str().expect("event name").to_string();
+        if name == "link_sent" {
+            let link = crate::harness::outbox_link(&server, "hedy@example.com").await;
+            assert!(!line.contains(&link), "the link leaked into an event");
+            let page = reqwest::get(&link).await.expect("the link opens");
+            assert!(page.status().is_success());
+        }
+        seen.push(name);
+    }
+    assert_eq!(child.wait().await.expect("exit").code(), Some(0));
+    assert_eq!(seen.first().map(String::as_str), Some("needs_first_factor"));
+    assert!(seen.contains(&"link_sent".to_string()), "{seen:?}");
+    assert_eq!(seen.last().map(String::as_str), Some("complete"));
+
+    let mut child = bin(dir.path())
+        .args(["--frontend-api", server.base_url(), "sign-in"])
+        .args([
+            "--identifier",
+            "barbara@example.com",
+            "--password-stdin",
+            "--code-stdin",
+        ])
+        .args(["--strategy", "backup_code"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin
+        .write_all(format!("{PASSWORD}\nbackup02\n").as_bytes())
+        .await
+        .expect("write");
+    drop(stdin);
+    let done = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
+        .await
+        .expect("finishes")
+        .expect("runs");
+    let err = String::from_utf8_lossy(&done.stderr);
+    // hedy is still signed in on this client: barbara is refused rather than mixed in.
+    assert_eq!(done.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("Already signed in as hedy@example.com"),
+        "{err}"
+    );
+
+    let out = run(bin(dir.path()).args(["--frontend-api", server.base_url(), "sign-out"])).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let mut child = bin(dir.path())
+        .args(["--frontend-api", server.base_url(), "sign-in"])
+        .args([
+            "--identifier",
+            "barbara@example.com",
+            "--password-stdin",
+            "--code-stdin",
+        ])
+        .args(["--strategy", "backup_code"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin
+        .write_all(format!("{PASSWORD}\nbackup02\n").as_bytes())
+        .await
+        .expect("write");
+    drop(stdin);
+    let done = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
+        .await
+        .expect("finishes")
+        .expect("runs");
+    let err = String::from_utf8_lossy(&done.stderr);
+    assert_eq!(done.status.code(), Some(0), "{err}");
+    assert!(err.contains("Signed in as barbara@example.com"), "{err}");
+}
