@@ -6,5 +6,7 @@
 mod harness;
 #[path = "plain/line_mode.rs"]
 mod line_mode;
+#[path = "plain/pty.rs"]
+mod pty;
 #[path = "plain/scripting.rs"]
 mod scripting;
