@@ -82,7 +82,6 @@ where
         err,
         json: opts.json,
     };
-    let mut lines = LineInput::from_reader(input);
     let mut log = EventLog::default();
     let mut ticker = tokio::time::interval(Duration::from_secs(1));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -92,6 +91,13 @@ where
         switched: Vec::new(),
         last_answer: None,
         password_line_used: false,
+    };
+    // Only read stdin when answers are to come from it; otherwise leave it to the caller.
+    let mut lines = if state.answers.password_from_input || state.answers.codes_from_input {
+        LineInput::from_reader(input)
+    } else {
+        drop(input);
+        LineInput::from_reader(tokio::io::empty())
     };
     let mut pending: Option<Need> = None;
     engine.start();

@@ -471,3 +471,57 @@ async fn strategy_flag_picks_the_email_link_and_a_backup_code() {
     assert_eq!(done.status.code(), Some(0), "{err}");
     assert!(err.contains("Signed in as barbara@example.com"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn serve_then_sign_in_token_with_template_and_sign_out_all() {
+    let dir = TempDir::new();
+    let mut serve = bin(dir.path())
+        .args(["serve", "--addr", "127.0.0.1:0", "--ephemeral"])
+        .spawn()
+        .expect("spawn serve");
+    let mut lines = BufReader::new(serve.stdout.take().expect("stdout")).lines();
+    let url = loop {
+        let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+            .await
+            .expect("the banner in time")
+            .expect("read")
+            .expect("a banner line");
+        if let Some(rest) = line.trim().strip_prefix("Frontend API") {
+            break rest.trim().to_string();
+        }
+    };
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+
+    let ran = run(bin(dir.path())
+        .args([
+            "--frontend-api",
+            &url,
+            "sign-in",
+            "--identifier",
+            "ada@example.com",
+        ])
+        .args(["--password-env", "PW"])
+        .env("PW", PASSWORD))
+    .await;
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let token =
+        run(bin(dir.path()).args(["--frontend-api", &url, "token", "--template", "api"])).await;
+    assert_eq!(token.code, 0, "{}", token.stderr);
+    assert_jwt(token.stdout.trim_end());
+
+    let out = run(bin(dir.path()).args(["--frontend-api", &url, "sign-out", "--all"])).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("Signed out of every session."),
+        "{}",
+        out.stderr
+    );
+    let status = run(bin(dir.path()).args(["--frontend-api", &url, "status"])).await;
+    assert_eq!(status.code, 3);
+    assert!(
+        status.stdout.starts_with("Not signed in"),
+        "{}",
+        status.stdout
+    );
+    serve.kill().await.expect("stop serve");
+}
