@@ -61,8 +61,9 @@ impl<W: Write> Printer<W> {
     }
 
     /// Print what changed since the last call.
-    fn render(&mut self, app: &App, every: Duration) {
-        if app.busy.is_some() && !app.loading() {
+    /// `settled`: the first load of the client has answered (a stored session may resume).
+    fn render(&mut self, app: &App, every: Duration, settled: bool) {
+        if (app.busy.is_some() || !settled) && !app.loading() {
             // A call is in flight: say where it lands, not the steps on the way.
             return;
         }
@@ -142,7 +143,7 @@ pub(crate) async fn drive<W: Write>(
     let mut new_password: Option<SecretString> = None;
     engine.start();
     loop {
-        printer.render(&engine.app, opts.waiting_every);
+        printer.render(&engine.app, opts.waiting_every, engine.client_loaded);
         if engine.app.should_quit {
             break;
         }
