@@ -48,6 +48,8 @@ pub enum Action {
         all: bool,
     },
     Quit,
+    /// The embedded server's outbox changed (newest first).
+    Outbox(Vec<super::OutboxEntry>),
     /// A call finished.
     Api {
         epoch: u64,

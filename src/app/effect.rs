@@ -103,6 +103,11 @@ pub enum Effect {
         until_ms: i64,
     },
     StopPolling,
+    /// Follow the embedded server's outbox (`/__dev/outbox` long-poll) for the dev pane; each
+    /// change comes back as `Action::Outbox`.
+    WatchOutbox {
+        base_url: String,
+    },
     /// Persisted sign-out is done by the call; this forgets local secrets and exits the loop.
     Quit,
 }

@@ -13,7 +13,7 @@ use crate::fapi::{
     PrepareFirstFactorParams, PrepareSecondFactorParams, ResetPasswordParams, SignIn, Strategy,
 };
 
-use super::{Action, ApiReply, Call, CallKind, Effect, Failure};
+use super::{Action, ApiReply, Call, CallKind, Effect, Failure, OutboxEntry};
 
 /// How often the poller asks, and the longest it backs off to after errors.
 const POLL_EVERY: Duration = Duration::from_secs(1);
@@ -23,6 +23,7 @@ pub struct EffectRunner {
     client: Arc<FapiClient>,
     tx: UnboundedSender<Action>,
     poller: Option<CancellationToken>,
+    outbox_watch: Option<CancellationToken>,
     /// Where an email link or OAuth hand-off sends the browser afterwards, if configured.
     redirect_url: Option<String>,
 }
@@ -44,6 +45,7 @@ impl EffectRunner {
             client,
             tx,
             poller: None,
+            outbox_watch: None,
             redirect_url,
         }
     }
@@ -79,7 +81,21 @@ impl EffectRunner {
                 let tx = self.tx.clone();
                 tokio::spawn(poll(client, tx, token, epoch, sign_in_id, until_ms));
             }
-            Effect::StopPolling | Effect::Quit => self.stop_polling(),
+            Effect::WatchOutbox { base_url } => {
+                if let Some(old) = self.outbox_watch.replace(CancellationToken::new()) {
+                    old.cancel();
+                }
+                if let Some(token) = self.outbox_watch.clone() {
+                    tokio::spawn(watch_outbox(self.tx.clone(), token, base_url));
+                }
+            }
+            Effect::StopPolling => self.stop_polling(),
+            Effect::Quit => {
+                self.stop_polling();
+                if let Some(token) = self.outbox_watch.take() {
+                    token.cancel();
+                }
+            }
         }
     }
 
@@ -93,6 +109,9 @@ impl EffectRunner {
 impl Drop for EffectRunner {
     fn drop(&mut self) {
         self.stop_polling();
+        if let Some(token) = self.outbox_watch.take() {
+            token.cancel();
+        }
     }
 }
 
@@ -273,4 +292,61 @@ async fn poll(
             return;
         }
     }
+}
+
+/// Follow the embedded server's outbox with its long-poll (`since` + `wait`), sending the whole
+/// list, newest first, whenever something new arrives. Errors back off quietly: the pane is a
+/// demo aid, never a reason to disturb the sign-in.
+async fn watch_outbox(tx: UnboundedSender<Action>, token: CancellationToken, base_url: String) {
+    let Ok(http) = reqwest::Client::builder()
+        .timeout(Duration::from_secs(40))
+        .build()
+    else {
+        return;
+    };
+    let base = base_url.trim_end_matches('/').to_string();
+    let mut entries: Vec<OutboxEntry> = Vec::new();
+    let mut since: Option<i64> = None;
+    let mut backoff = Duration::from_secs(1);
+    loop {
+        let url = match since {
+            None => format!("{base}/__dev/outbox"),
+            Some(s) => format!("{base}/__dev/outbox?since={s}&wait=25"),
+        };
+        let fetched = tokio::select! {
+            _ = token.cancelled() => return,
+            r = fetch_outbox(&http, &url) => r,
+        };
+        match fetched {
+            Some(new) => {
+                backoff = Duration::from_secs(1);
+                let before = entries.len();
+                for entry in new {
+                    if !entries.iter().any(|e| e.id == entry.id) {
+                        entries.push(entry);
+                    }
+                }
+                entries.sort_by_key(|e| std::cmp::Reverse(e.created_at));
+                since = Some(entries.first().map_or(0, |e| e.created_at + 1));
+                if entries.len() != before && tx.send(Action::Outbox(entries.clone())).is_err() {
+                    return;
+                }
+            }
+            None => {
+                tokio::select! {
+                    _ = token.cancelled() => return,
+                    _ = tokio::time::sleep(backoff) => {}
+                }
+                backoff = (backoff * 2).min(Duration::from_secs(10));
+            }
+        }
+    }
+}
+
+async fn fetch_outbox(http: &reqwest::Client, url: &str) -> Option<Vec<OutboxEntry>> {
+    let response = http.get(url).send().await.ok()?;
+    if !response.status().is_success() {
+        return None;
+    }
+    response.json::<Vec<OutboxEntry>>().await.ok()
 }

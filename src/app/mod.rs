@@ -13,7 +13,7 @@ mod update;
 pub use action::{Action, ApiReply, CallKind};
 pub use effect::{Call, Effect};
 pub use failure::{Failure, FailureKind};
-pub use state::{App, Backend, Busy, Notice, NoticeKind, SeedUserInfo, SignedIn};
+pub use state::{App, Backend, Busy, Notice, NoticeKind, OutboxEntry, SeedUserInfo, SignedIn};
 pub use update::update;
 
 #[cfg(test)]

@@ -35,6 +35,35 @@ pub struct SeedUserInfo {
     pub demonstrates: String,
 }
 
+/// A message the embedded server "sent" (dev mode only): shown in the outbox pane so a demo
+/// can use the code or link without a mailbox or phone.
+#[derive(Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct OutboxEntry {
+    pub id: String,
+    pub to: String,
+    /// `code`, `link` or `reset`.
+    pub kind: String,
+    #[serde(default)]
+    pub channel: String,
+    pub code: Option<String>,
+    pub link: Option<String>,
+    pub sign_in_id: Option<String>,
+    /// When it was sent (ms since the epoch).
+    pub created_at: i64,
+}
+
+impl std::fmt::Debug for OutboxEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Codes and links are credentials even in a demo: never in logs.
+        f.debug_struct("OutboxEntry")
+            .field("id", &self.id)
+            .field("kind", &self.kind)
+            .field("code", &self.code.as_ref().map(|_| "***"))
+            .field("link", &self.link.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
 /// A request in flight, named for the status bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Busy {
@@ -93,6 +122,8 @@ pub struct App {
     /// The environment could not be loaded; the app can only retry or quit.
     pub load_failed: bool,
     pub should_quit: bool,
+    /// The embedded server's outbox, newest first (dev mode only).
+    pub outbox: Vec<OutboxEntry>,
     /// The last call, so `Retry` can repeat it after a network failure.
     pub(crate) last_call: Option<super::Call>,
     /// The factor whose code or link was last sent automatically (sign-in id, stage, strategy).
@@ -119,6 +150,7 @@ impl App {
             signed_in: None,
             load_failed: false,
             should_quit: false,
+            outbox: Vec::new(),
             last_call: None,
             auto_sent: None,
         }

@@ -22,7 +22,16 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Start => {
             let mut fx = call(app, Call::LoadEnvironment);
             fx.extend(call(app, Call::LoadClient));
+            if let super::Backend::Embedded { base_url, .. } = &app.backend {
+                fx.push(Effect::WatchOutbox {
+                    base_url: base_url.clone(),
+                });
+            }
             fx
+        }
+        Action::Outbox(entries) => {
+            app.outbox = entries;
+            Vec::new()
         }
         Action::SubmitIdentifier {
             identifier,
@@ -158,6 +167,13 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             )
         }
         Action::Back => back(app),
+        // Without the environment nothing works: retry the whole start, not the last call.
+        Action::Retry if app.load_failed || app.environment.is_none() => {
+            app.notice = None;
+            let mut fx = call(app, Call::LoadEnvironment);
+            fx.extend(call(app, Call::LoadClient));
+            fx
+        }
         Action::Retry => match app.last_call.as_ref().and_then(Call::repeatable) {
             Some(c) => call(app, c),
             None => Vec::new(),

@@ -30,6 +30,14 @@ pub struct Clock {
     state: Mutex<ClockState>,
 }
 
+/// Time can move at most a century either way, so expiry arithmetic never overflows.
+const MAX_SHIFT_MS: i64 = 100 * 365 * 24 * 3600 * 1000;
+
+fn clamp_instant(at: i64) -> i64 {
+    let wall = wall_ms();
+    at.clamp(wall - MAX_SHIFT_MS, wall + MAX_SHIFT_MS)
+}
+
 fn wall_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -45,12 +53,12 @@ impl Clock {
                 frozen_at: None,
             },
             ClockConfig::Offset(ms) => ClockState {
-                offset_ms: ms,
+                offset_ms: ms.clamp(-MAX_SHIFT_MS, MAX_SHIFT_MS),
                 frozen_at: None,
             },
             ClockConfig::Frozen(at) => ClockState {
                 offset_ms: 0,
-                frozen_at: Some(at),
+                frozen_at: Some(clamp_instant(at)),
             },
         };
         Self {
@@ -79,8 +87,13 @@ impl Clock {
     /// Moves time forward (or back, if negative) by `ms`, frozen or not.
     pub fn shift_ms(&self, ms: i64) {
         self.with(|s| match s.frozen_at.as_mut() {
-            Some(at) => *at = at.saturating_add(ms),
-            None => s.offset_ms = s.offset_ms.saturating_add(ms),
+            Some(at) => *at = clamp_instant(at.saturating_add(ms)),
+            None => {
+                s.offset_ms = s
+                    .offset_ms
+                    .saturating_add(ms)
+                    .clamp(-MAX_SHIFT_MS, MAX_SHIFT_MS)
+            }
         });
     }
 
@@ -117,6 +130,16 @@ mod tests {
         clock.shift_ms(61_000);
         assert_eq!(clock.now_ms(), 1_061_000);
         assert_eq!(clock.now_secs(), 1_061);
+    }
+
+    #[test]
+    fn absurd_shifts_are_bounded() {
+        let clock = Clock::new(ClockConfig::Real);
+        clock.shift_ms(i64::MAX);
+        assert!(clock.now_ms().checked_add(400 * 24 * 3600 * 1000).is_some());
+        clock.freeze();
+        clock.shift_ms(i64::MIN);
+        assert!(clock.now_ms().checked_sub(400 * 24 * 3600 * 1000).is_some());
     }
 
     #[test]

@@ -192,6 +192,14 @@ impl ApiError {
             long,
         )
     }
+    pub fn dev_browser_unauthenticated() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "dev_browser_unauthenticated",
+            "Browser unauthenticated",
+            "Unable to authenticate this browser for your development instance: the dev browser token was not issued by this server.",
+        )
+    }
     pub fn signed_out() -> Self {
         Self::new(
             StatusCode::UNAUTHORIZED,

@@ -145,6 +145,7 @@ pub fn prepare(
             "code"
         }
         .into(),
+        strategy: strategy.to_string(),
         code: None,
         link: None,
         sign_in_id: Some(si.id.clone()),
@@ -240,7 +241,11 @@ pub fn check_code(
 
 /// Verifies a password for a sign-in: argon2 off the async threads, lockout after
 /// `lockout_attempts` failures. On success the first factor is verified.
-pub async fn attempt_password(app: &App, sign_in_id: &str, password: &str) -> Result<(), ApiError> {
+pub async fn attempt_password(
+    app: &App,
+    sign_in_id: &str,
+    password: Hidden,
+) -> Result<(), ApiError> {
     let now = app.clock.now_ms();
     let (user_id, hash) = {
         let st = app.lock();
@@ -260,7 +265,6 @@ pub async fn attempt_password(app: &App, sign_in_id: &str, password: &str) -> Re
             .ok_or_else(ApiError::strategy_invalid)?;
         (user.id.clone(), hash)
     };
-    let password = Hidden::new(password);
     let ok = tokio::task::spawn_blocking(move || crypto::verify_password(password.expose(), &hash))
         .await
         .unwrap_or(false);
@@ -277,21 +281,13 @@ pub async fn attempt_password(app: &App, sign_in_id: &str, password: &str) -> Re
         .cloned()
         .ok_or_else(|| ApiError::not_found("sign in"))?;
     if !ok {
-        user.failed_password_attempts += 1;
-        user.updated_at = now;
-        let locked = user.failed_password_attempts >= app.limits.lockout_attempts;
-        if locked {
-            user.failed_password_attempts = 0;
-            user.lockout_until = Some(now + ms(app.limits.lockout_duration));
-        }
-        st.save_user(user)?;
-        return Err(if locked {
-            ApiError::user_locked(Some(
-                i64::try_from(app.limits.lockout_duration.as_secs()).unwrap_or(i64::MAX),
-            ))
-        } else {
-            ApiError::password_incorrect()
-        });
+        return Err(failed_attempt(
+            app,
+            &mut st,
+            user,
+            now,
+            ApiError::password_incorrect(),
+        ));
     }
     user.failed_password_attempts = 0;
     user.lockout_until = None;
@@ -314,8 +310,37 @@ pub async fn attempt_password(app: &App, sign_in_id: &str, password: &str) -> Re
     Ok(())
 }
 
+/// Counts a failed password, TOTP or backup code against the user; enough of them lock the
+/// account for `lockout_duration` (Clerk's user lockout), so guessing 6-digit codes is futile.
+pub fn failed_attempt(
+    app: &App,
+    st: &mut State,
+    mut user: UserRec,
+    now: i64,
+    err: ApiError,
+) -> ApiError {
+    user.failed_password_attempts += 1;
+    user.updated_at = now;
+    let locked = user.failed_password_attempts >= app.limits.lockout_attempts;
+    if locked {
+        user.failed_password_attempts = 0;
+        user.lockout_until = Some(now + ms(app.limits.lockout_duration));
+    }
+    if let Err(e) = st.save_user(user) {
+        return ApiError::from(e);
+    }
+    if locked {
+        ApiError::user_locked(Some(
+            i64::try_from(app.limits.lockout_duration.as_secs()).unwrap_or(i64::MAX),
+        ))
+    } else {
+        err
+    }
+}
+
 /// A TOTP code as second factor, rejecting replays of an already used step.
 pub fn attempt_totp(
+    app: &App,
     st: &mut State,
     si: &mut SignInRec,
     code: &str,
@@ -356,8 +381,20 @@ pub fn attempt_totp(
             st.save_user(user)?;
             Ok(())
         }
-        TotpCheck::Replayed => Err(ApiError::code_replayed()),
-        TotpCheck::Incorrect => Err(ApiError::code_incorrect()),
+        TotpCheck::Replayed => Err(failed_attempt(
+            app,
+            st,
+            user,
+            now,
+            ApiError::code_replayed(),
+        )),
+        TotpCheck::Incorrect => Err(failed_attempt(
+            app,
+            st,
+            user,
+            now,
+            ApiError::code_incorrect(),
+        )),
     }
 }
 
@@ -398,7 +435,13 @@ pub fn attempt_backup_code(
         }
     }
     let Some(i) = found else {
-        return Err(ApiError::code_incorrect());
+        return Err(failed_attempt(
+            app,
+            st,
+            user,
+            now,
+            ApiError::code_incorrect(),
+        ));
     };
     user.backup_codes.remove(i);
     user.updated_at = now;

@@ -1,22 +1,21 @@
 //! Request plumbing shared by every route: the `_method` override, client-token auth
 //! (header, `__clerk_db_jwt`, `__client` cookie), rate limiting, CORS for loopback origins,
-//! and the `Authorization` header on every response.
+//! and the `Authorization` header on every response. The parsed request lives in `request.rs`.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::body::{Body, Bytes, to_bytes};
-use axum::extract::{ConnectInfo, FromRequest, Request, State};
+use axum::body::{Body, to_bytes};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
 
 use super::errors::ApiError;
-use super::state::{App, State as Store};
+use super::model::DevBrowserRec;
+use super::state::{App, TokenSubject};
 
-const BODY_LIMIT: usize = 256 * 1024;
+pub(super) const BODY_LIMIT: usize = 256 * 1024;
 
 /// Who is calling: the client their token names (if any) and where from.
 #[derive(Debug, Clone)]
@@ -24,13 +23,17 @@ pub struct Auth {
     pub client_id: Option<String>,
     /// The token came from a cookie (browser), so answers also set the cookie.
     pub browser: bool,
+    /// Set when the request created a client, so even an error answer carries its token.
+    pub issued: Arc<std::sync::Mutex<Option<String>>>,
+    /// The development browser the request came through (`__clerk_db_jwt`).
+    pub dev_browser: Option<String>,
 }
 
 /// Response marker: this client's token goes into the `Authorization` header.
 #[derive(Debug, Clone)]
 pub struct IssuedClient(pub String);
 
-fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
+pub(super) fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
     query
         .map(|q| {
             url::form_urlencoded::parse(q.as_bytes())
@@ -50,7 +53,7 @@ fn is_form(headers: &HeaderMap) -> bool {
         })
 }
 
-fn is_json(headers: &HeaderMap) -> bool {
+pub(super) fn is_json(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -129,6 +132,13 @@ fn token_exempt(path: &str) -> bool {
         || path.starts_with("/__dev")
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TokenSource {
+    Header,
+    DevBrowser,
+    Cookie,
+}
+
 pub async fn layer(State(app): State<Arc<App>>, mut req: Request, next: Next) -> Response {
     let origin = loopback_origin(req.headers());
     let peer = req
@@ -200,16 +210,40 @@ pub async fn layer(State(app): State<Arc<App>>, mut req: Request, next: Next) ->
         .filter(|v| !v.is_empty());
     let cookie = cookie_token(req.headers());
     let browser = header_token.is_none();
-    let token = header_token.or(query_token).or(cookie);
     let mut auth = Auth {
         client_id: None,
         browser,
+        issued: Arc::default(),
+        dev_browser: None,
     };
-    if is_fapi && let Some(token) = token {
-        match app.client_id_from_token(&token) {
-            Some(id) => auth.client_id = Some(id),
-            None => {
-                let mut resp = ApiError::authentication_invalid("The client token in the request is invalid or was not issued by this instance.").into_response();
+    // A stale cookie (another instance on this port) is dropped, not fatal: the browser could
+    // never recover. A bad dev-browser JWT gets the code clerk-js answers with a new one.
+    let token = match (header_token, query_token, cookie) {
+        (Some(t), _, _) => Some((t, TokenSource::Header)),
+        (None, Some(t), _) => Some((t, TokenSource::DevBrowser)),
+        (None, None, Some(t)) => Some((t, TokenSource::Cookie)),
+        _ => None,
+    };
+    if is_fapi && let Some((token, source)) = token {
+        match (app.token_subject(&token), source) {
+            (Some(TokenSubject::Client(id)), _) => auth.client_id = Some(id),
+            (Some(TokenSubject::DevBrowser(dvb)), _) => {
+                auth.client_id = app
+                    .lock()
+                    .dev_browsers
+                    .get(&dvb)
+                    .and_then(|d| d.client_id.clone());
+                auth.dev_browser = Some(dvb);
+            }
+            (None, TokenSource::Cookie) => {}
+            (None, source) => {
+                let err = match source {
+                    TokenSource::DevBrowser => ApiError::dev_browser_unauthenticated(),
+                    _ => ApiError::authentication_invalid(
+                        "The client token in the request is invalid or was not issued by this instance.",
+                    ),
+                };
+                let mut resp = err.into_response();
                 add_cors(&mut resp, origin, None);
                 return resp;
             }
@@ -229,11 +263,20 @@ pub async fn layer(State(app): State<Arc<App>>, mut req: Request, next: Next) ->
     }
     req.extensions_mut().insert(auth.clone());
     let mut resp = next.run(req).await;
+    let created = auth
+        .issued
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
     let client_id = resp
         .extensions()
         .get::<IssuedClient>()
         .map(|c| c.0.clone())
+        .or(created)
         .or(auth.client_id);
+    if let (Some(dvb), Some(cid)) = (&auth.dev_browser, &client_id) {
+        remember_dev_browser_client(&app, dvb, cid);
+    }
     if let Some(cid) = client_id.filter(|_| is_fapi) {
         let token = app.client_token(&cid);
         if let Ok(v) = HeaderValue::from_str(&format!("Bearer {token}")) {
@@ -250,153 +293,19 @@ pub async fn layer(State(app): State<Arc<App>>, mut req: Request, next: Next) ->
     resp
 }
 
-/// A parsed Frontend API request: query, form (or JSON) body, auth and origin.
-#[derive(Debug, Clone)]
-pub struct Req {
-    pub auth: Auth,
-    pub query: HashMap<String, String>,
-    pub form: HashMap<String, String>,
-    /// Origin or Referer origin, for the session token's `azp`.
-    pub origin: Option<String>,
-}
-
-impl Req {
-    pub fn field(&self, name: &str) -> Option<&str> {
-        self.form
-            .get(name)
-            .map(String::as_str)
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
+/// Points a development browser at the client its latest request used (or created).
+fn remember_dev_browser_client(app: &App, dev_browser_id: &str, client_id: &str) {
+    let mut st = app.lock();
+    let current = st.dev_browsers.get(dev_browser_id);
+    if current.and_then(|d| d.client_id.as_deref()) == Some(client_id) {
+        return;
     }
-    pub fn required(&self, name: &str) -> Result<&str, ApiError> {
-        self.field(name).ok_or_else(|| ApiError::missing(name))
-    }
-    pub fn flag(&self, name: &str) -> Result<bool, ApiError> {
-        match self.field(name) {
-            None => Ok(false),
-            Some("true" | "1") => Ok(true),
-            Some("false" | "0") => Ok(false),
-            Some(_) => Err(ApiError::format_invalid(
-                name,
-                &format!("{name} must be true or false."),
-            )),
-        }
-    }
-}
-
-fn json_to_form(v: Value) -> Result<HashMap<String, String>, ApiError> {
-    let Value::Object(map) = v else {
-        return Err(ApiError::format_invalid(
-            "body",
-            "The JSON body must be an object.",
-        ));
+    let rec = DevBrowserRec {
+        id: dev_browser_id.to_string(),
+        client_id: Some(client_id.to_string()),
+        created_at: current.map_or_else(|| app.clock.now_ms(), |d| d.created_at),
     };
-    Ok(map
-        .into_iter()
-        .filter_map(|(k, v)| match v {
-            Value::Null => None,
-            Value::String(s) => Some((k, s)),
-            other => Some((k, other.to_string())),
-        })
-        .collect())
-}
-
-fn parse_body(headers: &HeaderMap, bytes: &Bytes) -> Result<HashMap<String, String>, ApiError> {
-    if bytes.is_empty() {
-        return Ok(HashMap::new());
+    if let Err(e) = st.save_dev_browser(rec) {
+        tracing::warn!(error = %e, "could not record the dev browser's client");
     }
-    if is_json(headers) {
-        let v: Value = serde_json::from_slice(bytes)
-            .map_err(|_| ApiError::format_invalid("body", "The request body is not valid JSON."))?;
-        return json_to_form(v);
-    }
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| ApiError::format_invalid("body", "The request body is not valid UTF-8."))?;
-    let mut form = HashMap::new();
-    for (k, v) in url::form_urlencoded::parse(text.as_bytes()) {
-        if k.is_empty() {
-            return Err(ApiError::format_invalid(
-                "body",
-                "The form body has a field without a name.",
-            ));
-        }
-        if v.contains('\u{FFFD}') {
-            return Err(ApiError::format_invalid(
-                &k,
-                "The form field is not valid percent-encoded UTF-8.",
-            ));
-        }
-        form.entry(k.into_owned()).or_insert_with(|| v.into_owned());
-    }
-    Ok(form)
-}
-
-impl FromRequest<Arc<App>> for Req {
-    type Rejection = ApiError;
-
-    async fn from_request(req: Request, _app: &Arc<App>) -> Result<Self, ApiError> {
-        let (parts, body) = req.into_parts();
-        let auth = parts.extensions.get::<Auth>().cloned().unwrap_or(Auth {
-            client_id: None,
-            browser: false,
-        });
-        let query = query_pairs(parts.uri.query()).into_iter().collect();
-        let bytes = to_bytes(body, BODY_LIMIT).await.map_err(|_| {
-            ApiError::format_invalid(
-                "body",
-                "The request body is too large or could not be read.",
-            )
-        })?;
-        let form = parse_body(&parts.headers, &bytes)?;
-        let origin = parts
-            .headers
-            .get(header::ORIGIN)
-            .or_else(|| parts.headers.get(header::REFERER))
-            .and_then(|v| v.to_str().ok())
-            .and_then(|s| url::Url::parse(s).ok())
-            .map(|u| u.origin().ascii_serialization())
-            .filter(|o| o != "null");
-        Ok(Self {
-            auth,
-            query,
-            form,
-            origin,
-        })
-    }
-}
-
-/// The client this request acts for, created if it has none (or its client is gone).
-pub fn ensure_client(st: &mut Store, req: &Req, now: i64) -> Result<String, ApiError> {
-    if let Some(id) = req
-        .auth
-        .client_id
-        .as_ref()
-        .filter(|id| st.clients.contains_key(*id))
-    {
-        return Ok(id.clone());
-    }
-    Ok(st.new_client(now)?)
-}
-
-/// The client named by the request's token, if it still exists.
-pub fn existing_client(st: &Store, req: &Req) -> Option<String> {
-    req.auth
-        .client_id
-        .clone()
-        .filter(|id| st.clients.contains_key(id))
-}
-
-/// `{response, client}` with the client's token in the `Authorization` header.
-pub fn envelope(response: Value, client: Value, client_id: Option<&str>) -> Response {
-    let mut resp = axum::Json(json!({"response": response, "client": client})).into_response();
-    if let Some(id) = client_id {
-        resp.extensions_mut().insert(IssuedClient(id.to_string()));
-    }
-    resp
-}
-
-pub fn with_client(mut resp: Response, client_id: &str) -> Response {
-    resp.extensions_mut()
-        .insert(IssuedClient(client_id.to_string()));
-    resp
 }

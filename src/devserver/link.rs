@@ -3,11 +3,11 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use std::collections::HashMap;
 
+use super::request::QueryMap;
 use super::signin;
 use super::state::App;
 
@@ -128,10 +128,7 @@ fn redirect_allowed(url: &url::Url) -> bool {
     }
 }
 
-pub async fn verify(
-    State(app): State<Arc<App>>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Response {
+pub async fn verify(State(app): State<Arc<App>>, QueryMap(q): QueryMap) -> Response {
     let Some(token) = q.get("token").filter(|t| !t.is_empty()) else {
         return super::errors::ApiError::missing("token").into_response();
     };

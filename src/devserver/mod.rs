@@ -11,8 +11,10 @@ mod http;
 mod link;
 mod model;
 mod render;
+mod request;
 mod routes_client;
 mod routes_dev;
+mod routes_factors;
 mod routes_me;
 mod routes_session;
 mod routes_sign_in;
@@ -127,8 +129,8 @@ pub fn publishable_key_for(host_port: &str) -> String {
 
 pub struct DevServer;
 
-/// A running server. Dropping it without [`DevServerHandle::shutdown`] leaves it serving
-/// until the runtime stops.
+/// A running server. Dropping it stops the server too (without waiting for in-flight
+/// requests); [`DevServerHandle::shutdown`] stops it and waits.
 pub struct DevServerHandle {
     addr: SocketAddr,
     app: Arc<App>,
@@ -168,10 +170,10 @@ impl DevServerHandle {
     pub fn outbox(&self) -> Vec<OutboxMessage> {
         self.app.lock().outbox.iter().rev().cloned().collect()
     }
-    /// Resolves when a new message lands in the outbox.
-    pub async fn outbox_changed(&self) {
-        let mut rx = self.app.outbox_version.subscribe();
-        let _ = rx.changed().await;
+    /// A receiver whose value changes whenever a message lands in the outbox (subscribe, then
+    /// read [`outbox`](Self::outbox), then `changed().await`: nothing slips through).
+    pub fn outbox_watch(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.app.outbox_version.subscribe()
     }
     /// Stops accepting connections, lets in-flight requests finish, and waits.
     pub async fn shutdown(mut self) -> Result<(), DevServerError> {
@@ -205,19 +207,19 @@ fn router(app: Arc<App>) -> Router {
         .route("/v1/client/sign_ins/{id}", get(routes_sign_in::get))
         .route(
             "/v1/client/sign_ins/{id}/prepare_first_factor",
-            post(routes_sign_in::prepare_first_factor),
+            post(routes_factors::prepare_first_factor),
         )
         .route(
             "/v1/client/sign_ins/{id}/attempt_first_factor",
-            post(routes_sign_in::attempt_first_factor),
+            post(routes_factors::attempt_first_factor),
         )
         .route(
             "/v1/client/sign_ins/{id}/prepare_second_factor",
-            post(routes_sign_in::prepare_second_factor),
+            post(routes_factors::prepare_second_factor),
         )
         .route(
             "/v1/client/sign_ins/{id}/attempt_second_factor",
-            post(routes_sign_in::attempt_second_factor),
+            post(routes_factors::attempt_second_factor),
         )
         .route(
             "/v1/client/sign_ins/{id}/reset_password",

@@ -182,8 +182,9 @@ pub struct SessionRec {
     pub second_factor_at: Option<i64>,
 }
 
-/// Something the server "sent" by email or SMS, shown by `GET /__dev/outbox`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+/// Something the server "sent" by email or SMS, shown by `GET /__dev/outbox`. Debug leaves
+/// out the code, link and body (they are one-time secrets).
+#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct OutboxMessage {
     pub id: String,
     pub to: String,
@@ -191,12 +192,39 @@ pub struct OutboxMessage {
     pub channel: String,
     /// `code`, `link` or `reset`.
     pub kind: String,
+    /// The strategy that sent it (`email_code`, `email_link`, `phone_code`,
+    /// `reset_password_email_code`, ...).
+    #[serde(default)]
+    pub strategy: String,
     pub code: Option<String>,
     pub link: Option<String>,
     pub sign_in_id: Option<String>,
     pub subject: String,
     pub body: String,
     pub created_at: i64,
+}
+
+/// A development browser (clerk-js on a dev instance): its token stays the same while the
+/// client behind it may be replaced (sign-out of everything, reset).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DevBrowserRec {
+    pub id: String,
+    pub client_id: Option<String>,
+    pub created_at: i64,
+}
+
+impl std::fmt::Debug for OutboxMessage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OutboxMessage")
+            .field("id", &self.id)
+            .field("to", &self.to)
+            .field("channel", &self.channel)
+            .field("kind", &self.kind)
+            .field("strategy", &self.strategy)
+            .field("sign_in_id", &self.sign_in_id)
+            .field("created_at", &self.created_at)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -7,9 +7,11 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use super::crypto;
 use super::errors::ApiError;
-use super::http::{Req, ensure_client, envelope, existing_client, with_client};
+use super::model::DevBrowserRec;
 use super::render;
+use super::request::{Req, envelope, existing_client};
 use super::state::App;
 
 const ENVIRONMENT: &str = include_str!("../../assets/environment.json");
@@ -119,22 +121,29 @@ pub async fn delete_sessions(State(app): State<Arc<App>>, req: Req) -> Result<Re
     Ok(envelope(body, Value::Null, Some(&id)))
 }
 
-/// `POST /v1/dev_browser`: the development-browser handshake. The dev-browser token is the
-/// client token, so `__clerk_db_jwt=<token>` names the same client.
+/// `POST /v1/dev_browser`: the development-browser handshake. clerk-js keeps the returned `id`
+/// (a JWT) and sends it back as `__clerk_db_jwt`; it names whichever client the browser uses.
 pub async fn dev_browser(State(app): State<Arc<App>>, req: Req) -> Result<Response, ApiError> {
     let now = app.clock.now_ms();
-    let id = ensure_client(&mut app.lock(), &req, now)?;
-    let token = app.client_token(&id);
+    let mut st = app.lock();
+    let client_id = existing_client(&st, &req);
+    let rec = DevBrowserRec {
+        id: crypto::new_id("dvb"),
+        client_id: client_id.clone(),
+        created_at: now,
+    };
+    let token = app.dev_browser_token(&rec.id);
+    st.save_dev_browser(rec)?;
     let body = json!({
         "object": "dev_browser",
-        "id": format!("dvb_{}", id.trim_start_matches("client_")),
+        "id": token,
         "token": token,
-        "client_id": id,
+        "client_id": client_id,
         "home_origin": req.origin,
         "created_at": now,
         "updated_at": now,
     });
-    Ok(with_client(axum::Json(body).into_response(), &id))
+    Ok(axum::Json(body).into_response())
 }
 
 pub async fn jwks(State(app): State<Arc<App>>) -> Response {

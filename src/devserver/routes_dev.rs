@@ -1,12 +1,11 @@
 //! Emulator-only endpoints under `/__dev/` (loopback clients only unless enabled): the outbox,
 //! users, current TOTP codes, the clock, reset to the seed, sign-in tickets, an HTML overview.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
@@ -16,6 +15,7 @@ use serde_json::{Value, json};
 use super::crypto::{self, new_id};
 use super::errors::ApiError;
 use super::model::{OutboxMessage, SignInTokenRec, UserRec};
+use super::request::{PathParam, QueryMap};
 use super::seed::UserSpec;
 use super::state::App;
 use super::totp;
@@ -30,7 +30,8 @@ fn parse_json<T: DeserializeOwned + Default>(body: &Bytes) -> Result<T, ApiError
 
 pub fn outbox_json(m: &OutboxMessage) -> Value {
     json!({
-        "id": m.id, "to": m.to, "channel": m.channel, "kind": m.kind, "code": m.code, "link": m.link,
+        "id": m.id, "to": m.to, "channel": m.channel, "kind": m.kind,
+        "strategy": m.strategy, "code": m.code, "link": m.link,
         "sign_in_id": m.sign_in_id, "subject": m.subject, "body": m.body, "created_at": m.created_at,
     })
 }
@@ -50,7 +51,7 @@ fn filtered(app: &App, to: Option<&str>, since: Option<i64>) -> Vec<OutboxMessag
 /// up to that many seconds until a matching message arrives.
 pub async fn outbox(
     State(app): State<Arc<App>>,
-    Query(q): Query<HashMap<String, String>>,
+    QueryMap(q): QueryMap,
 ) -> Result<Response, ApiError> {
     let to = q.get("to").map(String::as_str).filter(|s| !s.is_empty());
     let since = match q.get("since") {
@@ -161,7 +162,7 @@ fn find_user(app: &App, key: &str) -> Option<UserRec> {
 /// `GET /__dev/totp/{user id or identifier}`
 pub async fn totp_code(
     State(app): State<Arc<App>>,
-    Path(key): Path<String>,
+    PathParam(key): PathParam<String>,
 ) -> Result<Response, ApiError> {
     let user = find_user(&app, &key).ok_or_else(|| ApiError::not_found("user"))?;
     let t = user

@@ -10,9 +10,9 @@ use serde_json::{Value, json};
 
 use super::crypto::{self, new_id};
 use super::errors::ApiError;
-use super::http::{Req, envelope};
 use super::model::{TotpRec, UserRec};
 use super::render;
+use super::request::{Req, envelope};
 use super::routes_session::current_session;
 use super::state::App;
 use super::totp::{self, TotpCheck};

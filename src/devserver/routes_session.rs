@@ -2,14 +2,14 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::errors::ApiError;
-use super::http::{Req, envelope, existing_client, with_client};
 use super::model::SessionRec;
 use super::render;
+use super::request::{PathParam, Req, envelope, existing_client, with_client};
 use super::state::{App, State as Store};
 
 fn load(st: &Store, req: &Req, id: &str) -> Result<(SessionRec, String), ApiError> {
@@ -34,7 +34,7 @@ fn reply(app: &App, st: &Store, s: &SessionRec, client_id: &str, req: &Req, now:
 
 pub async fn get(
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
     req: Req,
 ) -> Result<Response, ApiError> {
     let now = app.clock.now_ms();
@@ -46,7 +46,7 @@ pub async fn get(
 /// `touch`: marks the session active now and makes it the client's active session.
 pub async fn touch(
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
     req: Req,
 ) -> Result<Response, ApiError> {
     let now = app.clock.now_ms();
@@ -94,7 +94,7 @@ fn finish_session(app: &App, req: &Req, id: &str, status: &str) -> Result<Respon
 
 pub async fn end(
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
     req: Req,
 ) -> Result<Response, ApiError> {
     finish_session(&app, &req, &id, "ended")
@@ -102,7 +102,7 @@ pub async fn end(
 
 pub async fn remove(
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
     req: Req,
 ) -> Result<Response, ApiError> {
     finish_session(&app, &req, &id, "removed")
@@ -125,7 +125,7 @@ fn mint(app: &App, req: &Req, id: &str) -> Result<Response, ApiError> {
 /// `POST /v1/client/sessions/{id}/tokens`: a bare `{object:"token", jwt}`.
 pub async fn tokens(
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
     req: Req,
 ) -> Result<Response, ApiError> {
     mint(&app, &req, &id)
@@ -134,7 +134,7 @@ pub async fn tokens(
 /// `POST /v1/client/sessions/{id}/tokens/{template}`: same claims (no custom templates here).
 pub async fn template_tokens(
     State(app): State<Arc<App>>,
-    Path((id, _template)): Path<(String, String)>,
+    PathParam((id, _template)): PathParam<(String, String)>,
     req: Req,
 ) -> Result<Response, ApiError> {
     mint(&app, &req, &id)

@@ -1,21 +1,23 @@
-//! Sign-in endpoints: create, read, prepare/attempt first and second factor, reset password.
+//! Sign-in endpoints: create, read, reset password (the factor endpoints are in
+//! `routes_factors.rs`).
 //! Every answer is `{response: SignIn, client: Client}`.
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 
 use super::crypto;
 use super::errors::ApiError;
 use super::factors::{self, Slot};
-use super::http::{Req, ensure_client, envelope, existing_client};
 use super::model::{Hidden, SignInRec, VerificationRec};
 use super::render;
+use super::request::{PathParam, Req, ensure_client, envelope, existing_client};
+use super::seed::{normalize_email, normalize_phone};
 use super::signin::{self, SIGN_IN_ABANDON_MS, Status};
 use super::state::{App, State as Store};
 
-const FIRST_FACTOR_CODES: [&str; 4] = [
+pub(super) const FIRST_FACTOR_CODES: [&str; 4] = [
     "email_code",
     "phone_code",
     "reset_password_email_code",
@@ -31,7 +33,7 @@ const KNOWN_STRATEGIES: [&str; 7] = [
     "ticket",
 ];
 
-fn reply(app: &App, st: &Store, si_id: &str, client_id: &str, req: &Req) -> Response {
+pub(super) fn reply(app: &App, st: &Store, si_id: &str, client_id: &str, req: &Req) -> Response {
     let now = app.clock.now_ms();
     let si = st
         .sign_ins
@@ -46,7 +48,12 @@ fn reply(app: &App, st: &Store, si_id: &str, client_id: &str, req: &Req) -> Resp
 }
 
 /// Loads a sign-in of the caller's client, 404 otherwise (also once abandoned).
-fn load(st: &Store, req: &Req, id: &str, now: i64) -> Result<(SignInRec, String), ApiError> {
+pub(super) fn load(
+    st: &Store,
+    req: &Req,
+    id: &str,
+    now: i64,
+) -> Result<(SignInRec, String), ApiError> {
     let client_id = existing_client(st, req).ok_or_else(|| ApiError::not_found("sign in"))?;
     let si = st
         .sign_ins
@@ -62,7 +69,7 @@ fn load(st: &Store, req: &Req, id: &str, now: i64) -> Result<(SignInRec, String)
 
 /// Saves `si` and answers with it, or answers the error (after saving, so attempt counters
 /// and expiries stick).
-fn finish(
+pub(super) fn finish(
     app: &App,
     st: &mut Store,
     si: SignInRec,
@@ -77,7 +84,7 @@ fn finish(
     Ok(reply(app, st, &id, client_id, req))
 }
 
-fn redeem_ticket(
+pub(super) fn redeem_ticket(
     app: &App,
     st: &mut Store,
     ticket: &str,
@@ -103,13 +110,26 @@ fn redeem_ticket(
     Ok(out)
 }
 
-fn ticket_verification(expires_at: i64, now: i64) -> VerificationRec {
+pub(super) fn ticket_verification(expires_at: i64, now: i64) -> VerificationRec {
     VerificationRec {
         strategy: "ticket".into(),
         status: "verified".into(),
         expire_at: Some(expires_at),
         verified_at: Some(now),
         ..Default::default()
+    }
+}
+
+/// The identifier as Clerk echoes it: emails lower-cased, phones in E.164, usernames
+/// lower-cased.
+fn normalize_identifier(typed: &str) -> String {
+    let t = typed.trim();
+    if t.contains('@') {
+        normalize_email(t)
+    } else if t.starts_with('+') {
+        normalize_phone(t)
+    } else {
+        t.to_lowercase()
     }
 }
 
@@ -130,7 +150,7 @@ pub async fn create(State(app): State<Arc<App>>, req: Req) -> Result<Response, A
         return Err(ApiError::missing("ticket"));
     }
     let identifier = req.field("identifier").map(String::from);
-    let password = req.field("password").map(String::from);
+    let password = req.field("password").map(Hidden::new);
     if identifier.is_none() && ticket.is_none() && (password.is_some() || strategy.is_some()) {
         return Err(ApiError::missing("identifier"));
     }
@@ -180,7 +200,11 @@ pub async fn create(State(app): State<Arc<App>>, req: Req) -> Result<Response, A
             {
                 return Err(ApiError::already_signed_in(sid));
             }
-            si.identifier = identifier.clone().or_else(|| Some(u.display_identifier()));
+            si.identifier = Some(
+                identifier
+                    .as_deref()
+                    .map_or_else(|| u.display_identifier(), normalize_identifier),
+            );
             si.user_id = Some(u.id.clone());
         }
         let mut outcome = Ok(());
@@ -221,7 +245,7 @@ pub async fn create(State(app): State<Arc<App>>, req: Req) -> Result<Response, A
         (id, client_id)
     };
     if let Some(pw) = password {
-        factors::attempt_password(&app, &si_id, &pw).await?;
+        factors::attempt_password(&app, &si_id, pw).await?;
     }
     let st = app.lock();
     Ok(reply(&app, &st, &si_id, &client_id, &req))
@@ -230,7 +254,7 @@ pub async fn create(State(app): State<Arc<App>>, req: Req) -> Result<Response, A
 /// `GET /v1/client/sign_ins/{id}` (the email-link polling target).
 pub async fn get(
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
     req: Req,
 ) -> Result<Response, ApiError> {
     let now = app.clock.now_ms();
@@ -239,213 +263,14 @@ pub async fn get(
     Ok(reply(&app, &st, &si.id, &client_id, &req))
 }
 
-pub async fn prepare_first_factor(
-    State(app): State<Arc<App>>,
-    Path(id): Path<String>,
-    req: Req,
-) -> Result<Response, ApiError> {
-    let now = app.clock.now_ms();
-    let strategy = req.required("strategy")?.to_string();
-    let mut st = app.lock();
-    let (mut si, client_id) = load(&st, &req, &id, now)?;
-    if signin::status_of(&st, &si, now) != Status::NeedsFirstFactor {
-        return Err(ApiError::status_invalid(
-            signin::status_of(&st, &si, now).as_str(),
-        ));
-    }
-    let user = si
-        .user_id
-        .as_ref()
-        .and_then(|u| st.users.get(u))
-        .cloned()
-        .ok_or_else(ApiError::identifier_not_found)?;
-    factors::ensure_unlocked(&user, now)?;
-    let supported = signin::first_factors(&user, si.identifier.as_deref());
-    if !supported.iter().any(|f| f.strategy == strategy) || strategy == "password" {
-        return Err(ApiError::strategy_invalid());
-    }
-    let target = if strategy.contains("email") {
-        req.field("email_address_id")
-    } else {
-        req.field("phone_number_id")
-    };
-    let outcome = factors::prepare(
-        &app,
-        &mut st,
-        &mut si,
-        &user,
-        Slot::First,
-        &strategy,
-        target,
-        req.field("redirect_url"),
-        now,
-    );
-    finish(&app, &mut st, si, &client_id, &req, outcome)
-}
-
-pub async fn attempt_first_factor(
-    State(app): State<Arc<App>>,
-    Path(id): Path<String>,
-    req: Req,
-) -> Result<Response, ApiError> {
-    let now = app.clock.now_ms();
-    let strategy = req.required("strategy")?.to_string();
-    let client_id = {
-        let mut st = app.lock();
-        let (mut si, client_id) = load(&st, &req, &id, now)?;
-        let status = signin::status_of(&st, &si, now);
-        if status != Status::NeedsFirstFactor {
-            return Err(ApiError::status_invalid(status.as_str()));
-        }
-        let user = si
-            .user_id
-            .as_ref()
-            .and_then(|u| st.users.get(u))
-            .cloned()
-            .ok_or_else(ApiError::identifier_not_found)?;
-        factors::ensure_unlocked(&user, now)?;
-        match strategy.as_str() {
-            "password" => {
-                req.required("password")?;
-                client_id
-            }
-            "ticket" => {
-                let ticket = req.required("ticket")?.to_string();
-                let outcome = redeem_ticket(&app, &mut st, &ticket, now).and_then(|(uid, exp)| {
-                    if uid != user.id {
-                        return Err(ApiError::value_invalid(
-                            "ticket",
-                            "The ticket belongs to another account.",
-                        ));
-                    }
-                    si.first_factor = Some(ticket_verification(exp, now));
-                    Ok(())
-                });
-                return finish(&app, &mut st, si, &client_id, &req, outcome);
-            }
-            s if FIRST_FACTOR_CODES.contains(&s) => {
-                let code = req.required("code")?.to_string();
-                let si_id = si.id.clone();
-                let outcome = match si.first_factor.as_mut().filter(|v| v.strategy == s) {
-                    None => Err(ApiError::verification_missing()),
-                    Some(v) => factors::check_code(&app, &si_id, v, &code, now),
-                };
-                if outcome.is_ok() && s.starts_with("reset_password") {
-                    si.needs_new_password = true;
-                }
-                return finish(&app, &mut st, si, &client_id, &req, outcome);
-            }
-            "email_link" => {
-                return Err(ApiError::value_invalid(
-                    "strategy",
-                    "Email links are verified by opening the link, not by an attempt.",
-                ));
-            }
-            _ => return Err(ApiError::strategy_invalid()),
-        }
-    };
-    let password = req.required("password")?.to_string();
-    factors::attempt_password(&app, &id, &password).await?;
-    let st = app.lock();
-    Ok(reply(&app, &st, &id, &client_id, &req))
-}
-
-fn second_factor_stage(st: &Store, si: &SignInRec, now: i64) -> Result<Status, ApiError> {
-    match signin::status_of(st, si, now) {
-        s @ (Status::NeedsSecondFactor | Status::NeedsClientTrust) => Ok(s),
-        other => Err(ApiError::status_invalid(other.as_str())),
-    }
-}
-
-pub async fn prepare_second_factor(
-    State(app): State<Arc<App>>,
-    Path(id): Path<String>,
-    req: Req,
-) -> Result<Response, ApiError> {
-    let now = app.clock.now_ms();
-    let strategy = req.required("strategy")?.to_string();
-    let mut st = app.lock();
-    let (mut si, client_id) = load(&st, &req, &id, now)?;
-    second_factor_stage(&st, &si, now)?;
-    let user = si
-        .user_id
-        .as_ref()
-        .and_then(|u| st.users.get(u))
-        .cloned()
-        .ok_or_else(ApiError::identifier_not_found)?;
-    let supported = signin::second_factors(&si, &user, &st, now);
-    if !matches!(strategy.as_str(), "phone_code" | "email_code")
-        || !supported.iter().any(|f| f.strategy == strategy)
-    {
-        return Err(ApiError::strategy_invalid());
-    }
-    let target = if strategy == "email_code" {
-        req.field("email_address_id")
-    } else {
-        req.field("phone_number_id")
-    };
-    let outcome = factors::prepare(
-        &app,
-        &mut st,
-        &mut si,
-        &user,
-        Slot::Second,
-        &strategy,
-        target,
-        None,
-        now,
-    );
-    finish(&app, &mut st, si, &client_id, &req, outcome)
-}
-
-pub async fn attempt_second_factor(
-    State(app): State<Arc<App>>,
-    Path(id): Path<String>,
-    req: Req,
-) -> Result<Response, ApiError> {
-    let now = app.clock.now_ms();
-    let strategy = req.required("strategy")?.to_string();
-    let code = req.required("code")?.to_string();
-    let mut st = app.lock();
-    let (mut si, client_id) = load(&st, &req, &id, now)?;
-    second_factor_stage(&st, &si, now)?;
-    let user = si
-        .user_id
-        .as_ref()
-        .and_then(|u| st.users.get(u))
-        .cloned()
-        .ok_or_else(ApiError::identifier_not_found)?;
-    if !signin::second_factors(&si, &user, &st, now)
-        .iter()
-        .any(|f| f.strategy == strategy)
-    {
-        return Err(ApiError::strategy_invalid());
-    }
-    let outcome = match strategy.as_str() {
-        "totp" => factors::attempt_totp(&mut st, &mut si, &code, now),
-        "backup_code" => factors::attempt_backup_code(&app, &mut st, &mut si, &code, now),
-        s => {
-            let si_id = si.id.clone();
-            match si.second_factor.as_mut().filter(|v| v.strategy == s) {
-                None => Err(ApiError::verification_missing()),
-                Some(v) => factors::check_code(&app, &si_id, v, &code, now),
-            }
-        }
-    };
-    if outcome.is_ok() && si.client_trust_state.is_some() {
-        si.client_trust_state = Some("new".into());
-    }
-    finish(&app, &mut st, si, &client_id, &req, outcome)
-}
-
 /// `POST /v1/client/sign_ins/{id}/reset_password`
 pub async fn reset_password(
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
     req: Req,
 ) -> Result<Response, ApiError> {
     let now = app.clock.now_ms();
-    let password = req.required("password")?.to_string();
+    let password = Hidden::new(req.required("password")?);
     let sign_out_others = req.flag("sign_out_of_other_sessions")?;
     {
         let st = app.lock();
@@ -455,7 +280,7 @@ pub async fn reset_password(
             return Err(ApiError::status_invalid(status.as_str()));
         }
     }
-    if password.chars().count() < 8 {
+    if password.expose().chars().count() < 8 {
         return Err(ApiError::new(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             "form_password_length_too_short",
@@ -464,7 +289,7 @@ pub async fn reset_password(
         )
         .param("password"));
     }
-    if password.len() > 72 {
+    if password.expose().len() > 72 {
         return Err(ApiError::new(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             "form_password_length_too_long",
@@ -473,7 +298,7 @@ pub async fn reset_password(
         )
         .param("password"));
     }
-    let secret = Hidden::new(password);
+    let secret = password;
     let hash = tokio::task::spawn_blocking(move || crypto::hash_password(secret.expose()))
         .await
         .map_err(|e| ApiError::internal(&super::DevServerError::Internal(e.to_string())))??;

@@ -121,3 +121,28 @@ pub async fn serve_standalone(opts: StandaloneOptions) -> Result<(), DevServerEr
     interrupted().await;
     handle.shutdown().await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::devserver::{default_seed_users, publishable_key_for};
+
+    #[test]
+    fn banner_shows_how_to_connect_and_every_demo_user() {
+        let users = default_seed_users();
+        let text = banner(
+            "http://127.0.0.1:8787",
+            &publishable_key_for("127.0.0.1:8787"),
+            &DbLocation::Ephemeral,
+            &users,
+        );
+        assert!(text.contains("http://127.0.0.1:8787"));
+        assert!(text.contains("pk_test_MTI3LjAuMC4xOjg3ODck"));
+        assert!(text.contains("--frontend-api http://127.0.0.1:8787"));
+        for u in &users {
+            assert!(text.contains(u.identifier()), "{} missing", u.identifier());
+            assert!(text.contains(&u.demonstrates));
+        }
+        assert!(text.contains("password clerk-demo-password"));
+    }
+}

@@ -6,7 +6,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::clock::Clock;
 use super::crypto::{Keys, new_id};
-use super::model::{ClientRec, OutboxMessage, SessionRec, SignInRec, SignInTokenRec, UserRec};
+use super::model::{
+    ClientRec, DevBrowserRec, OutboxMessage, SessionRec, SignInRec, SignInTokenRec, UserRec,
+};
 use super::seed::{SeedFile, normalize_email, normalize_phone, seed_password_hash};
 use super::store::Store;
 use super::{DevServerError, Limits};
@@ -19,6 +21,14 @@ pub struct State {
     pub sessions: HashMap<String, SessionRec>,
     pub outbox: Vec<OutboxMessage>,
     pub tickets: HashMap<String, SignInTokenRec>,
+    pub dev_browsers: HashMap<String, DevBrowserRec>,
+}
+
+/// What a token this instance issued names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenSubject {
+    Client(String),
+    DevBrowser(String),
 }
 
 pub struct App {
@@ -72,10 +82,19 @@ impl App {
     }
 
     /// The client id inside a token this instance issued.
-    pub fn client_id_from_token(&self, token: &str) -> Option<String> {
+    pub fn token_subject(&self, token: &str) -> Option<TokenSubject> {
         let claims = self.keys.verify_hs256(token)?;
-        (claims.get("k")?.as_str()? == "client")
-            .then(|| claims.get("id")?.as_str().map(String::from))?
+        let id = claims.get("id")?.as_str()?.to_string();
+        match claims.get("k")?.as_str()? {
+            "client" => Some(TokenSubject::Client(id)),
+            "dev_browser" => Some(TokenSubject::DevBrowser(id)),
+            _ => None,
+        }
+    }
+
+    pub fn dev_browser_token(&self, dev_browser_id: &str) -> String {
+        self.keys
+            .sign_hs256(&serde_json::json!({"k": "dev_browser", "id": dev_browser_id}))
     }
 
     /// Counts a request against `key`'s window; `Err(retry_after_secs)` when over the limit.
@@ -83,6 +102,10 @@ impl App {
         let now = self.clock.now_ms();
         let window = i64::try_from(self.limits.rate_limit_window.as_millis()).unwrap_or(i64::MAX);
         let mut rate = self.rate.lock().unwrap_or_else(|e| e.into_inner());
+        // Forget idle callers now and then so a long-running server does not grow without bound.
+        if rate.len() > 10_000 {
+            rate.retain(|_, hits| hits.back().is_some_and(|&t| t > now - window && t <= now));
+        }
         let hits = rate.entry(key.to_string()).or_default();
         while hits.front().is_some_and(|&t| t <= now - window || t > now) {
             hits.pop_front();
@@ -130,6 +153,11 @@ impl State {
             .collect();
         let mut outbox = store.load_all::<OutboxMessage>("outbox")?;
         outbox.sort_by_key(|m| m.created_at);
+        let dev_browsers = store
+            .load_all::<DevBrowserRec>("dev_browser")?
+            .into_iter()
+            .map(|d| (d.id.clone(), d))
+            .collect();
         Ok(Self {
             store,
             users,
@@ -138,6 +166,7 @@ impl State {
             sessions,
             outbox,
             tickets,
+            dev_browsers,
         })
     }
 
@@ -166,6 +195,7 @@ impl State {
         self.sessions.clear();
         self.outbox.clear();
         self.tickets.clear();
+        self.dev_browsers.clear();
         Ok(())
     }
 
@@ -197,6 +227,11 @@ impl State {
     pub fn save_ticket(&mut self, t: SignInTokenRec) -> Result<(), DevServerError> {
         self.store.put("ticket", &t.id, &t)?;
         self.tickets.insert(t.id.clone(), t);
+        Ok(())
+    }
+    pub fn save_dev_browser(&mut self, d: DevBrowserRec) -> Result<(), DevServerError> {
+        self.store.put("dev_browser", &d.id, &d)?;
+        self.dev_browsers.insert(d.id.clone(), d);
         Ok(())
     }
     pub fn push_outbox(&mut self, m: OutboxMessage) -> Result<(), DevServerError> {

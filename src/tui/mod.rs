@@ -3,10 +3,14 @@
 //! Nothing here calls the network; widgets take plain data and draw it.
 
 pub mod events;
+pub mod run;
+pub mod screens;
 pub mod terminal;
 pub mod theme;
 pub mod widgets;
 
 pub use events::{EventSource, QuitSignal, QuitSignals, TermEvent, is_quit_key, spawn_event_task};
+pub use run::run;
+pub use screens::{Ui, on_key, on_paste, render};
 pub use terminal::{TerminalGuard, Tui};
 pub use theme::Theme;

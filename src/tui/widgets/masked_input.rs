@@ -70,6 +70,12 @@ impl MaskedInput {
         self.input.value().is_empty()
     }
 
+    /// Lends the typed text to `check` without copying it out, so a form can check the
+    /// password rules and the confirmation while the user types.
+    pub fn with_value<R>(&self, check: impl FnOnce(&str) -> R) -> R {
+        check(self.input.value())
+    }
+
     pub fn is_revealed(&self) -> bool {
         self.revealed
     }

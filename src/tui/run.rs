@@ -1,0 +1,259 @@
+//! The full-screen event loop: terminal events and `Action`s meet in one select; each wake-up
+//! takes one input, drains whatever else is waiting, runs `update` on each, hands the effects
+//! to the runner, and draws once - only when something changed, never while idle.
+
+use std::io::{self, Write};
+use std::time::Duration;
+
+use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
+
+use crate::app::effects::{EffectRunner, now_ms};
+use crate::app::{Action, App, Effect, update};
+use crate::tui::events::{EventSource, TermEvent, spawn_event_task};
+use crate::tui::screens::{self, Ui};
+use crate::tui::{Theme, terminal};
+
+/// Terminal events waiting to be handled; the reader pauses when this many are queued.
+const EVENT_QUEUE: usize = 256;
+
+/// Runs the TUI until the user quits, a quit signal arrives, or the terminal fails. The
+/// terminal is restored on every way out (the guard's `Drop` covers errors and panics).
+pub async fn run(
+    mut app: App,
+    mut runner: EffectRunner,
+    tx: UnboundedSender<Action>,
+    mut rx: UnboundedReceiver<Action>,
+    theme: Theme,
+) -> io::Result<()> {
+    let mut guard = terminal::setup()?;
+    let (event_tx, mut events) = mpsc::channel(EVENT_QUEUE);
+    let reader = spawn_event_task(EventSource::new()?, event_tx, |e| e);
+    let mut ui = Ui::new();
+    // Through the channel like any other action, so it is handled by the same path.
+    let _ = tx.send(Action::Start);
+    let mut failure = None;
+    loop {
+        // Reached only after a batch of input (or at start): idle, the loop sleeps below.
+        guard.draw(|frame| screens::render(frame, &app, &mut ui, theme))?;
+        let mut inputs = Vec::new();
+        tokio::select! {
+            event = events.recv() => match event {
+                Some(e) => inputs.push(Input::Term(e)),
+                None => inputs.push(Input::Term(TermEvent::Error("the terminal closed".into()))),
+            },
+            action = rx.recv() => match action {
+                Some(a) => inputs.push(Input::Action(a)),
+                // Every sender is gone: nothing can ever happen again.
+                None => break,
+            },
+            () = tick(screens::needs_tick(&app)) => {
+                inputs.push(Input::Action(Action::Tick { now_ms: now_ms() }));
+            }
+        }
+        while let Ok(e) = events.try_recv() {
+            inputs.push(Input::Term(e));
+        }
+        while let Ok(a) = rx.try_recv() {
+            inputs.push(Input::Action(a));
+        }
+        if let Some(e) = apply(&mut app, &mut ui, inputs, &mut |fx| runner.run(fx)) {
+            failure = Some(e);
+        }
+        if let Some(text) = ui.take_copy() {
+            // Best effort: a terminal that ignores OSC 52 simply copies nothing (the screen
+            // says so), and a failed write shows up on the next draw.
+            let backend = guard.backend_mut();
+            let _ = backend
+                .write_all(osc52(&text).as_bytes())
+                .and_then(|()| backend.flush());
+        }
+        if app.should_quit {
+            break;
+        }
+    }
+    reader.abort();
+    drop(runner);
+    guard.restore()?;
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// The OSC 52 sequence that asks the terminal to put `text` on the clipboard.
+pub(crate) fn osc52(text: &str) -> String {
+    use base64::Engine;
+    format!(
+        "\x1b]52;c;{}\x07",
+        base64::engine::general_purpose::STANDARD.encode(text)
+    )
+}
+
+/// One thing the loop woke up for.
+pub(crate) enum Input {
+    Term(TermEvent),
+    Action(Action),
+}
+
+/// Runs a batch of inputs through the screens and `update`, in order, handing every effect to
+/// `run_effect`. Returns the terminal's failure, if one arrived (the app is then quitting).
+pub(crate) fn apply(
+    app: &mut App,
+    ui: &mut Ui,
+    inputs: Vec<Input>,
+    run_effect: &mut impl FnMut(Effect),
+) -> Option<io::Error> {
+    let mut failure = None;
+    for input in inputs {
+        let actions = match input {
+            Input::Action(a) => vec![a],
+            Input::Term(TermEvent::Key(key)) => screens::on_key(app, ui, key),
+            Input::Term(TermEvent::Paste(text)) => screens::on_paste(app, ui, &text),
+            Input::Term(TermEvent::Resize(..)) => Vec::new(),
+            Input::Term(TermEvent::Quit(_)) => vec![Action::Quit],
+            Input::Term(TermEvent::Error(e)) => {
+                failure = Some(io::Error::other(e));
+                vec![Action::Quit]
+            }
+        };
+        for action in actions {
+            for effect in update(app, action) {
+                run_effect(effect);
+            }
+        }
+    }
+    failure
+}
+
+/// Resolves at the next whole second while something counts down, so every countdown on
+/// screen changes together and at most once a second; never resolves otherwise.
+async fn tick(needed: bool) {
+    if !needed {
+        return std::future::pending().await;
+    }
+    tokio::time::sleep(until_next_second(now_ms())).await;
+}
+
+/// Time from `now_ms` to the next whole second (a few ms past it, so the tick lands after).
+pub(crate) fn until_next_second(now_ms: i64) -> Duration {
+    let into = now_ms.rem_euclid(1000);
+    Duration::from_millis(u64::try_from(1000 - into).unwrap_or(1000) + 5)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::{ApiReply, Backend, Call, CallKind};
+    use crate::tui::events::QuitSignal;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    fn app() -> App {
+        App::new(
+            Backend::Remote {
+                base_url: "http://127.0.0.1:1".into(),
+            },
+            1_800_000_000_000,
+        )
+    }
+
+    fn run_batch(
+        app: &mut App,
+        ui: &mut Ui,
+        inputs: Vec<Input>,
+    ) -> (Vec<Effect>, Option<io::Error>) {
+        let mut effects = Vec::new();
+        let failure = apply(app, ui, inputs, &mut |e| effects.push(e));
+        (effects, failure)
+    }
+
+    #[test]
+    fn keys_become_actions_and_their_effects_run_in_order() {
+        let mut app = app();
+        let mut ui = Ui::new();
+        let (fx, _) = run_batch(&mut app, &mut ui, vec![Input::Action(Action::Start)]);
+        assert!(matches!(
+            fx.as_slice(),
+            [
+                Effect::Call {
+                    call: Call::LoadEnvironment,
+                    ..
+                },
+                Effect::Call {
+                    call: Call::LoadClient,
+                    ..
+                }
+            ]
+        ));
+        let env = serde_json::from_value(serde_json::json!({})).map_err(|e| e.to_string());
+        let Ok(env) = env else { panic!("{env:?}") };
+        let mut inputs = vec![Input::Action(Action::Api {
+            epoch: 0,
+            call: CallKind::Environment,
+            result: Ok(ApiReply::Environment(Box::new(env))),
+        })];
+        // Typed before the environment arrived, handled after it in the same batch.
+        inputs.extend("jo@example.com".chars().map(|c| {
+            Input::Term(TermEvent::Key(KeyEvent::new(
+                KeyCode::Char(c),
+                KeyModifiers::NONE,
+            )))
+        }));
+        inputs.push(Input::Term(TermEvent::Key(KeyEvent::new(
+            KeyCode::Enter,
+            KeyModifiers::NONE,
+        ))));
+        let (fx, failure) = run_batch(&mut app, &mut ui, inputs);
+        assert!(failure.is_none());
+        assert!(
+            matches!(fx.as_slice(), [Effect::Call { call: Call::CreateSignIn { identifier, .. }, .. }] if identifier == "jo@example.com"),
+            "{fx:?}"
+        );
+    }
+
+    #[test]
+    fn quit_signals_and_terminal_errors_quit() {
+        let mut app = app();
+        let mut ui = Ui::new();
+        let (fx, failure) = run_batch(
+            &mut app,
+            &mut ui,
+            vec![Input::Term(TermEvent::Quit(QuitSignal::Terminate))],
+        );
+        assert!(app.should_quit && failure.is_none());
+        assert!(fx.iter().any(|e| matches!(e, Effect::Quit)));
+        let mut app = self::app();
+        let (_, failure) = run_batch(
+            &mut app,
+            &mut ui,
+            vec![Input::Term(TermEvent::Error("tty gone".into()))],
+        );
+        assert!(app.should_quit);
+        assert_eq!(failure.map(|e| e.to_string()).as_deref(), Some("tty gone"));
+        let mut app = self::app();
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        let _ = run_batch(&mut app, &mut ui, vec![Input::Term(TermEvent::Key(ctrl_c))]);
+        assert!(app.should_quit);
+    }
+
+    #[test]
+    fn copies_are_osc52_with_base64() {
+        assert_eq!(osc52("hello"), "\x1b]52;c;aGVsbG8=\x07");
+    }
+
+    #[test]
+    fn ticks_land_on_whole_seconds() {
+        assert_eq!(
+            until_next_second(1_800_000_000_250),
+            Duration::from_millis(755)
+        );
+        assert_eq!(
+            until_next_second(1_800_000_000_000),
+            Duration::from_millis(1005)
+        );
+        assert_eq!(until_next_second(999), Duration::from_millis(6));
+    }
+}
+
+#[cfg(test)]
+#[path = "run_pty_tests.rs"]
+mod pty_tests;

@@ -1,0 +1,323 @@
+//! Drawing helpers the screens share: a top-to-bottom writer over the body area, word
+//! wrapping by terminal cells, countdown and time formatting, and the words for each factor.
+//! Every string that may come from the server passes through `sanitize` here.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
+
+use crate::app::{App, Notice, NoticeKind};
+use crate::fapi::{Factor, Strategy};
+use crate::tui::Theme;
+use crate::tui::widgets::sanitize;
+
+/// Writes lines from the top of an area downwards; rows past the bottom are dropped.
+pub(crate) struct Column<'a> {
+    pub buf: &'a mut Buffer,
+    pub area: Rect,
+    pub y: u16,
+    pub theme: Theme,
+}
+
+impl<'a> Column<'a> {
+    pub fn new(buf: &'a mut Buffer, area: Rect, theme: Theme) -> Self {
+        let area = area.intersection(buf.area);
+        Column {
+            buf,
+            area,
+            y: area.y,
+            theme,
+        }
+    }
+
+    pub fn rows_left(&self) -> u16 {
+        self.area.bottom().saturating_sub(self.y)
+    }
+
+    /// Where the next line starts (for the cursor on a screen without fields).
+    pub fn here(&self) -> Position {
+        Position::new(
+            self.area.x,
+            self.y.min(self.area.bottom().saturating_sub(1)),
+        )
+    }
+
+    /// One line, cut with `…` if too wide.
+    pub fn line(&mut self, text: &str, style: Style) {
+        self.line_at(0, text, style);
+    }
+
+    /// One line indented by `indent` cells.
+    pub fn line_at(&mut self, indent: u16, text: &str, style: Style) {
+        if self.y < self.area.bottom() && indent < self.area.width {
+            let max = usize::from(self.area.width - indent);
+            let clean = sanitize(text);
+            let text = truncate(&clean, max);
+            self.buf
+                .set_string(self.area.x + indent, self.y, text, style);
+        }
+        self.y = self.y.saturating_add(1);
+    }
+
+    /// Spans of different styles on one line (label in one style, value in another).
+    pub fn spans(&mut self, spans: &[(&str, Style)]) {
+        if self.y < self.area.bottom() {
+            let mut x = self.area.x;
+            for (text, style) in spans {
+                let room = usize::from(self.area.right().saturating_sub(x));
+                if room == 0 {
+                    break;
+                }
+                let text = truncate(&sanitize(text), room).into_owned();
+                x = self.buf.set_stringn(x, self.y, &text, room, *style).0;
+            }
+        }
+        self.y = self.y.saturating_add(1);
+    }
+
+    /// A paragraph wrapped at spaces to the area's width.
+    pub fn wrapped(&mut self, text: &str, style: Style) {
+        for line in wrap(&sanitize(text), usize::from(self.area.width)) {
+            self.line(&line, style);
+        }
+    }
+
+    /// A line that is never wrapped or cut (links to select and copy): the buffer clips what
+    /// does not fit, the text itself is kept whole on one row.
+    pub fn unwrapped(&mut self, text: &str, style: Style) {
+        if self.y < self.area.bottom() {
+            let text = sanitize(text);
+            let room = usize::from(self.buf.area.right().saturating_sub(self.area.x));
+            self.buf
+                .set_stringn(self.area.x, self.y, text.as_ref(), room, style);
+        }
+        self.y = self.y.saturating_add(1);
+    }
+
+    pub fn gap(&mut self) {
+        self.y = self.y.saturating_add(1);
+    }
+
+    /// Reserves `height` rows and returns them (empty when nothing is left).
+    pub fn take(&mut self, height: u16) -> Rect {
+        let height = height.min(self.rows_left());
+        let rect = Rect::new(self.area.x, self.y, self.area.width, height);
+        self.y = self.y.saturating_add(height);
+        rect
+    }
+
+    /// The rest of the area.
+    pub fn rest(&self) -> Rect {
+        Rect::new(self.area.x, self.y, self.area.width, self.rows_left())
+    }
+
+    /// The form-level notice (errors the server did not pin to a field, news), the rate-limit
+    /// countdown and the retry hint.
+    pub fn notice(&mut self, app: &App, notice: Option<&Notice>) {
+        if let Some(secs) = app.blocked_secs() {
+            let line = format!(
+                "Error: Too many attempts. You can try again in {}.",
+                duration(secs)
+            );
+            self.wrapped(&line, self.theme.error());
+            return;
+        }
+        let Some(notice) = notice else { return };
+        match notice.kind {
+            NoticeKind::Error => {
+                let mut line = format!("Error: {}", notice.message);
+                if can_retry(app) {
+                    line.push_str(" Press r to retry.");
+                } else if notice.retryable && !app.polling {
+                    // The call carried a secret and was not kept: the form is sent again.
+                    line.push_str(" Check the connection, then try again.");
+                }
+                self.wrapped(&line, self.theme.error());
+            }
+            NoticeKind::Info => self.wrapped(&notice.message, self.theme.text()),
+        }
+    }
+}
+
+/// Whether `r` can repeat the call that just failed: it failed for a reason retrying may
+/// fix, it carried no secret (so it was kept), and no poller is already retrying on its own.
+pub(crate) fn can_retry(app: &App) -> bool {
+    app.notice.as_ref().is_some_and(|n| n.retryable) && app.last_call.is_some() && !app.polling
+}
+
+/// Display width in terminal cells.
+pub(crate) fn width(s: &str) -> usize {
+    s.graphemes(true).map(UnicodeWidthStr::width).sum()
+}
+
+/// Cuts `s` to at most `max` cells, ending with `…` when something was cut.
+pub(crate) fn truncate(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    if width(s) <= max {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for g in s.graphemes(true) {
+        let w = g.width();
+        if used + w + 1 > max {
+            break;
+        }
+        out.push_str(g);
+        used += w;
+    }
+    if max > 0 {
+        out.push('…');
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Wraps at spaces into lines of at most `max` cells; longer words are cut into pieces.
+pub(crate) fn wrap(s: &str, max: usize) -> Vec<String> {
+    let max = max.max(1);
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    for word in s.split(' ').filter(|w| !w.is_empty()) {
+        let needed = if current.is_empty() {
+            width(word)
+        } else {
+            width(&current) + 1 + width(word)
+        };
+        if needed <= max {
+            if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(word);
+            continue;
+        }
+        if !current.is_empty() {
+            lines.push(std::mem::take(&mut current));
+        }
+        for g in word.graphemes(true) {
+            if width(&current) + g.width() > max && !current.is_empty() {
+                lines.push(std::mem::take(&mut current));
+            }
+            current.push_str(g);
+        }
+    }
+    if !current.is_empty() || lines.is_empty() {
+        lines.push(current);
+    }
+    lines
+}
+
+/// "45 s", "9:05 min", "2 h 5 min", "3 d 4 h": short enough for a status bar.
+pub(crate) fn duration(secs: i64) -> String {
+    let secs = secs.max(0);
+    match secs {
+        0..60 => format!("{secs} s"),
+        60..3600 => format!("{}:{:02} min", secs / 60, secs % 60),
+        3600..86_400 => format!("{} h {} min", secs / 3600, secs % 3600 / 60),
+        _ => format!("{} d {} h", secs / 86_400, secs % 86_400 / 3600),
+    }
+}
+
+/// A countdown for the status bar: "9:41" or "45 s".
+pub(crate) fn clock(secs: i64) -> String {
+    let secs = secs.max(0);
+    if secs < 60 {
+        format!("{secs} s")
+    } else {
+        format!("{}:{:02}", secs / 60, secs % 60)
+    }
+}
+
+/// A time in ms since the epoch as `2027-01-15 08:00:00 UTC`.
+pub(crate) fn utc(ms: i64) -> String {
+    let format =
+        time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");
+    time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
+        .ok()
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_else(|| format!("{ms} ms"))
+}
+
+/// An OAuth provider's name as people write it ("github" -> "GitHub").
+pub(crate) fn provider_name(provider: &str) -> String {
+    match provider {
+        "github" => "GitHub".to_string(),
+        "gitlab" => "GitLab".to_string(),
+        "linkedin" | "linkedin_oidc" => "LinkedIn".to_string(),
+        "x" | "twitter" => "X".to_string(),
+        "tiktok" => "TikTok".to_string(),
+        "hubspot" => "HubSpot".to_string(),
+        other => {
+            let mut chars = other.chars();
+            match chars.next() {
+                Some(first) => first.to_uppercase().chain(chars).collect(),
+                None => "the provider".to_string(),
+            }
+        }
+    }
+}
+
+/// The masked destination the server named for a factor, if any.
+pub(crate) fn target(factor: &Factor) -> Option<String> {
+    factor
+        .safe_identifier
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(|s| sanitize(s).into_owned())
+}
+
+/// What a factor is, in words, with its masked target ("Email code to j***@example.com").
+pub(crate) fn describe(factor: &Factor) -> String {
+    let to = |what: &str| match target(factor) {
+        Some(t) => format!("{what} to {t}"),
+        None => what.to_string(),
+    };
+    match &factor.strategy {
+        Strategy::Password => "Password".to_string(),
+        Strategy::EmailCode => to("Email code"),
+        Strategy::EmailLink => to("Email link"),
+        Strategy::PhoneCode => to("Text message code"),
+        Strategy::ResetPasswordEmailCode => to("Password reset code by email"),
+        Strategy::ResetPasswordPhoneCode => to("Password reset code by text message"),
+        Strategy::Passkey => "Passkey".to_string(),
+        Strategy::Ticket => "Sign-in ticket".to_string(),
+        Strategy::Totp => "Authenticator app code".to_string(),
+        Strategy::BackupCode => "Backup code".to_string(),
+        Strategy::Oauth(p) | Strategy::OauthCustom(p) => {
+            format!("Continue with {}", provider_name(p))
+        }
+        Strategy::OauthToken(p) => format!("{} token", provider_name(p)),
+        Strategy::Saml | Strategy::EnterpriseSso => match &factor.enterprise_connection_name {
+            Some(name) if !name.is_empty() => format!("Enterprise SSO ({})", sanitize(name)),
+            _ => "Enterprise SSO".to_string(),
+        },
+        Strategy::Web3(w) => format!("Web3 wallet ({})", sanitize(w)),
+        Strategy::GoogleOneTap => "Google One Tap".to_string(),
+        Strategy::TrustedDevice => "Trusted device".to_string(),
+        Strategy::Unknown(raw) => format!("Unknown method ({})", sanitize(raw)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(duration(7), "7 s");
+        assert_eq!(duration(545), "9:05 min");
+        assert_eq!(duration(7500), "2 h 5 min");
+        assert_eq!(duration(3 * 86_400 + 4 * 3600), "3 d 4 h");
+        assert_eq!(duration(-3), "0 s");
+        assert_eq!(utc(1_800_000_000_000), "2027-01-15 08:00:00 UTC");
+    }
+
+    #[test]
+    fn wrap_and_truncate_count_cells() {
+        assert_eq!(wrap("one two three", 7), ["one two", "three"]);
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(truncate("hello world", 8), "hello w…");
+        assert_eq!(provider_name("github"), "GitHub");
+        assert_eq!(provider_name("google"), "Google");
+    }
+}

@@ -1,0 +1,29 @@
+//! Protocol tests for the embedded development server over real HTTP: every sign-in flow,
+//! the failure modes (limits, expiry, replay, lockout, bad input), sessions and their JWTs,
+//! persistence across restarts. Every `/v1` JSON body is checked against Clerk's OpenAPI.
+
+mod support;
+
+#[path = "devserver/harness.rs"]
+mod harness;
+
+#[path = "devserver/flows.rs"]
+mod flows;
+
+#[path = "devserver/mfa.rs"]
+mod mfa;
+
+#[path = "devserver/negative.rs"]
+mod negative;
+
+#[path = "devserver/sessions.rs"]
+mod sessions;
+
+#[path = "devserver/platform.rs"]
+mod platform;
+
+#[path = "devserver/typed_client.rs"]
+mod typed_client;
+
+#[path = "devserver/load.rs"]
+mod load;
