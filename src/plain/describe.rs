@@ -2,7 +2,7 @@
 //! from `App` (time from `App::now_ms`), so the same state always reads the same.
 //! The front end prints the situation when it changes, a notice when one appears, then what to type.
 
-use crate::app::{App, Backend, NoticeKind};
+use crate::app::{App, Backend, NoticeKind, OutboxEntry};
 use crate::fapi::{PasswordSettings, Strategy, password_length_bounds};
 use crate::flow::{FactorStep, Stage, Step, mask_identifier, terminal_support};
 
@@ -373,4 +373,30 @@ pub fn token_sentence(app: &App) -> Option<String> {
         .map(|at| format!(" It expires in {}.", duration((at - app.now_ms) / 1000)))
         .unwrap_or_default();
     Some(format!("A fresh session token is ready.{exp}"))
+}
+
+/// The embedded server's outbox entries for the current sign-in, as sentences (dev mode only:
+/// the emulator sends nothing anywhere, so this is how a demo gets its codes and links).
+pub fn dev_outbox(app: &App) -> Vec<(&OutboxEntry, String)> {
+    let (Backend::Embedded { .. }, Some(sign_in)) = (&app.backend, app.sign_in.as_ref()) else {
+        return Vec::new();
+    };
+    app.outbox
+        .iter()
+        .rev()
+        .filter(|e| e.sign_in_id.as_deref() == Some(sign_in.id.as_str()))
+        .filter_map(|e| {
+            let to = clean(&e.to);
+            let sentence = match (&e.code, &e.link) {
+                (Some(code), _) => {
+                    format!("Development outbox: the code for {to} is {}.", clean(code))
+                }
+                (None, Some(link)) => {
+                    format!("Development outbox: the link for {to} is {}", clean(link))
+                }
+                (None, None) => return None,
+            };
+            Some((e, sentence))
+        })
+        .collect()
 }

@@ -28,7 +28,7 @@ use crate::cli::ExitStatus;
 
 pub use commands::{CommandError, SessionStatus, print_token, sign_out, status};
 pub use describe::{
-    describe, expired, instruction, notice, password_rules, situation, waiting_line,
+    describe, dev_outbox, expired, instruction, notice, password_rules, situation, waiting_line,
 };
 pub use engine::exit_status_for;
 pub use interpret::{interpret, method_choices, normalize_code, wants_secret};

@@ -13,7 +13,9 @@ use crate::app::effects::EffectRunner;
 use crate::app::{Action, App, Notice};
 use crate::flow::Step;
 
-use super::describe::{expired, instruction, notice, situation, token_sentence, waiting_line};
+use super::describe::{
+    dev_outbox, expired, instruction, notice, situation, token_sentence, waiting_line,
+};
 use super::engine::{Engine, exit_status_for};
 use super::input::LineInput;
 use super::interpret::{interpret, wants_secret};
@@ -49,6 +51,8 @@ struct Printer<W: Write> {
     waited_at: Option<i64>,
     /// A "> " marker is on screen with no newline after it yet.
     at_prompt: bool,
+    /// Dev outbox entries already printed.
+    outbox_seen: std::collections::HashSet<String>,
 }
 
 impl<W: Write> Printer<W> {
@@ -100,6 +104,11 @@ impl<W: Write> Printer<W> {
         }
         self.shown = Some(shown);
         self.notice = app.notice.clone();
+        for (entry, sentence) in dev_outbox(app) {
+            if self.outbox_seen.insert(entry.id.clone()) {
+                self.line(&sentence);
+            }
+        }
         let due = self
             .waited_at
             .is_none_or(|at| app.now_ms - at >= every.as_millis() as i64);
@@ -133,6 +142,7 @@ pub(crate) async fn drive<W: Write>(
         notice: None,
         waited_at: None,
         at_prompt: false,
+        outbox_seen: Default::default(),
     };
     let mut ticker = tokio::time::interval(Duration::from_secs(1));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);

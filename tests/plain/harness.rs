@@ -88,16 +88,28 @@ where
     F: FnOnce(DuplexStream, SharedOut) -> Fut,
     Fut: Future<Output = ()>,
 {
+    let backend = Backend::Remote {
+        base_url: server.base_url().to_string(),
+    };
+    plain_session_as(server, backend, opts, driver).await
+}
+
+/// `plain_session` with the app told which backend it is on (embedded: demo users, outbox).
+pub async fn plain_session_as<F, Fut>(
+    server: &DevServerHandle,
+    backend: Backend,
+    opts: PlainOptions,
+    driver: F,
+) -> (PlainOutcome, String)
+where
+    F: FnOnce(DuplexStream, SharedOut) -> Fut,
+    Fut: Future<Output = ()>,
+{
     let client = FapiClient::with_base_url(server.base_url(), Arc::new(MemoryTokenStore::new()))
         .expect("loopback URL is accepted");
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let runner = EffectRunner::new(Arc::new(client), tx.clone(), None);
-    let app = App::new(
-        Backend::Remote {
-            base_url: server.base_url().to_string(),
-        },
-        now_ms(),
-    );
+    let app = App::new(backend, now_ms());
     let (ours, theirs) = tokio::io::duplex(4096);
     let out = SharedOut::default();
     let run = plain::run_with_io(

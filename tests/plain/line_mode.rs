@@ -319,3 +319,49 @@ async fn input_ending_mid_flow_needs_input_and_sign_out_succeeds() {
     assert_eq!(outcome, PlainOutcome::SignedOut, "{text}");
     assert_plain(&text);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn embedded_backend_lists_demo_users_and_prints_the_outbox_code() {
+    let server = &server().await;
+    let backend = clerk_tui::app::Backend::Embedded {
+        base_url: server.base_url().to_string(),
+        seed_users: server
+            .seeded_users()
+            .iter()
+            .map(|u| clerk_tui::app::SeedUserInfo {
+                identifier: u.identifier().to_string(),
+                password: u.password.clone(),
+                demonstrates: u.demonstrates.clone(),
+            })
+            .collect(),
+    };
+    let (outcome, text) = crate::harness::plain_session_as(
+        server,
+        backend,
+        PlainOptions::default(),
+        |mut input, out| async move {
+            type_line(&mut input, "katherine@example.com").await;
+            out.wait_for("Development outbox: the code for katherine@example.com is ")
+                .await;
+            // Read the code off the screen, as a person at a demo would.
+            let code = out
+                .text()
+                .lines()
+                .find_map(|l| {
+                    l.strip_prefix("Development outbox: the code for katherine@example.com is ")
+                })
+                .map(|c| c.trim_end_matches('.').to_string())
+                .expect("the code is printed");
+            type_line(&mut input, &code).await;
+            out.wait_for("Signed in as").await;
+        },
+    )
+    .await;
+    assert!(signed_in(&outcome), "{text}");
+    assert!(text.contains("Demo users:"), "{text}");
+    assert!(
+        text.contains("- ada@example.com, password clerk-demo-password: password only."),
+        "{text}"
+    );
+    assert_plain(&text);
+}
