@@ -304,19 +304,21 @@ async fn run_app(cli: &Cli) -> Result<ExitStatus, Fatal> {
     Ok(status)
 }
 
-/// The full-screen front end. `clerk_tui::tui::run` comes with the screens work; until it is
-/// merged this build has only the line mode, and says so instead of pretending.
+/// The full-screen front end; the terminal is restored on every way out (see `tui::run`).
 async fn full_screen(
     app: App,
     runner: EffectRunner,
     tx: UnboundedSender<Action>,
     rx: UnboundedReceiver<Action>,
-    _theme: Theme,
+    theme: Theme,
 ) -> ExitStatus {
-    eprintln!("This build has no full-screen interface yet; using the plain line mode.");
-    plain::run(app, runner, tx, rx, PlainOptions::default())
-        .await
-        .exit_status()
+    match clerk_tui::tui::run(app, runner, tx, rx, theme).await {
+        Ok(()) => ExitStatus::Success,
+        Err(e) => {
+            eprintln!("Error: the terminal failed: {e}");
+            ExitStatus::Other
+        }
+    }
 }
 
 async fn sign_in(cli: &Cli, args: &SignInArgs) -> Result<ExitStatus, Fatal> {
