@@ -338,3 +338,28 @@ fn ctrl_c_restores_the_terminal() {
     t.wait_exit();
     t.assert_restored();
 }
+
+#[test]
+fn esc_goes_back_to_the_identifier_and_another_account_can_sign_in() {
+    let server = Server::start();
+    server.add_user(json!({"email_address": "eve@example.com", "password": PASSWORD, "first_name": "Eve", "last_name": "Escape"}));
+    let mut t = server.app();
+    identify(&mut t, "nobody-else@example.com");
+    t.wait_for("Error:");
+    identify_again(&mut t, "eve@example.com");
+    t.wait_for("Enter your password");
+    t.esc();
+    t.wait_for("Email address");
+    identify_again(&mut t, "eve@example.com");
+    t.wait_for("Enter your password");
+    t.type_text(PASSWORD);
+    t.enter();
+    finish(&mut t, "Eve Escape");
+}
+
+/// Replace whatever is in the identifier field and submit.
+fn identify_again(t: &mut Term, identifier: &str) {
+    t.send_bytes(b"\x15"); // Ctrl-U clears the field
+    t.type_text(identifier);
+    t.enter();
+}
