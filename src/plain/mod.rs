@@ -4,6 +4,7 @@
 
 mod answer;
 mod commands;
+mod demo;
 mod describe;
 mod engine;
 mod events;
@@ -27,8 +28,9 @@ use crate::app::{Action, App};
 use crate::cli::ExitStatus;
 
 pub use commands::{CommandError, SessionStatus, print_token, sign_out, status};
+pub use demo::dev_outbox;
 pub use describe::{
-    describe, dev_outbox, expired, instruction, notice, password_rules, situation, waiting_line,
+    describe, expired, instruction, notice, password_rules, situation, waiting_line,
 };
 pub use engine::exit_status_for;
 pub use interpret::{interpret, method_choices, normalize_code, wants_secret};
