@@ -17,7 +17,7 @@ use clerk_tui::devserver::{self, DbLocation, DevServer, DevServerConfig, DevServ
 use clerk_tui::fapi::{
     FapiClient, FileTokenStore, MemoryTokenStore, PublishableKey, StoreError, TokenStore,
 };
-use clerk_tui::plain::{self, Answers, PlainOptions, ScriptOptions};
+use clerk_tui::plain::{self, Answers, PlainOptions, ScriptIo, ScriptOptions};
 use clerk_tui::tui::Theme;
 use secrecy::SecretString;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
@@ -357,9 +357,11 @@ async fn sign_in(cli: &Cli, args: &SignInArgs) -> Result<ExitStatus, Fatal> {
         tx,
         rx,
         answers,
-        stdin,
-        std::io::stdout(),
-        std::io::stderr(),
+        ScriptIo {
+            input: stdin,
+            out: std::io::stdout(),
+            err: std::io::stderr(),
+        },
         ScriptOptions { json: args.json },
     )
     .await;

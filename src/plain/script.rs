@@ -58,17 +58,24 @@ impl<O: Write, E: Write> Reporter<O, E> {
     }
 }
 
+/// Where a script reads its answers and writes its events and sentences.
+pub struct ScriptIo<R, O, E> {
+    /// Passwords and codes, one per line (only read when the answers say so).
+    pub input: R,
+    /// NDJSON events (with `ScriptOptions::json`), nothing otherwise.
+    pub out: O,
+    /// Sentences and prompts for a person.
+    pub err: E,
+}
+
 /// Sign in without questions. Events go to `out` (with `--json`), sentences to `err`.
-#[allow(clippy::too_many_arguments)]
 pub async fn sign_in<R, O, E>(
     app: App,
     runner: EffectRunner,
     tx: UnboundedSender<Action>,
     rx: UnboundedReceiver<Action>,
     answers: Answers,
-    input: R,
-    out: O,
-    err: E,
+    io: ScriptIo<R, O, E>,
     opts: ScriptOptions,
 ) -> ExitStatus
 where
@@ -77,6 +84,7 @@ where
     E: Write,
 {
     let mut engine = Engine::new(app, runner, tx, rx);
+    let ScriptIo { input, out, err } = io;
     let mut report = Reporter {
         out,
         err,
