@@ -114,23 +114,7 @@ where
             report.event(&event);
         }
         if engine.ready() && pending.is_none() {
-            if let Some(f) = engine.last_failure.as_ref() {
-                let status = exit_status_for(f);
-                let code = match &f.kind {
-                    FailureKind::Api { code, .. } => code.as_str(),
-                    FailureKind::RateLimited { .. } => "too_many_requests",
-                    FailureKind::Network => "network_error",
-                    FailureKind::Timeout => "timeout",
-                    FailureKind::BadResponse => "bad_response",
-                    FailureKind::Setup => "setup",
-                };
-                let event = events::error(code, &f.message, f.param_name.as_deref(), status.code());
-                report.event(&event);
-                if opts.json {
-                    report.say(&format!("Error: {}", f.message));
-                }
-                return status;
-            }
+            // Signed in is signed in, even if minting the first session token failed.
             if engine.app.signed_in.is_some() {
                 if let Some(wanted) = state.answers.identifier.as_deref()
                     && !session_matches(&engine.app, wanted)
@@ -153,6 +137,23 @@ where
                     report.say(&events::sentence(&event));
                 }
                 return ExitStatus::Success;
+            }
+            if let Some(f) = engine.last_failure.as_ref() {
+                let status = exit_status_for(f);
+                let code = match &f.kind {
+                    FailureKind::Api { code, .. } => code.as_str(),
+                    FailureKind::RateLimited { .. } => "too_many_requests",
+                    FailureKind::Network => "network_error",
+                    FailureKind::Timeout => "timeout",
+                    FailureKind::BadResponse => "bad_response",
+                    FailureKind::Setup => "setup",
+                };
+                let event = events::error(code, &f.message, f.param_name.as_deref(), status.code());
+                report.event(&event);
+                if opts.json {
+                    report.say(&format!("Error: {}", f.message));
+                }
+                return status;
             }
             match decide(&engine.app, &mut state) {
                 Decision::Dispatch(actions) => {
