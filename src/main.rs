@@ -94,7 +94,9 @@ async fn run(cli: Cli) -> Result<ExitStatus, Fatal> {
         }
         Some(Command::Status(args)) => {
             let conn = connect(&cli).await?;
-            let result = plain::status(&conn.client, args.json, &mut std::io::stdout()).await;
+            let embedded = conn.backend.is_embedded();
+            let mut stdout = std::io::stdout();
+            let result = plain::status(&conn.client, embedded, args.json, &mut stdout).await;
             conn.close().await;
             match result.map_err(command_fatal)? {
                 plain::SessionStatus::SignedIn { .. } => Ok(ExitStatus::Success),
