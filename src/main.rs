@@ -15,7 +15,7 @@ use clerk_tui::app::{Action, App, Backend, SeedUserInfo};
 use clerk_tui::cli::{Cli, Command, ExitStatus, ServeArgs, SignInArgs};
 use clerk_tui::devserver::{self, DbLocation, DevServer, DevServerConfig, DevServerHandle};
 use clerk_tui::fapi::{
-    FapiClient, FileTokenStore, MemoryTokenStore, PublishableKey, StoreError, TokenStore,
+    FapiClient, FileTokenStore, MemoryTokenStore, PublishableKey, StoreError, Strategy, TokenStore,
 };
 use clerk_tui::plain::{self, Answers, PlainOptions, ScriptIo, ScriptOptions};
 use clerk_tui::tui::Theme;
@@ -339,16 +339,22 @@ async fn sign_in(cli: &Cli, args: &SignInArgs) -> Result<ExitStatus, Fatal> {
         Some(var) => Some(from_env(var, "TOTP secret")?),
         None => None,
     };
+    let strategy = match args.strategy.as_deref().map(Strategy::from) {
+        Some(Strategy::Unknown(name)) => {
+            return Err(Fatal(
+                ExitStatus::Usage,
+                format!("--strategy {name} is not a sign-in strategy clerk-tui knows"),
+            ));
+        }
+        other => other,
+    };
     let answers = Answers {
         identifier: args.identifier.clone(),
         password,
         password_from_input: args.password_stdin,
         codes_from_input: args.code_stdin,
         totp_secret,
-        strategy: args
-            .strategy
-            .as_deref()
-            .map(clerk_tui::fapi::Strategy::from),
+        strategy,
     };
     let conn = connect(cli).await?;
     let (app, runner, (tx, rx)) = app_parts(&conn);

@@ -219,6 +219,19 @@ async fn exit_codes_for_each_class() {
     assert!(help.stdout.contains("Exit codes"), "{}", help.stdout);
     assert!(help.stdout.contains("5  locked account, or rate-limited"));
 
+    let typo = run(bin(dir.path())
+        .args([
+            "--frontend-api",
+            url,
+            "sign-in",
+            "--identifier",
+            "ada@example.com",
+        ])
+        .args(["--strategy", "emial_code"]))
+    .await;
+    assert_eq!(typo.code, 2, "unknown strategy: {}", typo.stderr);
+    assert!(typo.stderr.contains("emial_code"), "{}", typo.stderr);
+
     let missing = run(bin(dir.path()).args(["--frontend-api", url, "sign-in", "--json"])).await;
     assert_eq!(missing.code, 3, "missing identifier");
     let evs = events(&missing.stdout);
