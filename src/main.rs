@@ -15,9 +15,9 @@ use clerk_tui::app::{Action, App, Backend, SeedUserInfo};
 use clerk_tui::cli::{Cli, Command, ExitStatus, ServeArgs, SignInArgs};
 use clerk_tui::devserver::{self, DbLocation, DevServer, DevServerConfig, DevServerHandle};
 use clerk_tui::fapi::{
-    FapiClient, FileTokenStore, MemoryTokenStore, PublishableKey, StoreError, TokenStore,
+    FapiClient, FileTokenStore, MemoryTokenStore, PublishableKey, StoreError, Strategy, TokenStore,
 };
-use clerk_tui::plain::{self, Answers, PlainOptions, ScriptOptions};
+use clerk_tui::plain::{self, Answers, PlainOptions, ScriptIo, ScriptOptions};
 use clerk_tui::tui::Theme;
 use secrecy::SecretString;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
@@ -94,7 +94,9 @@ async fn run(cli: Cli) -> Result<ExitStatus, Fatal> {
         }
         Some(Command::Status(args)) => {
             let conn = connect(&cli).await?;
-            let result = plain::status(&conn.client, args.json, &mut std::io::stdout()).await;
+            let embedded = conn.backend.is_embedded();
+            let mut stdout = std::io::stdout();
+            let result = plain::status(&conn.client, embedded, args.json, &mut stdout).await;
             conn.close().await;
             match result.map_err(command_fatal)? {
                 plain::SessionStatus::SignedIn { .. } => Ok(ExitStatus::Success),
@@ -339,16 +341,22 @@ async fn sign_in(cli: &Cli, args: &SignInArgs) -> Result<ExitStatus, Fatal> {
         Some(var) => Some(from_env(var, "TOTP secret")?),
         None => None,
     };
+    let strategy = match args.strategy.as_deref().map(Strategy::from) {
+        Some(Strategy::Unknown(name)) => {
+            return Err(Fatal(
+                ExitStatus::Usage,
+                format!("--strategy {name} is not a sign-in strategy clerk-tui knows"),
+            ));
+        }
+        other => other,
+    };
     let answers = Answers {
         identifier: args.identifier.clone(),
         password,
         password_from_input: args.password_stdin,
         codes_from_input: args.code_stdin,
         totp_secret,
-        strategy: args
-            .strategy
-            .as_deref()
-            .map(clerk_tui::fapi::Strategy::from),
+        strategy,
     };
     let conn = connect(cli).await?;
     let (app, runner, (tx, rx)) = app_parts(&conn);
@@ -359,9 +367,11 @@ async fn sign_in(cli: &Cli, args: &SignInArgs) -> Result<ExitStatus, Fatal> {
         tx,
         rx,
         answers,
-        stdin,
-        std::io::stdout(),
-        std::io::stderr(),
+        ScriptIo {
+            input: stdin,
+            out: std::io::stdout(),
+            err: std::io::stderr(),
+        },
         ScriptOptions { json: args.json },
     )
     .await;

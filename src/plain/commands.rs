@@ -101,8 +101,10 @@ pub enum SessionStatus {
 }
 
 /// Print whether a session is signed in: a sentence, or one JSON object with `json`.
+/// `embedded`: the client talks to the in-process server, whose port means nothing later.
 pub async fn status(
     client: &FapiClient,
+    embedded: bool,
     json: bool,
     out: &mut impl Write,
 ) -> Result<SessionStatus, CommandError> {
@@ -116,7 +118,16 @@ pub async fn status(
         },
         None => SessionStatus::SignedOut,
     };
-    let backend = client.base_url().as_str().trim_end_matches('/').to_string();
+    let backend = if embedded {
+        "embedded".to_string()
+    } else {
+        client.base_url().as_str().trim_end_matches('/').to_string()
+    };
+    let at = if embedded {
+        "the embedded development server".to_string()
+    } else {
+        backend.clone()
+    };
     let text = match (&status, json) {
         (
             SessionStatus::SignedIn {
@@ -147,7 +158,7 @@ pub async fn status(
             },
             false,
         ) => format!(
-            "Signed in{} at {backend}. Session {session_id}{}.",
+            "Signed in{} at {at}. Session {session_id}{}.",
             identifier
                 .as_deref()
                 .map(|i| format!(" as {i}"))
@@ -156,7 +167,7 @@ pub async fn status(
                 .map(|at| format!(", until {}", utc_time(at)))
                 .unwrap_or_default()
         ),
-        (SessionStatus::SignedOut, false) => format!("Not signed in at {backend}."),
+        (SessionStatus::SignedOut, false) => format!("Not signed in at {at}."),
     };
     writeln!(out, "{text}").map_err(io_error)?;
     Ok(status)

@@ -2,10 +2,11 @@
 //! from `App` (time from `App::now_ms`), so the same state always reads the same.
 //! The front end prints the situation when it changes, a notice when one appears, then what to type.
 
-use crate::app::{App, Backend, NoticeKind, OutboxEntry};
+use crate::app::{App, NoticeKind};
 use crate::fapi::{PasswordSettings, Strategy, password_length_bounds};
 use crate::flow::{FactorStep, Stage, Step, mask_identifier, terminal_support};
 
+use super::demo::backend_sentences;
 use super::interpret::{can_send, has_password_reset, method_choices};
 use super::words::{clean, code_sent, duration, factor_label, target, utc_time};
 
@@ -150,41 +151,6 @@ pub fn password_rules(settings: &PasswordSettings) -> Vec<String> {
         rules.push("a special character".to_string());
     }
     rules
-}
-
-fn backend_sentences(backend: &Backend) -> Vec<String> {
-    match backend {
-        Backend::Remote { base_url } => {
-            vec![format!(
-                "Connecting to the Clerk Frontend API at {}.",
-                clean(base_url)
-            )]
-        }
-        Backend::Embedded {
-            base_url,
-            seed_users,
-        } => {
-            let mut lines = vec![format!(
-                "Using the embedded development server at {} (demo data; nothing leaves this machine).",
-                clean(base_url)
-            )];
-            if !seed_users.is_empty() {
-                lines.push("Demo users:".to_string());
-            }
-            for u in seed_users {
-                let password = match &u.password {
-                    Some(p) => format!(", password {}", clean(p)),
-                    None => String::new(),
-                };
-                lines.push(format!(
-                    "- {}{password}: {}.",
-                    clean(&u.identifier),
-                    clean(&u.demonstrates)
-                ));
-            }
-            lines
-        }
-    }
 }
 
 fn identifier_kinds(app: &App) -> String {
@@ -373,30 +339,4 @@ pub fn token_sentence(app: &App) -> Option<String> {
         .map(|at| format!(" It expires in {}.", duration((at - app.now_ms) / 1000)))
         .unwrap_or_default();
     Some(format!("A fresh session token is ready.{exp}"))
-}
-
-/// The embedded server's outbox entries for the current sign-in, as sentences (dev mode only:
-/// the emulator sends nothing anywhere, so this is how a demo gets its codes and links).
-pub fn dev_outbox(app: &App) -> Vec<(&OutboxEntry, String)> {
-    let (Backend::Embedded { .. }, Some(sign_in)) = (&app.backend, app.sign_in.as_ref()) else {
-        return Vec::new();
-    };
-    app.outbox
-        .iter()
-        .rev()
-        .filter(|e| e.sign_in_id.as_deref() == Some(sign_in.id.as_str()))
-        .filter_map(|e| {
-            let to = clean(&e.to);
-            let sentence = match (&e.code, &e.link) {
-                (Some(code), _) => {
-                    format!("Development outbox: the code for {to} is {}.", clean(code))
-                }
-                (None, Some(link)) => {
-                    format!("Development outbox: the link for {to} is {}", clean(link))
-                }
-                (None, None) => return None,
-            };
-            Some((e, sentence))
-        })
-        .collect()
 }

@@ -4,6 +4,7 @@
 
 mod answer;
 mod commands;
+mod demo;
 mod describe;
 mod engine;
 mod events;
@@ -27,12 +28,13 @@ use crate::app::{Action, App};
 use crate::cli::ExitStatus;
 
 pub use commands::{CommandError, SessionStatus, print_token, sign_out, status};
+pub use demo::dev_outbox;
 pub use describe::{
-    describe, dev_outbox, expired, instruction, notice, password_rules, situation, waiting_line,
+    describe, expired, instruction, notice, password_rules, situation, waiting_line,
 };
 pub use engine::exit_status_for;
 pub use interpret::{interpret, method_choices, normalize_code, wants_secret};
-pub use script::{Answers, ScriptOptions, sign_in};
+pub use script::{Answers, ScriptIo, ScriptOptions, sign_in};
 
 /// How the line mode talks.
 #[derive(Debug, Clone)]
@@ -87,13 +89,13 @@ pub async fn run(
     rx: UnboundedReceiver<Action>,
     mut opts: PlainOptions,
 ) -> PlainOutcome {
-    let input = if std::io::stdin().is_terminal() {
-        input::LineInput::terminal()
-    } else {
-        input::LineInput::from_reader(tokio::io::BufReader::new(tokio::io::stdin()))
-    };
     opts.prompt_marker |= std::io::stdout().is_terminal();
-    run::drive(app, runner, tx, rx, input, std::io::stdout(), opts).await
+    if std::io::stdin().is_terminal() {
+        let input = input::LineInput::terminal();
+        return run::drive(app, runner, tx, rx, input, std::io::stdout(), opts).await;
+    }
+    let stdin = tokio::io::BufReader::new(tokio::io::stdin());
+    run_with_io(app, runner, tx, rx, stdin, std::io::stdout(), opts).await
 }
 
 /// The line mode on any line stream and writer (tests, embedding).

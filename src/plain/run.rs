@@ -13,9 +13,8 @@ use crate::app::effects::EffectRunner;
 use crate::app::{Action, App, Notice};
 use crate::flow::Step;
 
-use super::describe::{
-    dev_outbox, expired, instruction, notice, situation, token_sentence, waiting_line,
-};
+use super::demo::dev_outbox;
+use super::describe::{expired, instruction, notice, situation, token_sentence, waiting_line};
 use super::engine::{Engine, exit_status_for};
 use super::input::LineInput;
 use super::interpret::{interpret, wants_secret};

@@ -58,17 +58,24 @@ impl<O: Write, E: Write> Reporter<O, E> {
     }
 }
 
+/// Where a script reads its answers and writes its events and sentences.
+pub struct ScriptIo<R, O, E> {
+    /// Passwords and codes, one per line (only read when the answers say so).
+    pub input: R,
+    /// NDJSON events (with `ScriptOptions::json`), nothing otherwise.
+    pub out: O,
+    /// Sentences and prompts for a person.
+    pub err: E,
+}
+
 /// Sign in without questions. Events go to `out` (with `--json`), sentences to `err`.
-#[allow(clippy::too_many_arguments)]
 pub async fn sign_in<R, O, E>(
     app: App,
     runner: EffectRunner,
     tx: UnboundedSender<Action>,
     rx: UnboundedReceiver<Action>,
     answers: Answers,
-    input: R,
-    out: O,
-    err: E,
+    io: ScriptIo<R, O, E>,
     opts: ScriptOptions,
 ) -> ExitStatus
 where
@@ -77,6 +84,7 @@ where
     E: Write,
 {
     let mut engine = Engine::new(app, runner, tx, rx);
+    let ScriptIo { input, out, err } = io;
     let mut report = Reporter {
         out,
         err,
@@ -106,23 +114,7 @@ where
             report.event(&event);
         }
         if engine.ready() && pending.is_none() {
-            if let Some(f) = engine.last_failure.as_ref() {
-                let status = exit_status_for(f);
-                let code = match &f.kind {
-                    FailureKind::Api { code, .. } => code.as_str(),
-                    FailureKind::RateLimited { .. } => "too_many_requests",
-                    FailureKind::Network => "network_error",
-                    FailureKind::Timeout => "timeout",
-                    FailureKind::BadResponse => "bad_response",
-                    FailureKind::Setup => "setup",
-                };
-                let event = events::error(code, &f.message, f.param_name.as_deref(), status.code());
-                report.event(&event);
-                if opts.json {
-                    report.say(&format!("Error: {}", f.message));
-                }
-                return status;
-            }
+            // Signed in is signed in, even if minting the first session token failed.
             if engine.app.signed_in.is_some() {
                 if let Some(wanted) = state.answers.identifier.as_deref()
                     && !session_matches(&engine.app, wanted)
@@ -145,6 +137,23 @@ where
                     report.say(&events::sentence(&event));
                 }
                 return ExitStatus::Success;
+            }
+            if let Some(f) = engine.last_failure.as_ref() {
+                let status = exit_status_for(f);
+                let code = match &f.kind {
+                    FailureKind::Api { code, .. } => code.as_str(),
+                    FailureKind::RateLimited { .. } => "too_many_requests",
+                    FailureKind::Network => "network_error",
+                    FailureKind::Timeout => "timeout",
+                    FailureKind::BadResponse => "bad_response",
+                    FailureKind::Setup => "setup",
+                };
+                let event = events::error(code, &f.message, f.param_name.as_deref(), status.code());
+                report.event(&event);
+                if opts.json {
+                    report.say(&format!("Error: {}", f.message));
+                }
+                return status;
             }
             match decide(&engine.app, &mut state) {
                 Decision::Dispatch(actions) => {

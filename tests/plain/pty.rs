@@ -84,7 +84,7 @@ fn pty_sign_in(url: &str, dir: &Path) -> (String, u32) {
     type_line("ada@example.com");
     s.read_until("Type the password");
     // Let the hidden read switch echo off before typing, as a person would.
-    std::thread::sleep(Duration::from_millis(300));
+    std::thread::sleep(Duration::from_millis(800));
     type_line(PASSWORD);
     s.read_until("A fresh session token is ready");
     s.read_until("'q' to quit.");

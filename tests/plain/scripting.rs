@@ -219,6 +219,19 @@ async fn exit_codes_for_each_class() {
     assert!(help.stdout.contains("Exit codes"), "{}", help.stdout);
     assert!(help.stdout.contains("5  locked account, or rate-limited"));
 
+    let typo = run(bin(dir.path())
+        .args([
+            "--frontend-api",
+            url,
+            "sign-in",
+            "--identifier",
+            "ada@example.com",
+        ])
+        .args(["--strategy", "emial_code"]))
+    .await;
+    assert_eq!(typo.code, 2, "unknown strategy: {}", typo.stderr);
+    assert!(typo.stderr.contains("emial_code"), "{}", typo.stderr);
+
     let missing = run(bin(dir.path()).args(["--frontend-api", url, "sign-in", "--json"])).await;
     assert_eq!(missing.code, 3, "missing identifier");
     let evs = events(&missing.stdout);
@@ -524,4 +537,33 @@ async fn serve_then_sign_in_token_with_template_and_sign_out_all() {
         status.stdout
     );
     serve.kill().await.expect("stop serve");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn status_of_the_embedded_backend_names_it_not_its_port() {
+    let dir = TempDir::new();
+    let ran = run(bin(dir.path())
+        .args([
+            "sign-in",
+            "--identifier",
+            "ada@example.com",
+            "--password-env",
+            "PW",
+        ])
+        .env("PW", PASSWORD))
+    .await;
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let status = run(bin(dir.path()).args(["status", "--json"])).await;
+    assert_eq!(status.code, 0, "{}", status.stderr);
+    let s: Value = serde_json::from_str(status.stdout.trim()).expect("one JSON object");
+    assert_eq!(s["frontend_api"], "embedded");
+    assert_eq!(s["signed_in"], true);
+    let status = run(bin(dir.path()).arg("status")).await;
+    assert!(
+        status
+            .stdout
+            .starts_with("Signed in as ada@example.com at the embedded development server."),
+        "{}",
+        status.stdout
+    );
 }
