@@ -1,0 +1,134 @@
+// Sign-in flows driven through Clerk's own SDK object (`Clerk` from @clerk/clerk-js).
+// The same module runs in headless Chromium (served as an ES module) and in Node, so both
+// modes exercise identical SDK calls; only how the one-time code is read differs.
+
+/** Payload of a session JWT (no signature check: the Rust side checks the JWKS). */
+export function jwtClaims(jwt) {
+  const part = String(jwt).split('.')[1] || '';
+  const b64 = part.replace(/-/g, '+').replace(/_/g, '/');
+  const padded = b64 + '='.repeat((4 - (b64.length % 4)) % 4);
+  const text = typeof atob === 'function' ? atob(padded) : Buffer.from(padded, 'base64').toString('binary');
+  return JSON.parse(decodeURIComponent(escape(text)));
+}
+
+/** What a thrown SDK error tells: ClerkAPIResponseError carries `status` and `errors`. */
+export function describeError(e) {
+  if (!e) return null;
+  return {
+    name: e.name || null,
+    message: String(e.message || e),
+    status: e.status ?? null,
+    codes: Array.isArray(e.errors) ? e.errors.map(x => x.code) : [],
+    stack: e.stack ? String(e.stack).split('\n').slice(0, 6).join('\n') : null,
+  };
+}
+
+async function step(result, name, fn) {
+  try {
+    const value = await fn();
+    result.steps.push({ name, ok: true });
+    return value;
+  } catch (e) {
+    result.steps.push({ name, ok: false, error: describeError(e) });
+    throw e;
+  }
+}
+
+async function activateAndToken(clerk, result, signIn) {
+  result.sign_in_status = signIn.status;
+  if (signIn.status !== 'complete') {
+    throw new Error(`sign-in ended in status ${signIn.status}, not complete`);
+  }
+  result.session_id = signIn.createdSessionId;
+  await step(result, 'setActive', () => clerk.setActive({ session: signIn.createdSessionId }));
+  result.active_session_id = clerk.session ? clerk.session.id : null;
+  result.user_id = clerk.user ? clerk.user.id : null;
+  const jwt = await step(result, 'session.getToken', () => clerk.session.getToken({ skipCache: true }));
+  if (!jwt) throw new Error('session.getToken() returned no token');
+  result.jwt = jwt;
+  result.claims = jwtClaims(jwt);
+}
+
+async function signOut(clerk, result) {
+  await step(result, 'signOut', () => clerk.signOut());
+  result.signed_out = !clerk.session && (clerk.client ? clerk.client.signedInSessions.length === 0 : true);
+  if (!result.signed_out) throw new Error('a session is still active after signOut()');
+}
+
+async function flow(name, fn) {
+  const result = { name, ok: false, steps: [] };
+  try {
+    await fn(result);
+    result.ok = true;
+  } catch (e) {
+    result.error = describeError(e);
+  }
+  return result;
+}
+
+/**
+ * Loads Clerk and runs every flow. `opts.readCode(email, signInId)` returns the emailed code;
+ * `opts.loadOptions` goes to `clerk.load()`.
+ */
+export async function runFlows(clerk, opts) {
+  const flows = [];
+  const load = await flow('load', async r => {
+    await step(r, 'load', () => clerk.load({ telemetry: false, ...(opts.loadOptions || {}) }));
+    r.loaded = !!clerk.loaded;
+    r.instance_type = clerk.instanceType || null;
+    r.client_id = clerk.client ? clerk.client.id : null;
+    // 'degraded' means clerk-js swallowed a failed environment or client fetch and went on.
+    r.status = clerk.status ?? null;
+    const env = clerk.__internal_environment || clerk.environment || null;
+    r.application_name = env?.displayConfig?.applicationName ?? null;
+    r.instance_environment_type = env?.displayConfig?.instanceEnvironmentType ?? null;
+    if (!clerk.loaded) throw new Error('clerk.loaded is false after load()');
+    if (r.status !== 'ready') throw new Error(`clerk.status is ${r.status} after load(), not ready`);
+    if (!clerk.client) throw new Error('clerk.client is missing after load()');
+  });
+  flows.push(load);
+  // A degraded load still lets clerk-js sign in; run the flows to show how far it gets.
+  if (!clerk.loaded || !clerk.client) return flows;
+
+  flows.push(
+    await flow('password', async r => {
+      const signIn = await step(r, 'signIn.create', () =>
+        clerk.client.signIn.create({ identifier: opts.passwordUser, password: opts.password }),
+      );
+      await activateAndToken(clerk, r, signIn);
+      await signOut(clerk, r);
+    }),
+  );
+
+  flows.push(
+    await flow('email_code', async r => {
+      const created = await step(r, 'signIn.create', () =>
+        clerk.client.signIn.create({ identifier: opts.codeUser }),
+      );
+      const factor = (created.supportedFirstFactors || []).find(f => f.strategy === 'email_code');
+      if (!factor) throw new Error('no email_code first factor offered');
+      const prepared = await step(r, 'prepareFirstFactor', () =>
+        created.prepareFirstFactor({ strategy: 'email_code', emailAddressId: factor.emailAddressId }),
+      );
+      r.verification_status = prepared.firstFactorVerification?.status ?? null;
+      const code = await step(r, 'read outbox', () => opts.readCode(opts.codeUser, prepared.id));
+      const signIn = await step(r, 'attemptFirstFactor', () =>
+        clerk.client.signIn.attemptFirstFactor({ strategy: 'email_code', code }),
+      );
+      await activateAndToken(clerk, r, signIn);
+      await signOut(clerk, r);
+    }),
+  );
+  return flows;
+}
+
+/** Reads the newest code the emulator "emailed" for a sign-in, waiting briefly for it. */
+export async function readCodeFromOutbox(baseUrl, email, signInId) {
+  const url = `${baseUrl}/__dev/outbox?to=${encodeURIComponent(email)}&wait=5`;
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`GET /__dev/outbox answered ${res.status}`);
+  const messages = await res.json();
+  const hit = messages.find(m => m.code && (!signInId || m.sign_in_id === signInId));
+  if (!hit) throw new Error(`no code in the outbox for ${email}`);
+  return hit.code;
+}

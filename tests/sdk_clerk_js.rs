@@ -1,0 +1,256 @@
+//! Clerk's own JavaScript SDK (`@clerk/clerk-js`, pinned in tests/sdk/package.json) signs in
+//! against the embedded development server: in headless Chromium (browser bundle) and in Node
+//! (the React Native build wired like Clerk's Expo SDK). Needs `.ci/sdk-setup` to have run.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use clerk_tui::devserver::{DevServer, DevServerConfig, DevServerHandle};
+use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode, decode_header, jwk::JwkSet};
+use serde_json::Value;
+
+const PASSWORD_USER: &str = "ada@example.com";
+const CODE_USER: &str = "katherine@example.com";
+const MODES: [&str; 2] = ["browser", "native"];
+const NODE_TIMEOUT: Duration = Duration::from_secs(180);
+
+fn sdk_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("sdk")
+}
+
+fn chromium_path() -> PathBuf {
+    std::env::var_os("CLERK_TUI_CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
+}
+
+/// What is missing for this test to run, each with how to get it.
+fn missing_prerequisites() -> Vec<String> {
+    let mut missing = Vec::new();
+    let node = std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !node {
+        missing.push("`node` (Node.js 20+) is not on PATH".to_string());
+    }
+    let dir = sdk_dir();
+    for package in ["@clerk/clerk-js", "playwright-core"] {
+        if !dir.join("node_modules").join(package).is_dir() {
+            missing.push(format!(
+                "{} is not installed in {}/node_modules",
+                package,
+                dir.display()
+            ));
+        }
+    }
+    let chromium = chromium_path();
+    if !chromium.is_file() {
+        missing.push(format!(
+            "Chromium is not at {} (set CLERK_TUI_CHROMIUM to use another)",
+            chromium.display()
+        ));
+    }
+    missing
+}
+
+async fn seeded_user_id(base_url: &str, email: &str) -> String {
+    let users: Value = reqwest::get(format!("{base_url}/__dev/users"))
+        .await
+        .expect("GET /__dev/users")
+        .json()
+        .await
+        .expect("users JSON");
+    users
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|u| u["email_address"] == email)
+        .and_then(|u| u["id"].as_str())
+        .unwrap_or_else(|| panic!("seed has no user {email}"))
+        .to_string()
+}
+
+async fn run_harness(server: &DevServerHandle) -> Value {
+    let script = sdk_dir().join("run.mjs");
+    let child = tokio::process::Command::new("node")
+        .arg(&script)
+        .arg(server.base_url())
+        .args(["--publishable-key", &server.publishable_key()])
+        .args(["--mode", "all", "--chromium"])
+        .arg(chromium_path())
+        .args(["--password-user", PASSWORD_USER, "--code-user", CODE_USER])
+        .current_dir(sdk_dir())
+        .env("CLERK_TELEMETRY_DISABLED", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start node tests/sdk/run.mjs");
+    let output = tokio::time::timeout(NODE_TIMEOUT, child.wait_with_output())
+        .await
+        .unwrap_or_else(|_| panic!("run.mjs took longer than {NODE_TIMEOUT:?}"))
+        .expect("wait for run.mjs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    eprintln!("--- run.mjs stderr ---\n{stderr}--- end ---");
+    assert!(
+        output.status.success(),
+        "run.mjs failed ({}); stderr above",
+        output.status
+    );
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "run.mjs printed no JSON report ({e}): {}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    })
+}
+
+/// Every request the SDK made that the server refused or that never completed.
+fn failed_requests(mode: &str, report: &Value) -> Vec<String> {
+    report["requests"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| r["status"].as_u64().is_none_or(|s| s >= 400))
+        .map(|r| {
+            format!(
+                "{mode}: {} {}{} -> {}",
+                r["method"].as_str().unwrap_or("?"),
+                r["path"].as_str().unwrap_or("?"),
+                r["query"].as_str().unwrap_or(""),
+                r["status"]
+                    .as_u64()
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| r["failure"].to_string()),
+            )
+        })
+        .collect()
+}
+
+fn flow<'a>(report: &'a Value, name: &str) -> Option<&'a Value> {
+    report["flows"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|f| f["name"] == name)
+}
+
+/// The session JWT clerk-js got verifies against the server's JWKS and names the right session.
+async fn check_token(server: &DevServerHandle, mode: &str, name: &str, f: &Value, user_id: &str) {
+    let jwt = f["jwt"].as_str().expect("flow result carries the jwt");
+    let jwks: JwkSet = reqwest::get(format!("{}/.well-known/jwks.json", server.base_url()))
+        .await
+        .expect("GET JWKS")
+        .json()
+        .await
+        .expect("JWKS JSON");
+    let kid = decode_header(jwt).ok().and_then(|h| h.kid);
+    let jwk = kid
+        .as_deref()
+        .and_then(|k| jwks.find(k))
+        .unwrap_or_else(|| panic!("{mode}/{name}: token's kid {kid:?} is not in the JWKS"));
+    let mut validation = Validation::new(Algorithm::RS256);
+    validation.set_issuer(&[server.base_url()]);
+    let claims = decode::<Value>(jwt, &DecodingKey::from_jwk(jwk).expect("JWK"), &validation)
+        .unwrap_or_else(|e| panic!("{mode}/{name}: session token does not verify: {e}"))
+        .claims;
+    assert_eq!(claims["sub"], user_id, "{mode}/{name}: sub");
+    assert_eq!(claims["sid"], f["session_id"], "{mode}/{name}: sid");
+    assert_eq!(
+        claims, f["claims"],
+        "{mode}/{name}: clerk-js decoded other claims"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clerk_js_signs_in_against_the_devserver() {
+    if std::env::var("CLERK_TUI_SKIP_SDK").is_ok_and(|v| v == "1") {
+        eprintln!("skipped: CLERK_TUI_SKIP_SDK=1 (Clerk JS SDK compatibility test not run)");
+        return;
+    }
+    let missing = missing_prerequisites();
+    assert!(
+        missing.is_empty(),
+        "the Clerk JS SDK test cannot run:\n  - {}\nRun `.ci/sdk-setup` (installs Debian's chromium with apt-get and runs `npm ci` in \
+         tests/sdk), or set CLERK_TUI_SKIP_SDK=1 to skip this test.",
+        missing.join("\n  - ")
+    );
+
+    let server = DevServer::start(DevServerConfig::default())
+        .await
+        .expect("start the development server");
+    let password_user = seeded_user_id(server.base_url(), PASSWORD_USER).await;
+    let code_user = seeded_user_id(server.base_url(), CODE_USER).await;
+    let report = run_harness(&server).await;
+
+    let mut refused = Vec::new();
+    for mode in MODES {
+        refused.extend(failed_requests(mode, &report["modes"][mode]));
+    }
+    if refused.is_empty() {
+        eprintln!("every request clerk-js made was answered with 2xx/3xx");
+    } else {
+        eprintln!("requests clerk-js made that failed:");
+        for line in &refused {
+            eprintln!("  {line}");
+        }
+    }
+
+    let mut failures = Vec::new();
+    for mode in MODES {
+        let m = &report["modes"][mode];
+        if let Some(fatal) = m["fatal"].as_str() {
+            failures.push(format!("{mode}: harness error: {fatal}"));
+            continue;
+        }
+        for name in ["load", "password", "email_code"] {
+            match flow(m, name) {
+                None => failures.push(format!("{mode}/{name}: did not run")),
+                Some(f) if f["ok"] != true => failures.push(format!(
+                    "{mode}/{name}: {} (steps: {})",
+                    f["error"], f["steps"]
+                )),
+                Some(_) => {}
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "clerk-js flows failed:\n  {}\nrequests refused:\n  {}",
+        failures.join("\n  "),
+        refused.join("\n  ")
+    );
+
+    for mode in MODES {
+        let m = &report["modes"][mode];
+        let load = flow(m, "load").expect("load ran");
+        assert_eq!(load["status"], "ready", "{mode}: clerk.status after load");
+        assert_eq!(load["instance_type"], "development");
+        assert_eq!(load["instance_environment_type"], "development");
+        for (name, user_id) in [("password", &password_user), ("email_code", &code_user)] {
+            let f = flow(m, name).expect("flow ran");
+            assert_eq!(f["sign_in_status"], "complete", "{mode}/{name}");
+            assert_eq!(f["active_session_id"], f["session_id"], "{mode}/{name}");
+            assert_eq!(f["user_id"], user_id.as_str(), "{mode}/{name}: clerk.user");
+            assert_eq!(f["signed_out"], true, "{mode}/{name}: signOut()");
+            check_token(&server, mode, name, f, user_id).await;
+        }
+        eprintln!("{mode}: load, password and email_code sign-in and sign-out complete");
+    }
+    assert_eq!(
+        report["modes"]["native"]["client_token_saved"], true,
+        "native: no Authorization header came back to save as the client token"
+    );
+    assert!(
+        refused.is_empty(),
+        "clerk-js completed its flows, but the server refused some of its requests:\n  {}",
+        refused.join("\n  ")
+    );
+    server.shutdown().await.expect("shutdown");
+}
