@@ -102,24 +102,41 @@ export async function runBrowser({ baseUrl, publishableKey, flowOptions, executa
     page.on('requestfailed', r => record(r, null, r.failure()?.errorText || 'failed'));
     await page.goto(pageOrigin + '/');
     await page.waitForFunction(() => !!window.Clerk, null, { timeout: 15000 });
-    const { flows, navigations } = await page.evaluate(
-      async ({ baseUrl, flowOptions }) => {
-        const { runFlows, readCodeFromOutbox } = await import('/flows.mjs');
-        // A framework hands clerk-js its router; doing the same keeps signOut()/setActive()
-        // from reloading the page under the test.
-        const navigations = [];
-        const router = to => {
-          navigations.push(String(to));
-        };
-        const flows = await runFlows(window.Clerk, {
-          ...flowOptions,
-          loadOptions: { routerPush: router, routerReplace: router },
-          readCode: (email, signInId) => readCodeFromOutbox(baseUrl, email, signInId),
-        });
-        return { flows, navigations };
-      },
-      { baseUrl, flowOptions },
-    );
+    // Functions cannot cross into the page, so each evaluate builds the options itself.
+    const pageOptions = `({
+      ...flowOptions,
+      loadOptions: { routerPush: to => { window.__navigations.push(String(to)); },
+                     routerReplace: to => { window.__navigations.push(String(to)); } },
+      readCode: (email, signInId) => m.readCodeFromOutbox(baseUrl, email, signInId),
+      readTotp: email => m.readTotpFromDev(baseUrl, email),
+    })`;
+    // A framework hands clerk-js its router; doing the same keeps signOut()/setActive()
+    // from reloading the page under the test.
+    const inPage = body =>
+      page.evaluate(
+        new Function(
+          'args',
+          `return (async ({ baseUrl, flowOptions, before }) => {
+            window.__navigations = window.__navigations || [];
+            const m = await import('/flows.mjs');
+            const opts = ${pageOptions};
+            ${body}
+          })(args);`,
+        ),
+        { baseUrl, flowOptions, before: inPage.before || null },
+      );
+    const flows = await inPage('return m.runFlows(window.Clerk, opts);');
+    const stay = await inPage('return m.signInAndStay(window.Clerk, opts);');
+    if (stay.ok) {
+      // A reload keeps only what the browser stored: the server's __client cookie.
+      await page.reload();
+      await page.waitForFunction(() => !!window.Clerk, null, { timeout: 15000 });
+      inPage.before = { session_id: stay.session_id };
+      flows.push(await inPage('return m.resumeAndSignOut(window.Clerk, opts, before);'));
+    } else {
+      flows.push(stay);
+    }
+    const navigations = await page.evaluate(() => window.__navigations || []);
     return { flows, navigations, requests, console: console_, page_origin: pageOrigin };
   } finally {
     await context.close().catch(() => {});

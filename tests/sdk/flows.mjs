@@ -67,8 +67,9 @@ async function flow(name, fn) {
 }
 
 /**
- * Loads Clerk and runs every flow. `opts.readCode(email, signInId)` returns the emailed code;
- * `opts.loadOptions` goes to `clerk.load()`.
+ * Loads Clerk and runs every flow. `opts.readCode(email, signInId)` returns the emailed code,
+ * `opts.readTotp(email)` the user's current authenticator code; `opts.loadOptions` goes to
+ * `clerk.load()`.
  */
 export async function runFlows(clerk, opts) {
   const flows = [];
@@ -101,6 +102,41 @@ export async function runFlows(clerk, opts) {
   );
 
   flows.push(
+    await flow('password_incorrect', async r => {
+      try {
+        await clerk.client.signIn.create({ identifier: opts.passwordUser, password: `${opts.password}-wrong` });
+      } catch (e) {
+        r.error_seen = describeError(e);
+        r.steps.push({ name: 'signIn.create rejects', ok: true });
+        if (!r.error_seen.codes.includes('form_password_incorrect')) {
+          throw new Error(`wrong password gave ${JSON.stringify(r.error_seen.codes)}, not form_password_incorrect`);
+        }
+        return;
+      }
+      throw new Error('a wrong password signed in');
+    }),
+  );
+
+  flows.push(
+    await flow('password_totp', async r => {
+      const first = await step(r, 'signIn.create', () =>
+        clerk.client.signIn.create({ identifier: opts.totpUser, password: opts.password }),
+      );
+      r.first_status = first.status;
+      if (first.status !== 'needs_second_factor') throw new Error(`status ${first.status}, not needs_second_factor`);
+      if (!(first.supportedSecondFactors || []).some(f => f.strategy === 'totp')) {
+        throw new Error('no totp second factor offered');
+      }
+      const code = await step(r, 'read TOTP', () => opts.readTotp(opts.totpUser));
+      const signIn = await step(r, 'attemptSecondFactor', () =>
+        first.attemptSecondFactor({ strategy: 'totp', code }),
+      );
+      await activateAndToken(clerk, r, signIn);
+      await signOut(clerk, r);
+    }),
+  );
+
+  flows.push(
     await flow('email_code', async r => {
       const created = await step(r, 'signIn.create', () =>
         clerk.client.signIn.create({ identifier: opts.codeUser }),
@@ -120,6 +156,45 @@ export async function runFlows(clerk, opts) {
     }),
   );
   return flows;
+}
+
+/**
+ * First half of the "stays signed in" flow: sign in with a password and leave the session
+ * active, so a reloaded page (or restarted app) can find it.
+ */
+export async function signInAndStay(clerk, opts) {
+  return flow('stay_signed_in', async r => {
+    const signIn = await step(r, 'signIn.create', () =>
+      clerk.client.signIn.create({ identifier: opts.passwordUser, password: opts.password }),
+    );
+    await activateAndToken(clerk, r, signIn);
+  });
+}
+
+/** Second half, on a fresh page or process: load, find the same session, mint, sign out. */
+export async function resumeAndSignOut(clerk, opts, before) {
+  return flow('stay_signed_in', async r => {
+    r.before = before;
+    await step(r, 'load', () => clerk.load({ telemetry: false, ...(opts.loadOptions || {}) }));
+    r.status = clerk.status ?? null;
+    r.resumed_session_id = clerk.session ? clerk.session.id : null;
+    if (r.resumed_session_id !== before.session_id) {
+      throw new Error(`after restart the session is ${r.resumed_session_id}, not ${before.session_id}`);
+    }
+    r.session_id = r.resumed_session_id;
+    r.user_id = clerk.user ? clerk.user.id : null;
+    const jwt = await step(r, 'session.getToken', () => clerk.session.getToken({ skipCache: true }));
+    r.jwt = jwt;
+    r.claims = jwtClaims(jwt);
+    await signOut(clerk, r);
+  });
+}
+
+export async function readTotpFromDev(baseUrl, email) {
+  const res = await fetch(`${baseUrl}/__dev/totp/${encodeURIComponent(email)}`);
+  if (!res.ok) throw new Error(`GET /__dev/totp answered ${res.status}`);
+  const body = await res.json();
+  return body.code;
 }
 
 /** Reads the newest code the emulator "emailed" for a sign-in, waiting briefly for it. */

@@ -3,9 +3,14 @@
 // `Authorization` and the rotated one read back from the response's `Authorization` header.
 
 import path from 'node:path';
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { runFlows, signInAndStay, resumeAndSignOut, readCodeFromOutbox, readTotpFromDev } from './flows.mjs';
 
 const require = createRequire(import.meta.url);
+const here = path.dirname(fileURLToPath(import.meta.url));
+const TOKEN_ENV = 'CLERK_TUI_SDK_CLIENT_TOKEN';
 
 /** The `react-native` export of @clerk/clerk-js (dist/clerk.native.js), loaded by file path. */
 function loadNativeClerk() {
@@ -19,33 +24,84 @@ function loadNativeClerk() {
   return Clerk;
 }
 
-export async function runNative({ baseUrl, publishableKey, flowOptions, log }) {
-  const { runFlows, readCodeFromOutbox } = await import('./flows.mjs');
+/** A Clerk instance with Expo's request hooks around an in-memory token cache. */
+function nativeClerk({ baseUrl, publishableKey, log, token }) {
   const Clerk = loadNativeClerk();
   const clerk = new Clerk(publishableKey, { proxyUrl: baseUrl });
-  const requests = [];
-  const tokenStore = { jwt: null, saves: 0 };
+  const state = { requests: [], jwt: token || null, saves: 0 };
   clerk.__internal_onBeforeRequest(async init => {
     init.credentials = 'omit';
     init.url?.searchParams.append('_is_native', '1');
-    init.headers.set('authorization', tokenStore.jwt || '');
+    init.headers.set('authorization', state.jwt || '');
     init.headers.set('x-mobile', '1');
   });
   clerk.__internal_onAfterResponse(async (init, response) => {
     const url = init.url instanceof URL ? init.url : new URL(String(init.url));
     const method = (url.searchParams.get('_method') || init.method || 'GET').toUpperCase();
-    requests.push({ method, path: url.pathname, query: url.search, status: response.status, failure: null });
+    state.requests.push({ method, path: url.pathname, query: url.search, status: response.status, failure: null });
     log(`native ${method} ${url.pathname} -> ${response.status}`);
     const auth = response.headers.get('authorization');
     if (auth) {
-      tokenStore.jwt = auth;
-      tokenStore.saves += 1;
+      state.jwt = auth;
+      state.saves += 1;
     }
   });
-  const flows = await runFlows(clerk, {
+  return { clerk, state };
+}
+
+function flowOpts(baseUrl, flowOptions) {
+  return {
     ...flowOptions,
     loadOptions: { standardBrowser: false },
     readCode: (email, signInId) => readCodeFromOutbox(baseUrl, email, signInId),
+    readTotp: email => readTotpFromDev(baseUrl, email),
+  };
+}
+
+/** Runs `run.mjs --mode native-resume` in a new process: the "restarted app". */
+function resumeInChild(baseUrl, publishableKey, token, before) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [path.join(here, 'run.mjs'), baseUrl, '--mode', 'native-resume', '--publishable-key', publishableKey],
+      { env: { ...process.env, [TOKEN_ENV]: token, CLERK_TUI_SDK_BEFORE: JSON.stringify(before) }, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout.on('data', d => (out += d));
+    child.on('error', reject);
+    child.on('close', code => {
+      try {
+        resolve(JSON.parse(out));
+      } catch (e) {
+        reject(new Error(`native-resume exited ${code} without a JSON result: ${out.slice(0, 500)}`));
+      }
+    });
   });
-  return { flows, requests, client_token_saved: tokenStore.saves > 0 };
+}
+
+export async function runNative({ baseUrl, publishableKey, flowOptions, log }) {
+  const { clerk, state } = nativeClerk({ baseUrl, publishableKey, log });
+  const opts = flowOpts(baseUrl, flowOptions);
+  const flows = await runFlows(clerk, opts);
+  let requests = state.requests;
+  if (clerk.loaded && clerk.client) {
+    const stay = await signInAndStay(clerk, opts);
+    if (stay.ok && state.jwt) {
+      const resumed = await resumeInChild(baseUrl, publishableKey, state.jwt, { session_id: stay.session_id });
+      flows.push(resumed.flow);
+      requests = requests.concat(resumed.requests);
+    } else {
+      flows.push(stay);
+    }
+  }
+  return { flows, requests, client_token_saved: state.saves > 0 };
+}
+
+/** The restarted app: only the saved client token survives, as with Expo's token cache. */
+export async function resumeNative({ baseUrl, publishableKey, flowOptions, log }) {
+  const token = process.env[TOKEN_ENV];
+  const before = JSON.parse(process.env.CLERK_TUI_SDK_BEFORE || '{}');
+  const { clerk, state } = nativeClerk({ baseUrl, publishableKey, log, token });
+  const flow = await resumeAndSignOut(clerk, flowOpts(baseUrl, flowOptions), before);
+  return { flow, requests: state.requests };
 }

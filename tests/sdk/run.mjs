@@ -13,9 +13,13 @@ function parseArgs(argv) {
     passwordUser: 'ada@example.com',
     password: process.env.CLERK_TUI_SDK_PASSWORD || 'clerk-demo-password',
     codeUser: 'katherine@example.com',
+    // Two TOTP users: a code is accepted once per 30 s step, and both modes run in that window.
+    totpUser: 'grace@example.com',
+    totpUserNative: 'barbara@example.com',
   };
   const flags = { '--mode': 'mode', '--publishable-key': 'publishableKey', '--chromium': 'chromium',
-    '--password-user': 'passwordUser', '--code-user': 'codeUser' };
+    '--password-user': 'passwordUser', '--code-user': 'codeUser', '--totp-user': 'totpUser',
+    '--totp-user-native': 'totpUserNative' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (flags[a]) {
@@ -25,7 +29,7 @@ function parseArgs(argv) {
     else throw new Error(`unknown argument ${a}`);
   }
   if (!out.baseUrl) throw new Error('usage: node run.mjs <base_url> [--mode browser|native|all]');
-  if (!['browser', 'native', 'all'].includes(out.mode)) throw new Error(`bad --mode ${out.mode}`);
+  if (!['browser', 'native', 'native-resume', 'all'].includes(out.mode)) throw new Error(`bad --mode ${out.mode}`);
   return out;
 }
 
@@ -40,7 +44,19 @@ const log = msg => process.stderr.write(`[sdk] ${msg}\n`);
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const publishableKey = args.publishableKey || publishableKeyFor(args.baseUrl);
-  const flowOptions = { passwordUser: args.passwordUser, password: args.password, codeUser: args.codeUser };
+  const flowOptions = {
+    passwordUser: args.passwordUser,
+    password: args.password,
+    codeUser: args.codeUser,
+    totpUser: args.totpUser,
+  };
+  if (args.mode === 'native-resume') {
+    // The "restarted app" half of the native stay-signed-in flow (see native.mjs).
+    const { resumeNative } = await import('./native.mjs');
+    const result = await resumeNative({ baseUrl: args.baseUrl, publishableKey, flowOptions, log });
+    process.stdout.write(JSON.stringify(result) + '\n', () => process.exit(0));
+    return;
+  }
   const report = { base_url: args.baseUrl, publishable_key: publishableKey, modes: {} };
   const run = async (name, fn) => {
     const started = Date.now();
@@ -63,7 +79,12 @@ async function main() {
   }
   if (args.mode === 'native' || args.mode === 'all') {
     const { runNative } = await import('./native.mjs');
-    await run('native', () => runNative({ baseUrl: args.baseUrl, publishableKey, flowOptions, log }));
+    await run('native', () => runNative({
+        baseUrl: args.baseUrl,
+        publishableKey,
+        flowOptions: { ...flowOptions, totpUser: args.totpUserNative },
+        log,
+      }),);
   }
   // clerk-js keeps timers (session polling) alive, so exit once the report is flushed.
   process.stdout.write(JSON.stringify(report) + '\n', () => process.exit(0));
