@@ -93,7 +93,7 @@ export async function runBrowser({ baseUrl, publishableKey, flowOptions, executa
       if (url.origin !== baseUrl) return;
       const method = url.searchParams.get('_method') || req.method();
       requests.push({ method: method.toUpperCase(), path: url.pathname, query: url.search, status, failure });
-      log(`browser ${method} ${url.pathname} -> ${status ?? failure}`);
+      log(`${method} ${url.pathname} -> ${status ?? failure}`);
     };
     page.on('response', r => {
       record(r.request(), r.status(), null);

@@ -1,4 +1,5 @@
-// Entry point: `node run.mjs <base_url> [--mode browser|native|all] [--publishable-key pk_test_..]`.
+// Entry point: `node run.mjs <base_url> [--mode browser|browser_localhost|native|all]
+//   [--publishable-key pk_test_..] [--chromium PATH] [--password-user E] [--code-user E] [--totp-user E]`.
 // Runs Clerk's JavaScript SDK against a clerk-tui development server and prints ONE JSON object
 // on stdout ({base_url, modes: {browser: {...}, native: {...}}}); progress goes to stderr.
 
@@ -28,8 +29,8 @@ function parseArgs(argv) {
     } else if (!a.startsWith('--') && !out.baseUrl) out.baseUrl = a.replace(/\/+$/, '');
     else throw new Error(`unknown argument ${a}`);
   }
-  if (!out.baseUrl) throw new Error('usage: node run.mjs <base_url> [--mode browser|native|all]');
-  if (!['browser', 'native', 'native-resume', 'all'].includes(out.mode)) throw new Error(`bad --mode ${out.mode}`);
+  if (!out.baseUrl) throw new Error('usage: node run.mjs <base_url> [--mode browser|browser_localhost|native|all]');
+  if (!['browser', 'browser_localhost', 'native', 'native-resume', 'all'].includes(out.mode)) throw new Error(`bad --mode ${out.mode}`);
   return out;
 }
 
@@ -67,15 +68,35 @@ async function main() {
     }
     report.modes[name].millis = Date.now() - started;
   };
-  if (args.mode === 'browser' || args.mode === 'all') {
+  const browserModes = {
+    // Page and server both on 127.0.0.1 (different ports: same site, so the cookie flows).
+    browser: { pageHost: '127.0.0.1', serverUrl: args.baseUrl, flowOptions },
+    // The usual dev setup: app on http://localhost:<port>. The key must still name a dotted host
+    // (clerk-js rejects `localhost:PORT`), and proxyUrl uses `localhost` so the server stays
+    // same-site with the page. No TOTP user left for this run (codes are single-use per step).
+    browser_localhost: {
+      pageHost: 'localhost',
+      serverUrl: args.baseUrl.replace('//127.0.0.1:', '//localhost:'),
+      flowOptions: { ...flowOptions, totpUser: null },
+    },
+  };
+  for (const [name, m] of Object.entries(browserModes)) {
+    if (args.mode !== name && !(args.mode === 'all' && (name === 'browser' || args.baseUrl.includes('//127.0.0.1:')))) continue;
     if (!fs.existsSync(args.chromium)) {
-      report.modes.browser = { fatal: `chromium not found at ${args.chromium}; run .ci/sdk-setup` };
-    } else {
-      const { runBrowser } = await import('./browser.mjs');
-      await run('browser', () =>
-        runBrowser({ baseUrl: args.baseUrl, publishableKey, flowOptions, executablePath: args.chromium, log }),
-      );
+      report.modes[name] = { fatal: `chromium not found at ${args.chromium}; run .ci/sdk-setup` };
+      continue;
     }
+    const { runBrowser } = await import('./browser.mjs');
+    await run(name, () =>
+      runBrowser({
+        baseUrl: m.serverUrl,
+        publishableKey,
+        flowOptions: m.flowOptions,
+        executablePath: args.chromium,
+        pageHost: m.pageHost,
+        log: msg => log(`${name}: ${msg}`),
+      }),
+    );
   }
   if (args.mode === 'native' || args.mode === 'all') {
     const { runNative } = await import('./native.mjs');
