@@ -12,6 +12,7 @@ use serde_json::Value;
 
 const PASSWORD_USER: &str = "ada@example.com";
 const CODE_USER: &str = "katherine@example.com";
+const LINK_USER: &str = "hedy@example.com";
 /// How clerk-js runs, and the TOTP user each run signs in as (a TOTP code is accepted once per
 /// 30 s step, so runs cannot share one; the seed has two TOTP users, `browser_localhost` gets none).
 /// `browser`: page and server on 127.0.0.1; `browser_localhost`: page on localhost, `proxyUrl`
@@ -40,7 +41,7 @@ fn flows_of(totp_user: Option<&str>) -> Vec<&'static str> {
     if totp_user.is_some() {
         flows.push("password_totp");
     }
-    flows.extend(["email_code", "stay_signed_in"]);
+    flows.extend(["email_code", "email_link", "stay_signed_in"]);
     flows
 }
 
@@ -101,6 +102,7 @@ async fn run_harness(server: &DevServerHandle) -> Value {
         .args(["--mode", "all", "--chromium"])
         .arg(chromium_path())
         .args(["--password-user", PASSWORD_USER, "--code-user", CODE_USER])
+        .args(["--link-user", LINK_USER])
         .args(["--totp-user", MODES[0].1.unwrap_or_default()])
         .args(["--totp-user-native", MODES[2].1.unwrap_or_default()])
         .current_dir(sdk_dir())
@@ -212,6 +214,7 @@ async fn clerk_js_signs_in_against_the_devserver() {
         .expect("start the development server");
     let password_user = seeded_user_id(server.base_url(), PASSWORD_USER).await;
     let code_user = seeded_user_id(server.base_url(), CODE_USER).await;
+    let link_user = seeded_user_id(server.base_url(), LINK_USER).await;
     let report = run_harness(&server).await;
 
     let mut refused = Vec::new();
@@ -270,6 +273,7 @@ async fn clerk_js_signs_in_against_the_devserver() {
         let mut signed_in = vec![
             ("password", password_user.clone()),
             ("email_code", code_user.clone()),
+            ("email_link", link_user.clone()),
             ("stay_signed_in", password_user.clone()),
         ];
         if let Some(email) = totp {

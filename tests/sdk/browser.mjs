@@ -109,6 +109,10 @@ export async function runBrowser({ baseUrl, publishableKey, flowOptions, executa
                      routerReplace: to => { window.__navigations.push(String(to)); } },
       readCode: (email, signInId) => m.readCodeFromOutbox(baseUrl, email, signInId),
       readTotp: email => m.readTotpFromDev(baseUrl, email),
+      readLink: (email, signInId) => m.readLinkFromOutbox(baseUrl, email, signInId),
+      // The person opens the emailed link in another tab: a plain navigation-like GET.
+      openLink: link => fetch(link, { mode: 'no-cors', credentials: 'omit' }),
+      linkRedirectUrl: location.origin + '/after-email-link',
     })`;
     // A framework hands clerk-js its router; doing the same keeps signOut()/setActive()
     // from reloading the page under the test.

@@ -156,6 +156,30 @@ export async function runFlows(clerk, opts) {
       await signOut(clerk, r);
     }),
   );
+  if (opts.linkUser) flows.push(
+    await flow('email_link', async r => {
+      const created = await step(r, 'signIn.create', () => clerk.client.signIn.create({ identifier: opts.linkUser }));
+      const factor = (created.supportedFirstFactors || []).find(f => f.strategy === 'email_link');
+      if (!factor) throw new Error('no email_link first factor offered');
+      // clerk-js prepares the link, then polls the sign-in until the link is opened elsewhere.
+      const { startEmailLinkFlow, cancelEmailLinkFlow } = created.createEmailLinkFlow();
+      const polled = startEmailLinkFlow({ emailAddressId: factor.emailAddressId, redirectUrl: opts.linkRedirectUrl });
+      polled.catch(() => {});
+      try {
+        const link = await step(r, 'read outbox', () => opts.readLink(opts.linkUser, created.id));
+        await step(r, 'open link', () => opts.openLink(link));
+        const verified = await step(r, 'startEmailLinkFlow resolves', () => polled);
+        r.verification_status = verified.firstFactorVerification?.status ?? null;
+        if (r.verification_status !== 'verified') {
+          throw new Error(`email link verification is ${r.verification_status}, not verified`);
+        }
+        await activateAndToken(clerk, r, verified);
+        await signOut(clerk, r);
+      } finally {
+        cancelEmailLinkFlow();
+      }
+    }),
+  );
   return flows;
 }
 
@@ -198,13 +222,28 @@ export async function readTotpFromDev(baseUrl, email) {
   return body.code;
 }
 
-/** Reads the newest code the emulator "emailed" for a sign-in, waiting briefly for it. */
+/**
+ * The newest outbox message to `email` for a sign-in that `pick` accepts. Older messages for the
+ * same address (earlier runs) do not count, so keep asking until the new one lands.
+ */
+async function waitForMessage(baseUrl, email, signInId, pick, what) {
+  const deadline = Date.now() + 10000;
+  for (;;) {
+    const res = await fetch(`${baseUrl}/__dev/outbox?to=${encodeURIComponent(email)}&wait=1`);
+    if (!res.ok) throw new Error(`GET /__dev/outbox answered ${res.status}`);
+    const hit = (await res.json()).find(m => pick(m) && (!signInId || m.sign_in_id === signInId));
+    if (hit) return hit;
+    if (Date.now() > deadline) throw new Error(`no ${what} in the outbox for ${email} (sign-in ${signInId})`);
+    await new Promise(resolve => setTimeout(resolve, 200));
+  }
+}
+
+/** The sign-in link the emulator "emailed" for a sign-in. */
+export async function readLinkFromOutbox(baseUrl, email, signInId) {
+  return (await waitForMessage(baseUrl, email, signInId, m => !!m.link, 'link')).link;
+}
+
+/** The one-time code the emulator "emailed" for a sign-in. */
 export async function readCodeFromOutbox(baseUrl, email, signInId) {
-  const url = `${baseUrl}/__dev/outbox?to=${encodeURIComponent(email)}&wait=5`;
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`GET /__dev/outbox answered ${res.status}`);
-  const messages = await res.json();
-  const hit = messages.find(m => m.code && (!signInId || m.sign_in_id === signInId));
-  if (!hit) throw new Error(`no code in the outbox for ${email}`);
-  return hit.code;
+  return (await waitForMessage(baseUrl, email, signInId, m => !!m.code, 'code')).code;
 }

@@ -6,7 +6,14 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { runFlows, signInAndStay, resumeAndSignOut, readCodeFromOutbox, readTotpFromDev } from './flows.mjs';
+import {
+  runFlows,
+  signInAndStay,
+  resumeAndSignOut,
+  readCodeFromOutbox,
+  readLinkFromOutbox,
+  readTotpFromDev,
+} from './flows.mjs';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -55,6 +62,13 @@ function flowOpts(baseUrl, flowOptions) {
     loadOptions: { standardBrowser: false },
     readCode: (email, signInId) => readCodeFromOutbox(baseUrl, email, signInId),
     readTotp: email => readTotpFromDev(baseUrl, email),
+    readLink: (email, signInId) => readLinkFromOutbox(baseUrl, email, signInId),
+    // Opened in the phone's mail app / browser: a GET without the app's client token.
+    openLink: async link => {
+      const res = await fetch(link, { redirect: 'manual' });
+      if (res.status >= 400) throw new Error(`opening the email link answered ${res.status}`);
+    },
+    linkRedirectUrl: 'http://127.0.0.1/after-email-link',
   };
 }
 

@@ -14,12 +14,13 @@ function parseArgs(argv) {
     passwordUser: 'ada@example.com',
     password: process.env.CLERK_TUI_SDK_PASSWORD || 'clerk-demo-password',
     codeUser: 'katherine@example.com',
+    linkUser: 'hedy@example.com',
     // Two TOTP users: a code is accepted once per 30 s step, and both modes run in that window.
     totpUser: 'grace@example.com',
     totpUserNative: 'barbara@example.com',
   };
   const flags = { '--mode': 'mode', '--publishable-key': 'publishableKey', '--chromium': 'chromium',
-    '--password-user': 'passwordUser', '--code-user': 'codeUser', '--totp-user': 'totpUser',
+    '--password-user': 'passwordUser', '--code-user': 'codeUser', '--link-user': 'linkUser', '--totp-user': 'totpUser',
     '--totp-user-native': 'totpUserNative' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -49,6 +50,7 @@ async function main() {
     passwordUser: args.passwordUser,
     password: args.password,
     codeUser: args.codeUser,
+    linkUser: args.linkUser,
     totpUser: args.totpUser,
   };
   if (args.mode === 'native-resume') {
