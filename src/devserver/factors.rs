@@ -145,6 +145,7 @@ pub fn prepare(
             "code"
         }
         .into(),
+        strategy: strategy.to_string(),
         code: None,
         link: None,
         sign_in_id: Some(si.id.clone()),

@@ -192,6 +192,10 @@ pub struct OutboxMessage {
     pub channel: String,
     /// `code`, `link` or `reset`.
     pub kind: String,
+    /// The strategy that sent it (`email_code`, `email_link`, `phone_code`,
+    /// `reset_password_email_code`, ...).
+    #[serde(default)]
+    pub strategy: String,
     pub code: Option<String>,
     pub link: Option<String>,
     pub sign_in_id: Option<String>,
@@ -216,6 +220,7 @@ impl std::fmt::Debug for OutboxMessage {
             .field("to", &self.to)
             .field("channel", &self.channel)
             .field("kind", &self.kind)
+            .field("strategy", &self.strategy)
             .field("sign_in_id", &self.sign_in_id)
             .field("created_at", &self.created_at)
             .finish_non_exhaustive()

@@ -30,7 +30,8 @@ fn parse_json<T: DeserializeOwned + Default>(body: &Bytes) -> Result<T, ApiError
 
 pub fn outbox_json(m: &OutboxMessage) -> Value {
     json!({
-        "id": m.id, "to": m.to, "channel": m.channel, "kind": m.kind, "code": m.code, "link": m.link,
+        "id": m.id, "to": m.to, "channel": m.channel, "kind": m.kind,
+        "strategy": m.strategy, "code": m.code, "link": m.link,
         "sign_in_id": m.sign_in_id, "subject": m.subject, "body": m.body, "created_at": m.created_at,
     })
 }

@@ -85,6 +85,7 @@ async fn password_plus_sms_code_from_the_outbox() {
     );
     let msg = outbox_latest(&server, "+14155552671").await;
     assert_eq!(msg["channel"], "sms");
+    assert_eq!(msg["strategy"], "phone_code");
     let code = msg["code"].as_str().expect("code").to_string();
     assert_eq!(code.len(), 6);
     let r = fapi
