@@ -23,6 +23,14 @@ export function describeError(e) {
   };
 }
 
+function withTimeout(promise, ms, message) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 async function step(result, name, fn) {
   try {
     const value = await fn();
@@ -168,7 +176,9 @@ export async function runFlows(clerk, opts) {
       try {
         const link = await step(r, 'read outbox', () => opts.readLink(opts.linkUser, created.id));
         await step(r, 'open link', () => opts.openLink(link));
-        const verified = await step(r, 'startEmailLinkFlow resolves', () => polled);
+        const verified = await step(r, 'startEmailLinkFlow resolves', () =>
+          withTimeout(polled, 20000, 'startEmailLinkFlow did not see the opened link within 20 s'),
+        );
         r.verification_status = verified.firstFactorVerification?.status ?? null;
         if (r.verification_status !== 'verified') {
           throw new Error(`email link verification is ${r.verification_status}, not verified`);

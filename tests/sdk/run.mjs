@@ -1,7 +1,7 @@
 // Entry point: `node run.mjs <base_url> [--mode browser|browser_localhost|native|all]
 //   [--publishable-key pk_test_..] [--chromium PATH] [--password-user E] [--code-user E] [--totp-user E]`.
 // Runs Clerk's JavaScript SDK against a clerk-tui development server and prints ONE JSON object
-// on stdout ({base_url, modes: {browser: {...}, native: {...}}}); progress goes to stderr.
+// on stdout ({base_url, modes: {browser, browser_localhost, native}}); progress goes to stderr.
 
 import fs from 'node:fs';
 
