@@ -13,6 +13,8 @@ use serde_json::Value;
 const PASSWORD_USER: &str = "ada@example.com";
 const CODE_USER: &str = "katherine@example.com";
 const LINK_USER: &str = "hedy@example.com";
+const RESET_USER: &str = "edsger@example.com";
+const TRUST_USER: &str = "donald@example.com";
 /// How clerk-js runs, and the TOTP user each run signs in as (a TOTP code is accepted once per
 /// 30 s step, so runs cannot share one; the seed has two TOTP users, `browser_localhost` gets none).
 /// `browser`: page and server on 127.0.0.1; `browser_localhost`: page on localhost, `proxyUrl`
@@ -41,7 +43,13 @@ fn flows_of(totp_user: Option<&str>) -> Vec<&'static str> {
     if totp_user.is_some() {
         flows.push("password_totp");
     }
-    flows.extend(["email_code", "email_link", "stay_signed_in"]);
+    flows.extend([
+        "email_code",
+        "reset_password",
+        "client_trust",
+        "email_link",
+        "stay_signed_in",
+    ]);
     flows
 }
 
@@ -102,7 +110,8 @@ async fn run_harness(server: &DevServerHandle) -> Value {
         .args(["--mode", "all", "--chromium"])
         .arg(chromium_path())
         .args(["--password-user", PASSWORD_USER, "--code-user", CODE_USER])
-        .args(["--link-user", LINK_USER])
+        .args(["--link-user", LINK_USER, "--reset-user", RESET_USER])
+        .args(["--trust-user", TRUST_USER])
         .args(["--totp-user", MODES[0].1.unwrap_or_default()])
         .args(["--totp-user-native", MODES[2].1.unwrap_or_default()])
         .current_dir(sdk_dir())
@@ -215,6 +224,8 @@ async fn clerk_js_signs_in_against_the_devserver() {
     let password_user = seeded_user_id(server.base_url(), PASSWORD_USER).await;
     let code_user = seeded_user_id(server.base_url(), CODE_USER).await;
     let link_user = seeded_user_id(server.base_url(), LINK_USER).await;
+    let reset_user = seeded_user_id(server.base_url(), RESET_USER).await;
+    let trust_user = seeded_user_id(server.base_url(), TRUST_USER).await;
     let report = run_harness(&server).await;
 
     let mut refused = Vec::new();
@@ -270,10 +281,20 @@ async fn clerk_js_signs_in_against_the_devserver() {
                 .is_some_and(|c| c.iter().any(|c| c == "form_password_incorrect")),
             "{mode}: a wrong password must surface form_password_incorrect: {wrong}"
         );
+        assert_eq!(
+            flow(m, "reset_password").expect("flow ran")["after_code_status"],
+            "needs_new_password"
+        );
+        assert_eq!(
+            flow(m, "client_trust").expect("flow ran")["first_status"],
+            "needs_client_trust"
+        );
         let mut signed_in = vec![
             ("password", password_user.clone()),
             ("email_code", code_user.clone()),
             ("email_link", link_user.clone()),
+            ("reset_password", reset_user.clone()),
+            ("client_trust", trust_user.clone()),
             ("stay_signed_in", password_user.clone()),
         ];
         if let Some(email) = totp {

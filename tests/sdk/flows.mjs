@@ -164,6 +164,49 @@ export async function runFlows(clerk, opts) {
       await signOut(clerk, r);
     }),
   );
+  if (opts.resetUser) flows.push(
+    await flow('reset_password', async r => {
+      // create() with the strategy also sends the reset code (FAPI prepares on create).
+      const created = await step(r, 'signIn.create', () =>
+        clerk.client.signIn.create({ strategy: 'reset_password_email_code', identifier: opts.resetUser }),
+      );
+      const code = await step(r, 'read outbox', () => opts.readCode(opts.resetUser, created.id));
+      const attempted = await step(r, 'attemptFirstFactor', () =>
+        created.attemptFirstFactor({ strategy: 'reset_password_email_code', code }),
+      );
+      r.after_code_status = attempted.status;
+      if (attempted.status !== 'needs_new_password') {
+        throw new Error(`status ${attempted.status} after the reset code, not needs_new_password`);
+      }
+      const signIn = await step(r, 'resetPassword', () =>
+        attempted.resetPassword({ password: opts.newPassword, signOutOfOtherSessions: true }),
+      );
+      await activateAndToken(clerk, r, signIn);
+      await signOut(clerk, r);
+    }),
+  );
+
+  if (opts.trustUser) flows.push(
+    await flow('client_trust', async r => {
+      const first = await step(r, 'signIn.create', () =>
+        clerk.client.signIn.create({ identifier: opts.trustUser, password: opts.password }),
+      );
+      r.first_status = first.status;
+      if (first.status !== 'needs_client_trust') throw new Error(`status ${first.status}, not needs_client_trust`);
+      const factor = (first.supportedSecondFactors || []).find(f => f.strategy === 'email_code');
+      if (!factor) throw new Error('no email_code second factor offered for client trust');
+      const prepared = await step(r, 'prepareSecondFactor', () =>
+        first.prepareSecondFactor({ strategy: 'email_code', emailAddressId: factor.emailAddressId }),
+      );
+      const code = await step(r, 'read outbox', () => opts.readCode(opts.trustUser, prepared.id));
+      const signIn = await step(r, 'attemptSecondFactor', () =>
+        prepared.attemptSecondFactor({ strategy: 'email_code', code }),
+      );
+      await activateAndToken(clerk, r, signIn);
+      await signOut(clerk, r);
+    }),
+  );
+
   if (opts.linkUser) flows.push(
     await flow('email_link', async r => {
       const created = await step(r, 'signIn.create', () => clerk.client.signIn.create({ identifier: opts.linkUser }));

@@ -15,12 +15,14 @@ function parseArgs(argv) {
     password: process.env.CLERK_TUI_SDK_PASSWORD || 'clerk-demo-password',
     codeUser: 'katherine@example.com',
     linkUser: 'hedy@example.com',
+    resetUser: 'edsger@example.com',
+    trustUser: 'donald@example.com',
     // Two TOTP users: a code is accepted once per 30 s step, and both modes run in that window.
     totpUser: 'grace@example.com',
     totpUserNative: 'barbara@example.com',
   };
   const flags = { '--mode': 'mode', '--publishable-key': 'publishableKey', '--chromium': 'chromium',
-    '--password-user': 'passwordUser', '--code-user': 'codeUser', '--link-user': 'linkUser', '--totp-user': 'totpUser',
+    '--password-user': 'passwordUser', '--code-user': 'codeUser', '--link-user': 'linkUser', '--reset-user': 'resetUser', '--trust-user': 'trustUser', '--totp-user': 'totpUser',
     '--totp-user-native': 'totpUserNative' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -51,6 +53,10 @@ async function main() {
     password: args.password,
     codeUser: args.codeUser,
     linkUser: args.linkUser,
+    resetUser: args.resetUser,
+    // Each run resets the same user's password to its own new one.
+    newPassword: `${args.password}-renewed`,
+    trustUser: args.trustUser,
     totpUser: args.totpUser,
   };
   if (args.mode === 'native-resume') {
