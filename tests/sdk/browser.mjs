@@ -102,7 +102,9 @@ export async function runBrowser({ baseUrl, publishableKey, flowOptions, executa
     page.on('requestfailed', r => record(r, null, r.failure()?.errorText || 'failed'));
     await page.goto(pageOrigin + '/');
     await page.waitForFunction(() => !!window.Clerk, null, { timeout: 15000 });
-    // Functions cannot cross into the page, so each evaluate builds the options itself.
+    // Functions cannot cross into the page, so each evaluate builds the options itself. A
+    // framework hands clerk-js its router; doing the same keeps signOut()/setActive() from
+    // reloading the page under the test.
     const pageOptions = `({
       ...flowOptions,
       loadOptions: { routerPush: to => { window.__navigations.push(String(to)); },
@@ -114,8 +116,7 @@ export async function runBrowser({ baseUrl, publishableKey, flowOptions, executa
       openLink: link => fetch(link, { mode: 'no-cors', credentials: 'omit' }),
       linkRedirectUrl: location.origin + '/after-email-link',
     })`;
-    // A framework hands clerk-js its router; doing the same keeps signOut()/setActive()
-    // from reloading the page under the test.
+    let before = null;
     const inPage = body =>
       page.evaluate(
         new Function(
@@ -127,15 +128,16 @@ export async function runBrowser({ baseUrl, publishableKey, flowOptions, executa
             ${body}
           })(args);`,
         ),
-        { baseUrl, flowOptions, before: inPage.before || null },
+        { baseUrl, flowOptions, before },
       );
     const flows = await inPage('return m.runFlows(window.Clerk, opts);');
     const stay = await inPage('return m.signInAndStay(window.Clerk, opts);');
     if (stay.ok) {
-      // A reload keeps only what the browser stored: the server's __client cookie.
+      // A reload keeps only what the browser stored; the server knows the client by its
+      // __client cookie.
       await page.reload();
       await page.waitForFunction(() => !!window.Clerk, null, { timeout: 15000 });
-      inPage.before = { session_id: stay.session_id };
+      before = { session_id: stay.session_id };
       flows.push(await inPage('return m.resumeAndSignOut(window.Clerk, opts, before);'));
     } else {
       flows.push(stay);
