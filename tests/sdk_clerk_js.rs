@@ -213,7 +213,22 @@ async fn clerk_js_signs_in_against_the_devserver() {
         eprintln!("skipped: CLERK_TUI_SKIP_SDK=1 (Clerk JS SDK compatibility test not run)");
         return;
     }
-    let missing = missing_prerequisites();
+    let mut missing = missing_prerequisites();
+    if !missing.is_empty() {
+        // A fresh checkout: install what the test needs the same way CI does, so `cargo test`
+        // alone works (Debian's chromium needs root; npm needs the registry).
+        eprintln!(
+            "Clerk JS SDK test: running .ci/sdk-setup for:\n  - {}",
+            missing.join("\n  - ")
+        );
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let setup = std::process::Command::new("bash")
+            .arg(root.join(".ci/sdk-setup"))
+            .current_dir(root)
+            .status();
+        eprintln!("Clerk JS SDK test: .ci/sdk-setup ended with {setup:?}");
+        missing = missing_prerequisites();
+    }
     assert!(
         missing.is_empty(),
         "the Clerk JS SDK test cannot run:\n  - {}\nRun `.ci/sdk-setup` (installs Debian's chromium with apt-get and runs `npm ci` in \
