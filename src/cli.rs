@@ -1,10 +1,68 @@
 //! Command-line interface: which backend (embedded server, a publishable key, or an explicit
-//! Frontend API URL), which front end, and the subcommands.
+//! Frontend API URL), which front end, the scripting subcommands, and the exit codes they
+//! promise.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+
+/// What the exit codes mean, for `--help`.
+const EXIT_CODES_HELP: &str = "\
+Exit codes (stable, for scripts):
+  0  success (for `status`: signed in)
+  1  any other failure
+  2  usage: bad arguments, a bad publishable key or Frontend API URL
+  3  input was needed but not given (no identifier, no password, no code, end of input;
+     for `token` and `status`: not signed in)
+  4  wrong credentials: unknown account, wrong password or code, expired link or code
+  5  locked account, or rate-limited (too many requests)
+  6  the Frontend API could not be reached (network, timeout, server error)
+
+Environment: CLERK_PUBLISHABLE_KEY, CLERK_FRONTEND_API, CLERK_TUI_CONFIG_DIR, CLERK_TUI_LOG,
+NO_COLOR.";
+
+/// The process exit status of every `clerk-tui` command; scripts may rely on these values.
+///
+/// | code | meaning |
+/// |---|---|
+/// | 0 | success (`status`: signed in) |
+/// | 1 | any other failure |
+/// | 2 | usage: bad arguments, a bad publishable key or Frontend API URL |
+/// | 3 | input was needed but not given (`token`/`status`: not signed in) |
+/// | 4 | wrong credentials: unknown account, wrong password or code, expired link or code |
+/// | 5 | locked account, or rate-limited |
+/// | 6 | the Frontend API could not be reached (network, timeout, 5xx) |
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExitStatus {
+    Success,
+    Other,
+    Usage,
+    NeedsInput,
+    WrongCredentials,
+    LockedOrRateLimited,
+    Unreachable,
+}
+
+impl ExitStatus {
+    pub fn code(self) -> u8 {
+        match self {
+            ExitStatus::Success => 0,
+            ExitStatus::Other => 1,
+            ExitStatus::Usage => 2,
+            ExitStatus::NeedsInput => 3,
+            ExitStatus::WrongCredentials => 4,
+            ExitStatus::LockedOrRateLimited => 5,
+            ExitStatus::Unreachable => 6,
+        }
+    }
+}
+
+impl From<ExitStatus> for std::process::ExitCode {
+    fn from(status: ExitStatus) -> Self {
+        std::process::ExitCode::from(status.code())
+    }
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -12,7 +70,8 @@ use clap::{Args, Parser, Subcommand};
     version,
     about = "Sign in to a Clerk application from a terminal",
     long_about = "Sign in to a Clerk application from a terminal.\n\nWith no key it starts an embedded \
-                  Clerk Frontend API emulator with demo users, so it works with no account and no network."
+                  Clerk Frontend API emulator with demo users, so it works with no account and no network.",
+    after_help = EXIT_CODES_HELP
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -21,6 +80,11 @@ pub struct Cli {
     /// Keep the client token in memory only (nothing is written to disk).
     #[arg(long, global = true)]
     pub no_store: bool,
+
+    /// Keep the client token (and the embedded server's database) in this directory instead
+    /// of the user's config and data directories.
+    #[arg(long, global = true, env = "CLERK_TUI_CONFIG_DIR", value_name = "DIR")]
+    pub config_dir: Option<PathBuf>,
 
     /// Line-by-line mode for screen readers and scripts (also when TERM=dumb or not a terminal).
     #[arg(long, global = true)]
@@ -64,6 +128,61 @@ pub struct BackendArgs {
 pub enum Command {
     /// Run the embedded Clerk Frontend API emulator on its own.
     Serve(ServeArgs),
+    /// Sign in without questions: answers come from flags, the environment and stdin.
+    SignIn(SignInArgs),
+    /// Print a fresh session token (JWT) of the signed-in session to stdout, nothing else.
+    Token(TokenArgs),
+    /// Say whether a session is signed in (exit 0) or not (exit 3).
+    Status(StatusArgs),
+    /// Sign out; the local client token is forgotten even if the server cannot be reached.
+    SignOut(SignOutArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SignInArgs {
+    /// Email address, username or phone number.
+    #[arg(long, value_name = "IDENTIFIER")]
+    pub identifier: Option<String>,
+    /// Read the password from this environment variable.
+    #[arg(long, value_name = "VAR", conflicts_with = "password_stdin")]
+    pub password_env: Option<String>,
+    /// Read the password from the first line of stdin.
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Read each one-time code (email, SMS, authenticator, backup) from the next line of stdin.
+    #[arg(long)]
+    pub code_stdin: bool,
+    /// Compute authenticator (TOTP) codes from the base32 secret in this environment variable.
+    #[arg(long, value_name = "VAR")]
+    pub totp_secret_env: Option<String>,
+    /// Use this strategy where the sign-in offers it (password, email_code, email_link,
+    /// phone_code, totp, backup_code, ...).
+    #[arg(long, value_name = "NAME")]
+    pub strategy: Option<String>,
+    /// Report progress as one JSON object per line on stdout (prompts go to stderr).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    /// Shape the token with this JWT template.
+    #[arg(long, value_name = "NAME")]
+    pub template: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// One JSON object on stdout instead of a sentence.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SignOutArgs {
+    /// Sign out of every session of this client, not only the active one.
+    #[arg(long)]
+    pub all: bool,
 }
 
 #[derive(Debug, Args)]
@@ -105,5 +224,63 @@ mod tests {
             "http://127.0.0.1:1",
         ]);
         assert!(r.is_err());
+    }
+
+    #[test]
+    fn scripting_subcommands_parse() {
+        let cli = Cli::try_parse_from([
+            "clerk-tui",
+            "sign-in",
+            "--identifier",
+            "a@example.com",
+            "--password-env",
+            "PW",
+            "--code-stdin",
+            "--strategy",
+            "email_code",
+            "--json",
+        ])
+        .expect("parses");
+        match cli.command {
+            Some(Command::SignIn(a)) => {
+                assert_eq!(a.identifier.as_deref(), Some("a@example.com"));
+                assert_eq!(a.password_env.as_deref(), Some("PW"));
+                assert!(a.code_stdin && a.json && !a.password_stdin);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            Cli::try_parse_from([
+                "clerk-tui",
+                "sign-in",
+                "--password-env",
+                "X",
+                "--password-stdin"
+            ])
+            .is_err()
+        );
+        let cli = Cli::try_parse_from(["clerk-tui", "token", "--template", "api"]).expect("parses");
+        assert!(
+            matches!(cli.command, Some(Command::Token(TokenArgs { template: Some(t) })) if t == "api")
+        );
+    }
+
+    #[test]
+    fn help_documents_every_exit_code() {
+        let help = Cli::command().render_long_help().to_string();
+        for status in [
+            ExitStatus::Success,
+            ExitStatus::Other,
+            ExitStatus::Usage,
+            ExitStatus::NeedsInput,
+            ExitStatus::WrongCredentials,
+            ExitStatus::LockedOrRateLimited,
+            ExitStatus::Unreachable,
+        ] {
+            assert!(
+                help.contains(&format!("\n  {}  ", status.code())),
+                "{status:?} missing:\n{help}"
+            );
+        }
     }
 }

@@ -1,3 +1,381 @@
-fn main() {
-    println!("clerk-tui {}", env!("CARGO_PKG_VERSION"));
+//! The `clerk-tui` binary: parse the command line, pick the backend (embedded emulator, a
+//! publishable key, or an explicit Frontend API URL), then hand over to a front end or run one
+//! of the scripting commands. Exit codes are `clerk_tui::cli::ExitStatus`.
+
+use std::io::{IsTerminal, Write};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::Parser;
+use clerk_tui::app::effects::{EffectRunner, now_ms};
+use clerk_tui::app::{Action, App, Backend, SeedUserInfo};
+use clerk_tui::cli::{Cli, Command, ExitStatus, ServeArgs, SignInArgs};
+use clerk_tui::devserver::{self, DbLocation, DevServer, DevServerConfig, DevServerHandle};
+use clerk_tui::fapi::{
+    FapiClient, FileTokenStore, MemoryTokenStore, PublishableKey, StoreError, Strategy, TokenStore,
+};
+use clerk_tui::plain::{self, Answers, PlainOptions, ScriptIo, ScriptOptions};
+use clerk_tui::tui::Theme;
+use secrecy::SecretString;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+
+/// The embedded server picks a new port each run; its client token is kept under this key so
+/// `clerk-tui sign-in` followed by `clerk-tui token` finds the same client.
+const EMBEDDED_STORE_KEY: &str = "embedded";
+const DB_FILE_NAME: &str = "devserver.sqlite3";
+
+/// A failure that ends the program: how to exit and what to say on stderr.
+struct Fatal(ExitStatus, String);
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let _log_guard = match init_logging(cli.log_file.as_deref()) {
+        Ok(guard) => guard,
+        Err(e) => {
+            eprintln!("Error: cannot open the log file: {e}");
+            return ExitStatus::Usage.into();
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("Error: cannot start the async runtime: {e}");
+            return ExitStatus::Other.into();
+        }
+    };
+    let status = match runtime.block_on(run(cli)) {
+        Ok(status) => status,
+        Err(Fatal(status, message)) => {
+            eprintln!("Error: {message}");
+            status
+        }
+    };
+    // A read of stdin may still be blocked in the runtime's thread pool: do not wait for it.
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    status.into()
+}
+
+/// Logs go to a file only, and only when asked: the terminal belongs to the app.
+fn init_logging(
+    path: Option<&Path>,
+) -> std::io::Result<Option<tracing_appender::non_blocking::WorkerGuard>> {
+    let Some(path) = path else { return Ok(None) };
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    let (writer, guard) = tracing_appender::non_blocking(file);
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("clerk_tui=debug,info"));
+    tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .init();
+    Ok(Some(guard))
+}
+
+async fn run(cli: Cli) -> Result<ExitStatus, Fatal> {
+    match &cli.command {
+        Some(Command::Serve(args)) => serve(&cli, args).await,
+        Some(Command::Token(args)) => {
+            let conn = connect(&cli).await?;
+            let mut stdout = std::io::stdout();
+            let result =
+                plain::print_token(&conn.client, args.template.as_deref(), &mut stdout).await;
+            conn.close().await;
+            result.map(|()| ExitStatus::Success).map_err(command_fatal)
+        }
+        Some(Command::Status(args)) => {
+            let conn = connect(&cli).await?;
+            let embedded = conn.backend.is_embedded();
+            let mut stdout = std::io::stdout();
+            let result = plain::status(&conn.client, embedded, args.json, &mut stdout).await;
+            conn.close().await;
+            match result.map_err(command_fatal)? {
+                plain::SessionStatus::SignedIn { .. } => Ok(ExitStatus::Success),
+                plain::SessionStatus::SignedOut => Ok(ExitStatus::NeedsInput),
+            }
+        }
+        Some(Command::SignOut(args)) => {
+            let conn = connect(&cli).await?;
+            let result = plain::sign_out(&conn.client, args.all).await;
+            conn.close().await;
+            let sentence = result.map_err(command_fatal)?;
+            eprintln!("{sentence}");
+            Ok(ExitStatus::Success)
+        }
+        Some(Command::SignIn(args)) => sign_in(&cli, args).await,
+        None => run_app(&cli).await,
+    }
+}
+
+fn command_fatal(e: plain::CommandError) -> Fatal {
+    Fatal(e.status, e.message)
+}
+
+async fn serve(cli: &Cli, args: &ServeArgs) -> Result<ExitStatus, Fatal> {
+    if !args.addr.ip().is_loopback() && !args.allow_remote {
+        return Err(Fatal(
+            ExitStatus::Usage,
+            format!(
+                "{} is not a loopback address. The emulator has no real security; pass --allow-remote to bind it anyway.",
+                args.addr
+            ),
+        ));
+    }
+    // serve_standalone itself warns on stderr when the address is not loopback.
+    let opts = devserver::StandaloneOptions {
+        addr: args.addr,
+        db: args
+            .db
+            .clone()
+            .or_else(|| cli.config_dir.as_ref().map(|d| d.join(DB_FILE_NAME))),
+        ephemeral: args.ephemeral,
+        seed: args.seed.clone(),
+        ..Default::default()
+    };
+    devserver::serve_standalone(opts)
+        .await
+        .map_err(|e| Fatal(ExitStatus::Other, e.to_string()))?;
+    Ok(ExitStatus::Success)
+}
+
+/// A `TokenStore` that files every token under one fixed key, whatever host asks.
+struct FixedKeyStore {
+    inner: Arc<dyn TokenStore>,
+    key: &'static str,
+}
+
+impl TokenStore for FixedKeyStore {
+    fn load_token(&self, _host: &str) -> Result<Option<SecretString>, StoreError> {
+        self.inner.load_token(self.key)
+    }
+    fn save_token(&self, _host: &str, token: &SecretString) -> Result<(), StoreError> {
+        self.inner.save_token(self.key, token)
+    }
+    fn clear_token(&self, _host: &str) -> Result<(), StoreError> {
+        self.inner.clear_token(self.key)
+    }
+    fn device_id(&self) -> Result<String, StoreError> {
+        self.inner.device_id()
+    }
+}
+
+fn token_store(cli: &Cli) -> Arc<dyn TokenStore> {
+    if cli.no_store {
+        return Arc::new(MemoryTokenStore::new());
+    }
+    if let Some(dir) = &cli.config_dir {
+        return Arc::new(FileTokenStore::at(dir.join(FileTokenStore::FILE_NAME)));
+    }
+    match FileTokenStore::open_default() {
+        Ok(store) => Arc::new(store),
+        Err(e) => {
+            eprintln!("Warning: {e}; the client token is kept in memory only.");
+            Arc::new(MemoryTokenStore::new())
+        }
+    }
+}
+
+fn embedded_db(cli: &Cli) -> DbLocation {
+    if cli.no_store {
+        return DbLocation::Ephemeral;
+    }
+    let file: Option<PathBuf> = match &cli.config_dir {
+        Some(dir) => Some(dir.join(DB_FILE_NAME)),
+        None => DbLocation::default_file(),
+    };
+    match file {
+        Some(path) => DbLocation::File(path),
+        None => {
+            eprintln!("Warning: no data directory; the embedded server keeps its data in memory.");
+            DbLocation::Ephemeral
+        }
+    }
+}
+
+/// A connected backend: the client, what the app shows about it, and the embedded server.
+struct Connection {
+    client: FapiClient,
+    backend: Backend,
+    server: Option<DevServerHandle>,
+}
+
+impl Connection {
+    async fn close(self) {
+        if let Some(server) = self.server {
+            let _ = server.shutdown().await;
+        }
+    }
+}
+
+async fn connect(cli: &Cli) -> Result<Connection, Fatal> {
+    let store = token_store(cli);
+    let setup = |e: clerk_tui::fapi::FapiError| Fatal(ExitStatus::Usage, e.to_string());
+    if let Some(key) = &cli.backend.publishable_key {
+        let key = PublishableKey::parse(key).map_err(|e| {
+            Fatal(
+                ExitStatus::Usage,
+                format!("the publishable key is not valid: {e}"),
+            )
+        })?;
+        let client = FapiClient::new(&key, store).map_err(setup)?;
+        let base_url = key.frontend_api_url();
+        return Ok(Connection {
+            client,
+            backend: Backend::Remote { base_url },
+            server: None,
+        });
+    }
+    if let Some(url) = &cli.backend.frontend_api {
+        let client = FapiClient::with_base_url(url, store).map_err(setup)?;
+        return Ok(Connection {
+            client,
+            backend: Backend::Remote {
+                base_url: url.clone(),
+            },
+            server: None,
+        });
+    }
+    let config = DevServerConfig {
+        addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+        db: embedded_db(cli),
+        ..Default::default()
+    };
+    let handle = DevServer::start(config).await.map_err(|e| {
+        Fatal(
+            ExitStatus::Other,
+            format!("cannot start the embedded server: {e}"),
+        )
+    })?;
+    let base_url = handle.base_url().to_string();
+    let seed_users = handle
+        .seeded_users()
+        .iter()
+        .map(|u| SeedUserInfo {
+            identifier: u.identifier().to_string(),
+            password: u.password.clone(),
+            demonstrates: u.demonstrates.clone(),
+        })
+        .collect();
+    let store: Arc<dyn TokenStore> = Arc::new(FixedKeyStore {
+        inner: store,
+        key: EMBEDDED_STORE_KEY,
+    });
+    let client = FapiClient::with_base_url(&base_url, store).map_err(setup)?;
+    Ok(Connection {
+        client,
+        backend: Backend::Embedded {
+            base_url,
+            seed_users,
+        },
+        server: Some(handle),
+    })
+}
+
+type Channel = (UnboundedSender<Action>, UnboundedReceiver<Action>);
+
+fn app_parts(conn: &Connection) -> (App, EffectRunner, Channel) {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let runner = EffectRunner::new(Arc::new(conn.client.clone()), tx.clone(), None);
+    let app = App::new(conn.backend.clone(), now_ms());
+    (app, runner, (tx, rx))
+}
+
+async fn run_app(cli: &Cli) -> Result<ExitStatus, Fatal> {
+    let conn = connect(cli).await?;
+    let theme = Theme::detect(cli.no_color, cli.high_contrast);
+    let (app, runner, (tx, rx)) = app_parts(&conn);
+    let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+    let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+    let status = if cli.plain || !interactive || dumb {
+        plain::run(app, runner, tx, rx, PlainOptions::default())
+            .await
+            .exit_status()
+    } else {
+        full_screen(app, runner, tx, rx, theme).await
+    };
+    conn.close().await;
+    Ok(status)
+}
+
+/// The full-screen front end; the terminal is restored on every way out (see `tui::run`).
+async fn full_screen(
+    app: App,
+    runner: EffectRunner,
+    tx: UnboundedSender<Action>,
+    rx: UnboundedReceiver<Action>,
+    theme: Theme,
+) -> ExitStatus {
+    match clerk_tui::tui::run(app, runner, tx, rx, theme).await {
+        Ok(()) => ExitStatus::Success,
+        Err(e) => {
+            eprintln!("Error: the terminal failed: {e}");
+            ExitStatus::Other
+        }
+    }
+}
+
+async fn sign_in(cli: &Cli, args: &SignInArgs) -> Result<ExitStatus, Fatal> {
+    let from_env = |var: &str, what: &str| -> Result<SecretString, Fatal> {
+        match std::env::var(var) {
+            Ok(v) if !v.is_empty() => Ok(SecretString::from(v)),
+            _ => Err(Fatal(
+                ExitStatus::NeedsInput,
+                format!("the environment variable {var} (the {what}) is not set"),
+            )),
+        }
+    };
+    let password = match &args.password_env {
+        Some(var) => Some(from_env(var, "password")?),
+        None => None,
+    };
+    let totp_secret = match &args.totp_secret_env {
+        Some(var) => Some(from_env(var, "TOTP secret")?),
+        None => None,
+    };
+    let strategy = match args.strategy.as_deref().map(Strategy::from) {
+        Some(Strategy::Unknown(name)) => {
+            return Err(Fatal(
+                ExitStatus::Usage,
+                format!("--strategy {name} is not a sign-in strategy clerk-tui knows"),
+            ));
+        }
+        other => other,
+    };
+    let answers = Answers {
+        identifier: args.identifier.clone(),
+        password,
+        password_from_input: args.password_stdin,
+        codes_from_input: args.code_stdin,
+        totp_secret,
+        strategy,
+    };
+    let conn = connect(cli).await?;
+    let (app, runner, (tx, rx)) = app_parts(&conn);
+    let stdin = tokio::io::BufReader::new(tokio::io::stdin());
+    let status = plain::sign_in(
+        app,
+        runner,
+        tx,
+        rx,
+        answers,
+        ScriptIo {
+            input: stdin,
+            out: std::io::stdout(),
+            err: std::io::stderr(),
+        },
+        ScriptOptions { json: args.json },
+    )
+    .await;
+    let _ = std::io::stdout().flush();
+    conn.close().await;
+    Ok(status)
 }

@@ -191,7 +191,12 @@ impl DevServerHandle {
 
 fn router(app: Arc<App>) -> Router {
     let fapi = Router::new()
-        .route("/v1/environment", get(routes_client::get_environment))
+        // clerk-js "touches" the environment of a development instance with PATCH on load
+        // (`updateEnvironment` in the spec); there is nothing to update here, so it reads.
+        .route(
+            "/v1/environment",
+            get(routes_client::get_environment).patch(routes_client::get_environment),
+        )
         .route(
             "/v1/client",
             get(routes_client::get_client)

@@ -1,0 +1,146 @@
+//! `interpret`: one typed line, read against the current state, becomes the `Action`s the
+//! full-screen app would send for the same intent. Pure; the flow itself lives in `app::update`.
+
+use secrecy::SecretString;
+
+use crate::app::{Action, App};
+use crate::fapi::{Factor, Strategy};
+use crate::flow::{Stage, Step, terminal_support};
+
+/// The actions a typed line stands for (empty: the line means nothing here).
+pub fn interpret(app: &App, line: &str) -> Vec<Action> {
+    let word = line.trim();
+    if word == "q" {
+        return vec![Action::Quit];
+    }
+    if app.loading() {
+        return match word {
+            "r" if app.load_failed => vec![Action::Retry],
+            _ => Vec::new(),
+        };
+    }
+    let retryable = app.notice.as_ref().is_some_and(|n| n.retryable);
+    if word == "r" && retryable && !matches!(app.step(), Step::Complete { .. }) {
+        return vec![Action::Retry];
+    }
+    match app.step() {
+        Step::Identifier if word.is_empty() => Vec::new(),
+        Step::Identifier => vec![Action::SubmitIdentifier {
+            identifier: word.to_string(),
+            password: None,
+        }],
+        Step::Factor(f) => {
+            let strategy = f.strategy().clone();
+            match word {
+                "" => Vec::new(),
+                "m" => vec![Action::ChooseAnotherMethod],
+                "b" => vec![Action::Back],
+                "f" if f.stage == Stage::First && has_password_reset(app) => {
+                    vec![Action::ForgotPassword]
+                }
+                "r" if can_send(&strategy) => vec![Action::SendCode],
+                _ if strategy == Strategy::Password => {
+                    vec![Action::SubmitPassword(secret(line_secret(line)))]
+                }
+                _ if strategy.is_code() => vec![Action::SubmitCode(secret(normalize_code(word)))],
+                _ => Vec::new(),
+            }
+        }
+        Step::ChooseFactor(stage) => match word {
+            "b" => vec![Action::Back],
+            n => match n.parse::<usize>() {
+                Ok(i) if i >= 1 => method_choices(app, stage)
+                    .get(i - 1)
+                    .map(|f| vec![Action::PickFactor(f.strategy.clone())])
+                    .unwrap_or_default(),
+                _ => Vec::new(),
+            },
+        },
+        Step::NoFactor(_) | Step::Unsupported { .. } => match word {
+            "b" => vec![Action::Back],
+            "m" => vec![Action::ChooseAnotherMethod],
+            _ => Vec::new(),
+        },
+        Step::NewPassword => match word {
+            "" => Vec::new(),
+            "b" => vec![Action::Back],
+            _ => vec![Action::SubmitNewPassword {
+                password: secret(line_secret(line)),
+                sign_out_of_other_sessions: true,
+            }],
+        },
+        Step::Complete { .. } => match word {
+            "r" => vec![Action::RefreshToken],
+            "s" => vec![Action::SignOut { all: false }],
+            "S" => vec![Action::SignOut { all: true }],
+            _ => Vec::new(),
+        },
+    }
+}
+
+/// Whether the next line is a secret (password or code): read without echo on a terminal.
+pub fn wants_secret(app: &App) -> bool {
+    if app.loading() {
+        return false;
+    }
+    match app.step() {
+        Step::Factor(f) => *f.strategy() == Strategy::Password || f.strategy().is_code(),
+        Step::NewPassword => true,
+        _ => false,
+    }
+}
+
+/// The numbered "use another method" list of a stage: one entry per strategy (the app picks
+/// by strategy), without the reset-password strategies, which "forgot password" starts.
+pub fn method_choices(app: &App, stage: Stage) -> Vec<&Factor> {
+    let Some(sign_in) = app.sign_in.as_ref() else {
+        return Vec::new();
+    };
+    let mut out: Vec<&Factor> = Vec::new();
+    for f in stage.factors(sign_in) {
+        let reset = matches!(
+            f.strategy,
+            Strategy::ResetPasswordEmailCode | Strategy::ResetPasswordPhoneCode
+        );
+        if !reset && !out.iter().any(|o| o.strategy == f.strategy) {
+            out.push(f);
+        }
+    }
+    // Usable methods first, so the numbers a person is likely to type are small.
+    out.sort_by_key(|f| terminal_support(&f.strategy).is_err());
+    out
+}
+
+/// The sign-in offers a reset-password strategy ("forgot password").
+pub fn has_password_reset(app: &App) -> bool {
+    app.sign_in.as_ref().is_some_and(|s| {
+        s.supported_first_factors.iter().any(|f| {
+            matches!(
+                f.strategy,
+                Strategy::ResetPasswordEmailCode | Strategy::ResetPasswordPhoneCode
+            )
+        })
+    })
+}
+
+/// Strategies whose code, link or hand-off the server sends (so 'r' sends it again), among
+/// those a terminal can finish.
+pub fn can_send(strategy: &Strategy) -> bool {
+    strategy.needs_prepare() && terminal_support(strategy).is_ok()
+}
+
+/// Codes are pasted with spaces or dashes ("123 456", "123-456"); backup codes keep letters.
+pub fn normalize_code(code: &str) -> String {
+    code.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect()
+}
+
+/// A password is taken as typed, only without the line ending.
+fn line_secret(line: &str) -> String {
+    line.trim_end_matches(['\r', '\n']).to_string()
+}
+
+fn secret(s: String) -> SecretString {
+    SecretString::from(s)
+}

@@ -1,0 +1,215 @@
+//! `clerk-tui sign-in`: the same app and flow, answered from flags, the environment and stdin
+//! instead of a person. It stops with a documented exit code as soon as an answer is missing
+//! or the server refuses one; it never guesses or retries credentials.
+
+use std::io::Write;
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::Value;
+use tokio::io::AsyncBufRead;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+use zeroize::Zeroize;
+
+use crate::app::effects::EffectRunner;
+use crate::app::{Action, App, FailureKind};
+use crate::cli::ExitStatus;
+
+pub use super::answer::Answers;
+use super::answer::{Decision, Need, State, answer_key, decide, session_matches};
+use super::engine::{Engine, exit_status_for};
+use super::events::{self, EventLog};
+use super::input::LineInput;
+
+#[derive(Debug, Clone, Default)]
+pub struct ScriptOptions {
+    /// NDJSON events on `out`; otherwise sentences on `err` only.
+    pub json: bool,
+}
+
+struct Reporter<O: Write, E: Write> {
+    out: O,
+    err: E,
+    json: bool,
+}
+
+impl<O: Write, E: Write> Reporter<O, E> {
+    fn event(&mut self, event: &Value) {
+        if self.json {
+            let _ = writeln!(self.out, "{event}");
+            let _ = self.out.flush();
+        } else {
+            let _ = writeln!(self.err, "{}", events::sentence(event));
+        }
+    }
+
+    fn say(&mut self, sentence: &str) {
+        let _ = writeln!(self.err, "{sentence}");
+    }
+
+    /// Report an error and give the exit status to end with.
+    fn fail(&mut self, status: ExitStatus, code: &str, message: &str) -> ExitStatus {
+        let event = events::error(code, message, None, status.code());
+        if self.json {
+            self.event(&event);
+        }
+        self.say(&format!("Error: {message}"));
+        status
+    }
+}
+
+/// Where a script reads its answers and writes its events and sentences.
+pub struct ScriptIo<R, O, E> {
+    /// Passwords and codes, one per line (only read when the answers say so).
+    pub input: R,
+    /// NDJSON events (with `ScriptOptions::json`), nothing otherwise.
+    pub out: O,
+    /// Sentences and prompts for a person.
+    pub err: E,
+}
+
+/// Sign in without questions. Events go to `out` (with `--json`), sentences to `err`.
+pub async fn sign_in<R, O, E>(
+    app: App,
+    runner: EffectRunner,
+    tx: UnboundedSender<Action>,
+    rx: UnboundedReceiver<Action>,
+    answers: Answers,
+    io: ScriptIo<R, O, E>,
+    opts: ScriptOptions,
+) -> ExitStatus
+where
+    R: AsyncBufRead + Unpin + Send + 'static,
+    O: Write,
+    E: Write,
+{
+    let mut engine = Engine::new(app, runner, tx, rx);
+    let ScriptIo { input, out, err } = io;
+    let mut report = Reporter {
+        out,
+        err,
+        json: opts.json,
+    };
+    let mut log = EventLog::default();
+    let mut ticker = tokio::time::interval(Duration::from_secs(1));
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut state = State {
+        answers,
+        submitted_identifier: false,
+        switched: Vec::new(),
+        last_answer: None,
+        password_line_used: false,
+    };
+    // Only read stdin when answers are to come from it; otherwise leave it to the caller.
+    let mut lines = if state.answers.password_from_input || state.answers.codes_from_input {
+        LineInput::from_reader(input)
+    } else {
+        drop(input);
+        LineInput::from_reader(tokio::io::empty())
+    };
+    let mut pending: Option<Need> = None;
+    engine.start();
+    loop {
+        for event in log.changes(&engine.app) {
+            report.event(&event);
+        }
+        if engine.ready() && pending.is_none() {
+            // Signed in is signed in, even if minting the first session token failed.
+            if engine.app.signed_in.is_some() {
+                if let Some(wanted) = state.answers.identifier.as_deref()
+                    && !session_matches(&engine.app, wanted)
+                {
+                    let who = engine
+                        .app
+                        .session()
+                        .and_then(|s| s.display_identifier())
+                        .unwrap_or("another account")
+                        .to_string();
+                    return report.fail(
+                        ExitStatus::Other,
+                        "session_exists",
+                        &format!("Already signed in as {who}; run `clerk-tui sign-out` first."),
+                    );
+                }
+                let event = events::complete(&engine.app, !state.submitted_identifier);
+                report.event(&event);
+                if opts.json {
+                    report.say(&events::sentence(&event));
+                }
+                return ExitStatus::Success;
+            }
+            if let Some(f) = engine.last_failure.as_ref() {
+                let status = exit_status_for(f);
+                let code = match &f.kind {
+                    FailureKind::Api { code, .. } => code.as_str(),
+                    FailureKind::RateLimited { .. } => "too_many_requests",
+                    FailureKind::Network => "network_error",
+                    FailureKind::Timeout => "timeout",
+                    FailureKind::BadResponse => "bad_response",
+                    FailureKind::Setup => "setup",
+                };
+                let event = events::error(code, &f.message, f.param_name.as_deref(), status.code());
+                report.event(&event);
+                if opts.json {
+                    report.say(&format!("Error: {}", f.message));
+                }
+                return status;
+            }
+            match decide(&engine.app, &mut state) {
+                Decision::Dispatch(actions) => {
+                    for a in actions {
+                        engine.dispatch(a);
+                    }
+                    continue;
+                }
+                Decision::Read(need) => {
+                    if need == Need::Code {
+                        report.say("Type the code on standard input.");
+                    }
+                    pending = Some(need);
+                }
+                Decision::Wait => {}
+                Decision::Stop(status, code, message) => {
+                    return report.fail(status, code, &message);
+                }
+            }
+        }
+        tokio::select! {
+            action = engine.recv() => {
+                if let Some(action) = action {
+                    engine.dispatch(action);
+                    engine.drain();
+                }
+            }
+            _ = ticker.tick() => engine.tick(),
+            line = lines.recv(), if pending.is_some() => {
+                let need = pending.take();
+                match line {
+                    Some(Ok(mut line)) => {
+                        let secret = SecretString::from(line.trim_end_matches('\r').to_string());
+                        line.zeroize();
+                        state.last_answer = answer_key(&engine.app, &engine.app.step());
+                        match need {
+                            Some(Need::Password) => {
+                                state.password_line_used = true;
+                                engine.dispatch(Action::SubmitPassword(secret));
+                            }
+                            _ => {
+                                let code = super::interpret::normalize_code(secret.expose_secret());
+                                engine.dispatch(Action::SubmitCode(SecretString::from(code)));
+                            }
+                        }
+                    }
+                    Some(Err(_)) | None => {
+                        let what = if need == Some(Need::Password) { "password" } else { "code" };
+                        return report.fail(
+                            ExitStatus::NeedsInput,
+                            "input_ended",
+                            &format!("Standard input ended before a {what} was given."),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

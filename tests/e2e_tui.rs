@@ -1,0 +1,365 @@
+//! End-to-end, keyboard only: the real `clerk-tui` binary in a pseudo-terminal against an
+//! embedded server started by the test, through every main sign-in flow. Each test checks the
+//! signed-in screen, that the typed password never reached the terminal, and that the terminal
+//! was restored when the app ended (also on SIGTERM).
+
+mod e2e;
+
+use std::time::Duration;
+
+use clerk_tui::devserver::{DevServer, DevServerConfig, DevServerHandle};
+use e2e::pty::Term;
+use serde_json::json;
+
+/// A password that is in no seed file and no snapshot, so finding it on screen is a leak.
+const PASSWORD: &str = "Pty-e2e-Secret-7391";
+const TOTP_SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+
+struct Server {
+    rt: tokio::runtime::Runtime,
+    handle: Option<DevServerHandle>,
+    config_dir: tempfile::TempDir,
+}
+
+impl Server {
+    fn start() -> Server {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let handle = rt
+            .block_on(DevServer::start(DevServerConfig::default()))
+            .expect("dev server starts");
+        let config_dir = tempfile::tempdir().expect("temp dir");
+        Server {
+            rt,
+            handle: Some(handle),
+            config_dir,
+        }
+    }
+
+    fn handle(&self) -> &DevServerHandle {
+        self.handle.as_ref().expect("server running")
+    }
+
+    fn base_url(&self) -> String {
+        self.handle().base_url().to_string()
+    }
+
+    /// Add a user through the emulator's own endpoint, as a test script would.
+    fn add_user(&self, spec: serde_json::Value) {
+        let url = format!("{}/__dev/users", self.base_url());
+        let status = self.rt.block_on(async {
+            reqwest::Client::new()
+                .post(url)
+                .json(&spec)
+                .send()
+                .await
+                .map(|r| r.status())
+        });
+        match status {
+            Ok(s) if s.is_success() => {}
+            other => panic!("adding a user failed: {other:?}"),
+        }
+    }
+
+    /// The newest code the emulator "sent" to `to`.
+    fn code_for(&self, to: &str) -> String {
+        for _ in 0..100 {
+            if let Some(code) = self
+                .handle()
+                .outbox()
+                .into_iter()
+                .find(|m| m.to == to && m.code.is_some())
+                .and_then(|m| m.code)
+            {
+                return code;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("no code was sent to {to}");
+    }
+
+    fn link_for(&self, to: &str) -> String {
+        for _ in 0..100 {
+            if let Some(link) = self
+                .handle()
+                .outbox()
+                .into_iter()
+                .find(|m| m.to == to)
+                .and_then(|m| m.link)
+            {
+                return link;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("no link was sent to {to}");
+    }
+
+    /// The app, in an 80x24 pseudo-terminal, against this server.
+    fn app(&self) -> Term {
+        let dir = self.config_dir.path().to_string_lossy().into_owned();
+        Term::spawn(
+            &["--frontend-api", &self.base_url(), "--no-store"],
+            &[
+                ("XDG_CONFIG_HOME", &dir),
+                ("XDG_DATA_HOME", &dir),
+                ("HOME", &dir),
+            ],
+        )
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(h) = self.handle.take() {
+            let _ = self.rt.block_on(h.shutdown());
+        }
+    }
+}
+
+fn totp_now(secret: &str) -> String {
+    let bytes = totp_rs::Secret::try_from_base32(secret)
+        .expect("base32 secret")
+        .as_bytes()
+        .to_vec();
+    let totp = totp_rs::Builder::new()
+        .with_secret(bytes)
+        .build_noncompliant();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("time")
+        .as_secs();
+    totp.generate(now).to_string()
+}
+
+/// Type the identifier on the first screen and submit it.
+fn identify(t: &mut Term, identifier: &str) {
+    t.wait_for("Email address");
+    t.type_text(identifier);
+    t.enter();
+}
+
+/// Signed in, the password never shown, then `q` quits and the terminal is restored.
+fn finish(t: &mut Term, name: &str) {
+    let screen = t.wait_for("Signed in");
+    assert!(
+        screen.contains(name),
+        "the signed-in screen names the user:\n{screen}"
+    );
+    assert!(
+        screen.contains("sess_"),
+        "the session id is shown:\n{screen}"
+    );
+    t.wait_for("Session token");
+    assert!(
+        !t.raw().contains(PASSWORD),
+        "the typed password reached the terminal"
+    );
+    t.send_bytes(b"q");
+    let status = t.wait_exit();
+    assert!(status.success(), "clean exit: {status:?}");
+    t.assert_restored();
+}
+
+#[test]
+fn password_sign_in() {
+    let server = Server::start();
+    server.add_user(json!({"email_address": "pat@example.com", "password": PASSWORD, "first_name": "Pat", "last_name": "Password"}));
+    let mut t = server.app();
+    identify(&mut t, "pat@example.com");
+    t.wait_for("Enter your password");
+    t.type_text(PASSWORD);
+    assert!(
+        !t.wait_for("Password").contains(PASSWORD),
+        "masked while typing"
+    );
+    t.enter();
+    finish(&mut t, "Pat Password");
+}
+
+#[test]
+fn wrong_password_shows_the_error_beside_the_field_then_recovers() {
+    let server = Server::start();
+    server.add_user(json!({"email_address": "wes@example.com", "password": PASSWORD, "first_name": "Wes", "last_name": "Wrong"}));
+    let mut t = server.app();
+    identify(&mut t, "wes@example.com");
+    t.wait_for("Enter your password");
+    t.type_text("not-the-password");
+    t.enter();
+    let screen = t.wait_for("Error:");
+    assert!(
+        screen.to_lowercase().contains("password"),
+        "the error names the password:\n{screen}"
+    );
+    t.type_text(PASSWORD);
+    t.enter();
+    finish(&mut t, "Wes Wrong");
+}
+
+#[test]
+fn password_and_authenticator_app() {
+    let server = Server::start();
+    server.add_user(json!({"email_address": "tia@example.com", "password": PASSWORD, "totp_secret": TOTP_SECRET, "first_name": "Tia", "last_name": "Totp"}));
+    let mut t = server.app();
+    identify(&mut t, "tia@example.com");
+    t.wait_for("Enter your password");
+    t.type_text(PASSWORD);
+    t.enter();
+    t.wait_for("authenticator app");
+    // The last digit submits by itself.
+    t.type_text(&totp_now(TOTP_SECRET));
+    finish(&mut t, "Tia Totp");
+}
+
+#[test]
+fn email_code_read_from_the_outbox() {
+    let server = Server::start();
+    server.add_user(
+        json!({"email_address": "cody@example.com", "first_name": "Cody", "last_name": "Email"}),
+    );
+    let mut t = server.app();
+    identify(&mut t, "cody@example.com");
+    // The code is sent on arrival, as Clerk's own components do.
+    t.wait_for("code sent to cody@example.com");
+    let code = server.code_for("cody@example.com");
+    t.type_text(&code);
+    finish(&mut t, "Cody Email");
+}
+
+#[test]
+fn email_link_opened_while_the_app_polls() {
+    let server = Server::start();
+    server.add_user(
+        json!({"email_address": "lin@example.com", "first_name": "Lin", "last_name": "Link"}),
+    );
+    let mut t = server.app();
+    identify(&mut t, "lin@example.com");
+    t.wait_for("6-digit");
+    // Switch from the code to the link through "use another method".
+    t.send_bytes(b"m");
+    let list = t.wait_for("link");
+    let n = list
+        .lines()
+        .find(|l| l.to_lowercase().contains("link"))
+        .and_then(|l| l.trim_start_matches([' ', '>']).chars().next())
+        .filter(char::is_ascii_digit)
+        .unwrap_or_else(|| panic!("a numbered email-link choice:\n{list}"));
+    t.send_bytes(&[n as u8]);
+    t.wait_for("Check your email");
+    t.wait_for("Checking every second");
+    let link = server.link_for("lin@example.com");
+    // "Click" the link as a mail client would.
+    let status = server.rt.block_on(async {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("http client")
+            .get(link)
+            .send()
+            .await
+            .map(|r| r.status())
+    });
+    assert!(
+        status
+            .as_ref()
+            .is_ok_and(|s| s.is_success() || s.is_redirection()),
+        "the link opens: {status:?}"
+    );
+    finish(&mut t, "Lin Link");
+}
+
+#[test]
+fn forgot_password_then_new_password() {
+    let server = Server::start();
+    server.add_user(json!({"email_address": "fay@example.com", "password": "Old-password-123", "first_name": "Fay", "last_name": "Forgot"}));
+    let mut t = server.app();
+    identify(&mut t, "fay@example.com");
+    t.wait_for("Forgot password?");
+    t.tab();
+    t.send_bytes(b"1");
+    t.wait_for("code sent to fay@example.com");
+    let code = server.code_for("fay@example.com");
+    t.type_text(&code);
+    t.wait_for("new password");
+    t.type_text(PASSWORD);
+    t.tab();
+    t.type_text(PASSWORD);
+    t.enter();
+    finish(&mut t, "Fay Forgot");
+}
+
+#[test]
+fn backup_code_as_second_factor() {
+    let server = Server::start();
+    server.add_user(
+        json!({"email_address": "bo@example.com", "password": PASSWORD, "totp_secret": TOTP_SECRET,
+        "backup_codes": ["e2ebackup1", "e2ebackup2"], "first_name": "Bo", "last_name": "Backup"}),
+    );
+    let mut t = server.app();
+    identify(&mut t, "bo@example.com");
+    t.wait_for("Enter your password");
+    t.type_text(PASSWORD);
+    t.enter();
+    t.wait_for("authenticator app");
+    t.send_bytes(b"m");
+    let list = t.wait_for("ackup code");
+    let n = list
+        .lines()
+        .find(|l| l.contains("ackup code"))
+        .and_then(|l| l.trim_start_matches([' ', '>']).chars().next())
+        .filter(char::is_ascii_digit)
+        .unwrap_or_else(|| panic!("a numbered backup-code choice:\n{list}"));
+    t.send_bytes(&[n as u8]);
+    t.wait_for("ackup code");
+    t.type_text("e2ebackup1");
+    t.enter();
+    finish(&mut t, "Bo Backup");
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let server = Server::start();
+    let mut t = server.app();
+    t.wait_for("Email address");
+    t.type_text("someone@example.com");
+    t.sigterm();
+    t.wait_exit();
+    t.assert_restored();
+}
+
+#[test]
+fn ctrl_c_restores_the_terminal() {
+    let server = Server::start();
+    let mut t = server.app();
+    t.wait_for("Email address");
+    t.ctrl_c();
+    t.wait_exit();
+    t.assert_restored();
+}
+
+#[test]
+fn esc_goes_back_to_the_identifier_and_another_account_can_sign_in() {
+    let server = Server::start();
+    server.add_user(json!({"email_address": "eve@example.com", "password": PASSWORD, "first_name": "Eve", "last_name": "Escape"}));
+    let mut t = server.app();
+    identify(&mut t, "nobody-else@example.com");
+    t.wait_for("Error:");
+    identify_again(&mut t, "eve@example.com");
+    t.wait_for("Enter your password");
+    t.esc();
+    t.wait_for("Email address");
+    identify_again(&mut t, "eve@example.com");
+    t.wait_for("Enter your password");
+    t.type_text(PASSWORD);
+    t.enter();
+    finish(&mut t, "Eve Escape");
+}
+
+/// Replace whatever is in the identifier field and submit.
+fn identify_again(t: &mut Term, identifier: &str) {
+    t.send_bytes(b"\x15"); // Ctrl-U clears the field
+    t.type_text(identifier);
+    t.enter();
+}

@@ -1,0 +1,12 @@
+//! The line mode and the scripting contract against the embedded Frontend API server over real
+//! loopback HTTP: every sign-in flow typed line by line in-process, and the built binary's
+//! `sign-in`/`token`/`status`/`sign-out` commands with their NDJSON and exit codes.
+
+#[path = "plain/harness.rs"]
+mod harness;
+#[path = "plain/line_mode.rs"]
+mod line_mode;
+#[path = "plain/pty.rs"]
+mod pty;
+#[path = "plain/scripting.rs"]
+mod scripting;
