@@ -68,6 +68,9 @@ pub enum Action {
         seconds: i64,
     },
     Quit,
+    /// The effect runner's first client load found a client token in the store (`true`) or
+    /// none: a stored session that has since ended is then explained, not silently dropped.
+    StoredClientToken(bool),
     /// The embedded server's outbox changed (newest first).
     Outbox(Vec<super::OutboxEntry>),
     /// A call finished.

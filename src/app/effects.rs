@@ -26,6 +26,8 @@ pub struct EffectRunner {
     outbox_watch: Option<CancellationToken>,
     /// Where an email link or OAuth hand-off sends the browser afterwards, if configured.
     redirect_url: Option<String>,
+    /// Whether the first client load already said if a stored client token was found.
+    told_stored_token: bool,
 }
 
 pub fn now_ms() -> i64 {
@@ -47,6 +49,7 @@ impl EffectRunner {
             poller: None,
             outbox_watch: None,
             redirect_url,
+            told_stored_token: false,
         }
     }
 
@@ -57,6 +60,15 @@ impl EffectRunner {
     pub fn run(&mut self, effect: Effect) {
         match effect {
             Effect::Call { epoch, call } => {
+                if matches!(call, Call::LoadClient)
+                    && !std::mem::replace(&mut self.told_stored_token, true)
+                {
+                    // Before the load's own result, on the same channel: the app can then tell
+                    // a resumed run whose session ended from a first run.
+                    let _ = self
+                        .tx
+                        .send(Action::StoredClientToken(self.client.has_client_token()));
+                }
                 let client = Arc::clone(&self.client);
                 let tx = self.tx.clone();
                 let redirect_url = self.redirect_url.clone();

@@ -189,3 +189,32 @@ async fn sign_out_without_a_server_still_forgets_the_token() {
     let stored = store.load_token("127.0.0.1:9").ok().flatten();
     assert!(stored.is_none(), "the stored token is gone too");
 }
+
+#[tokio::test]
+async fn the_first_client_load_says_whether_a_token_was_stored() {
+    let server = server().await;
+    let host = server.base_url().trim_start_matches("http://").to_string();
+    for (store, had) in [
+        (MemoryTokenStore::with_token(&host, "client_token_x"), true),
+        (MemoryTokenStore::new(), false),
+    ] {
+        let client = Arc::new(client_for(server.base_url(), Arc::new(store)));
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let mut runner = super::super::effects::EffectRunner::new(client, tx, None);
+        for _ in 0..2 {
+            runner.run(super::super::Effect::Call {
+                epoch: 0,
+                call: Call::LoadClient,
+            });
+        }
+        let mut told = Vec::new();
+        for _ in 0..3 {
+            match tokio::time::timeout(std::time::Duration::from_secs(10), rx.recv()).await {
+                Ok(Some(super::super::Action::StoredClientToken(t))) => told.push(t),
+                Ok(Some(_)) => {}
+                other => panic!("no action: {other:?}"),
+            }
+        }
+        assert_eq!(told, vec![had], "said once, before the loads' results");
+    }
+}

@@ -162,8 +162,9 @@ pub struct App {
     /// The server's clock minus this computer's (ms): the emulator's shifted clock, or a
     /// real server's skew as read from a token's `iat`. Token lifetimes count in server time.
     pub server_offset_ms: i64,
-    /// The binary found a stored client token at start (see [`App::with_stored_token`]):
-    /// when it no longer holds an active session, the identifier screen says why.
+    /// A client token was loaded from the store at start (`Action::StoredClientToken`, sent
+    /// by the effect runner): when it no longer holds an active session, the identifier
+    /// screen says why.
     pub had_stored_token: bool,
 }
 
@@ -195,14 +196,6 @@ impl App {
             server_offset_ms: 0,
             had_stored_token: false,
         }
-    }
-
-    /// For the binary: a client token was loaded from the store at start
-    /// (`FapiClient::has_client_token()`), so a run whose stored session has ended can say
-    /// "Your previous session has ended; sign in again." instead of starting silently.
-    pub fn with_stored_token(mut self, had_token: bool) -> Self {
-        self.had_stored_token = had_token;
-        self
     }
 
     /// Now on the server's clock (ms).

@@ -268,7 +268,8 @@ fn a_failed_refresh_backs_off_and_an_ended_session_reloads_the_client() {
 
 #[test]
 fn a_resumed_run_says_why_it_is_not_signed_in() {
-    let mut app = App::new(backend(true), NOW).with_stored_token(true);
+    let mut app = App::new(backend(true), NOW);
+    update(&mut app, Action::StoredClientToken(true));
     let ended = client(&[("sess_1", "ended", user("user_1", "jane@example.com", false))]);
     api(
         &mut app,
@@ -290,7 +291,8 @@ fn a_resumed_run_says_why_it_is_not_signed_in() {
         "the environment arriving later keeps it"
     );
 
-    let mut app = App::new(backend(true), NOW).with_stored_token(true);
+    let mut app = App::new(backend(true), NOW);
+    update(&mut app, Action::StoredClientToken(true));
     let fx = api(
         &mut app,
         CallKind::Client,

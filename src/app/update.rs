@@ -187,6 +187,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Confirm
         | Action::BackupCodesSaved => account::on_action(app, action),
         Action::SwitchSession(id) => session::switch(app, id),
+        Action::StoredClientToken(had) => {
+            app.had_stored_token = had;
+            Vec::new()
+        }
         Action::ToggleDemoTotp => session::toggle_demo_code(app),
         Action::ShiftClock { seconds } => session::shift_clock(app, seconds),
         Action::SignOut { all } => {
