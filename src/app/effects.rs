@@ -26,8 +26,9 @@ pub struct EffectRunner {
     outbox_watch: Option<CancellationToken>,
     /// Where an email link or OAuth hand-off sends the browser afterwards, if configured.
     redirect_url: Option<String>,
-    /// Whether the first client load already said if a stored client token was found.
-    told_stored_token: bool,
+    /// Whether a client token came from the store, read before any call could rotate or clear
+    /// it; said once, with the first client load (`None` once said).
+    stored_token: Option<bool>,
 }
 
 pub fn now_ms() -> i64 {
@@ -44,12 +45,12 @@ impl EffectRunner {
         redirect_url: Option<String>,
     ) -> Self {
         EffectRunner {
+            stored_token: Some(client.has_client_token()),
             client,
             tx,
             poller: None,
             outbox_watch: None,
             redirect_url,
-            told_stored_token: false,
         }
     }
 
@@ -61,13 +62,11 @@ impl EffectRunner {
         match effect {
             Effect::Call { epoch, call } => {
                 if matches!(call, Call::LoadClient)
-                    && !std::mem::replace(&mut self.told_stored_token, true)
+                    && let Some(had) = self.stored_token.take()
                 {
                     // Before the load's own result, on the same channel: the app can then tell
                     // a resumed run whose session ended from a first run.
-                    let _ = self
-                        .tx
-                        .send(Action::StoredClientToken(self.client.has_client_token()));
+                    let _ = self.tx.send(Action::StoredClientToken(had));
                 }
                 let client = Arc::clone(&self.client);
                 let tx = self.tx.clone();

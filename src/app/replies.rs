@@ -80,7 +80,8 @@ fn on_ok(app: &mut App, kind: CallKind, reply: ApiReply) -> Vec<Effect> {
                 app.notice = Some(Notice {
                     kind: NoticeKind::Info,
                     message: "Your previous session has ended; sign in again.".to_string(),
-                    param_name: Some("identifier".to_string()),
+                    // An Info pinned to a field is not drawn; this is news for the form.
+                    param_name: None,
                     retryable: false,
                 });
             }

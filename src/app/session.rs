@@ -173,7 +173,7 @@ pub(super) fn check_still_active(app: &mut App) -> Vec<Effect> {
     app.notice = Some(Notice {
         kind: NoticeKind::Info,
         message: "Your session has ended; sign in again.".to_string(),
-        param_name: Some("identifier".to_string()),
+        param_name: None,
         retryable: false,
     });
     Vec::new()

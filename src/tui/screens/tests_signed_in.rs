@@ -391,3 +391,24 @@ fn removing_the_authenticator_app_asks_first() {
         [Action::Back]
     ));
 }
+
+#[test]
+fn an_ended_session_is_explained_on_the_identifier_screen() {
+    let mut app = signed_in();
+    let ended = serde_json::from_value(json!({"object": "client", "id": "client_1",
+        "sessions": [{"object": "session", "id": "sess_1", "status": "expired"}]}));
+    let Ok(ended) = ended else {
+        panic!("client fixture")
+    };
+    api(
+        &mut app,
+        CallKind::Client,
+        Ok(ApiReply::Client(Some(Box::new(ended)))),
+    );
+    let text = screen(&app, &mut Ui::new());
+    assert!(text.contains("Email address"), "{text}");
+    assert!(
+        text.contains("Your session has ended; sign in again."),
+        "{text}"
+    );
+}
