@@ -171,7 +171,7 @@ fn signed_in(t: &mut Term) -> String {
 
 fn sign_out(t: &mut Term) {
     t.send_bytes(b"s");
-    t.wait_for("Signed out of ada@example.com.");
+    t.wait_for("Signed out. ada@example.com is no longer signed in");
     t.wait_for("Email address");
 }
 

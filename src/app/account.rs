@@ -3,6 +3,7 @@
 //! (the TOTP secret, its `otpauth://` URI, backup codes) live in `SecretString`s.
 
 use secrecy::SecretString;
+use zeroize::Zeroize;
 
 use crate::fapi::{BackupCodes, Totp, User};
 
@@ -162,9 +163,13 @@ pub(super) fn back(app: &mut App) -> Vec<Effect> {
 }
 
 /// A `/v1/me/totp` answer: a new secret to enrol, or the verified app with its backup codes.
-pub(super) fn on_totp(app: &mut App, totp: Totp) -> Vec<Effect> {
-    if totp.verified {
-        let codes = totp.backup_codes.clone().unwrap_or_default();
+pub(super) fn on_totp(app: &mut App, mut totp: Totp) -> Vec<Effect> {
+    // Moved out of the reply into `SecretString`s; what is left is wiped.
+    let codes = totp.backup_codes.take().unwrap_or_default();
+    let (secret, uri) = (totp.secret.take(), totp.uri.take());
+    let verified = totp.verified;
+    totp.zeroize();
+    if verified {
         app.account = (!codes.is_empty()).then(|| AccountTask::BackupCodes {
             codes: codes.into_iter().map(SecretString::from).collect(),
             reason: BackupCodesReason::TotpEnabled,
@@ -176,7 +181,7 @@ pub(super) fn on_totp(app: &mut App, totp: Totp) -> Vec<Effect> {
         }
         return reload_user(app);
     }
-    match (totp.secret.clone(), totp.uri.clone()) {
+    match (secret, uri) {
         (Some(secret), Some(uri)) if !secret.is_empty() => {
             app.account = Some(AccountTask::EnrolTotp {
                 secret: SecretString::from(secret),

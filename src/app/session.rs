@@ -208,9 +208,9 @@ pub(super) fn on_signed_out(app: &mut App, client: Option<Client>) {
     leave(app);
     app.client = client;
     let message = match (one, whom) {
-        (true, Some(w)) => format!("Signed out of {w}."),
-        (true, None) => "Signed out of this session.".to_string(),
-        (false, _) => "Signed out of every session on this device.".to_string(),
+        (true, Some(w)) => format!("Signed out. {w} is no longer signed in on this device."),
+        (true, None) => "Signed out. This session has ended.".to_string(),
+        (false, _) => "Signed out. Every session on this device has ended.".to_string(),
     };
     app.notice = Some(Notice {
         kind: NoticeKind::Info,

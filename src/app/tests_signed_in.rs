@@ -355,7 +355,9 @@ fn sign_out_says_what_happened() {
     );
     assert_eq!(
         app.notice.as_ref().map(|n| n.message.as_str()),
-        Some("Signed out of jane@example.com. Now signed in as grace@example.com.")
+        Some(
+            "Signed out. jane@example.com is no longer signed in on this device. Now signed in as grace@example.com."
+        )
     );
     assert_eq!(app.session_id().as_deref(), Some("sess_2"));
 
@@ -364,7 +366,7 @@ fn sign_out_says_what_happened() {
     api(&mut app, CallKind::SignOut, Ok(ApiReply::Client(None)));
     assert_eq!(
         app.notice.as_ref().map(|n| n.message.as_str()),
-        Some("Signed out of every session on this device.")
+        Some("Signed out. Every session on this device has ended.")
     );
 
     let mut app = signed_in(false);
