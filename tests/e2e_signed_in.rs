@@ -318,3 +318,45 @@ fn moving_the_emulators_clock_expires_the_token_and_a_fresh_one_follows() {
     assert!(t.wait_exit().success());
     t.assert_restored();
 }
+
+#[test]
+fn the_demo_key_shows_the_totp_users_current_code() {
+    // Grace, a seeded user of the embedded backend, has an authenticator app with this secret.
+    const GRACE_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().to_string_lossy().into_owned();
+    let mut t = Term::spawn(&["--no-store"], &home(&path));
+    t.wait_for("Email address");
+    t.type_text("grace@example.com");
+    t.enter();
+    t.wait_for("Enter your password");
+    t.type_text(PASSWORD);
+    t.enter();
+    t.wait_for("authenticator app");
+    t.type_text(&totp_at(GRACE_SECRET, now_secs()));
+    t.wait_for("Identifier  grace@example.com");
+    t.send_bytes(b"d");
+    let screen = t.wait_until("the demo code", |s| {
+        s.lines()
+            .any(|l| l.contains("Demo code") && l.contains(" s left"))
+    });
+    let shown: String = screen
+        .lines()
+        .find(|l| l.contains("Demo code"))
+        .map(|l| l.chars().filter(char::is_ascii_digit).take(6).collect())
+        .unwrap_or_default();
+    let now = now_secs();
+    let expected = [
+        totp_at(GRACE_SECRET, now),
+        totp_at(GRACE_SECRET, now.saturating_sub(2)),
+    ];
+    assert!(
+        expected.contains(&shown),
+        "the code an app would show now ({expected:?}), not {shown:?}:\n{screen}"
+    );
+    t.send_bytes(b"d");
+    t.wait_until("the demo code hidden", |s| !s.contains("Demo code"));
+    t.send_bytes(b"q");
+    assert!(t.wait_exit().success());
+    t.assert_restored();
+}
