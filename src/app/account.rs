@@ -63,6 +63,10 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
     let Some(session_id) = app.session_id() else {
         return Vec::new();
     };
+    // One account call at a time: a second `t` would replace the secret being shown.
+    if app.busy.is_some() && !matches!(action, Action::BackupCodesSaved) {
+        return Vec::new();
+    }
     let user = app.user().cloned().unwrap_or_default();
     match action {
         Action::SetUpTotp if app.account.is_none() => {

@@ -26,6 +26,10 @@ fn totp_enrolment_shows_the_secret_verifies_and_shows_backup_codes_once() {
         matches!(fx.as_slice(), [Effect::Call { call: Call::CreateTotp { session_id }, .. }] if session_id == "sess_1"),
         "{fx:?}"
     );
+    assert!(
+        update(&mut app, Action::SetUpTotp).is_empty(),
+        "a second t while the first is on its way sends nothing"
+    );
     api(
         &mut app,
         CallKind::Account,
