@@ -59,7 +59,9 @@ pub fn situation(app: &App) -> Vec<String> {
                 rules.join(", ")
             )]
         }
-        Step::Complete { .. } => signed_in_sentences(app),
+        Step::Complete { .. } => {
+            super::account::situation(app).unwrap_or_else(|| signed_in_sentences(app))
+        }
         Step::Unsupported { status } => vec![format!(
             "This sign-in needs a step this app cannot do here ({}).",
             clean(&status)
@@ -99,7 +101,11 @@ pub fn instruction(app: &App) -> Option<String> {
             "Type the new password (other sessions will be signed out), or 'b' to start over."
                 .to_string()
         }
+        Step::Complete { .. } if app.account.is_some() => {
+            return super::account::instruction(app);
+        }
         Step::Complete { .. } => "Type 't' to print the session token, 'r' for a fresh one, \
+                                  'a' for the authenticator app, 'b' for new backup codes, \
                                   's' to sign out, 'S' to sign out of every session, or 'q' to quit."
             .to_string(),
     })

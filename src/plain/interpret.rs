@@ -69,12 +69,20 @@ pub fn interpret(app: &App, line: &str) -> Vec<Action> {
                 sign_out_of_other_sessions: true,
             }],
         },
-        Step::Complete { .. } => match word {
-            "r" => vec![Action::RefreshToken],
-            "s" => vec![Action::SignOut { all: false }],
-            "S" => vec![Action::SignOut { all: true }],
-            _ => Vec::new(),
+        Step::Complete { .. } => match super::account::interpret(app, word) {
+            Some(actions) => actions,
+            None => complete_keys(word),
         },
+    }
+}
+
+/// The signed-in keys that need no account task ('t' printing the token is the loop's).
+fn complete_keys(word: &str) -> Vec<Action> {
+    match word {
+        "r" => vec![Action::RefreshToken],
+        "s" => vec![Action::SignOut { all: false }],
+        "S" => vec![Action::SignOut { all: true }],
+        _ => Vec::new(),
     }
 }
 
@@ -84,6 +92,7 @@ pub fn wants_secret(app: &App) -> bool {
         return false;
     }
     match app.step() {
+        Step::Complete { .. } => super::account::wants_secret(app),
         Step::Factor(f) => *f.strategy() == Strategy::Password || f.strategy().is_code(),
         Step::NewPassword => true,
         _ => false,

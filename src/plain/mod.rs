@@ -2,6 +2,7 @@
 //! the same `App`/`update`/`EffectRunner` as the full-screen app: `describe` turns state into
 //! sentences, `interpret` turns a typed line into actions, and nothing here decides the flow.
 
+mod account;
 mod answer;
 mod commands;
 mod demo;

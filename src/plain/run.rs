@@ -28,6 +28,8 @@ struct Shown {
     step: Step,
     expired: bool,
     jwt: Option<String>,
+    /// Which account task is open on the signed-in screen, if any.
+    account: Option<&'static str>,
 }
 
 impl Shown {
@@ -38,6 +40,7 @@ impl Shown {
             step: app.step(),
             expired: expired(app),
             jwt: app.signed_in.as_ref().and_then(|s| s.jwt.clone()),
+            account: super::account::kind(app),
         }
     }
 }

@@ -365,3 +365,48 @@ async fn embedded_backend_lists_demo_users_and_prints_the_outbox_code() {
     );
     assert_plain(&text);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn authenticator_app_enrolment_draws_the_qr_once_and_takes_the_code() {
+    let server = &server().await;
+    let (outcome, text) = plain_session(
+        server,
+        PlainOptions::default(),
+        |mut input, out| async move {
+            type_line(&mut input, "ada@example.com").await;
+            out.wait_for("password").await;
+            type_line(&mut input, "clerk-demo-password").await;
+            out.wait_for("Signed in as").await;
+            type_line(&mut input, "a").await;
+            out.wait_for("Secret: ").await;
+            let shown = out.text();
+            let secret: String = shown
+                .lines()
+                .find_map(|l| l.strip_prefix("Secret: "))
+                .expect("the secret is printed")
+                .split_whitespace()
+                .collect();
+            type_line(&mut input, &totp(&secret)).await;
+            out.wait_for("backup codes").await;
+            type_line(&mut input, "y").await;
+            out.wait_for("'a' for the authenticator app").await;
+            type_line(&mut input, "q").await;
+        },
+    )
+    .await;
+    let _ = outcome;
+    // The QR is drawn once, as half-block text, before the secret.
+    let qr_rows = text
+        .lines()
+        .filter(|l| l.contains('▀') || l.contains('▄') || l.contains('█'))
+        .count();
+    assert!(qr_rows > 10, "a QR code is drawn as text:\n{text}");
+    assert_eq!(
+        text.matches("Secret: ").count(),
+        1,
+        "the secret is printed once:\n{text}"
+    );
+    assert!(text.contains("otpauth://totp/"), "{text}");
+    assert!(text.contains("Save these backup codes now"), "{text}");
+    assert!(!text.contains('\x1b'), "no escape sequences");
+}

@@ -1,0 +1,155 @@
+//! The signed-in account tasks in line mode: authenticator-app enrolment (the QR drawn once as
+//! text, plus the secret in groups of four), backup codes shown once, and the questions before
+//! removing the app or replacing the codes. Pure, like the rest of `describe`/`interpret`.
+
+use qrcode::QrCode;
+use qrcode::render::unicode::Dense1x2;
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::app::{AccountTask, Action, App, BackupCodesReason, Confirm};
+
+use super::interpret::normalize_code;
+
+/// The sentences for an account task on the signed-in screen, if one is open.
+pub fn situation(app: &App) -> Option<Vec<String>> {
+    Some(match app.account.as_ref()? {
+        AccountTask::EnrolTotp { secret, uri } => {
+            let mut lines = vec![
+                "Set up an authenticator app: scan this QR code with it, or type the secret by hand."
+                    .to_string(),
+            ];
+            lines.extend(qr_lines(uri.expose_secret()));
+            lines.push(format!("Secret: {}", grouped(secret.expose_secret())));
+            lines.push(format!("Or open: {}", uri.expose_secret()));
+            lines
+        }
+        AccountTask::BackupCodes { codes, reason } => {
+            let mut lines = vec![match reason {
+                BackupCodesReason::TotpEnabled => {
+                    "The authenticator app is set up. Save these backup codes now; they are shown once \
+                     and each works once if you lose the app:"
+                }
+                BackupCodesReason::Regenerated => {
+                    "New backup codes (the old ones no longer work). Save them now; they are shown once:"
+                }
+            }
+            .to_string()];
+            lines.extend(codes.iter().map(|c| format!("  {}", c.expose_secret())));
+            lines
+        }
+        AccountTask::Confirm(Confirm::RemoveTotp) => {
+            vec!["Remove the authenticator app from this account?".to_string()]
+        }
+        AccountTask::Confirm(Confirm::RegenerateBackupCodes) => vec![
+            "Replace your backup codes with a new set? The current ones stop working.".to_string(),
+        ],
+    })
+}
+
+/// Which account task is open, as a name (so the line mode prints each task once).
+pub fn kind(app: &App) -> Option<&'static str> {
+    Some(match app.account.as_ref()? {
+        AccountTask::EnrolTotp { .. } => "enrol_totp",
+        AccountTask::BackupCodes { .. } => "backup_codes",
+        AccountTask::Confirm(Confirm::RemoveTotp) => "confirm_remove_totp",
+        AccountTask::Confirm(Confirm::RegenerateBackupCodes) => "confirm_new_backup_codes",
+    })
+}
+
+/// What to type during an account task.
+pub fn instruction(app: &App) -> Option<String> {
+    Some(match app.account.as_ref()? {
+        AccountTask::EnrolTotp { .. } => {
+            "Type the 6-digit code the app shows, or 'b' to cancel.".to_string()
+        }
+        AccountTask::BackupCodes { .. } => "Type 'y' when you have saved them.".to_string(),
+        AccountTask::Confirm(_) => {
+            "Type 'y' to go ahead, or 'n' to keep things as they are.".to_string()
+        }
+    })
+}
+
+/// A typed line during an account task, or the signed-in keys that start one.
+pub fn interpret(app: &App, word: &str) -> Option<Vec<Action>> {
+    match app.account.as_ref() {
+        Some(AccountTask::EnrolTotp { .. }) => Some(match word {
+            "" => Vec::new(),
+            "b" | "n" => vec![Action::Back],
+            code => vec![Action::VerifyTotp(SecretString::from(normalize_code(code)))],
+        }),
+        Some(AccountTask::BackupCodes { .. }) => Some(match word {
+            "y" | "yes" => vec![Action::BackupCodesSaved],
+            _ => Vec::new(),
+        }),
+        Some(AccountTask::Confirm(_)) => Some(match word {
+            "y" | "yes" => vec![Action::Confirm],
+            "n" | "no" | "b" => vec![Action::Back],
+            _ => Vec::new(),
+        }),
+        None => match word {
+            "a" if app.user().is_some_and(|u| u.totp_enabled) => Some(vec![Action::AskRemoveTotp]),
+            "a" => Some(vec![Action::SetUpTotp]),
+            "b" => Some(vec![Action::AskRegenerateBackupCodes]),
+            _ => None,
+        },
+    }
+}
+
+/// Whether the next line during an account task is a secret (the enrolment code).
+pub fn wants_secret(app: &App) -> bool {
+    matches!(app.account, Some(AccountTask::EnrolTotp { .. }))
+}
+
+/// The otpauth URI as a QR code of half-block characters, drawn for the usual light-on-dark
+/// terminal: dark modules are spaces and light ones blocks, so the code looks dark on light
+/// as scanners expect. Empty when the URI does not fit a QR code.
+fn qr_lines(uri: &str) -> Vec<String> {
+    let Ok(code) = QrCode::new(uri.as_bytes()) else {
+        return Vec::new();
+    };
+    let art = code
+        .render::<Dense1x2>()
+        .dark_color(Dense1x2::Light)
+        .light_color(Dense1x2::Dark)
+        .quiet_zone(true)
+        .build();
+    art.lines().map(str::to_string).collect()
+}
+
+/// `JBSWY3DPEHPK3PXP` -> `JBSW Y3DP EHPK 3PXP`.
+fn grouped(secret: &str) -> String {
+    let chars: Vec<char> = secret.chars().filter(|c| !c.is_whitespace()).collect();
+    chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_is_grouped_by_four() {
+        assert_eq!(grouped("JBSWY3DPEHPK3PXP"), "JBSW Y3DP EHPK 3PXP");
+        assert_eq!(grouped("ABCDEF"), "ABCD EF");
+    }
+
+    #[test]
+    fn qr_text_is_square_ish_and_has_no_escape_sequences() {
+        let lines =
+            qr_lines("otpauth://totp/Demo:ada%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=Demo");
+        assert!(
+            lines.len() > 10,
+            "a QR code is drawn: {} lines",
+            lines.len()
+        );
+        assert!(lines.iter().all(|l| !l.contains('\x1b')));
+        let width = lines[0].chars().count();
+        assert!(
+            lines.iter().all(|l| l.chars().count() == width),
+            "every row as wide"
+        );
+    }
+}
