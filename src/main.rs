@@ -14,6 +14,7 @@ use clerk_tui::app::effects::{EffectRunner, now_ms};
 use clerk_tui::app::{Action, App, Backend, SeedUserInfo};
 use clerk_tui::cli::{Cli, Command, ExitStatus, ServeArgs, SignInArgs};
 use clerk_tui::devserver::{self, DbLocation, DevServer, DevServerConfig, DevServerHandle};
+use clerk_tui::doctor::{BackendChoice, DoctorOptions, UiFlags};
 use clerk_tui::fapi::{
     FapiClient, FileTokenStore, MemoryTokenStore, PublishableKey, StoreError, Strategy, TokenStore,
 };
@@ -112,8 +113,67 @@ async fn run(cli: Cli) -> Result<ExitStatus, Fatal> {
             Ok(ExitStatus::Success)
         }
         Some(Command::SignIn(args)) => sign_in(&cli, args).await,
+        Some(Command::Doctor(args)) => Ok(doctor(&cli, args.json).await),
+        Some(Command::Completions(args)) => {
+            let mut stdout = std::io::stdout();
+            clerk_tui::cli::write_completions(args.shell, &mut stdout);
+            flush_stdout()
+        }
+        Some(Command::Man) => {
+            clerk_tui::cli::write_man_page(&mut std::io::stdout())
+                .map_err(|e| Fatal(ExitStatus::Other, format!("cannot write the man page: {e}")))?;
+            flush_stdout()
+        }
         None => run_app(&cli).await,
     }
+}
+
+fn flush_stdout() -> Result<ExitStatus, Fatal> {
+    std::io::stdout()
+        .flush()
+        .map(|()| ExitStatus::Success)
+        .map_err(|e| Fatal(ExitStatus::Other, format!("cannot write to stdout: {e}")))
+}
+
+/// Runs every check and prints the report; exit 1 when a check failed.
+async fn doctor(cli: &Cli, json: bool) -> ExitStatus {
+    let backend = if let Some(key) = &cli.backend.publishable_key {
+        BackendChoice::PublishableKey(key.clone())
+    } else if let Some(url) = &cli.backend.frontend_api {
+        BackendChoice::FrontendApi(url.clone())
+    } else {
+        BackendChoice::Embedded
+    };
+    let ui = UiFlags {
+        plain: cli.plain,
+        no_color: cli.no_color,
+        high_contrast: cli.high_contrast,
+    };
+    let opts = DoctorOptions {
+        backend,
+        no_store: cli.no_store,
+        config_dir: cli.config_dir.clone(),
+        ui,
+    };
+    let report = clerk_tui::doctor::run(&opts).await;
+    let text = if json {
+        format!("{:#}\n", report.to_json())
+    } else {
+        let colour = std::io::stdout().is_terminal()
+            && !cli.plain
+            && Theme::detect(cli.no_color, cli.high_contrast) == Theme::Default
+            && std::env::var("TERM").is_ok_and(|t| t != "dumb");
+        report.to_text(colour)
+    };
+    let mut stdout = std::io::stdout();
+    if let Err(e) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        eprintln!("Error: cannot write to stdout: {e}");
+        return ExitStatus::Other;
+    }
+    report.exit_status()
 }
 
 fn command_fatal(e: plain::CommandError) -> Fatal {
