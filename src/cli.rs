@@ -85,8 +85,7 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub no_store: bool,
 
-    /// Keep the client token (and the embedded server's database) in this directory instead
-    /// of the user's config and data directories.
+    /// Keep the client token and the embedded server's database in this directory.
     #[arg(long, global = true, env = "CLERK_TUI_CONFIG_DIR", value_name = "DIR")]
     pub config_dir: Option<PathBuf>,
 
@@ -94,11 +93,11 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub plain: bool,
 
-    /// No colours (the NO_COLOR environment variable does the same).
+    /// Black and white, no colours (setting NO_COLOR does the same).
     #[arg(long, global = true)]
     pub no_color: bool,
 
-    /// Only the terminal's own colours, with bold and reverse.
+    /// High-contrast theme: only the terminal's own colours, with bold and reverse video.
     #[arg(long, global = true)]
     pub high_contrast: bool,
 
@@ -130,7 +129,7 @@ pub struct BackendArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the embedded Clerk Frontend API emulator on its own.
+    /// Run the embedded Clerk Frontend API emulator on its own (for other apps and SDKs).
     Serve(ServeArgs),
     /// Sign in without questions: answers come from flags, the environment and stdin.
     SignIn(SignInArgs),
