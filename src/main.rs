@@ -14,7 +14,7 @@ use clerk_tui::app::effects::{EffectRunner, now_ms};
 use clerk_tui::app::{Action, App, Backend, SeedUserInfo};
 use clerk_tui::cli::{Cli, Command, ExitStatus, ServeArgs, SignInArgs};
 use clerk_tui::devserver::{self, DbLocation, DevServer, DevServerConfig, DevServerHandle};
-use clerk_tui::doctor::{BackendChoice, DoctorOptions, UiFlags};
+use clerk_tui::doctor::DoctorOptions;
 use clerk_tui::fapi::{
     FapiClient, FileTokenStore, MemoryTokenStore, PublishableKey, StoreError, Strategy, TokenStore,
 };
@@ -137,33 +137,11 @@ fn flush_stdout() -> Result<ExitStatus, Fatal> {
 
 /// Runs every check and prints the report; exit 1 when a check failed.
 async fn doctor(cli: &Cli, json: bool) -> ExitStatus {
-    let backend = if let Some(key) = &cli.backend.publishable_key {
-        BackendChoice::PublishableKey(key.clone())
-    } else if let Some(url) = &cli.backend.frontend_api {
-        BackendChoice::FrontendApi(url.clone())
-    } else {
-        BackendChoice::Embedded
-    };
-    let ui = UiFlags {
-        plain: cli.plain,
-        no_color: cli.no_color,
-        high_contrast: cli.high_contrast,
-    };
-    let opts = DoctorOptions {
-        backend,
-        no_store: cli.no_store,
-        config_dir: cli.config_dir.clone(),
-        ui,
-    };
-    let report = clerk_tui::doctor::run(&opts).await;
+    let report = clerk_tui::doctor::run(&DoctorOptions::from_cli(cli)).await;
     let text = if json {
         format!("{:#}\n", report.to_json())
     } else {
-        let colour = std::io::stdout().is_terminal()
-            && !cli.plain
-            && Theme::detect(cli.no_color, cli.high_contrast) == Theme::Default
-            && std::env::var("TERM").is_ok_and(|t| t != "dumb");
-        report.to_text(colour)
+        report.to_text(clerk_tui::doctor::colour_output(cli))
     };
     let mut stdout = std::io::stdout();
     if let Err(e) = stdout

@@ -149,8 +149,8 @@ fn transport_detail(e: &reqwest::Error) -> String {
     format!("{what}: {cause}")
 }
 
-const NATIVE_API_FIX: &str = "enable the Native API for this instance in the Clerk Dashboard \
-                              (Configure > Native applications), then run `clerk-tui doctor` again";
+const NATIVE_API_FIX: &str = "in the Clerk Dashboard, open the Native applications page and \
+                              enable the Native API for this instance, then run `clerk-tui doctor` again";
 
 pub fn frontend_api(target: Result<&Target, &str>, outcome: &Outcome) -> Check {
     const NAME: &str = "frontend_api";

@@ -16,7 +16,11 @@ pub use facts::{Env, TerminalFacts, UiFlags};
 pub use frontend_api::{BackendChoice, Outcome, Target};
 pub use report::{Check, Report, Status};
 
+use std::io::IsTerminal;
+
+use crate::cli::Cli;
 use crate::devserver::{DbLocation, DevServer, DevServerConfig};
+use crate::tui::Theme;
 
 /// The embedded server's token is filed under this key whatever port it gets (as in `main`).
 pub const EMBEDDED_STORE_KEY: &str = "embedded";
@@ -28,6 +32,37 @@ pub struct DoctorOptions {
     pub no_store: bool,
     pub config_dir: Option<PathBuf>,
     pub ui: UiFlags,
+}
+
+impl DoctorOptions {
+    /// The backend and storage the other commands would use with the same flags.
+    pub fn from_cli(cli: &Cli) -> Self {
+        let backend = if let Some(key) = &cli.backend.publishable_key {
+            BackendChoice::PublishableKey(key.clone())
+        } else if let Some(url) = &cli.backend.frontend_api {
+            BackendChoice::FrontendApi(url.clone())
+        } else {
+            BackendChoice::Embedded
+        };
+        DoctorOptions {
+            backend,
+            no_store: cli.no_store,
+            config_dir: cli.config_dir.clone(),
+            ui: UiFlags {
+                plain: cli.plain,
+                no_color: cli.no_color,
+                high_contrast: cli.high_contrast,
+            },
+        }
+    }
+}
+
+/// Colour the status words only on a terminal with the default theme and a real TERM.
+pub fn colour_output(cli: &Cli) -> bool {
+    std::io::stdout().is_terminal()
+        && !cli.plain
+        && Theme::detect(cli.no_color, cli.high_contrast) == Theme::Default
+        && std::env::var("TERM").is_ok_and(|t| !t.is_empty() && t != "dumb")
 }
 
 /// Everything the checks look at.
@@ -120,5 +155,58 @@ pub fn checks(facts: &Facts, ui: UiFlags) -> Report {
             storage::keyring(&facts.storage),
             storage::token_storage(&facts.storage),
         ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[test]
+    fn options_follow_the_same_flags_as_the_other_commands() {
+        let cli = Cli::try_parse_from([
+            "clerk-tui",
+            "doctor",
+            "--frontend-api",
+            "http://127.0.0.1:4010",
+            "--no-store",
+            "--plain",
+        ])
+        .expect("parses");
+        let opts = DoctorOptions::from_cli(&cli);
+        assert_eq!(
+            opts.backend,
+            BackendChoice::FrontendApi("http://127.0.0.1:4010".into())
+        );
+        assert!(opts.no_store && opts.ui.plain && !opts.ui.no_color);
+    }
+
+    #[test]
+    fn clock_is_unchecked_when_the_server_was_not_reached() {
+        let facts = Facts {
+            env: Env::from_pairs([("TERM", "xterm"), ("LANG", "C.UTF-8")]),
+            terminal: TerminalFacts {
+                stdout_is_terminal: true,
+                stdin_is_terminal: true,
+                size: Some((200, 60)),
+            },
+            os: "linux",
+            target: Err("the publishable key is not valid: bad".into()),
+            outcome: Outcome::Invalid("the publishable key is not valid: bad".into()),
+            storage: storage::gather(true, None, "x"),
+        };
+        let report = checks(&facts, UiFlags::default());
+        assert_eq!(report.checks.len(), 9);
+        assert_eq!(
+            report.get("frontend_api").map(|c| c.status),
+            Some(Status::Fail)
+        );
+        assert_eq!(report.get("clock").map(|c| c.status), Some(Status::Warn));
+        assert_eq!(
+            report.get("terminal_size").map(|c| c.status),
+            Some(Status::Pass)
+        );
+        assert_eq!(report.exit_status().code(), 1);
     }
 }
