@@ -5,13 +5,13 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
-/// What the exit codes mean, for `--help`.
+/// What the exit codes mean and two examples, for the end of `--help`.
 const EXIT_CODES_HELP: &str = "\
 Exit codes (stable, for scripts):
-  0  success (for `status`: signed in)
-  1  any other failure
+  0  success (for `status`: signed in; for `doctor`: no check failed)
+  1  any other failure (for `doctor`: at least one check failed)
   2  usage: bad arguments, a bad publishable key or Frontend API URL
   3  input was needed but not given (no identifier, no password, no code, end of input;
      for `token` and `status`: not signed in)
@@ -20,14 +20,18 @@ Exit codes (stable, for scripts):
   6  the Frontend API could not be reached (network, timeout, server error)
 
 Environment: CLERK_PUBLISHABLE_KEY, CLERK_FRONTEND_API, CLERK_TUI_CONFIG_DIR, CLERK_TUI_LOG,
-NO_COLOR.";
+NO_COLOR.
+
+Examples:
+  clerk-tui                # try it: the embedded demo server, no Clerk account or network needed
+  export CLERK_PUBLISHABLE_KEY=pk_test_...; clerk-tui && curl -H \"Authorization: Bearer $(clerk-tui token)\" https://api.example.com/";
 
 /// The process exit status of every `clerk-tui` command; scripts may rely on these values.
 ///
 /// | code | meaning |
 /// |---|---|
 /// | 0 | success (`status`: signed in) |
-/// | 1 | any other failure |
+/// | 1 | any other failure (`doctor`: a check failed) |
 /// | 2 | usage: bad arguments, a bad publishable key or Frontend API URL |
 /// | 3 | input was needed but not given (`token`/`status`: not signed in) |
 /// | 4 | wrong credentials: unknown account, wrong password or code, expired link or code |
@@ -81,8 +85,7 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub no_store: bool,
 
-    /// Keep the client token (and the embedded server's database) in this directory instead
-    /// of the user's config and data directories.
+    /// Keep the client token and the embedded server's database in this directory.
     #[arg(long, global = true, env = "CLERK_TUI_CONFIG_DIR", value_name = "DIR")]
     pub config_dir: Option<PathBuf>,
 
@@ -90,11 +93,11 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub plain: bool,
 
-    /// No colours (the NO_COLOR environment variable does the same).
+    /// Black and white, no colours (setting NO_COLOR does the same).
     #[arg(long, global = true)]
     pub no_color: bool,
 
-    /// Only the terminal's own colours, with bold and reverse.
+    /// High-contrast theme: only the terminal's own colours, with bold and reverse video.
     #[arg(long, global = true)]
     pub high_contrast: bool,
 
@@ -126,7 +129,7 @@ pub struct BackendArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the embedded Clerk Frontend API emulator on its own.
+    /// Run the embedded Clerk Frontend API emulator on its own (for other apps and SDKs).
     Serve(ServeArgs),
     /// Sign in without questions: answers come from flags, the environment and stdin.
     SignIn(SignInArgs),
@@ -136,6 +139,37 @@ pub enum Command {
     Status(StatusArgs),
     /// Sign out; the local client token is forgotten even if the server cannot be reached.
     SignOut(SignOutArgs),
+    /// Check this terminal, the clock, token storage and the Frontend API, and say what to fix.
+    Doctor(DoctorArgs),
+    /// Print a shell completion script to stdout, e.g. `clerk-tui completions bash`.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) to stdout, e.g. `clerk-tui man | man -l -`.
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// One JSON object on stdout (every check with its status and fix) instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+/// Writes the completion script for `shell`, generated from the same definition the parser uses.
+pub fn write_completions(shell: clap_complete::Shell, out: &mut dyn std::io::Write) {
+    let mut command = Cli::command();
+    clap_complete::generate(shell, &mut command, "clerk-tui", out);
+}
+
+/// Writes the man page (roff), generated from the same definition the parser uses.
+pub fn write_man_page(out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    clap_mangen::Man::new(Cli::command()).render(out)
 }
 
 #[derive(Debug, Args)]
@@ -207,7 +241,6 @@ pub struct ServeArgs {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn definition_is_consistent() {

@@ -7,6 +7,7 @@
 pub mod app;
 pub mod cli;
 pub mod devserver;
+pub mod doctor;
 pub mod fapi;
 pub mod flow;
 pub mod plain;

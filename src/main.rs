@@ -14,6 +14,7 @@ use clerk_tui::app::effects::{EffectRunner, now_ms};
 use clerk_tui::app::{Action, App, Backend, SeedUserInfo};
 use clerk_tui::cli::{Cli, Command, ExitStatus, ServeArgs, SignInArgs};
 use clerk_tui::devserver::{self, DbLocation, DevServer, DevServerConfig, DevServerHandle};
+use clerk_tui::doctor::DoctorOptions;
 use clerk_tui::fapi::{
     FapiClient, FileTokenStore, MemoryTokenStore, PublishableKey, StoreError, Strategy, TokenStore,
 };
@@ -112,8 +113,45 @@ async fn run(cli: Cli) -> Result<ExitStatus, Fatal> {
             Ok(ExitStatus::Success)
         }
         Some(Command::SignIn(args)) => sign_in(&cli, args).await,
+        Some(Command::Doctor(args)) => Ok(doctor(&cli, args.json).await),
+        Some(Command::Completions(args)) => {
+            let mut stdout = std::io::stdout();
+            clerk_tui::cli::write_completions(args.shell, &mut stdout);
+            flush_stdout()
+        }
+        Some(Command::Man) => {
+            clerk_tui::cli::write_man_page(&mut std::io::stdout())
+                .map_err(|e| Fatal(ExitStatus::Other, format!("cannot write the man page: {e}")))?;
+            flush_stdout()
+        }
         None => run_app(&cli).await,
     }
+}
+
+fn flush_stdout() -> Result<ExitStatus, Fatal> {
+    std::io::stdout()
+        .flush()
+        .map(|()| ExitStatus::Success)
+        .map_err(|e| Fatal(ExitStatus::Other, format!("cannot write to stdout: {e}")))
+}
+
+/// Runs every check and prints the report; exit 1 when a check failed.
+async fn doctor(cli: &Cli, json: bool) -> ExitStatus {
+    let report = clerk_tui::doctor::run(&DoctorOptions::from_cli(cli)).await;
+    let text = if json {
+        format!("{:#}\n", report.to_json())
+    } else {
+        report.to_text(clerk_tui::doctor::colour_output(cli))
+    };
+    let mut stdout = std::io::stdout();
+    if let Err(e) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        eprintln!("Error: cannot write to stdout: {e}");
+        return ExitStatus::Other;
+    }
+    report.exit_status()
 }
 
 fn command_fatal(e: plain::CommandError) -> Fatal {
