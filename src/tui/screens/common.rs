@@ -2,6 +2,7 @@
 //! wrapping by terminal cells, countdown and time formatting, and the words for each factor.
 //! Every string that may come from the server passes through `sanitize` here.
 
+use crate::tui::widgets::text::word_wrap;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
@@ -79,7 +80,7 @@ impl<'a> Column<'a> {
 
     /// A paragraph wrapped at spaces to the area's width.
     pub fn wrapped(&mut self, text: &str, style: Style) {
-        for line in wrap(&sanitize(text), usize::from(self.area.width)) {
+        for line in word_wrap(&sanitize(text), usize::from(self.area.width)) {
             self.line(&line, style);
         }
     }
@@ -171,40 +172,6 @@ pub(crate) fn truncate(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
         out.push('…');
     }
     std::borrow::Cow::Owned(out)
-}
-
-/// Wraps at spaces into lines of at most `max` cells; longer words are cut into pieces.
-pub(crate) fn wrap(s: &str, max: usize) -> Vec<String> {
-    let max = max.max(1);
-    let mut lines = Vec::new();
-    let mut current = String::new();
-    for word in s.split(' ').filter(|w| !w.is_empty()) {
-        let needed = if current.is_empty() {
-            width(word)
-        } else {
-            width(&current) + 1 + width(word)
-        };
-        if needed <= max {
-            if !current.is_empty() {
-                current.push(' ');
-            }
-            current.push_str(word);
-            continue;
-        }
-        if !current.is_empty() {
-            lines.push(std::mem::take(&mut current));
-        }
-        for g in word.graphemes(true) {
-            if width(&current) + g.width() > max && !current.is_empty() {
-                lines.push(std::mem::take(&mut current));
-            }
-            current.push_str(g);
-        }
-    }
-    if !current.is_empty() || lines.is_empty() {
-        lines.push(current);
-    }
-    lines
 }
 
 /// "45 s", "9:05 min", "2 h 5 min", "3 d 4 h": short enough for a status bar.
@@ -314,8 +281,8 @@ mod tests {
 
     #[test]
     fn wrap_and_truncate_count_cells() {
-        assert_eq!(wrap("one two three", 7), ["one two", "three"]);
-        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(word_wrap("one two three", 7), ["one two", "three"]);
+        assert_eq!(word_wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
         assert_eq!(truncate("hello world", 8), "hello w…");
         assert_eq!(provider_name("github"), "GitHub");
         assert_eq!(provider_name("google"), "Google");

@@ -11,7 +11,7 @@ pub mod outbox;
 pub mod qr;
 pub mod sanitize;
 pub mod status_bar;
-mod text;
+pub(crate) mod text;
 pub mod text_input;
 
 #[cfg(test)]
