@@ -289,6 +289,30 @@ fn router(app: Arc<App>) -> Router {
         .layer(axum::middleware::from_fn_with_state(app, http::layer))
 }
 
+/// The whole router over a fresh server state, without a listener: for fuzzing and
+/// in-process tests that drive it with `tower::ServiceExt::oneshot`. Requests without
+/// `ConnectInfo` count as non-loopback, so `/__dev/` answers them only with
+/// `dev_endpoints_public`. Blocks (opens SQLite, hashes seed passwords).
+#[doc(hidden)]
+pub fn router_for_tests(config: DevServerConfig) -> Result<Router, DevServerError> {
+    let seed_text = match &config.seed {
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| DevServerError::Seed(format!("{}: {e}", path.display())))?,
+        None => DEFAULT_SEED.to_string(),
+    };
+    let seed = seed::SeedFile::parse(&seed_text)?;
+    let store = store::Store::open(&config.db)?;
+    let app = App::new(
+        store,
+        Arc::new(Clock::new(config.clock)),
+        format!("http://{}", config.addr),
+        config.limits,
+        seed,
+        config.dev_endpoints_public,
+    )?;
+    Ok(router(Arc::new(app)))
+}
+
 impl DevServer {
     /// Opens (or creates) the database, seeds it if new, binds and serves in the background.
     pub async fn start(config: DevServerConfig) -> Result<DevServerHandle, DevServerError> {

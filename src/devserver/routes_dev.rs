@@ -116,23 +116,9 @@ pub async fn create_user(State(app): State<Arc<App>>, body: Bytes) -> Result<Res
     let spec: UserSpec = parse_json(&body)?;
     spec.validate()
         .map_err(|e| ApiError::value_invalid("body", &e))?;
-    {
-        let st = app.lock();
-        for ident in [&spec.email_address, &spec.phone_number, &spec.username]
-            .into_iter()
-            .flatten()
-        {
-            if st.identifier_taken(ident) {
-                return Err(ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "form_identifier_exists",
-                    "taken",
-                    &format!("{ident} is already taken."),
-                )
-                .param("identifier"));
-            }
-        }
-    }
+    // Checked before hashing (cheap refusal) and again under the lock that saves, since
+    // concurrent creates of one identifier all pass the first check while they hash.
+    ensure_identifiers_free(&app.lock(), &spec)?;
     let password = spec.password.clone().map(super::model::Hidden::new);
     let hash = match password {
         Some(pw) => Some(
@@ -147,8 +133,28 @@ pub async fn create_user(State(app): State<Arc<App>>, body: Bytes) -> Result<Res
     let now = app.clock.now_ms();
     let user = spec.to_user(hash, |c| app.keys.mac("backup_code", c), now);
     let summary = user_summary(&user);
-    app.lock().save_user(user)?;
+    let mut st = app.lock();
+    ensure_identifiers_free(&st, &spec)?;
+    st.save_user(user)?;
     Ok((StatusCode::CREATED, axum::Json(summary)).into_response())
+}
+
+fn ensure_identifiers_free(st: &super::state::State, spec: &UserSpec) -> Result<(), ApiError> {
+    for ident in [&spec.email_address, &spec.phone_number, &spec.username]
+        .into_iter()
+        .flatten()
+    {
+        if st.identifier_taken(ident) {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "form_identifier_exists",
+                "taken",
+                &format!("{ident} is already taken."),
+            )
+            .param("identifier"));
+        }
+    }
+    Ok(())
 }
 
 fn find_user(app: &App, key: &str) -> Option<UserRec> {

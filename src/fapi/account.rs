@@ -124,7 +124,7 @@ impl FapiClient {
             Some(form),
         );
         let reply = self.execute(call).await?;
-        response::bare(&reply, "session token")
+        session_token(&reply)
     }
 
     /// `POST …/tokens/{template}`: a session JWT shaped by a JWT template.
@@ -137,7 +137,7 @@ impl FapiClient {
         let reply = self
             .execute(Call::new(Method::POST, path, Some(Form::new())))
             .await?;
-        response::bare(&reply, "session token")
+        session_token(&reply)
     }
 
     /// `GET /v1/me`: the signed-in user.
@@ -225,4 +225,17 @@ impl TouchSessionParams {
             )
             .opt("intent", self.intent.as_deref())
     }
+}
+
+/// A token answer must carry the JWT: the lenient model would read any other object as an
+/// empty token, which the app would show as "signed in" with an unreadable token.
+fn session_token(reply: &response::Reply) -> Result<Token, FapiError> {
+    let token: Token = response::bare(reply, "session token")?;
+    if token.jwt.trim().is_empty() {
+        return Err(FapiError::Shape {
+            status: reply.status,
+            detail: "the session token answer has no jwt".to_owned(),
+        });
+    }
+    Ok(token)
 }

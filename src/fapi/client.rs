@@ -188,6 +188,25 @@ impl FapiClient {
         Ok(())
     }
 
+    /// Clerk said the token we sent is not (or no longer) valid: keeping it would fail every
+    /// later call the same way, so forget it and let the next call start a fresh client.
+    fn drop_rejected_token(&self, sent: Option<&SecretString>) -> Result<(), FapiError> {
+        let Some(sent) = sent else { return Ok(()) };
+        {
+            let mut state = self.state();
+            // A token that changed since (rotated by another answer) is not the rejected one.
+            if state.token.as_ref().map(|t| t.expose_secret()) != Some(sent.expose_secret()) {
+                return Ok(());
+            }
+            state.token = None;
+            state.client = None;
+            state.active_session_id = None;
+        }
+        tracing::debug!("client token rejected (authentication_invalid); forgotten");
+        self.inner.store.clear_token(&self.inner.store_key)?;
+        Ok(())
+    }
+
     fn state(&self) -> MutexGuard<'_, State> {
         self.inner.state.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -240,7 +259,13 @@ impl FapiClient {
                         "fapi request"
                     );
                     self.rotate_token(sent_token.as_ref(), resp.headers())?;
-                    return self.read_reply(status, resp, timeout).await;
+                    let reply = self.read_reply(status, resp, timeout).await;
+                    if let Err(e) = &reply
+                        && e.is_authentication_invalid()
+                    {
+                        self.drop_rejected_token(sent_token.as_ref())?;
+                    }
+                    return reply;
                 }
                 Err(err) => {
                     let failure = self.transport_error(&err, timeout);

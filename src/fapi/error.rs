@@ -94,7 +94,7 @@ pub enum FapiError {
     Timeout { url: String, after: Duration },
     /// A body that is not JSON, typically an HTML error page from a proxy or load balancer.
     #[error(
-        "the server answered HTTP {status} with {content_type} instead of JSON; is this a Clerk Frontend API? It said: {snippet:?}"
+        "the server answered HTTP {status} with {content_type} instead of JSON; is this a Clerk Frontend API? It said: “{snippet}”"
     )]
     NotJson {
         status: u16,

@@ -64,6 +64,9 @@ pub enum KeyError {
     ExtraDollar,
     #[error("the decoded publishable key names no Frontend API host (it has no '.')")]
     NoDot,
+    /// Found by fuzzing: a decoded host with a newline or escape would reach the screen.
+    #[error("the decoded publishable key names a host with spaces or control characters")]
+    HostCharacters,
     #[error(
         "{host:?} cannot be encoded in a publishable key (a host needs a '.' and no '$' or spaces)"
     )]
@@ -109,6 +112,9 @@ impl PublishableKey {
         }
         if !host.contains('.') {
             return Err(KeyError::NoDot);
+        }
+        if host.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(KeyError::HostCharacters);
         }
         Ok(Self {
             raw: key.to_owned(),
@@ -261,6 +267,18 @@ mod tests {
         assert_eq!(
             PublishableKey::parse(&key(TEST_PREFIX, "localhost$")),
             Err(KeyError::NoDot)
+        );
+    }
+
+    #[test]
+    fn host_with_control_characters_is_refused() {
+        assert_eq!(
+            PublishableKey::parse(&key("pk_test_", "128.0.2>\u{e}\n\u{c}w87$")),
+            Err(KeyError::HostCharacters)
+        );
+        assert_eq!(
+            PublishableKey::parse(&key("pk_test_", "clerk .example.com$")),
+            Err(KeyError::HostCharacters)
         );
     }
 
