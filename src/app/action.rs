@@ -48,6 +48,13 @@ pub enum Action {
         all: bool,
     },
     Quit,
+    /// Start signing in with a browser strategy (an OAuth provider, SAML, enterprise SSO)
+    /// from the identifier screen, or start it again after it expired or failed.
+    StartOAuth(Strategy),
+    /// Open this address in the local browser (only offered when there is a display).
+    OpenInBrowser(String),
+    /// The browser launcher finished: `None` when it started, else why it could not.
+    BrowserOpened(Option<String>),
     /// The embedded server's outbox changed (newest first).
     Outbox(Vec<super::OutboxEntry>),
     /// A call finished.

@@ -44,6 +44,11 @@ pub enum Call {
     SignOut {
         session_id: Option<String>,
     },
+    /// A new sign-in with a browser strategy; the browser is sent to `redirect_url` afterwards.
+    CreateRedirectSignIn {
+        strategy: Strategy,
+        redirect_url: String,
+    },
 }
 
 impl Call {
@@ -66,6 +71,13 @@ impl Call {
             Call::SignOut { session_id } => Some(Call::SignOut {
                 session_id: session_id.clone(),
             }),
+            Call::CreateRedirectSignIn {
+                strategy,
+                redirect_url,
+            } => Some(Call::CreateRedirectSignIn {
+                strategy: strategy.clone(),
+                redirect_url: redirect_url.clone(),
+            }),
             // Calls carrying a secret are not kept: the user types it again.
             _ => None,
         }
@@ -82,6 +94,7 @@ impl Call {
             Call::ResetPassword { .. } => "Setting the new password",
             Call::MintToken { .. } => "Minting a session token",
             Call::SignOut { .. } => "Signing out",
+            Call::CreateRedirectSignIn { .. } => "Asking for the sign-in address",
         }
     }
 }
@@ -103,6 +116,11 @@ pub enum Effect {
         until_ms: i64,
     },
     StopPolling,
+    /// Open an address in the local browser (`xdg-open`, `open`); never without a display.
+    /// The result comes back as `Action::BrowserOpened`.
+    OpenBrowser {
+        url: String,
+    },
     /// Follow the embedded server's outbox (`/__dev/outbox` long-poll) for the dev pane; each
     /// change comes back as `Action::Outbox`.
     WatchOutbox {

@@ -6,6 +6,7 @@ mod action;
 mod effect;
 pub mod effects;
 mod failure;
+pub mod handoff;
 mod replies;
 mod state;
 mod update;
@@ -18,3 +19,5 @@ pub use update::update;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_handoff;

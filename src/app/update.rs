@@ -17,7 +17,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             if app.blocked_until.is_some_and(|t| t <= now_ms) {
                 app.blocked_until = None;
             }
-            Vec::new()
+            super::handoff::on_tick(app)
         }
         Action::Start => {
             let mut fx = call(app, Call::LoadEnvironment);
@@ -198,6 +198,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             fx.push(Effect::Quit);
             fx
         }
+        Action::StartOAuth(strategy) => super::handoff::start(app, strategy),
+        Action::OpenInBrowser(url) => vec![Effect::OpenBrowser { url }],
+        Action::BrowserOpened(error) => super::handoff::browser_opened(app, error),
         Action::Api {
             epoch,
             call,
