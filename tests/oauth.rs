@@ -8,6 +8,10 @@ mod support;
 #[allow(dead_code)]
 mod harness;
 
+#[path = "plain/harness.rs"]
+#[allow(dead_code)]
+mod plain_harness;
+
 #[path = "oauth/protocol.rs"]
 mod protocol;
 

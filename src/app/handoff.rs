@@ -165,3 +165,28 @@ pub async fn open_browser(url: &str) -> Result<(), String> {
         Err(_) => Ok(()),
     }
 }
+
+/// The instance's social providers a person can start from the identifier screen, in a stable
+/// order, with the names to show (numbered from 1 by both front ends).
+pub fn providers(app: &App) -> Vec<(Strategy, String)> {
+    let Some(env) = app.environment.as_ref() else {
+        return Vec::new();
+    };
+    env.enabled_social_providers()
+        .into_iter()
+        .filter(|p| is_hand_off(&p.strategy) && crate::flow::terminal_support(&p.strategy).is_ok())
+        .map(|p| {
+            let name = if p.name.trim().is_empty() {
+                let raw = p.strategy.provider().unwrap_or("OAuth");
+                let mut chars = raw.chars();
+                chars
+                    .next()
+                    .map(|c| c.to_uppercase().chain(chars).collect())
+                    .unwrap_or_default()
+            } else {
+                p.name.trim().to_string()
+            };
+            (p.strategy.clone(), name)
+        })
+        .collect()
+}
