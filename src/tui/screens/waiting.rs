@@ -12,7 +12,7 @@ use crate::app::{Action, App};
 use crate::fapi::Strategy;
 use crate::flow::{FactorStep, Step};
 use crate::tui::Theme;
-use crate::tui::widgets::{KeyHelp, QrStyle, QrWidget};
+use crate::tui::widgets::{KeyHelp, QrStyle, QrWidget, sanitize};
 
 fn current(app: &App) -> Option<FactorStep> {
     match app.step() {
@@ -175,8 +175,14 @@ fn resend_line(col: &mut Column<'_>, app: &App, what: &str) {
 
 fn hand_off(col: &mut Column<'_>, app: &App, ui: &mut Ui, f: &FactorStep) {
     let theme = col.theme;
-    let name = common::describe(&f.factor);
-    col.line(&format!("{name} in a browser"), theme.title());
+    let title = match crate::app::handoff::providers(app)
+        .into_iter()
+        .find(|(s, _)| s == f.strategy())
+    {
+        Some((_, name)) => format!("Sign in with {} in a browser", sanitize(&name)),
+        None => format!("{} in a browser", common::describe(&f.factor)),
+    };
+    col.line(&title, theme.title());
     col.gap();
     if f.ended.is_some() || app.expires_in_secs() == Some(0) {
         col.wrapped(
