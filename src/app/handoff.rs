@@ -19,7 +19,7 @@ pub fn is_hand_off(strategy: &Strategy) -> bool {
 
 /// Where the browser goes when the provider is done. The embedded server has a page that
 /// says the terminal continues; a real instance gets its own home page (the app polls, so
-/// the page only has to exist). `--redirect-url` (the runner's setting) wins over both.
+/// the page only has to exist). A redirect URL given to the `EffectRunner` wins over both.
 pub fn redirect_url(app: &App) -> String {
     match &app.backend {
         Backend::Embedded { base_url, .. } => {
