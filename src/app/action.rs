@@ -71,6 +71,13 @@ pub enum Action {
     /// The effect runner's first client load found a client token in the store (`true`) or
     /// none: a stored session that has since ended is then explained, not silently dropped.
     StoredClientToken(bool),
+    /// Start signing in with a browser strategy (an OAuth provider, SAML, enterprise SSO)
+    /// from the identifier screen, or start it again after it expired or failed.
+    StartOAuth(Strategy),
+    /// Open this address in the local browser (only offered when there is a display).
+    OpenInBrowser(String),
+    /// The browser launcher finished: `None` when it started, else why it could not.
+    BrowserOpened(Option<String>),
     /// The embedded server's outbox changed (newest first).
     Outbox(Vec<super::OutboxEntry>),
     /// A call finished.

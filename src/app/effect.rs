@@ -83,6 +83,11 @@ pub enum Call {
         base_url: String,
         seconds: i64,
     },
+    /// A new sign-in with a browser strategy; the browser is sent to `redirect_url` afterwards.
+    CreateRedirectSignIn {
+        strategy: Strategy,
+        redirect_url: String,
+    },
 }
 
 impl Call {
@@ -107,6 +112,13 @@ impl Call {
             }),
             Call::LoadUser { session_id } => Some(Call::LoadUser {
                 session_id: session_id.clone(),
+            }),
+            Call::CreateRedirectSignIn {
+                strategy,
+                redirect_url,
+            } => Some(Call::CreateRedirectSignIn {
+                strategy: strategy.clone(),
+                redirect_url: redirect_url.clone(),
             }),
             // Calls carrying a secret are not kept: the user types it again.
             _ => None,
@@ -133,6 +145,7 @@ impl Call {
             Call::VerifyToken { .. } => "Verifying the token",
             Call::DemoTotp { .. } => "Reading the demo code",
             Call::ShiftClock { .. } => "Moving the emulator's clock",
+            Call::CreateRedirectSignIn { .. } => "Asking for the sign-in address",
         }
     }
 }
@@ -154,6 +167,11 @@ pub enum Effect {
         until_ms: i64,
     },
     StopPolling,
+    /// Open an address in the local browser (`xdg-open`, `open`); never without a display.
+    /// The result comes back as `Action::BrowserOpened`.
+    OpenBrowser {
+        url: String,
+    },
     /// Follow the embedded server's outbox (`/__dev/outbox` long-poll) for the dev pane; each
     /// change comes back as `Action::Outbox`.
     WatchOutbox {

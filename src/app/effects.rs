@@ -101,6 +101,13 @@ impl EffectRunner {
                 }
             }
             Effect::StopPolling => self.stop_polling(),
+            Effect::OpenBrowser { url } => {
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let error = super::handoff::open_browser(&url).await.err();
+                    let _ = tx.send(Action::BrowserOpened(error));
+                });
+            }
             Effect::Quit => {
                 self.stop_polling();
                 if let Some(token) = self.outbox_watch.take() {
@@ -233,6 +240,18 @@ pub async fn execute(
                 r.map(|s| with_client(client, s)).map_err(fail),
             )
         }
+        Call::CreateRedirectSignIn {
+            strategy,
+            redirect_url: fallback,
+        } => {
+            let target = redirect_url.map_or(fallback, str::to_string);
+            let params = CreateSignInParams::redirect(strategy, target, None);
+            let r = client.create_sign_in(&params).await;
+            (
+                CallKind::SignIn,
+                r.map(|s| with_client(client, s)).map_err(fail),
+            )
+        }
         Call::MintToken { session_id } => (
             CallKind::Token,
             client
@@ -285,9 +304,9 @@ async fn poll(
             _ = token.cancelled() => return,
             _ = tokio::time::sleep(delay) => {}
         }
-        if now_ms() > until_ms {
-            return;
-        }
+        // Past the deadline the server is asked once more, so an expiry it reports is seen
+        // (and the screen says so) instead of the wait just going quiet.
+        let last = now_ms() > until_ms;
         let result = client.reload_sign_in(&sign_in_id).await;
         if token.is_cancelled() {
             return;
@@ -306,6 +325,7 @@ async fn poll(
                 result,
             })
             .is_err()
+            || last
         {
             return;
         }

@@ -8,6 +8,7 @@ mod effect;
 pub mod effects;
 mod effects_account;
 mod failure;
+pub mod handoff;
 mod replies;
 mod session;
 mod state;
@@ -27,5 +28,7 @@ pub use update::update;
 mod tests;
 #[cfg(test)]
 mod tests_account;
+#[cfg(test)]
+mod tests_handoff;
 #[cfg(test)]
 mod tests_signed_in;

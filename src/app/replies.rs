@@ -146,6 +146,11 @@ fn after_sign_in_change(app: &mut App) -> Vec<Effect> {
             }
             return fx;
         }
+        Step::Factor(f) if f.ended.is_some() && super::handoff::is_hand_off(f.strategy()) => {
+            fx.extend(stop_polling(app));
+            app.notice = Some(super::handoff::ended_notice(f.ended.as_ref()));
+            return fx;
+        }
         Step::Factor(f) if f.ended.is_some() && f.strategy().completes_elsewhere() => {
             fx.extend(stop_polling(app));
             app.notice = Some(Notice {

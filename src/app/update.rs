@@ -18,7 +18,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             if app.blocked_until.is_some_and(|t| t <= now_ms) {
                 app.blocked_until = None;
             }
-            session::on_tick(app)
+            let mut fx = session::on_tick(app);
+            fx.extend(super::handoff::on_tick(app));
+            fx
         }
         Action::Start => {
             let mut fx = call(app, Call::LoadEnvironment);
@@ -206,6 +208,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             fx.push(Effect::Quit);
             fx
         }
+        Action::StartOAuth(strategy) => super::handoff::start(app, strategy),
+        Action::OpenInBrowser(url) => vec![Effect::OpenBrowser { url }],
+        Action::BrowserOpened(error) => super::handoff::browser_opened(app, error),
         Action::Api {
             epoch,
             call,

@@ -115,7 +115,7 @@ fn page(status: LinkStatus, session: bool) -> String {
 }
 
 /// Only loopback web pages and app deep links: the dev server is no open redirector.
-fn redirect_allowed(url: &url::Url) -> bool {
+pub(super) fn redirect_allowed(url: &url::Url) -> bool {
     match url.scheme() {
         "http" | "https" => match url.host() {
             Some(url::Host::Domain(d)) => d == "localhost" || d.ends_with(".localhost"),

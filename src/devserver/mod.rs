@@ -10,6 +10,8 @@ mod factors;
 mod http;
 mod link;
 mod model;
+mod oauth;
+mod oauth_page;
 mod render;
 mod request;
 mod routes_client;
@@ -280,6 +282,11 @@ fn router(app: Arc<App>) -> Router {
         .route("/__dev/clock", post(routes_dev::clock))
         .route("/__dev/reset", post(routes_dev::reset))
         .route("/__dev/sign_in_tokens", post(routes_dev::sign_in_token))
+        .route(
+            "/__dev/oauth/authorize",
+            get(oauth::authorize_page).post(oauth::authorize),
+        )
+        .route("/__dev/oauth/done", get(oauth::done))
         .fallback(|| async { errors::ApiError::route_not_found() })
         .method_not_allowed_fallback(|| async { errors::ApiError::method_not_allowed() })
         .with_state(app.clone());

@@ -146,6 +146,12 @@ pub struct VerificationRec {
     pub redirect_url: Option<String>,
     pub verified_at_client: Option<String>,
     pub verified_at: Option<i64>,
+    /// OAuth: the provider's consent page the client must open.
+    #[serde(default)]
+    pub external_url: Option<String>,
+    /// OAuth: the single-use nonce the browser is sent back with (`rotating_token_nonce`).
+    #[serde(default)]
+    pub rotating_nonce: Option<Hidden>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

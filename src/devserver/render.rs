@@ -15,6 +15,7 @@ pub fn verification(v: &VerificationRec) -> Value {
         "totp" => "verification_totp",
         "backup_code" => "verification_backup_code",
         "ticket" => "verification_ticket",
+        s if s.starts_with("oauth_") => "verification_oauth",
         _ => "verification_otp",
     };
     let mut out = json!({
@@ -27,7 +28,22 @@ pub fn verification(v: &VerificationRec) -> Value {
     if let Some(c) = &v.verified_at_client {
         out["verified_at_client"] = json!(c);
     }
+    if let Some(u) = v.external_url.as_ref().filter(|_| v.status == "unverified") {
+        out["external_verification_redirect_url"] = json!(u);
+    }
     out
+}
+
+/// A verification as of `now`: an OAuth hand-off nobody finished in time reads `expired`
+/// (codes and links expire when they are used, as before).
+fn verification_at(v: &VerificationRec, now: i64) -> Value {
+    if v.external_url.is_some() && v.status == "unverified" && v.expire_at.is_some_and(|t| now >= t)
+    {
+        let mut expired = v.clone();
+        expired.status = "expired".into();
+        return verification(&expired);
+    }
+    verification(v)
 }
 
 fn factor(f: &FactorInfo) -> Value {
@@ -92,7 +108,7 @@ pub fn sign_in(st: &State, si: &SignInRec, now: i64) -> Value {
         "supported_identifiers": ["email_address", "phone_number", "username"],
         "supported_first_factors": first,
         "supported_second_factors": second,
-        "first_factor_verification": si.first_factor.as_ref().map(verification),
+        "first_factor_verification": si.first_factor.as_ref().map(|v| verification_at(v, now)),
         "second_factor_verification": si.second_factor.as_ref().map(verification),
         "identifier": si.identifier,
         "user_data": user_data,

@@ -23,6 +23,9 @@ pub async fn prepare_first_factor(
 ) -> Result<Response, ApiError> {
     let now = app.clock.now_ms();
     let strategy = req.required("strategy")?.to_string();
+    if strategy == super::oauth::MOCK {
+        return super::oauth::prepare(&app, &req, &id, now);
+    }
     let mut st = app.lock();
     let (mut si, client_id) = load(&st, &req, &id, now)?;
     if signin::status_of(&st, &si, now) != Status::NeedsFirstFactor {

@@ -137,6 +137,9 @@ fn normalize_identifier(typed: &str) -> String {
 pub async fn create(State(app): State<Arc<App>>, req: Req) -> Result<Response, ApiError> {
     let now = app.clock.now_ms();
     let strategy = req.field("strategy").map(String::from);
+    if strategy.as_deref() == Some(super::oauth::MOCK) {
+        return super::oauth::create_sign_in(&app, &req, now);
+    }
     if let Some(s) = strategy.as_deref()
         && !KNOWN_STRATEGIES.contains(&s)
     {
@@ -258,6 +261,19 @@ pub async fn get(
     req: Req,
 ) -> Result<Response, ApiError> {
     let now = app.clock.now_ms();
+    if let Some(nonce) = req
+        .query
+        .get("rotating_token_nonce")
+        .filter(|n| !n.is_empty())
+    {
+        let own = {
+            let st = app.lock();
+            load(&st, &req, &id, now).is_ok()
+        };
+        if !own {
+            return super::oauth::redeem_nonce(&app, &req, &id, nonce);
+        }
+    }
     let st = app.lock();
     let (si, client_id) = load(&st, &req, &id, now)?;
     Ok(reply(&app, &st, &si.id, &client_id, &req))

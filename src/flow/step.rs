@@ -91,7 +91,7 @@ pub fn derive_step(sign_in: Option<&SignIn>, choices: &Choices) -> Step {
         return Step::Identifier;
     };
     let stage = match &sign_in.status {
-        SignInStatus::NeedsIdentifier => return Step::Identifier,
+        SignInStatus::NeedsIdentifier => return hand_off_step(sign_in).unwrap_or(Step::Identifier),
         SignInStatus::NeedsFirstFactor => Stage::First,
         SignInStatus::NeedsSecondFactor => Stage::Second,
         SignInStatus::NeedsClientTrust => Stage::ClientTrust,
@@ -130,6 +130,28 @@ pub fn derive_step(sign_in: Option<&SignIn>, choices: &Choices) -> Step {
         factor.clone(),
         stage.verification(sign_in),
     ))
+}
+
+/// A sign-in started with a browser strategy (OAuth, SSO) waits in `needs_identifier` until the
+/// provider says who signed in: its first factor verification is the hand-off to show.
+fn hand_off_step(sign_in: &SignIn) -> Option<Step> {
+    let v = sign_in.first_factor_verification.as_ref()?;
+    let strategy = v.strategy.clone()?;
+    if !strategy.completes_elsewhere() || strategy == Strategy::EmailLink {
+        return None;
+    }
+    let ended = matches!(
+        v.status,
+        VerificationStatus::Failed | VerificationStatus::Expired
+    );
+    if v.external_verification_redirect_url.is_none() && !ended {
+        return None;
+    }
+    let factor = Factor {
+        strategy,
+        ..Factor::default()
+    };
+    Some(Step::Factor(factor_step(Stage::First, factor, Some(v))))
 }
 
 /// The factor whose verification is under way (a code was sent), so a reload resumes it.

@@ -29,12 +29,16 @@ pub fn situation(app: &App) -> Vec<String> {
         };
     }
     match app.step() {
-        Step::Identifier => vec![
-            match app.environment.as_ref().and_then(|e| e.application_name()) {
-                Some(name) => format!("Sign in to {}.", clean(name)),
-                None => "Sign in.".to_string(),
-            },
-        ],
+        Step::Identifier => {
+            let mut lines = vec![
+                match app.environment.as_ref().and_then(|e| e.application_name()) {
+                    Some(name) => format!("Sign in to {}.", clean(name)),
+                    None => "Sign in.".to_string(),
+                },
+            ];
+            lines.extend(super::handoff::provider_lines(app));
+            lines
+        }
         Step::Factor(f) => factor_situation(app, &f),
         Step::ChooseFactor(stage) => {
             let mut lines = vec!["Choose how to continue:".to_string()];
@@ -91,7 +95,7 @@ pub fn instruction(app: &App) -> Option<String> {
             .then(|| "Type 'r' to try again, or 'q' to quit.".to_string());
     }
     Some(match app.step() {
-        Step::Identifier => format!("Type your {}.", identifier_kinds(app)),
+        Step::Identifier => super::handoff::identifier_instruction(app, identifier_kinds(app)),
         Step::Factor(f) => return factor_instruction(app, &f),
         Step::ChooseFactor(_) => "Type a number, or 'b' to go back.".to_string(),
         Step::NoFactor(_) | Step::Unsupported { .. } => {
@@ -121,7 +125,7 @@ pub fn waiting_line(app: &App) -> Option<String> {
     }
     let what = match f.strategy() {
         Strategy::EmailLink => "Waiting for the link to be opened…",
-        _ => "Waiting for the sign-in in the browser to finish…",
+        _ => "Waiting for the sign-in to finish in the browser…",
     };
     Some(match app.last_poll_at {
         Some(at) => format!(
@@ -234,6 +238,9 @@ fn factor_situation(app: &App, f: &FactorStep) -> Vec<String> {
                     None => "Nothing has been sent yet.".to_string(),
                 }
             }
+        }
+        s if crate::app::handoff::is_hand_off(s) && (f.sent || f.ended.is_some()) => {
+            return super::handoff::hand_off_sentences(app, f);
         }
         s if f.sent && terminal_support(s).is_ok() => {
             let url = app

@@ -25,6 +25,16 @@ pub fn interpret(app: &App, line: &str) -> Vec<Action> {
     }
     match app.step() {
         Step::Identifier if word.is_empty() => Vec::new(),
+        // A number picks a provider: no email, phone or username is one or two digits long.
+        Step::Identifier if word.len() <= 2 && word.parse::<usize>().is_ok() => {
+            let providers = crate::app::handoff::providers(app);
+            match word.parse::<usize>() {
+                Ok(i) if i >= 1 && i <= providers.len() => {
+                    vec![Action::StartOAuth(providers[i - 1].0.clone())]
+                }
+                _ => Vec::new(),
+            }
+        }
         Step::Identifier => vec![Action::SubmitIdentifier {
             identifier: word.to_string(),
             password: None,
@@ -37,6 +47,10 @@ pub fn interpret(app: &App, line: &str) -> Vec<Action> {
                 "b" => vec![Action::Back],
                 "f" if f.stage == Stage::First && has_password_reset(app) => {
                     vec![Action::ForgotPassword]
+                }
+                // A browser hand-off starts over as a new sign-in with the same provider.
+                "r" if crate::app::handoff::is_hand_off(&strategy) => {
+                    vec![Action::StartOAuth(strategy)]
                 }
                 "r" if can_send(&strategy) => vec![Action::SendCode],
                 _ if strategy == Strategy::Password => {

@@ -9,6 +9,7 @@ mod demo;
 mod describe;
 mod engine;
 mod events;
+mod handoff;
 mod input;
 mod interpret;
 mod run;

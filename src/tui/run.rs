@@ -35,6 +35,14 @@ pub async fn run(
     loop {
         // Reached only after a batch of input (or at start): idle, the loop sleeps below.
         guard.draw(|frame| screens::render(frame, &app, &mut ui, theme))?;
+        if let Some(seq) = ui.hyperlink().and_then(screens::Hyperlink::sequence) {
+            // The same text again, wrapped in OSC 8, so terminals that know hyperlinks make
+            // the address clickable; the others ignore the sequence and show what was there.
+            let backend = guard.backend_mut();
+            let _ = backend
+                .write_all(seq.as_bytes())
+                .and_then(|()| backend.flush());
+        }
         let mut inputs = Vec::new();
         tokio::select! {
             event = events.recv() => match event {

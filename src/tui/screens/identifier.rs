@@ -7,7 +7,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Position, Rect};
 
 use super::Ui;
-use super::common::{self, Column};
+use super::common::Column;
 use crate::app::{Action, App, Backend};
 use crate::tui::Theme;
 use crate::tui::widgets::{KeyHelp, Outcome};
@@ -59,6 +59,11 @@ fn field_count(app: &App) -> usize {
     if password_allowed(app) { 2 } else { 1 }
 }
 
+/// The fields, then one row per social provider.
+fn focus_count(app: &App) -> usize {
+    field_count(app) + super::handoff::provider_count(app)
+}
+
 pub(crate) fn render(
     buf: &mut Buffer,
     area: Rect,
@@ -97,7 +102,10 @@ pub(crate) fn render(
         cursor = cursor.or(at);
     }
     col.notice(app, ui.form_notice(app, &fields));
-    providers(&mut col, app);
+    let focused_provider = ui.focus.checked_sub(field_count(app));
+    if let Some(at) = super::handoff::provider_rows(&mut col, app, focused_provider) {
+        cursor = Some(at);
+    }
     if let Backend::Embedded { seed_users, .. } = &app.backend
         && col.rows_left() > 2
     {
@@ -107,39 +115,24 @@ pub(crate) fn render(
     cursor
 }
 
-/// The instance's social providers. Starting one from here needs a sign-in created with the
-/// provider's strategy, which the app cannot ask for yet; say so rather than hide them.
-fn providers(col: &mut Column<'_>, app: &App) {
-    let Some(env) = app.environment.as_ref() else {
-        return;
-    };
-    let providers = env.enabled_social_providers();
-    if providers.is_empty() {
-        return;
-    }
-    let names: Vec<String> = providers
-        .iter()
-        .map(|p| {
-            if p.name.is_empty() {
-                common::provider_name(p.strategy.provider().unwrap_or(""))
-            } else {
-                p.name.clone()
-            }
-        })
-        .collect();
-    let theme = col.theme;
-    col.gap();
-    col.line(
-        &format!("Also enabled here: {}.", names.join(", ")),
-        theme.text(),
-    );
-    col.wrapped(
-        "They cannot be started from this screen yet: enter your identifier, then \"use another method\" lists the ones linked to your account.",
-        theme.hint(),
-    );
-}
-
 pub(crate) fn keys(app: &App, ui: &Ui) -> Vec<KeyHelp> {
+    let providers = super::handoff::provider_count(app);
+    if ui.focus >= field_count(app) {
+        return vec![
+            KeyHelp {
+                keys: "Enter",
+                action: "continue with this provider",
+            },
+            KeyHelp {
+                keys: "1-9",
+                action: "continue with that provider",
+            },
+            KeyHelp {
+                keys: "Tab",
+                action: "next field or provider",
+            },
+        ];
+    }
     let mut keys = vec![KeyHelp {
         keys: "Enter",
         action: "continue",
@@ -147,15 +140,20 @@ pub(crate) fn keys(app: &App, ui: &Ui) -> Vec<KeyHelp> {
     if field_count(app) > 1 {
         keys.push(KeyHelp {
             keys: "Tab",
-            action: if ui.focus == 0 {
-                "password"
-            } else {
-                "identifier"
+            action: match ui.focus {
+                0 => "password",
+                _ if providers > 0 => "providers",
+                _ => "identifier",
             },
         });
         keys.push(KeyHelp {
             keys: "Ctrl-R",
             action: "show password",
+        });
+    } else if providers > 0 {
+        keys.push(KeyHelp {
+            keys: "Tab",
+            action: "providers",
         });
     }
     keys
@@ -166,16 +164,28 @@ pub(crate) fn on_key(app: &App, ui: &mut Ui, key: KeyEvent) -> Vec<Action> {
         || key.code == KeyCode::Up
         || (key.code == KeyCode::Tab && key.modifiers.contains(KeyModifiers::SHIFT));
     if back {
-        ui.cycle_focus(field_count(app), false);
+        ui.cycle_focus(focus_count(app), false);
         return Vec::new();
     }
     match key.code {
         KeyCode::Tab | KeyCode::Down => {
-            ui.cycle_focus(field_count(app), true);
+            ui.cycle_focus(focus_count(app), true);
             return Vec::new();
         }
         KeyCode::Esc => return Vec::new(),
         _ => {}
+    }
+    if let Some(row) = ui.focus.checked_sub(field_count(app)) {
+        let pick = match key.code {
+            KeyCode::Enter => super::handoff::provider_at(app, row),
+            KeyCode::Char(c @ '1'..='9') => {
+                super::handoff::provider_at(app, c as usize - '1' as usize)
+            }
+            _ => None,
+        };
+        return pick
+            .map(|s| vec![Action::StartOAuth(s)])
+            .unwrap_or_default();
     }
     let outcome = if ui.focus == 0 {
         ui.identifier.handle_key(key)

@@ -7,6 +7,7 @@ mod choose;
 mod common;
 mod confirm;
 mod factor;
+mod handoff;
 mod identifier;
 mod new_password;
 mod problem;
@@ -21,11 +22,13 @@ mod fixtures;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_handoff;
+#[cfg(test)]
 mod tests_keys;
 #[cfg(test)]
 mod tests_signed_in;
 
-pub use ui::Ui;
+pub use ui::{Hyperlink, Ui};
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
@@ -118,6 +121,7 @@ impl ScreenId {
 /// Draws the whole screen for the current state.
 pub fn render(frame: &mut Frame, app: &App, ui: &mut Ui, theme: Theme) {
     ui.sync(app);
+    ui.hyperlink = None;
     let area = frame.area();
     let cursor = if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame.buffer_mut(), area, theme)

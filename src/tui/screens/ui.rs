@@ -47,6 +47,50 @@ pub struct Ui {
     pub(crate) copy: PendingCopy,
     /// What the last copy did, in words, until the next key.
     pub(crate) copied: Option<&'static str>,
+    /// The address drawn this frame that the loop also marks as an OSC 8 hyperlink.
+    pub(crate) hyperlink: Option<Hyperlink>,
+}
+
+/// An address on screen to wrap in an OSC 8 hyperlink after the frame is drawn: where it
+/// starts, the target, and exactly the text the frame shows there (one unwrapped line).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Hyperlink {
+    pub x: u16,
+    pub y: u16,
+    pub url: String,
+    pub visible: String,
+    /// SGR parameters that match how the frame drew the text (plus underline).
+    pub sgr: &'static str,
+}
+
+impl std::fmt::Debug for Hyperlink {
+    // A hand-off address is a capability for this sign-in: never in logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Hyperlink")
+            .field("x", &self.x)
+            .field("y", &self.y)
+            .field("url", &"***")
+            .finish()
+    }
+}
+
+impl Hyperlink {
+    /// The bytes that redraw the text as a hyperlink in place, leaving the cursor where it
+    /// was. `None` when the address holds anything but printable ASCII (no escape can leak).
+    pub fn sequence(&self) -> Option<String> {
+        let printable = |s: &str| s.bytes().all(|b| (0x21..0x7f).contains(&b));
+        if !printable(&self.url) || !printable(&self.visible) || self.visible.is_empty() {
+            return None;
+        }
+        Some(format!(
+            "\x1b7\x1b[{};{}H\x1b[{}m\x1b]8;;{}\x1b\\{}\x1b]8;;\x1b\\\x1b[0m\x1b8",
+            u32::from(self.y) + 1,
+            u32::from(self.x) + 1,
+            self.sgr,
+            self.url,
+            self.visible
+        ))
+    }
 }
 
 /// A session token or link on its way to the clipboard; Debug never shows it.
@@ -91,6 +135,7 @@ impl Ui {
             dismissed: None,
             copy: PendingCopy::default(),
             copied: None,
+            hyperlink: None,
         }
     }
 
@@ -134,6 +179,11 @@ impl Ui {
             })
             .collect();
         self.set_outbox_messages(messages);
+    }
+
+    /// The hyperlink of the last frame, for the loop to write (OSC 8).
+    pub fn hyperlink(&self) -> Option<&Hyperlink> {
+        self.hyperlink.as_ref()
     }
 
     /// Whether a help overlay is open.

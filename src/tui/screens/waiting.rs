@@ -12,7 +12,7 @@ use crate::app::{Action, App};
 use crate::fapi::Strategy;
 use crate::flow::{FactorStep, Step};
 use crate::tui::Theme;
-use crate::tui::widgets::{KeyHelp, QrStyle, QrWidget};
+use crate::tui::widgets::{KeyHelp, QrStyle, QrWidget, sanitize};
 
 fn current(app: &App) -> Option<FactorStep> {
     match app.step() {
@@ -134,7 +134,7 @@ fn dev_link_for(app: &App) -> Option<String> {
 
 /// Dev mode: show the emailed link itself (one unwrapped line, and a QR when it fits), so a
 /// demo can open it from a phone or a browser next to the terminal.
-fn dev_link(col: &mut Column<'_>, app: &App, ui: &Ui) {
+fn dev_link(col: &mut Column<'_>, app: &App, ui: &mut Ui) {
     let Some(link) = dev_link_for(app) else {
         return;
     };
@@ -144,7 +144,12 @@ fn dev_link(col: &mut Column<'_>, app: &App, ui: &Ui) {
         "DEV: the emulator sent this link (open it to sign in):",
         theme.hint(),
     );
+    let at = col.here();
     col.unwrapped(&link, theme.key());
+    ui.hyperlink = super::handoff::hyperlink(at, col.buf.area.right(), &link, theme);
+    if crate::app::handoff::display_available() {
+        col.line("w: open it in this computer's browser", theme.hint());
+    }
     let style = if ui.qr_full_block {
         QrStyle::FullBlock
     } else {
@@ -168,11 +173,25 @@ fn resend_line(col: &mut Column<'_>, app: &App, what: &str) {
     }
 }
 
-fn hand_off(col: &mut Column<'_>, app: &App, ui: &Ui, f: &FactorStep) {
+fn hand_off(col: &mut Column<'_>, app: &App, ui: &mut Ui, f: &FactorStep) {
     let theme = col.theme;
-    let name = common::describe(&f.factor);
-    col.line(&format!("{name} in a browser"), theme.title());
+    let title = match crate::app::handoff::providers(app)
+        .into_iter()
+        .find(|(s, _)| s == f.strategy())
+    {
+        Some((_, name)) => format!("Sign in with {} in a browser", sanitize(&name)),
+        None => format!("{} in a browser", common::describe(&f.factor)),
+    };
+    col.line(&title, theme.title());
     col.gap();
+    if f.ended.is_some() || app.expires_in_secs() == Some(0) {
+        col.wrapped(
+            "This browser sign-in has ended without signing in. Press r to start it again, or Esc to go back.",
+            theme.text(),
+        );
+        col.notice(app, app.notice.as_ref());
+        return;
+    }
     let Some(url) = hand_off_url(app, f) else {
         if app.busy.is_some() {
             col.line("Asking for the sign-in address…", theme.text());
@@ -189,16 +208,21 @@ fn hand_off(col: &mut Column<'_>, app: &App, ui: &Ui, f: &FactorStep) {
         "Open this address in a browser on any device. This screen moves on by itself when you finish there:",
         theme.text(),
     );
+    let at = col.here();
     col.unwrapped(&url, theme.key());
+    ui.hyperlink = super::handoff::hyperlink(at, col.buf.area.right(), &url, theme);
     col.line(&checking_line(app), theme.text());
+    if let Some(secs) = app.expires_in_secs() {
+        col.line(
+            &format!("The address expires in {}.", duration(secs)),
+            theme.text(),
+        );
+    }
     if let Some(copied) = ui.copied {
         col.wrapped(copied, theme.text());
     }
     col.notice(app, app.notice.as_ref());
-    col.line(
-        "c: copy · i: invert the QR · f: full-block QR · m: other method · Esc: cancel",
-        theme.hint(),
-    );
+    col.line(&super::handoff::hint_line(), theme.hint());
     let style = if ui.qr_full_block {
         QrStyle::FullBlock
     } else {
@@ -258,6 +282,12 @@ pub(crate) fn keys(app: &App, ui: &Ui) -> Vec<KeyHelp> {
             action: "invert the QR code, full-block QR code",
         });
     }
+    if crate::app::handoff::display_available() {
+        keys.push(KeyHelp {
+            keys: "w",
+            action: "open the address in this computer's browser",
+        });
+    }
     keys
 }
 
@@ -271,7 +301,24 @@ pub(crate) fn on_key(app: &App, ui: &mut Ui, key: KeyEvent) -> Vec<Action> {
         KeyCode::Char('r') if common::can_retry(app) => {
             vec![Action::Retry]
         }
-        KeyCode::Char('r') => vec![Action::SendCode],
+        KeyCode::Char('r') => match current(app) {
+            // A browser hand-off starts over as a new sign-in with the same provider.
+            Some(f) if crate::app::handoff::is_hand_off(f.strategy()) => {
+                vec![Action::StartOAuth(f.strategy().clone())]
+            }
+            _ => vec![Action::SendCode],
+        },
+        KeyCode::Char('w') if crate::app::handoff::display_available() => {
+            let url = current(app).and_then(|f| {
+                if is_link(&f) {
+                    dev_link_for(app)
+                } else {
+                    hand_off_url(app, &f)
+                }
+            });
+            url.map(|u| vec![Action::OpenInBrowser(u)])
+                .unwrap_or_default()
+        }
         KeyCode::Char('i') => {
             ui.qr_inverted = !ui.qr_inverted;
             Vec::new()

@@ -1,0 +1,74 @@
+//! The full-screen binary in an 80x24 pseudo-terminal: Tab to the provider row, Enter, the
+//! hand-off screen shows the address (also as an OSC 8 hyperlink carrying the whole URL), the
+//! test consents over HTTP, and the app reaches the signed-in screen by itself.
+
+use clerk_tui::devserver::{DevServer, DevServerConfig};
+
+use crate::pty::Term;
+
+/// The target of the first OSC 8 hyperlink the program wrote.
+fn osc8_target(raw: &str) -> Option<String> {
+    let start = raw.find("\x1b]8;;")? + 5;
+    let rest = &raw[start..];
+    let end = rest.find("\x1b\\")?;
+    Some(rest[..end].to_string()).filter(|u| !u.is_empty())
+}
+
+#[test]
+fn full_screen_app_signs_in_through_the_mock_provider() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let server = rt
+        .block_on(DevServer::start(DevServerConfig::default()))
+        .expect("dev server starts");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let home = dir.path().to_string_lossy().into_owned();
+    let mut t = Term::spawn(
+        &["--frontend-api", server.base_url(), "--no-store"],
+        &[
+            ("XDG_CONFIG_HOME", &home),
+            ("XDG_DATA_HOME", &home),
+            ("HOME", &home),
+        ],
+    );
+    t.wait_for("1. Continue with Mock OAuth");
+    // Identifier, password, then the provider row.
+    t.tab();
+    t.tab();
+    t.wait_for("> 1. Continue with Mock OAuth");
+    t.enter();
+    let screen = t.wait_for("/__dev/oauth/authorize?state=");
+    assert!(
+        screen.contains("Sign in with Mock OAuth in a browser"),
+        "{screen}"
+    );
+    assert!(screen.contains("Checking every second"), "{screen}");
+    // The first poll redraws the checking line (and the loop writes the hyperlink each time).
+    t.wait_for("last checked");
+    let url = osc8_target(&t.raw()).expect("the address is written as an OSC 8 hyperlink");
+    assert!(url.contains("/__dev/oauth/authorize?state="), "{url}");
+    let line = screen
+        .lines()
+        .find(|l| l.contains("/__dev/oauth/authorize?state="))
+        .expect("one line")
+        .trim()
+        .to_string();
+    assert!(
+        url.starts_with(&line),
+        "the visible line is the start of the URL"
+    );
+
+    // The binary was pointed at the server as a remote instance: the browser is sent on to
+    // the instance's own pages afterwards, whatever they show.
+    rt.block_on(crate::app::consent(&url, "ada@example.com"));
+    let screen = t.wait_for("Signed in");
+    assert!(screen.contains("Ada Lovelace"), "{screen}");
+    t.send_bytes(b"q");
+    let status = t.wait_exit();
+    assert!(status.success(), "clean exit: {status:?}");
+    t.assert_restored();
+    drop(rt.block_on(server.shutdown()));
+}
