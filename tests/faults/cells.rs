@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clerk_tui::app::effects::{EffectRunner, execute};
-use clerk_tui::app::{Action, App, Effect, NoticeKind, update};
+use clerk_tui::app::{Action, App, Call, Effect, NoticeKind, update};
 use clerk_tui::fapi::{FapiClient, MemoryTokenStore};
 use clerk_tui::flow::{Stage, Step};
 use secrecy::SecretString;
@@ -160,7 +160,10 @@ async fn inject(fault: Fault, target: Target) -> Result<Injected, String> {
     };
     let before = app.step();
     let (epoch, call) = the_call(update(&mut app, user_action))?;
-    if app.busy.is_none() {
+    // A token is minted in the background (the signed-in screen shows "minting"), every
+    // other call shows the busy indicator.
+    let minting = app.signed_in.as_ref().is_some_and(|s| s.minting);
+    if app.busy.is_none() && !minting {
         return Err("no busy indicator while the call runs".into());
     }
     let (kind, result) = execute(&fapi, call, None).await;
@@ -193,6 +196,28 @@ pub async fn run_cell(fault: Fault, target: Target) -> Result<Outcome, String> {
     }
     let text = words(&screen(&app));
     let step = app.step();
+    // A token refused for the client (401) asks the server whether the session still exists
+    // instead of showing an error: the answer decides between the summary and "sign in again".
+    if target == Target::MintToken && fault == Fault::AuthInvalid {
+        let reloads = fx.iter().any(|e| {
+            matches!(
+                e,
+                Effect::Call {
+                    call: Call::LoadClient,
+                    ..
+                }
+            )
+        });
+        if !reloads {
+            return Err(format!(
+                "a refused token neither says so nor reloads the client; screen: {text}"
+            ));
+        }
+        return Ok(Outcome {
+            summary: "client reloaded to check the session; token dropped".into(),
+            message: None,
+        });
+    }
     let sign_in_answer = target != Target::MintToken
         && matches!(fault, Fault::UnknownStatus | Fault::UnknownStrategy);
     let (mut summary, message) = if sign_in_answer {
