@@ -25,5 +25,8 @@ mod platform;
 #[path = "devserver/typed_client.rs"]
 mod typed_client;
 
+#[path = "devserver/typed_flows.rs"]
+mod typed_flows;
+
 #[path = "devserver/load.rs"]
 mod load;
