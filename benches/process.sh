@@ -29,9 +29,9 @@ fi
 [[ -x "$BIN" ]] || { echo "no release binary at $BIN" >&2; exit 1; }
 
 WORK="$(mktemp -d)"
-SERVE_PID=""
+TIMEOUT_PID=""
 cleanup() {
-    [[ -n "$SERVE_PID" ]] && kill "$SERVE_PID" 2>/dev/null || true
+    [[ -n "$TIMEOUT_PID" ]] && kill "$TIMEOUT_PID" 2>/dev/null || true
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -47,20 +47,50 @@ echo
 
 # A standalone server on loopback, ephemeral (nothing written), with its own peak RSS read later.
 timeout 600 "$BIN" serve --addr "127.0.0.1:$PORT" --ephemeral >"$WORK/serve.out" 2>&1 &
-SERVE_PID=$!
+TIMEOUT_PID=$!
+for _ in $(seq 1 50); do
+    SERVE_PID="$(cat "/proc/$TIMEOUT_PID/task/$TIMEOUT_PID/children" 2>/dev/null | awk '{print $1}')"
+    [[ -n "$SERVE_PID" ]] && break
+    sleep 0.05
+done
 for _ in $(seq 1 100); do
     grep -q "Frontend API" "$WORK/serve.out" 2>/dev/null && break
     sleep 0.1
 done
 grep -q "Frontend API" "$WORK/serve.out" || { cat "$WORK/serve.out" >&2; exit 1; }
 
-export BIN RUNS IDLE_SECS WORK URL="http://127.0.0.1:$PORT"
+export BIN RUNS IDLE_SECS WORK SERVE_PID URL="http://127.0.0.1:$PORT"
 python3 - <<'PY'
 import os, pty, re, select, signal, statistics, subprocess, time, fcntl, termios, struct, shutil
 
 BIN, RUNS, IDLE = os.environ["BIN"], int(os.environ["RUNS"]), float(os.environ["IDLE_SECS"])
 WORK, URL = os.environ["WORK"], os.environ["URL"]
 FRAME = re.compile(rb"\x1b\[\d+;\d+H")  # a cursor move: ratatui is drawing cells
+ESC = re.compile(r"\x1b\[([0-9;?]*)([A-Za-z])|\x1b\][^\x07]*\x07|\x1b.|[\x00-\x1f]|[^\x00-\x1f\x1b]+")
+
+
+def screen(raw):
+    """The 80x24 text a terminal shows after `raw` (ratatui only moves, styles and clears)."""
+    rows, r, c = [[" "] * 80 for _ in range(24)], 0, 0
+    for m in ESC.finditer(raw.decode("utf-8", "replace")):
+        tok, final = m.group(0), m.group(2)
+        if final == "H":
+            parts = (m.group(1) or "1;1").split(";") + ["1"]
+            r, c = int(parts[0] or 1) - 1, int(parts[1] or 1) - 1
+        elif final == "J" and m.group(1) == "2":
+            rows = [[" "] * 80 for _ in range(24)]
+        elif final or tok[0] < " ":
+            continue
+        else:
+            for ch in tok:
+                if 0 <= r < 24 and 0 <= c < 80:
+                    rows[r][c] = ch
+                c += 1
+    return "\n".join("".join(row) for row in rows)
+
+
+def shows(text):
+    return lambda b: text in screen(bytes(b))
 
 
 def spawn(argv, env_extra=None):
@@ -79,6 +109,8 @@ def spawn(argv, env_extra=None):
 
 
 def read_until(master, buf, pred, deadline):
+    """Reads until pred(buf); returns when the bytes that made it true arrived."""
+    arrived = time.monotonic()
     while not pred(buf):
         left = deadline - time.monotonic()
         if left <= 0:
@@ -89,8 +121,9 @@ def read_until(master, buf, pred, deadline):
                 chunk = os.read(master, 65536)
             except OSError:
                 raise TimeoutError(buf[-400:])
+            arrived = time.monotonic()
             buf.extend(chunk)
-    return time.monotonic()
+    return arrived
 
 
 def drain(master, secs):
@@ -118,16 +151,22 @@ def stop(proc, master, keys=b"\x03"):
 
 
 def switches(pid):
-    total = 0
+    """Context switches so far, per thread."""
+    per_thread = {}
     for tid in os.listdir(f"/proc/{pid}/task"):
         try:
             with open(f"/proc/{pid}/task/{tid}/status") as f:
                 for line in f:
                     if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
-                        total += int(line.split()[1])
+                        per_thread[tid] = per_thread.get(tid, 0) + int(line.split()[1])
         except FileNotFoundError:
             pass
-    return total
+    return per_thread
+
+
+def woke(before, after):
+    """Switches between two snapshots (a thread that ended in between is not counted)."""
+    return sum(n - before.get(tid, 0) for tid, n in after.items())
 
 
 def status_kb(pid, key):
@@ -145,7 +184,7 @@ def startup(argv, ready, env_extra=None, first_seen=lambda b: FRAME.search(b)):
         proc, master, t0 = spawn(argv, env_extra)
         buf = bytearray()
         t_first = read_until(master, buf, first_seen, t0 + 30)
-        t_ready = read_until(master, buf, lambda b: ready in b, t0 + 30)
+        t_ready = read_until(master, buf, ready, t0 + 30)
         first.append((t_first - t0) * 1000)
         full.append((t_ready - t0) * 1000)
         stop(proc, master)
@@ -158,12 +197,12 @@ def fmt(xs):
 
 rows = []
 remote = [BIN, "--frontend-api", URL, "--no-store"]
-f, r = startup(remote, b"Email address")
+f, r = startup(remote, shows("Email address"))
 rows.append(("exec -> first frame, against running `serve`", fmt(f)))
 rows.append(("exec -> identifier screen ready, against running `serve`", fmt(r)))
 clerk_first = statistics.median(f)
 embedded = [BIN, "--no-store"]
-f, r = startup(embedded, b"Email address")
+f, r = startup(embedded, shows("Email address"))
 rows.append(("exec -> first frame, embedded server (in-memory DB seeded at start)", fmt(f)))
 rows.append(("exec -> identifier screen ready, embedded server (in-memory DB seeded at start)", fmt(r)))
 
@@ -184,31 +223,42 @@ def idle(argv, setup, what, log):
         requests = f.read().count(b"fapi request") - lines_before
     hwm = status_kb(proc.pid, "VmHWM")
     stop(proc, master, b"\x1b\x03")
-    # Every draw ends by showing (or hiding) the cursor: one of these per frame.
-    frames = out.count(b"\x1b[?25")
+    # Every draw ends by showing (or hiding) the cursor: one of these per frame. A frame whose
+    # diff was empty writes only a style reset and the cursor.
+    parts = re.split(rb"\x1b\[\?25[hl](?:\x1b\[\d+;\d+H)?", out)[:-1]
+    frames = len(parts)
+    empty = sum(1 for p in parts if re.fullmatch(rb"(\x1b\[\d*m)*", p))
     rows.append((f"{what}: bytes written to the terminal", f"{len(out)} B in {secs:.1f} s ({len(out)/secs:.1f} B/s)"))
-    rows.append((f"{what}: redraws (frames that wrote anything)", f"{frames} in {secs:.1f} s ({frames/secs:.2f}/s)"))
-    rows.append((f"{what}: wake-ups (context switches, all threads)", f"{s1 - s0} in {secs:.1f} s ({(s1 - s0)/secs:.1f}/s)"))
+    rows.append((f"{what}: frames drawn", f"{frames} in {secs:.1f} s ({frames/secs:.2f}/s)"))
+    rows.append((f"{what}: of those, frames where nothing changed", f"{empty} ({empty/secs:.2f}/s)"))
+    w = woke(s0, s1)
+    rows.append((f"{what}: wake-ups (context switches, all threads)", f"{w} in {secs:.1f} s ({w/secs:.1f}/s)"))
     rows.append((f"{what}: Frontend API requests", f"{requests} in {secs:.1f} s ({requests/secs:.2f}/s)"))
     rows.append((f"{what}: peak RSS (VmHWM)", f"{hwm/1024:.1f} MiB"))
     return out
 
 
 def on_identifier(master, buf):
-    read_until(master, buf, lambda b: b"Email address" in b, time.monotonic() + 30)
+    read_until(master, buf, shows("Email address"), time.monotonic() + 30)
 
 
 def on_email_link(master, buf):
     on_identifier(master, buf)
     os.write(master, b"hedy@example.com\r")
-    read_until(master, buf, lambda b: b"Checking every second" in b, time.monotonic() + 30)
+    # The email code comes first; the link is picked from "use another method".
+    read_until(master, buf, shows("Code from the email"), time.monotonic() + 30)
+    os.write(master, b"m")
+    pick = re.compile(r"(\d)\. Email link")
+    read_until(master, buf, lambda b: pick.search(screen(bytes(b))), time.monotonic() + 30)
+    os.write(master, pick.search(screen(bytes(buf))).group(1).encode())
+    read_until(master, buf, shows("Checking every second"), time.monotonic() + 30)
 
 
 idle(remote, on_identifier, "idle on the identifier screen", f"{WORK}/idle.log")
 idle(remote, on_email_link, "waiting for an email link", f"{WORK}/link.log")
 idle(embedded, on_identifier, "idle on the identifier screen, embedded server", f"{WORK}/idle-emb.log")
 
-serve_pid = int(subprocess.check_output(["pgrep", "-n", "-f", f"serve --addr {URL[7:]}"]).split()[0])
+serve_pid = int(os.environ["SERVE_PID"])
 rows.append(("`clerk-tui serve`: peak RSS (VmHWM) after all of the above", f"{status_kb(serve_pid, 'VmHWM')/1024:.1f} MiB"))
 
 gh = shutil.which("gh")
@@ -216,7 +266,7 @@ if gh:
     ghome = f"{WORK}/gh"
     os.makedirs(ghome, exist_ok=True)
     env = {"GH_CONFIG_DIR": ghome, "GH_NO_UPDATE_NOTIFIER": "1"}
-    f, _ = startup([gh, "auth", "login"], b"What account", env,
+    f, _ = startup([gh, "auth", "login"], lambda b: b"What account" in b, env,
                    first_seen=lambda b: b"What account" in b)
     ver = subprocess.check_output([gh, "--version"]).decode().splitlines()[0]
     rows.append((f"`gh auth login` exec -> first prompt ({ver})", fmt(f)))

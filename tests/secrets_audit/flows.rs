@@ -315,3 +315,50 @@ fn plain_password_totp_backup_code_email_code_and_forgot_password() {
     p.line(&new);
     assert_clean("plain forgot password", &p.finish(), &[old, new, code]);
 }
+
+/// The embedded server runs inside the binary and logs into the same trace log: its request
+/// handling must not log what it verifies. (Stdout lists the demo credentials on purpose, so
+/// only the log and stderr are scanned.)
+#[test]
+fn embedded_server_logs_no_secret() {
+    const DEMO_PASSWORD: &str = "clerk-demo-password";
+    const GRACE_TOTP: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    let dir = tempfile::tempdir().expect("temp dir");
+    let log = dir.path().join("embedded.log");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_clerk-tui"))
+        .args(["--plain", "--no-store", "--log-file"])
+        .arg(&log)
+        .env("RUST_LOG", "trace")
+        .env("TERM", "dumb")
+        .env("CLERK_TUI_CONFIG_DIR", dir.path())
+        .env_remove("CLERK_PUBLISHABLE_KEY")
+        .env_remove("CLERK_FRONTEND_API")
+        .env_remove("CLERK_TUI_LOG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut p = Plain {
+        out: collect(child.stdout.take().expect("stdout")),
+        err: collect(child.stderr.take().expect("stderr")),
+        stdin: child.stdin.take(),
+        child,
+        log,
+    };
+    p.line("grace@example.com");
+    p.wait_for("Enter the password for", 1);
+    p.line(DEMO_PASSWORD);
+    p.wait_for("authenticator app", 1);
+    let code = totp_now(GRACE_TOTP);
+    p.line(&code);
+    let mut ev = p.finish();
+    assert!(
+        ev.log.contains("clerk_tui::devserver"),
+        "the embedded server's own lines are in the log:\n{}",
+        ev.log
+    );
+    ev.output = String::new();
+    let secrets = [DEMO_PASSWORD.to_string(), GRACE_TOTP.to_string(), code];
+    assert_clean("embedded server, plain password + totp", &ev, &secrets);
+}
