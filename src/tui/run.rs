@@ -5,6 +5,8 @@
 use std::io::{self, Write};
 use std::time::Duration;
 
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
 use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
 
 use crate::app::effects::{EffectRunner, now_ms};
@@ -32,16 +34,32 @@ pub async fn run(
     // Through the channel like any other action, so it is handled by the same path.
     let _ = tx.send(Action::Start);
     let mut failure = None;
+    let mut last_frame: Option<(Buffer, Position)> = None;
     loop {
         // Reached only after a batch of input (or at start): idle, the loop sleeps below.
-        guard.draw(|frame| screens::render(frame, &app, &mut ui, theme))?;
-        if let Some(seq) = ui.hyperlink().and_then(screens::Hyperlink::sequence) {
-            // The same text again, wrapped in OSC 8, so terminals that know hyperlinks make
-            // the address clickable; the others ignore the sequence and show what was there.
-            let backend = guard.backend_mut();
-            let _ = backend
-                .write_all(seq.as_bytes())
-                .and_then(|()| backend.flush());
+        // A wake-up that changed nothing on screen (a poll with the same answer, say) writes
+        // nothing to the terminal.
+        let size = guard.size()?;
+        let frame = screens::render_to_buffer(
+            Rect::new(0, 0, size.width, size.height),
+            &app,
+            &mut ui,
+            theme,
+        );
+        if last_frame.as_ref() != Some(&frame) {
+            guard.draw(|f| {
+                *f.buffer_mut() = frame.0.clone();
+                f.set_cursor_position(frame.1);
+            })?;
+            last_frame = Some(frame);
+            if let Some(seq) = ui.hyperlink().and_then(screens::Hyperlink::sequence) {
+                // The same text again, wrapped in OSC 8, so terminals that know hyperlinks
+                // make the address clickable; the others ignore it and show what was there.
+                let backend = guard.backend_mut();
+                let _ = backend
+                    .write_all(seq.as_bytes())
+                    .and_then(|()| backend.flush());
+            }
         }
         let mut inputs = Vec::new();
         tokio::select! {

@@ -120,15 +120,23 @@ impl ScreenId {
 
 /// Draws the whole screen for the current state.
 pub fn render(frame: &mut Frame, app: &App, ui: &mut Ui, theme: Theme) {
+    let (buf, cursor) = render_to_buffer(frame.area(), app, ui, theme);
+    *frame.buffer_mut() = buf;
+    frame.set_cursor_position(cursor);
+}
+
+/// What [`render`] draws, into a fresh buffer of `area`, with the cursor position: the event
+/// loop compares it with the last frame and leaves the terminal alone when nothing changed.
+pub fn render_to_buffer(area: Rect, app: &App, ui: &mut Ui, theme: Theme) -> (Buffer, Position) {
     ui.sync(app);
     ui.hyperlink = None;
-    let area = frame.area();
+    let mut buf = Buffer::empty(area);
     let cursor = if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        too_small(frame.buffer_mut(), area, theme)
+        too_small(&mut buf, area, theme)
     } else {
-        draw(frame.buffer_mut(), area, app, ui, theme)
+        draw(&mut buf, area, app, ui, theme)
     };
-    frame.set_cursor_position(cursor);
+    (buf, cursor)
 }
 
 fn draw(buf: &mut Buffer, area: Rect, app: &App, ui: &mut Ui, theme: Theme) -> Position {
