@@ -5,63 +5,25 @@
 //! without a password from a 0600 token file, and an ended one says why. The emulator's clock
 //! moved ahead makes the token expire and be replaced at once.
 
-#[allow(dead_code)] // The shared pty harness; this file uses part of it.
 mod e2e;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use clerk_tui::devserver::{DevServer, DevServerConfig, DevServerHandle};
 use e2e::pty::Term;
+use e2e::server::Server;
 
 const ADA: &str = "ada@example.com";
 const PASSWORD: &str = "clerk-demo-password";
 
-struct Server {
-    rt: tokio::runtime::Runtime,
-    handle: Option<DevServerHandle>,
-    config_dir: tempfile::TempDir,
-}
-
 impl Server {
-    fn start() -> Server {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        let handle = rt
-            .block_on(DevServer::start(DevServerConfig::default()))
-            .expect("dev server starts");
-        Server {
-            rt,
-            handle: Some(handle),
-            config_dir: tempfile::tempdir().expect("temp dir"),
-        }
-    }
-
-    fn base_url(&self) -> String {
-        self.handle
-            .as_ref()
-            .expect("server running")
-            .base_url()
-            .to_string()
-    }
-
-    fn dir(&self) -> String {
-        self.config_dir.path().to_string_lossy().into_owned()
-    }
-
     /// The app against this server; `store`: keep the client token in the config dir.
     fn app(&self, store: bool) -> Term {
         let dir = self.dir();
-        let base = self.base_url();
-        let mut args = vec!["--frontend-api", base.as_str()];
         if store {
-            args.extend(["--config-dir", dir.as_str()]);
+            self.spawn(&["--config-dir", &dir])
         } else {
-            args.push("--no-store");
+            self.spawn(&["--no-store"])
         }
-        Term::spawn(&args, &home(&dir))
     }
 
     /// Moves the emulator's clock, as `POST /__dev/clock` does for a demo.
@@ -76,14 +38,6 @@ impl Server {
                 .map(|r| r.status())
         });
         assert!(status.as_ref().is_ok_and(|s| s.is_success()), "{status:?}");
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Some(h) = self.handle.take() {
-            let _ = self.rt.block_on(h.shutdown());
-        }
     }
 }
 
@@ -255,7 +209,7 @@ fn a_stored_session_resumes_without_a_password_and_an_ended_one_says_why() {
     assert!(t.wait_exit().success());
     t.assert_restored();
 
-    let file = server.config_dir.path().join("client-tokens.json");
+    let file = std::path::Path::new(&server.dir()).join("client-tokens.json");
     let mode = std::fs::metadata(&file)
         .unwrap_or_else(|e| panic!("token file {}: {e}", file.display()))
         .permissions()

@@ -7,46 +7,15 @@ mod e2e;
 
 use std::time::Duration;
 
-use clerk_tui::devserver::{DevServer, DevServerConfig, DevServerHandle};
 use e2e::pty::Term;
+use e2e::server::Server;
 use serde_json::json;
 
 /// A password that is in no seed file and no snapshot, so finding it on screen is a leak.
 const PASSWORD: &str = "Pty-e2e-Secret-7391";
 const TOTP_SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
 
-struct Server {
-    rt: tokio::runtime::Runtime,
-    handle: Option<DevServerHandle>,
-    config_dir: tempfile::TempDir,
-}
-
 impl Server {
-    fn start() -> Server {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        let handle = rt
-            .block_on(DevServer::start(DevServerConfig::default()))
-            .expect("dev server starts");
-        let config_dir = tempfile::tempdir().expect("temp dir");
-        Server {
-            rt,
-            handle: Some(handle),
-            config_dir,
-        }
-    }
-
-    fn handle(&self) -> &DevServerHandle {
-        self.handle.as_ref().expect("server running")
-    }
-
-    fn base_url(&self) -> String {
-        self.handle().base_url().to_string()
-    }
-
     /// Add a user through the emulator's own endpoint, as a test script would.
     fn add_user(&self, spec: serde_json::Value) {
         let url = format!("{}/__dev/users", self.base_url());
@@ -97,25 +66,9 @@ impl Server {
         panic!("no link was sent to {to}");
     }
 
-    /// The app, in an 80x24 pseudo-terminal, against this server.
+    /// The app, in an 80x24 pseudo-terminal, against this server, keeping nothing on disk.
     fn app(&self) -> Term {
-        let dir = self.config_dir.path().to_string_lossy().into_owned();
-        Term::spawn(
-            &["--frontend-api", &self.base_url(), "--no-store"],
-            &[
-                ("XDG_CONFIG_HOME", &dir),
-                ("XDG_DATA_HOME", &dir),
-                ("HOME", &dir),
-            ],
-        )
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Some(h) = self.handle.take() {
-            let _ = self.rt.block_on(h.shutdown());
-        }
+        self.spawn(&["--no-store"])
     }
 }
 

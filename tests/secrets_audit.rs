@@ -3,7 +3,6 @@
 //! and `--plain` over pipes - with `RUST_LOG=trace` into `--log-file`, using users whose secrets
 //! exist nowhere else; then the log, the raw terminal bytes and stderr are scanned for them.
 
-#[allow(dead_code)] // shared pty harness; this file uses part of it
 mod e2e;
 
 use std::io::{Read, Write};

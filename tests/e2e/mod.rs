@@ -1,1 +1,4 @@
+#![allow(dead_code)] // each test file uses part of the shared harness
+
 pub mod pty;
+pub mod server;
