@@ -346,12 +346,7 @@ pub fn attempt_totp(
     code: &str,
     now: i64,
 ) -> Result<(), ApiError> {
-    let user_id = si.user_id.clone().unwrap_or_default();
-    let mut user = st
-        .users
-        .get(&user_id)
-        .cloned()
-        .ok_or_else(ApiError::identifier_not_found)?;
+    let mut user = st.user_of(si)?;
     let Some(t) = user.totp.as_mut().filter(|t| t.verified_at.is_some()) else {
         return Err(ApiError::strategy_invalid());
     };
@@ -406,12 +401,7 @@ pub fn attempt_backup_code(
     code: &str,
     now: i64,
 ) -> Result<(), ApiError> {
-    let user_id = si.user_id.clone().unwrap_or_default();
-    let mut user = st
-        .users
-        .get(&user_id)
-        .cloned()
-        .ok_or_else(ApiError::identifier_not_found)?;
+    let mut user = st.user_of(si)?;
     if !user.backup_code_enabled() {
         return Err(ApiError::strategy_invalid());
     }

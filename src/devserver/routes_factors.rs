@@ -33,12 +33,7 @@ pub async fn prepare_first_factor(
             signin::status_of(&st, &si, now).as_str(),
         ));
     }
-    let user = si
-        .user_id
-        .as_ref()
-        .and_then(|u| st.users.get(u))
-        .cloned()
-        .ok_or_else(ApiError::identifier_not_found)?;
+    let user = st.user_of(&si)?;
     factors::ensure_unlocked(&user, now)?;
     let supported = signin::first_factors(&user, si.identifier.as_deref());
     if !supported.iter().any(|f| f.strategy == strategy) || strategy == "password" {
@@ -77,12 +72,7 @@ pub async fn attempt_first_factor(
         if status != Status::NeedsFirstFactor {
             return Err(ApiError::status_invalid(status.as_str()));
         }
-        let user = si
-            .user_id
-            .as_ref()
-            .and_then(|u| st.users.get(u))
-            .cloned()
-            .ok_or_else(ApiError::identifier_not_found)?;
+        let user = st.user_of(&si)?;
         factors::ensure_unlocked(&user, now)?;
         match strategy.as_str() {
             "password" => {
@@ -147,12 +137,7 @@ pub async fn prepare_second_factor(
     let mut st = app.lock();
     let (mut si, client_id) = load(&st, &req, &id, now)?;
     second_factor_stage(&st, &si, now)?;
-    let user = si
-        .user_id
-        .as_ref()
-        .and_then(|u| st.users.get(u))
-        .cloned()
-        .ok_or_else(ApiError::identifier_not_found)?;
+    let user = st.user_of(&si)?;
     let supported = signin::second_factors(&si, &user, &st, now);
     if !matches!(strategy.as_str(), "phone_code" | "email_code")
         || !supported.iter().any(|f| f.strategy == strategy)
@@ -189,12 +174,7 @@ pub async fn attempt_second_factor(
     let mut st = app.lock();
     let (mut si, client_id) = load(&st, &req, &id, now)?;
     second_factor_stage(&st, &si, now)?;
-    let user = si
-        .user_id
-        .as_ref()
-        .and_then(|u| st.users.get(u))
-        .cloned()
-        .ok_or_else(ApiError::identifier_not_found)?;
+    let user = st.user_of(&si)?;
     factors::ensure_unlocked(&user, now)?;
     if !signin::second_factors(&si, &user, &st, now)
         .iter()

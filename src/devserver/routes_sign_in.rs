@@ -321,12 +321,7 @@ pub async fn reset_password(
     let now = app.clock.now_ms();
     let mut st = app.lock();
     let (mut si, client_id) = load(&st, &req, &id, now)?;
-    let mut user = si
-        .user_id
-        .as_ref()
-        .and_then(|u| st.users.get(u))
-        .cloned()
-        .ok_or_else(ApiError::identifier_not_found)?;
+    let mut user = st.user_of(&si)?;
     user.password_hash = Some(hash);
     user.password_updated_at = Some(now);
     user.needs_password_reset = false;

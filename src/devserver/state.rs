@@ -125,6 +125,15 @@ impl App {
 }
 
 impl State {
+    /// The user a sign-in is for (a copy to work on), or `form_identifier_not_found`.
+    pub fn user_of(&self, si: &SignInRec) -> Result<UserRec, super::errors::ApiError> {
+        si.user_id
+            .as_ref()
+            .and_then(|id| self.users.get(id))
+            .cloned()
+            .ok_or_else(super::errors::ApiError::identifier_not_found)
+    }
+
     fn load(store: Store) -> Result<Self, DevServerError> {
         let users = store
             .load_all::<UserRec>("user")?
