@@ -227,8 +227,11 @@ fn on_failure(app: &mut App, kind: CallKind, failure: Failure) -> Vec<Effect> {
             });
             return super::update::background(app, Call::LoadClient);
         }
-        // A poll that fails keeps polling (the effect backs off); say so without a dead end.
-        (CallKind::Poll, _) if failure.retryable() => {
+        // A poll that fails for a passing reason (network, 5xx, a rate limit) keeps polling -
+        // the effect backs off - so a link opened meanwhile is still noticed; say so.
+        (CallKind::Poll, _)
+            if failure.retryable() || matches!(failure.kind, FailureKind::RateLimited { .. }) =>
+        {
             app.notice = Some(Notice {
                 kind: NoticeKind::Error,
                 message: format!("{} Still trying.", failure.message),

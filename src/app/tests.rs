@@ -408,3 +408,47 @@ fn unusable_strategies_are_refused_with_a_reason() {
         "still on the list, not a dead end"
     );
 }
+
+#[test]
+fn a_rate_limited_poll_keeps_waiting_for_the_link() {
+    let mut a = app();
+    a.choices.first = Some(Strategy::EmailLink);
+    reply(
+        &mut a,
+        sign_in(
+            "needs_first_factor",
+            json!({"first_factor_verification": {
+        "status": "unverified", "strategy": "email_link", "expire_at": NOW + 600_000}}),
+        ),
+    );
+    assert!(a.polling);
+    let epoch = a.epoch;
+    let fx = update(
+        &mut a,
+        Action::Api {
+            epoch,
+            call: CallKind::Poll,
+            result: Err(Failure {
+                kind: FailureKind::RateLimited {
+                    retry_after_secs: 5,
+                },
+                message: "Too many requests.".into(),
+                param_name: None,
+            }),
+        },
+    );
+    assert!(
+        a.polling,
+        "still waiting: the link may be opened any moment"
+    );
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::StopPolling)),
+        "{fx:?}"
+    );
+    assert!(
+        a.notice
+            .as_ref()
+            .is_some_and(|n| n.message.ends_with("Still trying."))
+    );
+    assert_eq!(a.blocked_secs(), Some(5));
+}
