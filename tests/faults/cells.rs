@@ -332,7 +332,7 @@ fn retry(app: &mut App, target: Target, text: &str) -> Result<String, String> {
     if !fx.is_empty() {
         return Err(format!("Retry did something unexpected: {fx:?}"));
     }
-    if !text.contains("then try again") {
+    if !text.contains("Enter it again to retry") {
         return Err(format!("no way to retry offered; screen: {text}"));
     }
     Ok("; resend form".into())

@@ -133,7 +133,7 @@ impl<'a> Column<'a> {
                     line.push_str(" Press r to retry.");
                 } else if notice.retryable && !app.polling {
                     // The call carried a secret and was not kept: the form is sent again.
-                    line.push_str(" Check the connection, then try again.");
+                    line.push_str(" Enter it again to retry.");
                 }
                 self.wrapped(&line, self.theme.error());
             }
