@@ -3,6 +3,8 @@
 //! Nothing here calls the network; widgets take plain data and draw it.
 
 pub mod events;
+#[cfg(test)]
+mod pty_child;
 pub mod run;
 pub mod screens;
 pub mod terminal;

@@ -6,23 +6,14 @@
 use super::*;
 use crate::app::Backend;
 use crate::fapi::{FapiClient, MemoryTokenStore};
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-use std::io::{Read, Write};
-use std::num::NonZeroU16;
+use crate::tui::pty_child::{COLS, ROWS, spawn_test};
+use std::io::Write;
 use std::sync::Arc;
 use std::sync::mpsc as std_mpsc;
 use std::time::Instant;
 
 const CHILD_ENV: &str = "CLERK_TUI_RUN_PTY_CHILD";
 const UNREACHABLE: &str = "http://127.0.0.1:1";
-const ROWS: NonZeroU16 = match NonZeroU16::new(24) {
-    Some(n) => n,
-    None => NonZeroU16::MIN,
-};
-const COLS: NonZeroU16 = match NonZeroU16::new(80) {
-    Some(n) => n,
-    None => NonZeroU16::MIN,
-};
 
 #[test]
 #[ignore = "run by the run-loop pty tests in a child process"]
@@ -68,60 +59,12 @@ struct Child {
 }
 
 fn spawn() -> Child {
-    let size = PtySize {
-        rows: 24,
-        cols: 80,
-        pixel_width: 0,
-        pixel_height: 0,
-    };
-    let pair = match native_pty_system().openpty(size) {
-        Ok(p) => p,
-        Err(e) => panic!("openpty: {e}"),
-    };
-    let exe = match std::env::current_exe() {
-        Ok(p) => p,
-        Err(e) => panic!("current_exe: {e}"),
-    };
-    let mut cmd = CommandBuilder::new(exe);
-    cmd.args([
-        "--exact",
-        "tui::run::pty_tests::run_child",
-        "--ignored",
-        "--nocapture",
-        "--test-threads=1",
-    ]);
-    cmd.env(CHILD_ENV, "1");
-    cmd.env("RUST_BACKTRACE", "0");
-    cmd.env("TERM", "xterm-256color");
-    let child = match pair.slave.spawn_command(cmd) {
-        Ok(c) => c,
-        Err(e) => panic!("spawn: {e}"),
-    };
-    drop(pair.slave);
-    let mut reader = match pair.master.try_clone_reader() {
-        Ok(r) => r,
-        Err(e) => panic!("reader: {e}"),
-    };
-    let writer = match pair.master.take_writer() {
-        Ok(w) => w,
-        Err(e) => panic!("writer: {e}"),
-    };
-    let (tx, output) = std_mpsc::channel();
-    std::thread::spawn(move || {
-        // The master stays open while reading, or the child gets SIGHUP early.
-        let _master = pair.master;
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
-                break;
-            }
-        }
-    });
+    let c = spawn_test("tui::run::pty_tests::run_child", CHILD_ENV, "1");
     Child {
         parser: vt100::Parser::new(ROWS, COLS, 0),
-        output,
-        writer,
-        child,
+        output: c.output,
+        writer: c.writer,
+        child: c.child,
     }
 }
 

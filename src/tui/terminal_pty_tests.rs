@@ -5,22 +5,13 @@
 
 use super::*;
 use crate::tui::events::{EventSource, TermEvent};
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use crate::tui::pty_child::{COLS, ROWS, spawn_test};
 use ratatui::widgets::Paragraph;
-use std::io::{Read, Write};
-use std::num::NonZeroU16;
+use std::io::Write;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 const CHILD_ENV: &str = "CLERK_TUI_PTY_CHILD";
-const ROWS: NonZeroU16 = match NonZeroU16::new(24) {
-    Some(n) => n,
-    None => NonZeroU16::MIN,
-};
-const COLS: NonZeroU16 = match NonZeroU16::new(80) {
-    Some(n) => n,
-    None => NonZeroU16::MIN,
-};
 
 /// What the child process does inside the pseudo-terminal; only runs when asked to.
 #[test]
@@ -77,56 +68,11 @@ struct Child {
 }
 
 fn spawn(mode: &str) -> Child {
-    let pty = native_pty_system();
-    let size = PtySize {
-        rows: 24,
-        cols: 80,
-        pixel_width: 0,
-        pixel_height: 0,
-    };
-    let pair = match pty.openpty(size) {
-        Ok(p) => p,
-        Err(e) => panic!("openpty: {e}"),
-    };
-    let exe = match std::env::current_exe() {
-        Ok(p) => p,
-        Err(e) => panic!("current_exe: {e}"),
-    };
-    let mut cmd = CommandBuilder::new(exe);
-    cmd.args([
-        "--exact",
-        "tui::terminal::pty_tests::pty_child",
-        "--ignored",
-        "--nocapture",
-        "--test-threads=1",
-    ]);
-    cmd.env(CHILD_ENV, mode);
-    cmd.env("RUST_BACKTRACE", "0");
-    cmd.env("TERM", "xterm-256color");
-    let child = match pair.slave.spawn_command(cmd) {
-        Ok(c) => c,
-        Err(e) => panic!("spawn: {e}"),
-    };
-    drop(pair.slave);
-    let mut reader = match pair.master.try_clone_reader() {
-        Ok(r) => r,
-        Err(e) => panic!("reader: {e}"),
-    };
-    let (tx, output) = mpsc::channel();
-    std::thread::spawn(move || {
-        // Keep the master open while reading, or the child gets SIGHUP early.
-        let _master = pair.master;
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
-                break;
-            }
-        }
-    });
+    let c = spawn_test("tui::terminal::pty_tests::pty_child", CHILD_ENV, mode);
     Child {
         parser: vt100::Parser::new(ROWS, COLS, 0),
-        output,
-        child,
+        output: c.output,
+        child: c.child,
         raw: Vec::new(),
     }
 }
