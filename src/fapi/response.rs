@@ -46,7 +46,7 @@ pub(crate) fn decode(
             .unwrap_or("nowhere");
         return Err(FapiError::Shape {
             status: code,
-            detail: format!("an unexpected redirect to {}", sanitize(to)),
+            detail: format!("an unexpected redirect to {}", crate::flow::clean(to)),
         });
     }
     let body = if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -181,15 +181,11 @@ fn kind(v: &Value) -> &'static str {
 fn snippet(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(bytes);
     let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut out = sanitize(&one_line);
+    let mut out = crate::flow::clean(&one_line).into_owned();
     if out.chars().count() > SNIPPET_CHARS {
         out = out.chars().take(SNIPPET_CHARS).collect::<String>() + "…";
     }
     out
-}
-
-fn sanitize(s: &str) -> String {
-    s.chars().filter(|c| !c.is_control()).collect()
 }
 
 /// Names the cause of a failed connection in plain words (refused, reset, DNS, TLS).

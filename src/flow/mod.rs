@@ -3,11 +3,13 @@
 //! No I/O here; the app and both front ends route on [`Step`].
 
 mod choose;
+mod clean;
 mod jwt;
 mod mask;
 mod step;
 
 pub use choose::{preferred_first_factor, preferred_second_factor, terminal_support};
+pub use clean::clean;
 pub use jwt::{DecodedJwt, decode_jwt, jwt_expiry_ms};
 pub use mask::mask_identifier;
 pub use step::{Choices, FactorStep, Stage, Step, derive_step};

@@ -4,9 +4,10 @@
 use crate::fapi::{Factor, Strategy};
 use crate::flow::Stage;
 
-/// Server text is untrusted: no control characters (escape sequences) reach the terminal.
+/// Server text is untrusted: no escape sequences, control or bidi characters reach the
+/// terminal (the crate's one cleaner, `flow::clean`).
 pub fn clean(text: &str) -> String {
-    text.chars().filter(|c| !c.is_control()).collect()
+    crate::flow::clean(text).into_owned()
 }
 
 /// Where a code or link goes, as the server masked it.
@@ -111,7 +112,7 @@ mod tests {
     fn labels_name_the_target_and_strip_control_characters() {
         let mut f = Factor::new(Strategy::EmailCode);
         f.safe_identifier = Some("j***@example.com\x1b[31m".to_string());
-        assert_eq!(factor_label(&f), "Email a code to j***@example.com[31m");
+        assert_eq!(factor_label(&f), "Email a code to j***@example.com");
         assert_eq!(
             factor_label(&Factor::new(Strategy::Oauth("github".into()))),
             "Continue with Github"

@@ -9,7 +9,6 @@ pub mod help;
 pub mod masked_input;
 pub mod outbox;
 pub mod qr;
-pub mod sanitize;
 pub mod status_bar;
 pub(crate) mod text;
 pub mod text_input;
@@ -27,7 +26,8 @@ pub use outbox::{OutboxMessage, OutboxPane};
 pub use qr::{QrStyle, QrWidget};
 pub use text_input::TextInput;
 
-pub use sanitize::sanitize;
+/// The crate's one cleaner of server text (`flow::clean`), under the name the widgets use.
+pub use crate::flow::clean as sanitize;
 pub use status_bar::StatusBar;
 
 use ratatui::Frame;

@@ -1,19 +1,20 @@
-//! Cleans untrusted text (anything the server sent) before it is drawn: escape sequences and
-//! control characters could move the cursor, recolour or retitle the terminal, or hide text.
-//! Printable Unicode is kept as is.
+//! Cleans untrusted text (anything a server sent) before it reaches a terminal, stdout, a log or
+//! `--json`: escape sequences and control characters could move the cursor, recolour or retitle
+//! the terminal, write the clipboard, or hide text. Printable Unicode is kept as is. This is the
+//! one cleaner of the crate: every front end and every output calls it.
 
 use std::borrow::Cow;
 
 const REPLACEMENT: char = '\u{FFFD}';
 
-/// Returns `text` ready to draw on one line.
+/// Returns `text` ready to show on one line.
 ///
 /// - ANSI escape sequences (CSI `ESC [ … final`, OSC `ESC ] … BEL/ST`, and two-byte `ESC x`)
 ///   are removed whole, so `"\x1b[31mred"` becomes `"red"`;
 /// - tab, newline and carriage return become a space;
 /// - any other control character (C0, DEL, C1) and bidirectional overrides, which can
 ///   reorder what is shown, become `�` so the reader sees something was there.
-pub fn sanitize(text: &str) -> Cow<'_, str> {
+pub fn clean(text: &str) -> Cow<'_, str> {
     if !text.chars().any(needs_cleaning) {
         return Cow::Borrowed(text);
     }
@@ -80,39 +81,39 @@ mod tests {
     #[test]
     fn clean_text_is_borrowed_unchanged() {
         let text = "Jöhn — j***@example.com 日本 🤦🏼‍♂️";
-        assert!(matches!(sanitize(text), Cow::Borrowed(t) if t == text));
+        assert!(matches!(clean(text), Cow::Borrowed(t) if t == text));
     }
 
     #[test]
     fn colour_and_cursor_sequences_are_removed() {
-        assert_eq!(sanitize("\x1b[31mred\x1b[0m text"), "red text");
-        assert_eq!(sanitize("a\x1b[2J\x1b[1;1Hb"), "ab");
-        assert_eq!(sanitize("x\x1b7y\x1b8z"), "xyz");
+        assert_eq!(clean("\x1b[31mred\x1b[0m text"), "red text");
+        assert_eq!(clean("a\x1b[2J\x1b[1;1Hb"), "ab");
+        assert_eq!(clean("x\x1b7y\x1b8z"), "xyz");
     }
 
     #[test]
     fn osc_title_and_hyperlink_sequences_are_removed() {
-        assert_eq!(sanitize("\x1b]0;pwned\x07hello"), "hello");
+        assert_eq!(clean("\x1b]0;pwned\x07hello"), "hello");
         assert_eq!(
-            sanitize("\x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x1b\\"),
+            clean("\x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x1b\\"),
             "click"
         );
         // An OSC 52 clipboard write must never reach the terminal.
-        assert_eq!(sanitize("\x1b]52;c;ZXZpbA==\x07ok"), "ok");
+        assert_eq!(clean("\x1b]52;c;ZXZpbA==\x07ok"), "ok");
     }
 
     #[test]
     fn other_controls_are_made_visible_and_whitespace_flattened() {
-        assert_eq!(sanitize("a\u{7}b\u{0}c\u{7f}d\u{9b}e"), "a�b�c�d�e");
-        assert_eq!(sanitize("line1\nline2\r\tend"), "line1 line2  end");
-        assert_eq!(sanitize("abc\u{202E}fdp.exe"), "abc�fdp.exe");
+        assert_eq!(clean("a\u{7}b\u{0}c\u{7f}d\u{9b}e"), "a�b�c�d�e");
+        assert_eq!(clean("line1\nline2\r\tend"), "line1 line2  end");
+        assert_eq!(clean("abc\u{202E}fdp.exe"), "abc�fdp.exe");
     }
 
     #[test]
     fn unterminated_sequences_end_cleanly() {
-        assert_eq!(sanitize("tail\x1b"), "tail");
-        assert_eq!(sanitize("tail\x1b["), "tail");
-        assert_eq!(sanitize("tail\x1b]0;never ends"), "tail");
-        assert!(!sanitize("\x1b\x1b\x1b[").contains('\u{1b}'));
+        assert_eq!(clean("tail\x1b"), "tail");
+        assert_eq!(clean("tail\x1b["), "tail");
+        assert_eq!(clean("tail\x1b]0;never ends"), "tail");
+        assert!(!clean("\x1b\x1b\x1b[").contains('\u{1b}'));
     }
 }
