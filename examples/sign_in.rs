@@ -121,8 +121,7 @@ fn report(how: &str, done: &Finalized) {
     );
 }
 
-#[tokio::main]
-async fn main() -> Result<(), BoxError> {
+async fn run() -> Result<(), BoxError> {
     let server = DevServer::start(DevServerConfig::default()).await?;
     let base_url = server.base_url().to_owned();
     println!("embedded Frontend API at {base_url}");
@@ -131,4 +130,16 @@ async fn main() -> Result<(), BoxError> {
     report("email code", &sign_in_with_email_code(&base_url).await?);
     server.shutdown().await?;
     Ok(())
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    match run().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // An error can quote the server, whose text is never printed raw.
+            eprintln!("sign-in failed: {}", clean(&e.to_string()));
+            std::process::ExitCode::FAILURE
+        }
+    }
 }

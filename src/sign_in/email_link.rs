@@ -96,7 +96,7 @@ impl<'a> EmailLink<'a> {
     ) -> Result<&'a SignIn, SignInError> {
         let future = self.0;
         let id = future.require_id()?;
-        let deadline = Instant::now() + options.timeout;
+        let deadline = later(Instant::now(), options.timeout);
         let mut delay = options.every;
         loop {
             let last = Instant::now() >= deadline;
@@ -123,7 +123,7 @@ impl<'a> EmailLink<'a> {
                 });
             }
             delay = next_delay(delay, failure.as_ref(), &options);
-            let wake = (Instant::now() + delay).min(deadline);
+            let wake = later(Instant::now(), delay).min(deadline);
             tokio::select! {
                 biased;
                 _ = cancel.cancelled() => return Err(SignInError::Cancelled),
@@ -157,8 +157,17 @@ fn next_delay(current: Duration, failure: Option<&FapiError>, options: &PollOpti
         None => options.every,
         Some(e) => e
             .retry_after()
-            .unwrap_or_else(|| (current * 2).min(options.max_backoff)),
+            .unwrap_or_else(|| current.saturating_mul(2).min(options.max_backoff)),
     }
+}
+
+/// `from + wait`, without the panic of `Instant + Duration` when a `Retry-After` or a timeout
+/// is too large to add: such a wait is as good as forever.
+fn later(from: Instant, wait: Duration) -> Instant {
+    const FOREVER: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+    from.checked_add(wait.min(FOREVER))
+        .or_else(|| from.checked_add(Duration::from_secs(24 * 3600)))
+        .unwrap_or(from)
 }
 
 #[cfg(test)]
@@ -192,6 +201,17 @@ mod tests {
             Duration::from_secs(30)
         );
         assert_eq!(next_delay(delay, None, &options), options.every);
+    }
+
+    #[test]
+    fn absurd_waits_from_the_server_or_the_caller_do_not_panic() {
+        let options = PollOptions::default();
+        let forever = clerk(429, Some(Duration::from_secs(u64::MAX)));
+        let delay = next_delay(options.every, Some(&forever), &options);
+        let after = next_delay(delay, Some(&clerk(503, None)), &options);
+        assert_eq!(after, options.max_backoff);
+        let now = Instant::now();
+        assert!(later(now, Duration::MAX) > later(now, Duration::from_secs(3600)));
     }
 
     #[test]
