@@ -1,6 +1,6 @@
 //! First factors: password, email and phone codes, and resetting a forgotten password.
 
-use clerk_tui::fapi::{CreateSignInParams, SignInStatus};
+use clerk_tui::fapi::{CreateSignInParams, SessionStatus, SignInStatus};
 use clerk_tui::sign_in::{EmailCodeSendParams, PasswordParams, PhoneCodeSendParams, SignInError};
 
 use crate::{PASSWORD, assert_signed_in, assert_status, code, future, secret, server};
@@ -180,4 +180,47 @@ async fn reset_password_by_phone_code() {
         .await
         .expect("set");
     assert_status(&sign_in, SignInStatus::Complete);
+}
+
+#[tokio::test]
+async fn submit_password_can_sign_the_user_out_everywhere_else() {
+    let server = server().await;
+    let mut elsewhere = future(&server);
+    elsewhere
+        .password(PasswordParams::new("ada@example.com", secret(PASSWORD)))
+        .await
+        .expect("ada on another device");
+    let other_session = elsewhere
+        .created_session_id()
+        .expect("a session")
+        .to_owned();
+
+    let mut sign_in = future(&server);
+    sign_in
+        .create(&CreateSignInParams::identifier("ada@example.com"))
+        .await
+        .expect("identifier");
+    sign_in
+        .reset_password_email_code()
+        .send_code()
+        .await
+        .expect("reset code sent");
+    let right = code(&server, "ada@example.com").await;
+    sign_in
+        .reset_password_email_code()
+        .verify_code(right)
+        .await
+        .expect("accepted");
+    sign_in
+        .reset_password_email_code()
+        .submit_password(secret("ada-forgot-and-reset-1"), true)
+        .await
+        .expect("set");
+    assert_status(&sign_in, SignInStatus::Complete);
+    let session = elsewhere
+        .client()
+        .get_session(&other_session)
+        .await
+        .expect("the other device's session");
+    assert_eq!(session.status, SessionStatus::Revoked);
 }
