@@ -1,6 +1,7 @@
 //! The dev server's request decoding and sign-in routes, driven in-process: arbitrary query
 //! strings and bodies (form, JSON or untyped) sent to each sign-in route, on a sign-in of a
-//! chosen demo user. Whatever arrives, the server must answer below 500 and never panic.
+//! chosen demo user, from a chosen `Host` and `Origin`. Whatever arrives, the server must answer
+//! below 500, in Clerk's error shape when it refuses, and never panic.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -13,6 +14,10 @@ use clerk_tui::devserver::{DevServerConfig, Limits, router_for_tests};
 use http_body_util::BodyExt;
 use libfuzzer_sys::fuzz_target;
 use tower::ServiceExt;
+
+#[path = "common/known.rs"]
+mod known;
+use known::known;
 
 const USERS: [&str; 8] = [
     "ada@example.com",
@@ -36,6 +41,21 @@ const ROUTES: [(&str, &str); 8] = [
     ("POST", "/v1/client/sign_ins/{id}/attempt_second_factor"),
     ("POST", "/v1/client/sign_ins/{id}/reset_password"),
     ("POST", "/__dev/users"),
+];
+
+/// `Host` headers: none (as in-process), loopback ones the server must serve, and a DNS
+/// rebinding one it must refuse.
+const HOSTS: [Option<&str>; 4] = [
+    None,
+    Some("localhost:3000"),
+    Some("[::1]:3000"),
+    Some("rebind.evil.example:3000"),
+];
+const ORIGINS: [Option<&str>; 4] = [
+    None,
+    Some("http://localhost:3000"),
+    Some("https://evil.example"),
+    Some("null"),
 ];
 
 struct World {
@@ -110,7 +130,27 @@ async fn send(router: &Router, req: Request<Body>) -> (StatusCode, Option<String
             String::from_utf8_lossy(&body)
         );
     }
+    if status.is_client_error() && !known("error_shape") {
+        assert!(
+            clerk_error_shape(&body),
+            "{status} outside Clerk's error shape: {}",
+            String::from_utf8_lossy(&body)
+        );
+    }
     (status, token, body)
+}
+
+/// `{errors:[{code, message, long_message, meta}, …]}` with at least one error.
+fn clerk_error_shape(body: &[u8]) -> bool {
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return false;
+    };
+    v["errors"].as_array().is_some_and(|errors| {
+        !errors.is_empty()
+            && errors
+                .iter()
+                .all(|e| e["code"].is_string() && e["message"].is_string())
+    })
 }
 
 fn form(method: &str, uri: &str, token: Option<&str>, body: String) -> Request<Body> {
@@ -184,6 +224,12 @@ fuzz_target!(|data: &[u8]| {
             uri.push_str(&as_query(query));
         }
         let mut b = Request::builder().method(method).uri(&uri);
+        if let Some(host) = HOSTS[usize::from(flags >> 4) & 3] {
+            b = b.header(header::HOST, host);
+        }
+        if let Some(origin) = ORIGINS[usize::from(flags >> 6) & 3] {
+            b = b.header(header::ORIGIN, origin);
+        }
         b = match (flags >> 2) & 3 {
             0 => b.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded"),
             1 => b.header(header::CONTENT_TYPE, "application/json"),
