@@ -1,4 +1,6 @@
 //! Helpers shared by the integration tests; each test binary uses only part of them.
 
 #[allow(dead_code)]
+pub mod data;
+#[allow(dead_code)]
 pub mod openapi;
