@@ -4,3 +4,5 @@
 pub mod data;
 #[allow(dead_code)]
 pub mod openapi;
+#[allow(dead_code)]
+pub mod prereq;
