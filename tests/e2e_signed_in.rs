@@ -6,11 +6,13 @@
 //! moved ahead makes the token expire and be replaced at once.
 
 mod e2e;
+mod support;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use e2e::pty::Term;
 use e2e::server::Server;
+use support::totp::totp_at;
 
 const ADA: &str = "ada@example.com";
 const PASSWORD: &str = "clerk-demo-password";
@@ -24,20 +26,6 @@ impl Server {
         } else {
             self.spawn(&["--no-store"])
         }
-    }
-
-    /// Moves the emulator's clock, as `POST /__dev/clock` does for a demo.
-    fn shift_clock(&self, seconds: i64) {
-        let url = format!("{}/__dev/clock", self.base_url());
-        let status = self.rt.block_on(async {
-            reqwest::Client::new()
-                .post(url)
-                .json(&serde_json::json!({ "shift_seconds": seconds }))
-                .send()
-                .await
-                .map(|r| r.status())
-        });
-        assert!(status.as_ref().is_ok_and(|s| s.is_success()), "{status:?}");
     }
 }
 
@@ -55,19 +43,6 @@ fn now_secs() -> u64 {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0)
-}
-
-/// The code an authenticator app shows for `secret` at `at` (seconds since the epoch).
-fn totp_at(secret: &str, at: u64) -> String {
-    let bytes = totp_rs::Secret::try_from_base32(secret)
-        .expect("base32 secret")
-        .as_bytes()
-        .to_vec();
-    totp_rs::Builder::new()
-        .with_secret(bytes)
-        .build_noncompliant()
-        .generate(at)
-        .to_string()
 }
 
 /// The secret as the enrolment screen shows it: eight groups of four base32 characters.

@@ -3,21 +3,6 @@
 
 use crate::harness::*;
 
-fn totp_now(secret: &str) -> String {
-    let bytes = totp_rs::Secret::try_from_base32(secret)
-        .expect("base32")
-        .as_bytes()
-        .to_vec();
-    let totp = totp_rs::Builder::new()
-        .with_secret(bytes)
-        .build_noncompliant();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("time")
-        .as_secs();
-    totp.generate(now).to_string()
-}
-
 #[tokio::test]
 async fn password_plus_totp_and_the_same_code_cannot_be_replayed() {
     let server = start().await;

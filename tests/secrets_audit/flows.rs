@@ -5,7 +5,7 @@ use super::*;
 
 /// The full-screen app in a pty against `server`, logging at trace level.
 fn tui(server: &Server, log: &Path) -> Term {
-    let dir = server.dir.path().to_string_lossy().into_owned();
+    let dir = server.dir_path().to_string_lossy().into_owned();
     let log = log.to_string_lossy().into_owned();
     Term::spawn(
         &[
@@ -172,7 +172,7 @@ impl Plain {
             .arg(&log)
             .env("RUST_LOG", "trace")
             .env("TERM", "dumb")
-            .env("CLERK_TUI_CONFIG_DIR", server.dir.path())
+            .env("CLERK_TUI_CONFIG_DIR", server.dir_path())
             .env_remove("CLERK_PUBLISHABLE_KEY")
             .env_remove("CLERK_FRONTEND_API")
             .env_remove("CLERK_TUI_LOG")

@@ -5,4 +5,10 @@ pub mod data;
 #[allow(dead_code)]
 pub mod openapi;
 #[allow(dead_code)]
+pub mod outbox;
+#[allow(dead_code)]
 pub mod prereq;
+#[allow(dead_code)]
+pub mod server;
+#[allow(dead_code)]
+pub mod totp;
