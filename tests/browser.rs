@@ -19,7 +19,7 @@ use std::time::Duration;
 use clerk_tui::app::Backend;
 use clerk_tui::plain::{PlainOptions, PlainOutcome};
 
-use harness::{SharedOut, outbox_link, plain_session_as, server, type_line};
+use harness::{outbox_link, plain_session_as, printed_url, server, type_line};
 use support::prereq::{Need, require};
 
 /// The browser, or `None` when this run skips the test (said on the terminal).
@@ -58,13 +58,6 @@ async fn in_browser<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static
     tokio::task::spawn_blocking(work)
         .await
         .expect("browser work finishes")
-}
-
-fn printed_url(out: &SharedOut) -> Option<String> {
-    out.text()
-        .lines()
-        .find(|l| l.starts_with("http://") && l.contains("/__dev/oauth/authorize?state="))
-        .map(str::to_string)
 }
 
 #[tokio::test(flavor = "multi_thread")]

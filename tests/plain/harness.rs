@@ -62,6 +62,15 @@ impl Write for SharedOut {
     }
 }
 
+/// The mock provider's address the app printed on a line of its own, once it has.
+#[allow(dead_code)] // used by the browser and OAuth suites, which include this file
+pub fn printed_url(out: &SharedOut) -> Option<String> {
+    out.text()
+        .lines()
+        .find(|l| l.starts_with("http://") && l.contains("/__dev/oauth/authorize?state="))
+        .map(str::to_string)
+}
+
 /// Types one line into the app.
 pub async fn type_line(input: &mut DuplexStream, line: &str) {
     input
