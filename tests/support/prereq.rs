@@ -88,12 +88,13 @@ pub fn missing(needs: &[Need]) -> Vec<String> {
     out
 }
 
-/// Runs `.ci/sdk-setup` for `needs` (once at a time: tests of one binary run in parallel).
+/// Runs `.ci/sdk-setup` for `needs`, at most once per test binary: its tests run in parallel,
+/// and a setup that failed for one (no root, no network) would fail for the next as well.
 fn set_up(test: &str, needs: &[Need], missing: &[String]) {
-    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
-    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    if self::missing(needs).is_empty() {
-        return; // another test set it up meanwhile
+    static TRIED: Mutex<bool> = Mutex::new(false);
+    let mut tried = TRIED.lock().unwrap_or_else(|e| e.into_inner());
+    if std::mem::replace(&mut *tried, true) || self::missing(needs).is_empty() {
+        return; // tried already, or another test set it up meanwhile
     }
     say(&format!(
         "{test}: running .ci/sdk-setup for:\n  - {}",
