@@ -12,10 +12,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use e2e::pty::Term;
 use e2e::server::Server;
+use support::server::{GRACE_TOTP, PASSWORD};
 use support::totp::totp_at;
 
 const ADA: &str = "ada@example.com";
-const PASSWORD: &str = "clerk-demo-password";
 
 impl Server {
     /// The app against this server; `store`: keep the client token in the config dir.
@@ -251,7 +251,6 @@ fn moving_the_emulators_clock_expires_the_token_and_a_fresh_one_follows() {
 #[test]
 fn the_demo_key_shows_the_totp_users_current_code() {
     // Grace, a seeded user of the embedded backend, has an authenticator app with this secret.
-    const GRACE_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().to_string_lossy().into_owned();
     let mut t = Term::spawn(&["--no-store"], &home(&path));
@@ -262,7 +261,7 @@ fn the_demo_key_shows_the_totp_users_current_code() {
     t.type_text(PASSWORD);
     t.enter();
     t.wait_for("authenticator app");
-    t.type_text(&totp_at(GRACE_SECRET, now_secs()));
+    t.type_text(&totp_at(GRACE_TOTP, now_secs()));
     t.wait_for("Identifier  grace@example.com");
     t.send_bytes(b"d");
     let screen = t.wait_until("the demo code", |s| {
@@ -276,8 +275,8 @@ fn the_demo_key_shows_the_totp_users_current_code() {
         .unwrap_or_default();
     let now = now_secs();
     let expected = [
-        totp_at(GRACE_SECRET, now),
-        totp_at(GRACE_SECRET, now.saturating_sub(2)),
+        totp_at(GRACE_TOTP, now),
+        totp_at(GRACE_TOTP, now.saturating_sub(2)),
     ];
     assert!(
         expected.contains(&shown),
