@@ -60,17 +60,24 @@ fn node_runs() -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
+fn no_chromium() -> String {
+    match std::env::var_os("CLERK_TUI_CHROMIUM") {
+        Some(p) => format!(
+            "CLERK_TUI_CHROMIUM={} is not an executable",
+            p.to_string_lossy()
+        ),
+        None => "no chromium, chromium-browser or google-chrome on PATH \
+                 (as root: apt-get install chromium)"
+            .into(),
+    }
+}
+
 /// Each unmet need, said with how to meet it.
 pub fn missing(needs: &[Need]) -> Vec<String> {
     let mut out = Vec::new();
     for need in needs {
         match need {
-            Need::Chromium if chromium_path().is_none() => out.push(
-                match std::env::var_os("CLERK_TUI_CHROMIUM") {
-                    Some(p) => format!("CLERK_TUI_CHROMIUM={} is not an executable", p.to_string_lossy()),
-                    None => "no chromium, chromium-browser or google-chrome on PATH (as root: apt-get install chromium)".into(),
-                },
-            ),
+            Need::Chromium if chromium_path().is_none() => out.push(no_chromium()),
             Need::Chromium => {}
             Need::NodeSdk => {
                 if !node_runs() {
