@@ -54,19 +54,89 @@ pub fn utc_time(ms: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    use rstest::rstest;
+
     use super::*;
 
-    #[test]
-    fn durations_read_naturally() {
-        assert_eq!(duration(600), "10 minutes");
-        assert_eq!(duration(599), "10 minutes");
-        assert_eq!(duration(61), "1 minute");
-        assert_eq!(duration(1), "1 second");
-        assert_eq!(duration(-5), "0 seconds");
+    #[rstest]
+    #[case(600, "10 minutes")]
+    #[case(599, "10 minutes")]
+    #[case(90, "2 minutes")]
+    #[case(89, "1 minute")]
+    #[case(61, "1 minute")]
+    #[case(60, "1 minute")]
+    #[case(59, "59 seconds")]
+    #[case(2, "2 seconds")]
+    #[case(1, "1 second")]
+    #[case(0, "0 seconds")]
+    #[case(-5, "0 seconds")]
+    fn durations_read_naturally(#[case] secs: i64, #[case] words: &str) {
+        assert_eq!(duration(secs), words);
     }
 
     #[test]
     fn utc_times_are_formatted() {
         assert_eq!(utc_time(1_700_000_000_000), "2023-11-14 22:13 UTC");
+        assert_eq!(utc_time(i64::MAX), "an unknown time");
+    }
+
+    #[test]
+    fn server_text_is_cleaned() {
+        assert_eq!(clean("\x1b[31mAcme\x1b[0m\u{202E}"), "Acme\u{FFFD}");
+        assert_eq!(clean("Acme"), "Acme");
+    }
+
+    fn sent(strategy: Strategy, to: Option<&str>) -> Factor {
+        Factor {
+            safe_identifier: to.map(str::to_string),
+            ..Factor::new(strategy)
+        }
+    }
+
+    #[rstest]
+    #[case(
+        Strategy::EmailCode,
+        Some("j***@example.com"),
+        Stage::First,
+        "A code was sent to j***@example.com."
+    )]
+    #[case(Strategy::EmailCode, None, Stage::Second, "A code was sent.")]
+    #[case(
+        Strategy::PhoneCode,
+        Some("+1***0100"),
+        Stage::Second,
+        "A code was sent by text message to +1***0100."
+    )]
+    #[case(
+        Strategy::PhoneCode,
+        None,
+        Stage::ClientTrust,
+        "A code was sent by text message."
+    )]
+    #[case(
+        Strategy::ResetPasswordEmailCode,
+        Some("j***@example.com"),
+        Stage::First,
+        "To reset your password, a code was sent to j***@example.com."
+    )]
+    #[case(
+        Strategy::ResetPasswordPhoneCode,
+        None,
+        Stage::First,
+        "To reset your password, a code was sent."
+    )]
+    #[case(
+        Strategy::EmailCode,
+        Some("j***@example.com"),
+        Stage::ClientTrust,
+        "This device is new for this account, so a code was sent to j***@example.com to confirm it."
+    )]
+    fn each_kind_of_code_says_where_it_went(
+        #[case] strategy: Strategy,
+        #[case] to: Option<&str>,
+        #[case] stage: Stage,
+        #[case] sentence: &str,
+    ) {
+        assert_eq!(code_sent(&sent(strategy, to), stage), sentence);
     }
 }
