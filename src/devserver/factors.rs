@@ -5,6 +5,7 @@ use serde_json::json;
 
 use super::crypto::{self, new_id};
 use super::errors::ApiError;
+use super::lockout::{GuessSlot, admit_guess, failed_attempt};
 use super::model::{Hidden, OutboxMessage, SignInRec, UserRec, VerificationRec};
 use super::signin;
 use super::state::{Db, Emulator};
@@ -20,23 +21,6 @@ pub fn is_test_identifier(value: &str) -> bool {
     }
     let digits: String = value.chars().filter(char::is_ascii_digit).collect();
     digits.len() == 11 && digits.starts_with('1') && &digits[4..9] == "55501"
-}
-
-/// `Some(None)`: locked by an administrator; `Some(Some(s))`: locked out for `s` more seconds.
-pub fn lock_state(user: &UserRec, now: i64) -> Option<Option<i64>> {
-    if user.locked {
-        return Some(None);
-    }
-    user.lockout_until
-        .filter(|&t| t > now)
-        .map(|t| Some((t - now + 999) / 1000))
-}
-
-pub fn ensure_unlocked(user: &UserRec, now: i64) -> Result<(), ApiError> {
-    match lock_state(user, now) {
-        Some(secs) => Err(ApiError::user_locked(secs)),
-        None => Ok(()),
-    }
 }
 
 fn ms(d: std::time::Duration) -> i64 {
@@ -238,59 +222,6 @@ pub fn check_code(
     Err(ApiError::code_incorrect())
 }
 
-/// Admits one guess (password, TOTP or backup code) at `user`'s secrets: refused while the
-/// account is locked, and while the failures already counted plus the password guesses still
-/// being hashed reach the limit. Called under the lock that also counts the guess, so however
-/// many arrive at once, no more than `lockout_attempts` are ever evaluated.
-pub fn admit_guess(app: &Emulator, db: &Db, user: &UserRec, now: i64) -> Result<(), ApiError> {
-    ensure_unlocked(user, now)?;
-    let pending = db.pending_guesses.get(&user.id).copied().unwrap_or(0);
-    if user.failed_password_attempts.saturating_add(pending) >= app.limits.lockout_attempts {
-        return Err(ApiError::too_many_requests(1));
-    }
-    Ok(())
-}
-
-/// A password guess admitted and still being hashed. It is released under the lock that
-/// counts its outcome; a request dropped mid-hash releases it uncounted (its answer is lost).
-struct GuessSlot<'a> {
-    app: &'a Emulator,
-    user_id: String,
-    open: bool,
-}
-
-impl GuessSlot<'_> {
-    fn reserve<'a>(app: &'a Emulator, db: &mut Db, user_id: &str) -> GuessSlot<'a> {
-        *db.pending_guesses.entry(user_id.to_string()).or_default() += 1;
-        GuessSlot {
-            app,
-            user_id: user_id.to_string(),
-            open: true,
-        }
-    }
-
-    fn release(&mut self, db: &mut Db) {
-        if !std::mem::take(&mut self.open) {
-            return;
-        }
-        if let Some(n) = db.pending_guesses.get_mut(&self.user_id) {
-            *n = n.saturating_sub(1);
-            if *n == 0 {
-                db.pending_guesses.remove(&self.user_id);
-            }
-        }
-    }
-}
-
-impl Drop for GuessSlot<'_> {
-    fn drop(&mut self) {
-        if self.open {
-            let app = self.app;
-            self.release(&mut app.lock());
-        }
-    }
-}
-
 /// Verifies a password for a sign-in: admitted against the lockout limit first, argon2 in the
 /// bounded hasher, lockout after `lockout_attempts` failures. On success the first factor is
 /// verified.
@@ -359,34 +290,6 @@ pub async fn attempt_password(
     st.save_sign_in(si)?;
     signin::advance(&mut st, sign_in_id, now, false)?;
     Ok(())
-}
-
-/// Counts a failed password, TOTP or backup code against the user; enough of them lock the
-/// account for `lockout_duration` (Clerk's user lockout), so guessing 6-digit codes is futile.
-pub fn failed_attempt(
-    app: &Emulator,
-    st: &mut Db,
-    mut user: UserRec,
-    now: i64,
-    err: ApiError,
-) -> ApiError {
-    user.failed_password_attempts += 1;
-    user.updated_at = now;
-    let locked = user.failed_password_attempts >= app.limits.lockout_attempts;
-    if locked {
-        user.failed_password_attempts = 0;
-        user.lockout_until = Some(now + ms(app.limits.lockout_duration));
-    }
-    if let Err(e) = st.save_user(user) {
-        return ApiError::from(e);
-    }
-    if locked {
-        ApiError::user_locked(Some(
-            i64::try_from(app.limits.lockout_duration.as_secs()).unwrap_or(i64::MAX),
-        ))
-    } else {
-        err
-    }
 }
 
 /// The sign-in's second-factor verification for `strategy`, started afresh if it was another.

@@ -65,7 +65,7 @@ fn apply(app: &Emulator, token: &str) -> (LinkStatus, Option<String>, Option<Str
         .user_id
         .as_ref()
         .and_then(|id| st.users.get(id))
-        .is_some_and(|u| super::factors::lock_state(u, now).is_some());
+        .is_some_and(|u| super::lockout::lock_state(u, now).is_some());
     if locked {
         return (LinkStatus::Failed, redirect, None);
     }

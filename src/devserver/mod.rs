@@ -11,6 +11,7 @@ mod factors;
 mod hashing;
 mod http;
 mod link;
+mod lockout;
 mod model;
 mod oauth;
 mod oauth_page;

@@ -83,7 +83,7 @@ pub fn prepare(
         return Err(ApiError::status_invalid(status.as_str()));
     }
     if let Some(user) = si.user_id.as_ref().and_then(|u| st.users.get(u)) {
-        super::factors::ensure_unlocked(user, now)?;
+        super::lockout::ensure_unlocked(user, now)?;
     }
     start(app, &mut si, redirect_url, now);
     finish(app, &mut st, si, &client_id, caller, Ok(()))
@@ -140,7 +140,7 @@ fn offered_users(st: &Db, si: &SignInRec, now: i64) -> Vec<UserRec> {
     st.users
         .values()
         .filter(|u| si.user_id.as_ref().is_none_or(|id| *id == u.id))
-        .filter(|u| super::factors::lock_state(u, now).is_none())
+        .filter(|u| super::lockout::lock_state(u, now).is_none())
         .cloned()
         .collect()
 }

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::errors::ApiError;
 use super::factors::{self, Stage};
+use super::lockout;
 use super::model::{Hidden, SignInRec};
 use super::oauth;
 use super::params::Params;
@@ -95,7 +96,7 @@ async fn prepare(
     let (mut si, client_id) = load(&st, &caller, &id, now)?;
     ensure_stage(&st, &si, stage, now)?;
     let user = st.user_of(&si)?;
-    factors::ensure_unlocked(&user, now)?;
+    lockout::ensure_unlocked(&user, now)?;
     let offered = match stage {
         Stage::First => signin::first_factors(&user, si.identifier.as_deref()),
         Stage::Second => signin::second_factors(&si, &user, &st, now),
@@ -135,7 +136,7 @@ pub async fn attempt_first_factor(
         let (mut si, client_id) = load(&st, &caller, &id, now)?;
         ensure_stage(&st, &si, Stage::First, now)?;
         let user = st.user_of(&si)?;
-        factors::ensure_unlocked(&user, now)?;
+        lockout::ensure_unlocked(&user, now)?;
         match p.strategy {
             Strategy::Password => client_id,
             Strategy::Ticket => {
@@ -191,7 +192,7 @@ pub async fn attempt_second_factor(
     let (mut si, client_id) = load(&st, &caller, &id, now)?;
     ensure_stage(&st, &si, Stage::Second, now)?;
     let user = st.user_of(&si)?;
-    factors::ensure_unlocked(&user, now)?;
+    lockout::ensure_unlocked(&user, now)?;
     if !signin::second_factors(&si, &user, &st, now)
         .iter()
         .any(|f| f.strategy == p.strategy)

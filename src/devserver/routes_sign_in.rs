@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::errors::ApiError;
 use super::factors::{self, Stage};
+use super::lockout;
 use super::model::{Hidden, SignInRec};
 use super::oauth;
 use super::params::{Params, Query};
@@ -117,7 +118,7 @@ pub async fn create(
             && p.password.is_none()
             && s != Strategy::Ticket
         {
-            outcome = factors::ensure_unlocked(u, now).and_then(|()| {
+            outcome = lockout::ensure_unlocked(u, now).and_then(|()| {
                 if s == Strategy::Password {
                     Ok(())
                 } else {

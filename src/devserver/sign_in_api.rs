@@ -5,7 +5,7 @@
 use axum::response::Response;
 
 use super::errors::ApiError;
-use super::factors;
+use super::lockout;
 use super::model::{SignInRec, VerificationRec};
 use super::render;
 use super::request::{Caller, envelope};
@@ -85,7 +85,7 @@ pub fn redeem_ticket(
         return Err(invalid());
     }
     let user = db.users.get(&t.user_id).ok_or_else(invalid)?;
-    factors::ensure_unlocked(user, now)?;
+    lockout::ensure_unlocked(user, now)?;
     t.used = true;
     let verification = VerificationRec {
         expire_at: Some(t.expires_at),
