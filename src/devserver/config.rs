@@ -29,7 +29,8 @@ pub struct Limits {
     /// Requests that may wait for a hashing slot; more are answered 429.
     pub password_hash_queue: usize,
     /// A connection must send a complete request head within this time of opening, or of its
-    /// last answer when kept alive: half-sent and idle connections are closed after it.
+    /// last answer when kept alive: half-sent and idle connections are closed after it. A
+    /// request's body must then arrive within the same time (else 408).
     pub header_read_timeout: Duration,
 }
 

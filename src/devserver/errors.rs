@@ -101,6 +101,14 @@ impl ApiError {
         )
         .param("body")
     }
+    pub fn request_timeout() -> Self {
+        Self::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "request_timeout",
+            "request timeout",
+            "The request body did not arrive in time.",
+        )
+    }
     pub fn forbidden(code: &'static str, long: &str) -> Self {
         Self::new(StatusCode::FORBIDDEN, code, "forbidden", long)
     }

@@ -213,17 +213,28 @@ pub async fn layer(State(app): State<Arc<Emulator>>, mut req: Request, next: Nex
     } else {
         None
     };
-    if req.method() == Method::POST && is_form(req.headers()) {
+    // Every body is read here, whole and in time: a client that trickles one in (or never
+    // finishes it) is answered 408 instead of holding a handler; the handlers then read it
+    // from memory.
+    if [Method::POST, Method::PUT, Method::PATCH, Method::DELETE].contains(req.method()) {
         let (parts, body) = req.into_parts();
-        let bytes = match to_bytes(body, BODY_LIMIT).await {
-            Ok(b) => b,
-            Err(_) => {
+        let read = tokio::time::timeout(app.limits.header_read_timeout, to_bytes(body, BODY_LIMIT));
+        let bytes = match read.await {
+            Ok(Ok(b)) => b,
+            Ok(Err(_)) => {
                 let mut resp = ApiError::body_too_large().into_response();
                 add_cors(&mut resp, origin, None);
                 return resp;
             }
+            Err(_) => {
+                let mut resp = ApiError::request_timeout().into_response();
+                add_cors(&mut resp, origin, None);
+                return resp;
+            }
         };
-        if let Some(m) = url::form_urlencoded::parse(&bytes).find(|(k, _)| k == "_method") {
+        if is_form(&parts.headers)
+            && let Some(m) = url::form_urlencoded::parse(&bytes).find(|(k, _)| k == "_method")
+        {
             override_method.get_or_insert_with(|| m.1.into_owned());
         }
         req = Request::from_parts(parts, Body::from(bytes));

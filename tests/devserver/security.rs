@@ -441,6 +441,19 @@ async fn half_sent_and_idle_connections_are_closed() {
     Fapi::new(&server).get("/v1/environment").await.ok();
     let got = read_until_closed(half).await.expect("closed within 3 s");
     assert!(!String::from_utf8_lossy(&got).contains("200 OK"));
+    // A body announced but never finished is answered 408 in Clerk's shape.
+    let mut slow = tokio::net::TcpStream::connect(server.addr())
+        .await
+        .expect("connect");
+    slow.write_all(
+        b"POST /v1/client/sign_ins HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nidentifier=",
+    )
+    .await
+    .expect("write");
+    let got = read_until_closed(slow).await.expect("answered within 3 s");
+    let got = String::from_utf8_lossy(&got);
+    assert!(got.starts_with("HTTP/1.1 408"), "{got}");
+    assert!(got.contains("\"request_timeout\""), "{got}");
     // A kept-alive connection that goes quiet after one answer is closed too.
     let mut idle = tokio::net::TcpStream::connect(server.addr())
         .await
