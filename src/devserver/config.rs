@@ -26,7 +26,8 @@ pub struct Limits {
     pub session_token_ttl: Duration,
     /// Password hashes computed at once (each holds argon2's memory): the cores by default.
     pub password_hashes_in_flight: usize,
-    /// Requests that may wait for a hashing slot; more are answered 429.
+    /// Requests that may wait for a hashing slot (a waiting request holds next to no memory);
+    /// more are answered 429 with `Retry-After`.
     pub password_hash_queue: usize,
     /// A connection must send a complete request head within this time of opening, or of its
     /// last answer when kept alive: half-sent and idle connections are closed after it. A
@@ -47,7 +48,8 @@ impl Default for Limits {
             rate_limit_window: Duration::from_secs(10),
             session_token_ttl: Duration::from_secs(60),
             password_hashes_in_flight: cores,
-            password_hash_queue: 2 * cores,
+            // Twenty scripted sign-ins at once still wait their turn; a flood is refused.
+            password_hash_queue: 32,
             header_read_timeout: Duration::from_secs(30),
         }
     }
