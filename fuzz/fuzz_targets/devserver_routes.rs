@@ -224,12 +224,18 @@ fuzz_target!(|data: &[u8]| {
             uri.push_str(&as_query(query));
         }
         let mut b = Request::builder().method(method).uri(&uri);
-        if let Some(host) = HOSTS[usize::from(flags >> 4) & 3] {
+        let host = HOSTS[usize::from(flags >> 4) & 3];
+        let origin = ORIGINS[usize::from(flags >> 6) & 3];
+        if let Some(host) = host {
             b = b.header(header::HOST, host);
         }
-        if let Some(origin) = ORIGINS[usize::from(flags >> 6) & 3] {
+        if let Some(origin) = origin {
             b = b.header(header::ORIGIN, origin);
         }
+        // DNS rebinding, and another site's page on `/__dev/`, are refused whatever else.
+        let refused = host.is_some_and(|h| h.contains("evil"))
+            || (path.starts_with("/__dev")
+                && origin.is_some_and(|o| !o.starts_with("http://localhost")));
         b = match (flags >> 2) & 3 {
             0 => b.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded"),
             1 => b.header(header::CONTENT_TYPE, "application/json"),
@@ -243,6 +249,14 @@ fuzz_target!(|data: &[u8]| {
             return;
         };
         let (status, _, answer) = send(&w.router, req).await;
+        if refused {
+            assert_eq!(
+                status,
+                StatusCode::FORBIDDEN,
+                "{method} {uri} from {host:?} {origin:?} was not refused: {}",
+                String::from_utf8_lossy(&answer)
+            );
+        }
         assert!(
             status.as_u16() < 500,
             "{method} {uri} -> {status}: {}",
