@@ -4,6 +4,9 @@
 //!
 //! `cargo bench --bench server` (BENCH_SECS sets seconds per case, default 2; BENCH_CLIENTS a
 //! comma list of client counts, default 1,4,16). Server and clients share this process's cores.
+//! Then, with `wrk` installed, the same routes from outside (`wrk/mod.rs`; WRK_SECS, WRK_CLIENTS).
+
+mod wrk;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -174,5 +177,12 @@ fn main() {
             }
         }
         let _ = server.shutdown().await;
+        if benching {
+            let wrk_secs = std::env::var("WRK_SECS")
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(5);
+            wrk::run(wrk_secs).await;
+        }
     });
 }
