@@ -21,6 +21,7 @@ mod secret;
 mod shared;
 mod signed_in;
 mod start;
+mod token;
 mod totp_setup;
 mod ui;
 mod waiting;
