@@ -63,11 +63,7 @@ const KEYS: &[Binding<CodeForm, Cmd>] = &[
         "other method",
     ),
     bind(
-        &[
-            Key::Code(ratatui::crossterm::event::KeyCode::Backspace),
-            Key::Code(ratatui::crossterm::event::KeyCode::Delete),
-            Key::Ctrl('u'),
-        ],
+        &[Key::BACKSPACE, Key::DELETE, Key::Ctrl('u')],
         Cmd::Correct,
         "correct the last digit, clear all",
     ),

@@ -30,6 +30,10 @@ impl Key {
     pub(crate) const TAB: Key = Key::Code(KeyCode::Tab);
     pub(crate) const UP: Key = Key::Code(KeyCode::Up);
     pub(crate) const DOWN: Key = Key::Code(KeyCode::Down);
+    pub(crate) const HOME: Key = Key::Code(KeyCode::Home);
+    pub(crate) const END: Key = Key::Code(KeyCode::End);
+    pub(crate) const BACKSPACE: Key = Key::Code(KeyCode::Backspace);
+    pub(crate) const DELETE: Key = Key::Code(KeyCode::Delete);
 
     pub(crate) fn matches(self, key: &KeyEvent) -> bool {
         let held = key.modifiers;

@@ -62,9 +62,6 @@ fn on_list(f: &SecretForm, _: &App) -> bool {
     f.focus == 1
 }
 
-const HOME: Key = Key::Code(ratatui::crossterm::event::KeyCode::Home);
-const END: Key = Key::Code(ratatui::crossterm::event::KeyCode::End);
-
 const KEYS: &[Binding<SecretForm, Cmd>] = &[
     bind(&[Key::ENTER], Cmd::Submit, "continue").when(on_field),
     bind(&[Key::ENTER, Key::Digits('1')], Cmd::Pick, "pick").when(on_list),
@@ -78,7 +75,7 @@ const KEYS: &[Binding<SecretForm, Cmd>] = &[
     bind(&[Key::Ctrl('r')], Cmd::Reveal, "show or hide what is typed"),
     bind(&[Key::BackTab], Cmd::Previous, "previous"),
     bind(
-        &[Key::UP, Key::DOWN, HOME, END],
+        &[Key::UP, Key::DOWN, Key::HOME, Key::END],
         Cmd::Pick,
         "move in the list",
     )

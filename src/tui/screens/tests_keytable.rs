@@ -41,6 +41,23 @@ fn states() -> Vec<(&'static str, App, Vec<KeyEvent>)> {
         crate::app::CallKind::Environment,
         Err(failure(crate::app::FailureKind::Network, "refused", None)),
     );
+    let mut confirm = signed_in();
+    if let Some(user) = confirm
+        .client
+        .as_mut()
+        .and_then(|c| c.sessions.first_mut())
+        .and_then(|s| s.user.as_mut())
+    {
+        user.totp_enabled = true;
+    }
+    let _ = update(&mut confirm, Action::AskRemoveTotp);
+    let mut backup_code = at(sign_in("needs_second_factor", json!({})));
+    let _ = update(&mut backup_code, Action::ChooseAnotherMethod);
+    let _ = update(&mut backup_code, Action::PickFactor(Strategy::BackupCode));
+    let no_factor = at(sign_in(
+        "needs_first_factor",
+        json!({"supported_first_factors": [{"strategy": "passkey"}]}),
+    ));
     vec![
         ("start", embedded(), vec![]),
         ("start, load failed", load_failed, vec![]),
@@ -95,6 +112,24 @@ fn states() -> Vec<(&'static str, App, Vec<KeyEvent>)> {
             vec![key(KeyCode::Tab); 2],
         ),
         ("signed in", signed_in(), vec![]),
+        ("confirm", confirm, vec![]),
+        ("backup code", backup_code, vec![]),
+        ("no factor", no_factor, vec![]),
+        (
+            "authenticator set-up",
+            super::tests_signed_in::enrolling(),
+            vec![],
+        ),
+        (
+            "authenticator set-up, typed",
+            super::tests_signed_in::enrolling(),
+            vec![key(KeyCode::Char('1'))],
+        ),
+        (
+            "backup codes",
+            super::tests_signed_in::with_backup_codes(),
+            vec![],
+        ),
     ]
 }
 
@@ -167,6 +202,15 @@ fn every_key() -> Vec<KeyEvent> {
 
 fn help_rows(app: &App, ui: &Ui) -> Vec<KeyHelp> {
     ui.help_keys(app)
+}
+
+#[test]
+fn the_states_reach_every_kind_of_screen() {
+    let titles: std::collections::BTreeSet<&str> = states()
+        .iter()
+        .map(|(_, app, setup)| ui_at(app, setup).screen.title())
+        .collect();
+    assert_eq!(titles.len(), 14, "every screen title: {titles:?}");
 }
 
 #[test]

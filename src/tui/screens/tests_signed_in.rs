@@ -46,7 +46,7 @@ fn verified(mut app: App) -> App {
     app
 }
 
-fn enrolling() -> App {
+pub(super) fn enrolling() -> App {
     let mut app = signed_in();
     let totp = serde_json::from_value(json!({"object": "totp", "id": "totp_1",
         "secret": SECRET, "uri": URI, "verified": false}));
@@ -63,7 +63,7 @@ fn enrolling() -> App {
     app
 }
 
-fn with_backup_codes() -> App {
+pub(super) fn with_backup_codes() -> App {
     let mut app = enrolling();
     let totp = serde_json::from_value(json!({"object": "totp", "id": "totp_1", "verified": true,
         "backup_codes": ["k7m2q9xa", "p3v8d1zr", "t6n4w2cy", "b9h5j7ke", "r2f8s3lu",

@@ -68,11 +68,7 @@ const KEYS: &[Binding<TotpForm, Cmd>] = &[
     bind(&[Key::Char('c')], Cmd::Copy, "copy the secret (OSC 52)").bar(Bar::Hide),
     bind(&[Key::ENTER], Cmd::Type, "check the code").bar(Bar::Hide),
     bind(
-        &[
-            Key::Code(ratatui::crossterm::event::KeyCode::Backspace),
-            Key::Code(ratatui::crossterm::event::KeyCode::Delete),
-            Key::Ctrl('u'),
-        ],
+        &[Key::BACKSPACE, Key::DELETE, Key::Ctrl('u')],
         Cmd::Type,
         "correct the last digit, clear all",
     )
