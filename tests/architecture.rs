@@ -281,13 +281,11 @@ fn app_has_no_circles() {
 }
 
 #[test]
-#[ignore = "account <-> interpret, describe <-> handoff: being removed on branch flow"]
 fn plain_has_no_circles() {
     assert_no_circles("src/plain");
 }
 
 #[test]
-#[ignore = "oauth <-> routes_sign_in: the devserver is being rewritten on branch emu"]
 fn devserver_has_no_circles() {
     assert_no_circles("src/devserver");
 }
