@@ -9,7 +9,7 @@ mod mask;
 mod step;
 
 pub use choose::{preferred_first_factor, preferred_second_factor, terminal_support};
-pub use clean::clean;
+pub use clean::{clean, clean_json};
 pub use jwt::{DecodedJwt, decode_jwt, jwt_expiry_ms};
 pub use mask::mask_identifier;
 pub use step::{Choices, FactorStep, Stage, Step, derive_step};
