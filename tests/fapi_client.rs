@@ -12,6 +12,8 @@ mod harness;
 mod logs;
 #[path = "fapi_client/rotation.rs"]
 mod rotation;
+#[path = "fapi_client/sign_in_future_shapes.rs"]
+mod sign_in_future_shapes;
 #[path = "fapi_client/sign_in_shapes.rs"]
 mod sign_in_shapes;
 #[path = "fapi_client/stores.rs"]
