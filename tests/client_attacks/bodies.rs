@@ -1,5 +1,6 @@
 //! Item 10: a hostile server's endless answer. The client stops reading at 4 MiB and says so;
-//! before, a 50 MB answer took it to 187 MB and 600 MB to 1.2 GB.
+//! before, a 50 MB answer took it to 187 MB and 600 MB to 1.2 GB. And a redirect, which the
+//! client never follows (it would carry the client token along).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -84,4 +85,36 @@ async fn the_binary_stays_small_against_a_50_mb_answer() {
     let peak_mib = usage.ru_maxrss as f64 / 1024.0;
     eprintln!("clerk-tui status against a 50 MB answer: peak RSS {peak_mib:.1} MiB");
     assert!(peak_mib < 80.0, "peak RSS {peak_mib:.1} MiB");
+}
+
+/// A redirect would carry the client token (`Authorization`) to wherever it points.
+#[tokio::test]
+async fn a_redirect_is_never_followed_and_never_quoted_raw() {
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counted = hits.clone();
+    let elsewhere = Hostile::start(Arc::new(move |_, _| {
+        counted.fetch_add(1, Ordering::SeqCst);
+        json_reply(200, &serde_json::json!({}))
+    }))
+    .await;
+    // Header values cannot carry ESC or BEL; bidi and C1 (as UTF-8 bytes) they can.
+    let to = format!("{}/steal?x=\u{202e}\u{9b}2J", elsewhere.url);
+    let server = Hostile::start(Arc::new(move |_, _| {
+        axum::http::Response::builder()
+            .status(307)
+            .header("location", to.as_bytes())
+            .body(axum::body::Body::empty())
+            .unwrap_or_default()
+    }))
+    .await;
+    let store = MemoryTokenStore::with_token(&server.store_key(), "Bearer secret-client-token");
+    let client = FapiClient::with_base_url(&server.url, Arc::new(store)).expect("client");
+    let err = client
+        .get_client()
+        .await
+        .expect_err("a redirect is an error");
+    let text = err.to_string();
+    assert!(text.contains("unexpected redirect"), "{text}");
+    assert_clean("the error", &text);
+    assert_eq!(hits.load(Ordering::SeqCst), 0, "the redirect was followed");
 }
