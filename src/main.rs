@@ -74,9 +74,10 @@ fn init_logging(
     #[cfg(unix)]
     {
         // Only the user reads their log: it names the instance, the user's identifier and
-        // what they did, even though it never holds a secret.
+        // what they did, even though it never holds a secret. A symlink planted at the path
+        // (in /tmp, say) would make us append to a file of the attacker's choosing.
         use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
+        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
     }
     let file = options.open(path)?;
     let (writer, guard) = tracing_appender::non_blocking(file);

@@ -247,7 +247,7 @@ async fn two_processes_signing_in_at_once_keep_both_tokens() {
 }
 
 #[tokio::test]
-async fn the_log_file_is_created_private() {
+async fn the_log_file_is_created_private_and_never_through_a_symlink() {
     let dir = private_dir();
     let flag = dir.path().join("flag.log");
     let env = dir.path().join("env.log");
@@ -275,4 +275,31 @@ async fn the_log_file_is_created_private() {
     .await;
     assert_eq!(mode(&flag), 0o600, "--log-file");
     assert_eq!(mode(&env), 0o600, "CLERK_TUI_LOG");
+
+    // A symlink planted at the log's path is not appended through.
+    let victim = dir.path().join("victim");
+    std::fs::write(&victim, "mine\n").expect("write");
+    let planted = dir.path().join("planted.log");
+    symlink(&victim, &planted).expect("symlink");
+    let planted_arg = planted.to_string_lossy().into_owned();
+    let ran = run_bin(
+        dir.path(),
+        &[
+            "--log-file",
+            &planted_arg,
+            "--frontend-api",
+            "http://127.0.0.1:1",
+            "status",
+        ],
+        &[],
+        "",
+    )
+    .await;
+    assert_ne!(ran.code, 0);
+    assert!(
+        ran.stderr.contains("cannot open the log file"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&victim).expect("read"), "mine\n");
 }
