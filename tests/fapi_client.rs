@@ -2,6 +2,8 @@
 //! request shape of each operation, client-token rotation, the cached client, each kind of
 //! failure, retries, and the token stores. One test binary, split into files by subject.
 
+mod support;
+
 #[path = "fapi_client/account_shapes.rs"]
 mod account_shapes;
 #[path = "fapi_client/errors.rs"]

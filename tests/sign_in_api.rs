@@ -5,6 +5,7 @@
 #[allow(dead_code)]
 #[path = "../examples/sign_in.rs"]
 mod example;
+mod support;
 
 #[path = "sign_in_api/email_link.rs"]
 mod email_link;
@@ -13,17 +14,13 @@ mod first_factor;
 #[path = "sign_in_api/mfa.rs"]
 mod mfa;
 
-use clerk_tui::devserver::{DevServer, DevServerConfig, DevServerHandle};
+use clerk_tui::devserver::DevServerHandle;
 use clerk_tui::fapi::{SessionStatus, SignInStatus};
 use clerk_tui::sign_in::{Finalized, PasswordParams, SignInError, SignInFuture};
 use example::{PASSWORD, dev_outbox_code, new_device};
 use secrecy::SecretString;
 
-pub async fn server() -> DevServerHandle {
-    DevServer::start(DevServerConfig::default())
-        .await
-        .expect("the embedded server starts")
-}
+pub use support::server::start as server;
 
 pub fn future(server: &DevServerHandle) -> SignInFuture {
     SignInFuture::new(new_device(server.base_url()).expect("a client"))
