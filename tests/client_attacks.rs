@@ -1,6 +1,8 @@
 //! The client against the attacks that broke it (issue 12, items 9-13), each performed for
 //! real: a hostile Frontend API on loopback, planted files, a second process. Also forged
 //! session tokens against the client's JWKS verification. See docs/THREAT_MODEL.md.
+//! Unix only: the attacks are on file modes, owners and symlinks.
+#![cfg(unix)]
 
 #[path = "client_attacks/bodies.rs"]
 mod bodies;
