@@ -361,9 +361,7 @@ async fn connect_with(cli: &Cli, start: StartServer) -> Result<Connection, Fatal
     let (server, base_url, seed_users) = if start == StartServer::AfterFirstFrame {
         // The embedded server always runs the built-in seed, so its demo users are known
         // without waiting for it.
-        let starting = embedded::Starting::bind(config)
-            .await
-            .map_err(|e| cannot(&e))?;
+        let starting = embedded::Starting::reserve(config).map_err(|e| cannot(&e))?;
         let base_url = starting.base_url().to_string();
         (
             Server::Starting(starting),
