@@ -6,10 +6,10 @@
 //! Why this works without failed requests: `DevServer::start` listens on the port before its
 //! slow work, so a request made meanwhile waits in the kernel's accept queue, and is answered
 //! by the server itself (same port, so the session tokens' issuer is the client's base URL).
-//! A request that comes before even that (microseconds after the first frame) is refused and
-//! retried by `FapiClient` 200 ms later: only the loading GETs can be that early.
+//! The app's first requests wait until the server listens (see [`Go::go`]), so none is refused.
 
 use std::net::SocketAddr;
+use std::task::Poll;
 
 use clerk_tui::devserver::{DevServer, DevServerConfig, DevServerHandle};
 use tokio::net::TcpSocket;
@@ -19,8 +19,23 @@ use tokio::task::JoinHandle;
 /// A server that starts on a port already reserved.
 pub struct Starting {
     base_url: String,
-    go: Option<oneshot::Sender<()>>,
+    go: Option<Go>,
     start: JoinHandle<Option<DevServerHandle>>,
+}
+
+/// Starts the server; dropping it starts the server too.
+pub struct Go {
+    go: oneshot::Sender<()>,
+    listening: oneshot::Receiver<()>,
+}
+
+impl Go {
+    /// Starts the server and returns once it listens (a moment: before its slow work).
+    pub async fn go(self) {
+        if self.go.send(()).is_ok() {
+            let _ = self.listening.await;
+        }
+    }
 }
 
 impl Starting {
@@ -36,12 +51,20 @@ impl Starting {
         config.addr = reservation.local_addr()?;
         let base_url = format!("http://{}", config.addr);
         let (go, go_rx) = oneshot::channel::<()>();
+        let (listening_tx, listening) = oneshot::channel::<()>();
         let start = tokio::spawn(async move {
             // A dropped sender starts it too: a quit before the first frame still gets a
             // server that `close` can shut down cleanly.
             let _ = go_rx.await;
-            let started = DevServer::start(config).await;
+            let mut starting = std::pin::pin!(DevServer::start(config));
+            // Its first poll binds and listens, then waits for the slow work.
+            let first = futures::poll!(starting.as_mut());
             drop(reservation);
+            let _ = listening_tx.send(());
+            let started = match first {
+                Poll::Ready(started) => started,
+                Poll::Pending => starting.await,
+            };
             match started {
                 Ok(handle) => Some(handle),
                 Err(e) => {
@@ -52,7 +75,7 @@ impl Starting {
         });
         Ok(Starting {
             base_url,
-            go: Some(go),
+            go: Some(Go { go, listening }),
             start,
         })
     }
@@ -62,8 +85,8 @@ impl Starting {
         &self.base_url
     }
 
-    /// A sender that starts the server when used or dropped (once the first frame is drawn).
-    pub fn trigger(&mut self) -> Option<oneshot::Sender<()>> {
+    /// What starts the server (once the first frame is drawn).
+    pub fn trigger(&mut self) -> Option<Go> {
         self.go.take()
     }
 

@@ -22,7 +22,6 @@ use clerk_tui::plain::{self, Answers, PlainOptions, ScriptIo, ScriptOptions};
 use clerk_tui::tui::Theme;
 use secrecy::SecretString;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
-use tokio::sync::oneshot;
 
 use tracing_subscriber::filter::{LevelFilter, Targets};
 use tracing_subscriber::layer::SubscriberExt;
@@ -297,7 +296,7 @@ enum StartServer {
 
 impl Connection {
     /// What starts a server waiting for the first frame; `None` when there is none.
-    fn start_trigger(&mut self) -> Option<oneshot::Sender<()>> {
+    fn start_trigger(&mut self) -> Option<embedded::Go> {
         match &mut self.server {
             Some(Server::Starting(starting)) => starting.trigger(),
             _ => None,
@@ -424,9 +423,9 @@ async fn run_app(cli: &Cli) -> Result<ExitStatus, Fatal> {
             .await
             .exit_status()
     } else {
-        let after_first_frame = move || {
+        let after_first_frame = async move {
             if let Some(go) = first_frame {
-                let _ = go.send(());
+                go.go().await;
             }
         };
         full_screen(app, runner, tx, rx, theme, after_first_frame).await
@@ -442,7 +441,7 @@ async fn full_screen(
     tx: UnboundedSender<Action>,
     rx: UnboundedReceiver<Action>,
     theme: Theme,
-    after_first_frame: impl FnOnce(),
+    after_first_frame: impl Future<Output = ()>,
 ) -> ExitStatus {
     match clerk_tui::tui::run::run_with(app, runner, tx, rx, theme, after_first_frame).await {
         Ok(()) => ExitStatus::Success,

@@ -52,6 +52,10 @@ fn the_first_frame_comes_before_the_server_and_a_sign_in_waits_for_it() {
         "no request was turned away while the server started:\n{log}"
     );
     assert!(
+        !log.contains("fapi request failed"),
+        "no request was refused (and retried) before the server listened:\n{log}"
+    );
+    assert!(
         config.join("devserver.sqlite3").exists(),
         "the embedded server created its database in the fresh config dir"
     );

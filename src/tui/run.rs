@@ -27,18 +27,19 @@ pub async fn run(
     rx: UnboundedReceiver<Action>,
     theme: Theme,
 ) -> io::Result<()> {
-    run_with(app, runner, tx, rx, theme, || {}).await
+    run_with(app, runner, tx, rx, theme, async {}).await
 }
 
-/// [`run`], calling `after_first_frame` once the first frame is on the terminal: work that
-/// can wait (starting the embedded server) starts there, not before the person sees anything.
+/// [`run`], awaiting `after_first_frame` once the first frame is on the terminal, before any
+/// input or action is handled: work that can wait (starting the embedded server) starts
+/// there, not before the person sees anything.
 pub async fn run_with(
     mut app: App,
     mut runner: EffectRunner,
     tx: UnboundedSender<Action>,
     mut rx: UnboundedReceiver<Action>,
     theme: Theme,
-    after_first_frame: impl FnOnce(),
+    after_first_frame: impl Future<Output = ()>,
 ) -> io::Result<()> {
     let mut after_first_frame = Some(after_first_frame);
     let mut guard = terminal::setup()?;
@@ -77,7 +78,7 @@ pub async fn run_with(
         }
         if let Some(first) = after_first_frame.take() {
             tracing::debug!("first frame drawn");
-            first();
+            first.await;
         }
         let mut inputs = Vec::new();
         tokio::select! {
