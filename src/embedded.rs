@@ -39,7 +39,7 @@ impl Go {
 }
 
 impl Starting {
-    /// Reserves a loopback port for `config`, then starts the server on it when the sender
+    /// Reserves a loopback port for `config`, then starts the server on it when the [`Go`]
     /// from [`trigger`](Starting::trigger) is used or dropped, or on `close`.
     pub fn reserve(mut config: DevServerConfig) -> std::io::Result<Starting> {
         // Bound but not listening: no other program can take the port (the kernel hands out
