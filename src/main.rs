@@ -64,7 +64,9 @@ fn main() -> ExitCode {
     let status = match runtime.block_on(run(cli)) {
         Ok(status) => status,
         Err(Fatal(status, message)) => {
-            eprintln!("Error: {message}");
+            // Messages quote the server (Clerk's error text, a proxy's page): cleaned here,
+            // the one place every fatal error is printed.
+            eprintln!("Error: {}", clerk_tui::flow::clean(&message));
             status
         }
     };
@@ -93,10 +95,17 @@ fn init_logging(
     path: Option<&Path>,
 ) -> std::io::Result<Option<tracing_appender::non_blocking::WorkerGuard>> {
     let Some(path) = path else { return Ok(None) };
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    {
+        // Only the user reads their log: it names the instance, the user's identifier and
+        // what they did, even though it never holds a secret. A symlink planted at the path
+        // (in /tmp, say) would make us append to a file of the attacker's choosing.
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+    }
+    let file = options.open(path)?;
     let (writer, guard) = tracing_appender::non_blocking(file);
     // `RUST_LOG` in its `target=level,level` form (span and field filters are not parsed).
     let filter = std::env::var("RUST_LOG")
@@ -144,7 +153,7 @@ async fn run(cli: Cli) -> Result<ExitStatus, Fatal> {
             let result = plain::sign_out(&conn.client, args.all).await;
             conn.close().await;
             let sentence = result.map_err(command_fatal)?;
-            eprintln!("{sentence}");
+            eprintln!("{}", clerk_tui::flow::clean(&sentence));
             Ok(ExitStatus::Success)
         }
         Some(Command::SignIn(args)) => sign_in(&cli, args).await,

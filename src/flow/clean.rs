@@ -31,6 +31,30 @@ pub fn clean(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Cleans every string (keys too) of a JSON value before it is serialized: serde_json
+/// escapes C0 controls, but C1 and bidi characters would pass into `--json` output as they are.
+pub fn clean_json(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => {
+            if let Cow::Owned(cleaned) = clean(s) {
+                *s = cleaned;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(clean_json),
+        Value::Object(map) => {
+            if map.keys().any(|k| matches!(clean(k), Cow::Owned(_))) {
+                let old = std::mem::take(map);
+                for (k, v) in old {
+                    map.insert(clean(&k).into_owned(), v);
+                }
+            }
+            map.values_mut().for_each(clean_json);
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
+}
+
 fn needs_cleaning(c: char) -> bool {
     c.is_control() || is_bidi_control(c)
 }
@@ -110,10 +134,25 @@ mod tests {
     }
 
     #[test]
+    fn json_strings_and_keys_are_cleaned_at_any_depth() {
+        let mut v = serde_json::json!({
+            "a\u{202e}": ["ok", {"b": "x\u{9b}31my\u{1b}]52;c;ZXZp\u{7}"}],
+            "n": 1,
+        });
+        clean_json(&mut v);
+        assert_eq!(
+            v,
+            serde_json::json!({"a\u{fffd}": ["ok", {"b": "x\u{fffd}31my"}], "n": 1})
+        );
+    }
+
+    #[test]
     fn unterminated_sequences_end_cleanly() {
         assert_eq!(clean("tail\x1b"), "tail");
         assert_eq!(clean("tail\x1b["), "tail");
         assert_eq!(clean("tail\x1b]0;never ends"), "tail");
         assert!(!clean("\x1b\x1b\x1b[").contains('\u{1b}'));
+        // An escape followed by a control character ends there; the control is still shown.
+        assert_eq!(clean("a\x1b\x01b"), "a\u{FFFD}b");
     }
 }
