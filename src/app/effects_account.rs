@@ -170,11 +170,20 @@ async fn dev_json(
     }
     let response = request.send().await.map_err(network)?;
     let status = response.status();
-    let value: Value = response.json().await.map_err(|_| Failure {
+    let bad = |why: &str| Failure {
         kind: FailureKind::BadResponse,
-        message: format!("{url} did not answer with JSON (HTTP {status})."),
+        message: format!("{url} {why} (HTTP {status})."),
         param_name: None,
-    })?;
+    };
+    let body = match crate::fapi::read_capped(response, crate::fapi::MAX_BODY_BYTES).await {
+        Ok(body) => body,
+        Err(crate::fapi::BodyError::TooLarge { .. }) => {
+            return Err(bad("answered with more than 4 MiB"));
+        }
+        Err(crate::fapi::BodyError::Transport(e)) => return Err(network(e)),
+    };
+    let value: Value =
+        serde_json::from_slice(&body).map_err(|_| bad("did not answer with JSON"))?;
     if !status.is_success() {
         let message = value
             .pointer("/errors/0/long_message")

@@ -78,7 +78,9 @@ impl From<&FapiError> for Failure {
                 let kind = match other {
                     FapiError::Timeout { .. } => FailureKind::Timeout,
                     FapiError::Network { .. } => FailureKind::Network,
-                    FapiError::NotJson { .. } | FapiError::Shape { .. } => FailureKind::BadResponse,
+                    FapiError::NotJson { .. }
+                    | FapiError::Shape { .. }
+                    | FapiError::TooLarge { .. } => FailureKind::BadResponse,
                     _ => FailureKind::Setup,
                 };
                 Failure {

@@ -21,12 +21,27 @@ const EVENT_QUEUE: usize = 256;
 /// Runs the TUI until the user quits, a quit signal arrives, or the terminal fails. The
 /// terminal is restored on every way out (the guard's `Drop` covers errors and panics).
 pub async fn run(
+    app: App,
+    runner: EffectRunner,
+    tx: UnboundedSender<Action>,
+    rx: UnboundedReceiver<Action>,
+    theme: Theme,
+) -> io::Result<()> {
+    run_with(app, runner, tx, rx, theme, async {}).await
+}
+
+/// [`run`], awaiting `after_first_frame` once the first frame is on the terminal, before any
+/// input or action is handled: work that can wait (starting the embedded server) starts
+/// there, not before the person sees anything.
+pub async fn run_with(
     mut app: App,
     mut runner: EffectRunner,
     tx: UnboundedSender<Action>,
     mut rx: UnboundedReceiver<Action>,
     theme: Theme,
+    after_first_frame: impl Future<Output = ()>,
 ) -> io::Result<()> {
+    let mut after_first_frame = Some(after_first_frame);
     let mut guard = terminal::setup()?;
     let (event_tx, mut events) = mpsc::channel(EVENT_QUEUE);
     let reader = spawn_event_task(EventSource::new()?, event_tx, |e| e);
@@ -60,6 +75,10 @@ pub async fn run(
                     .write_all(seq.as_bytes())
                     .and_then(|()| backend.flush());
             }
+        }
+        if let Some(first) = after_first_frame.take() {
+            tracing::debug!("first frame drawn");
+            first.await;
         }
         let mut inputs = Vec::new();
         tokio::select! {

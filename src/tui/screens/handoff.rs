@@ -5,7 +5,7 @@
 use ratatui::layout::Position;
 
 use super::common::Column;
-use super::ui::Hyperlink;
+use super::shared::Hyperlink;
 use crate::app::App;
 use crate::app::handoff::{display_available, providers};
 use crate::fapi::Strategy;

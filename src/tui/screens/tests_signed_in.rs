@@ -46,7 +46,7 @@ fn verified(mut app: App) -> App {
     app
 }
 
-fn enrolling() -> App {
+pub(super) fn enrolling() -> App {
     let mut app = signed_in();
     let totp = serde_json::from_value(json!({"object": "totp", "id": "totp_1",
         "secret": SECRET, "uri": URI, "verified": false}));
@@ -63,7 +63,7 @@ fn enrolling() -> App {
     app
 }
 
-fn with_backup_codes() -> App {
+pub(super) fn with_backup_codes() -> App {
     let mut app = enrolling();
     let totp = serde_json::from_value(json!({"object": "totp", "id": "totp_1", "verified": true,
         "backup_codes": ["k7m2q9xa", "p3v8d1zr", "t6n4w2cy", "b9h5j7ke", "r2f8s3lu",
@@ -281,9 +281,11 @@ fn the_enrolment_qr_decodes_to_the_servers_uri_in_every_style() {
     };
     for (full_block, inverted) in [(false, false), (true, false), (false, true), (true, true)] {
         let mut ui = Ui::new();
-        ui.qr_full_block = full_block;
-        ui.qr_inverted = inverted;
-        let (w, h) = super::totp_setup::qr(&uri, &ui)
+        ui.shared.qr_full_block = full_block;
+        ui.shared.qr_inverted = inverted;
+        let (w, h) = ui
+            .shared
+            .qr(uri.clone())
             .required_size()
             .unwrap_or_default();
         // Room for the text column beside the code, the margins, header and status bar.
@@ -312,9 +314,9 @@ fn enrolment_keys_type_the_code_toggle_the_qr_and_copy_the_secret() {
     let mut ui = Ui::new();
     let _ = screen(&app, &mut ui);
     assert!(press(&app, &mut ui, KeyCode::Char('i')).is_empty());
-    assert!(ui.qr_inverted);
+    assert!(ui.shared.qr_inverted);
     assert!(press(&app, &mut ui, KeyCode::Char('f')).is_empty());
-    assert!(ui.qr_full_block);
+    assert!(ui.shared.qr_full_block);
     let _ = press(&app, &mut ui, KeyCode::Char('c'));
     assert_eq!(ui.take_copy().as_deref(), Some(SECRET));
     let actions = type_text(&app, &mut ui, "123456");
