@@ -60,7 +60,10 @@ fn script(method: &str, path: &str, tokens: &[String], sessions: &[String]) -> S
          request = function()\n  n = n + 1\n  local i = (n % #tokens) + 1\n  \
          local path = string.gsub(\"{path}\", \"{{sid}}\", sessions[i])\n  \
          return wrk.format(\"{method}\", path, {{[\"Authorization\"] = \"Bearer \" .. tokens[i], \
-         [\"Content-Length\"] = \"0\"}})\nend\n",
+         [\"Content-Length\"] = \"0\"}})\nend\n\
+         local told = false\n\
+         response = function(status, headers, body)\n  \
+         if status >= 300 and not told then told = true; print(status, body) end\nend\n",
         lua_list(tokens),
         lua_list(sessions)
     )
@@ -75,10 +78,22 @@ fn wrk(url: &str, secs: u32, script_path: Option<&std::path::Path>) -> Option<Wr
     let out = cmd.arg(url).output().ok()?;
     let text = String::from_utf8_lossy(&out.stdout);
     let figures = parse(&text);
+    if figures.as_ref().is_some_and(|f| f.errors > 0) {
+        // The script prints the first answer that was not a success.
+        let first = text
+            .lines()
+            .find(|l| l.starts_with(|c: char| c.is_ascii_digit()));
+        eprintln!("{url}: {}", first.unwrap_or_default());
+    }
     if figures.is_none() {
         eprintln!("wrk output not understood:\n{text}");
     }
     figures
+}
+
+/// The token as stored may keep the header's `Bearer ` prefix; the script adds its own.
+fn bare(token: &str) -> String {
+    token.trim_start_matches("Bearer ").to_string()
 }
 
 /// Signs in `n` clients (one argon2 check each) and returns their tokens and session ids.
@@ -105,7 +120,7 @@ async fn signed_in_clients(base_url: &str, n: usize) -> (Vec<String>, Vec<String
                     .ok()
                     .flatten()
                     .expect("client token");
-                tokens.push(token.expose_secret().to_string());
+                tokens.push(bare(token.expose_secret()));
                 sessions.push(sid);
             }
         }
@@ -117,7 +132,7 @@ async fn signed_in_clients(base_url: &str, n: usize) -> (Vec<String>, Vec<String
             .ok()
             .flatten()
             .expect("client token");
-        tokens.push(token.expose_secret().to_string());
+        tokens.push(bare(token.expose_secret()));
         sessions.push(sid);
     }
     (tokens, sessions)
@@ -134,6 +149,8 @@ pub async fn run(secs: u32) {
         .unwrap_or(200);
     let limits = Limits {
         rate_limit_requests: u32::MAX,
+        // Concurrent sign-ins of one user count as guesses in flight against the lockout.
+        lockout_attempts: u32::MAX,
         ..Limits::default()
     };
     let server = DevServer::start(DevServerConfig {
