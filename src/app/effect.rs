@@ -160,7 +160,7 @@ pub enum Effect {
         call: Call,
     },
     /// Poll the sign-in every second (with backoff on errors) until `until_ms`, a terminal
-    /// verification state, or `StopPolling`; each result comes back as `CallKind::Poll`.
+    /// verification state, or `StopPolling`; each result comes back as `Reply::Poll`.
     StartPolling {
         epoch: u64,
         sign_in_id: String,

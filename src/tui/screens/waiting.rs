@@ -147,7 +147,7 @@ fn dev_link(col: &mut Column<'_>, app: &App, ui: &mut Ui) {
     let at = col.here();
     col.unwrapped(&link, theme.key());
     ui.hyperlink = super::handoff::hyperlink(at, col.buf.area.right(), &link, theme);
-    if crate::app::handoff::display_available() {
+    if app.display_available {
         col.line("w: open it in this computer's browser", theme.hint());
     }
     let style = if ui.qr_full_block {
@@ -222,7 +222,7 @@ fn hand_off(col: &mut Column<'_>, app: &App, ui: &mut Ui, f: &FactorStep) {
         col.wrapped(copied, theme.text());
     }
     col.notice(app, app.notice.as_ref());
-    col.line(&super::handoff::hint_line(), theme.hint());
+    col.line(&super::handoff::hint_line(app), theme.hint());
     let style = if ui.qr_full_block {
         QrStyle::FullBlock
     } else {
@@ -282,7 +282,7 @@ pub(crate) fn keys(app: &App, ui: &Ui) -> Vec<KeyHelp> {
             action: "invert the QR code, full-block QR code",
         });
     }
-    if crate::app::handoff::display_available() {
+    if app.display_available {
         keys.push(KeyHelp {
             keys: "w",
             action: "open the address in this computer's browser",
@@ -308,7 +308,7 @@ pub(crate) fn on_key(app: &App, ui: &mut Ui, key: KeyEvent) -> Vec<Action> {
             }
             _ => vec![Action::SendCode],
         },
-        KeyCode::Char('w') if crate::app::handoff::display_available() => {
+        KeyCode::Char('w') if app.display_available => {
             let url = current(app).and_then(|f| {
                 if is_link(&f) {
                     dev_link_for(app)
