@@ -38,4 +38,8 @@ mod tests_account;
 #[cfg(test)]
 mod tests_handoff;
 #[cfg(test)]
+mod tests_session;
+#[cfg(test)]
+mod tests_sign_in;
+#[cfg(test)]
 mod tests_signed_in;

@@ -16,8 +16,6 @@ use super::{handoff, session};
 
 /// How long the server asks us to wait before sending another code or link.
 pub(super) const RESEND_COOLDOWN_MS: i64 = 30_000;
-/// How long the poller waits for a link whose verification names no expiry.
-const POLL_WITHOUT_EXPIRY_MS: i64 = 10 * 60_000;
 
 pub(super) fn submit_identifier(
     app: &mut App,
@@ -339,7 +337,8 @@ fn adopt(app: &mut App, reply: SignInReply) -> Vec<Effect> {
                 fx.push(Effect::StartPolling {
                     epoch: app.epoch,
                     sign_in_id: sign_in_id(app),
-                    until_ms: f.expire_at.unwrap_or(app.now_ms + POLL_WITHOUT_EXPIRY_MS),
+                    // `sent` implies an expiry (`flow::factor_step`); the poller stops there.
+                    until_ms: f.expire_at.unwrap_or(app.now_ms),
                 });
             }
             return fx;
