@@ -2,8 +2,10 @@
 //! embedded server's outbox, and it clicks "Continue" on the mock OAuth consent page, while
 //! the app waits in line mode (piped input) and then reports the sign-in.
 //! Chromium is driven over its DevTools pipe (`--remote-debugging-pipe`), so no extra tools
-//! are needed; without Chromium the tests fail with a clear message, unless
-//! `CLERK_TUI_SKIP_BROWSER=1` says to skip them.
+//! are needed. A missing Chromium is set up with `.ci/sdk-setup chromium`; where that is
+//! impossible the tests say so and skip (fail under `CI=true`); `CLERK_TUI_SKIP_BROWSER=1` skips.
+
+mod support;
 
 #[path = "plain/harness.rs"]
 #[allow(dead_code)]
@@ -17,20 +19,22 @@ use std::time::Duration;
 use clerk_tui::app::Backend;
 use clerk_tui::plain::{PlainOptions, PlainOutcome};
 
-use harness::{SharedOut, outbox_link, plain_session_as, server, type_line};
+use harness::{outbox_link, plain_session_as, printed_url, server, type_line};
+use support::prereq::{Need, require};
 
-/// The browser, or `None` when the run asked to skip (said on stderr).
+/// The browser, or `None` when this run skips the test (said on the terminal).
 fn chromium() -> Option<cdp::Chromium> {
-    if std::env::var("CLERK_TUI_SKIP_BROWSER").is_ok_and(|v| v == "1") {
-        eprintln!("skipped: CLERK_TUI_SKIP_BROWSER=1");
-        return None;
-    }
-    match cdp::Chromium::launch() {
+    let found = require(
+        "tests/browser.rs (headless Chromium)",
+        "CLERK_TUI_SKIP_BROWSER",
+        &[Need::Chromium],
+    )?;
+    let bin = found.chromium.expect("require found Chromium");
+    match cdp::Chromium::launch(&bin) {
         Ok(c) => Some(c),
         Err(e) => panic!(
-            "headless Chromium is needed for this test and could not be started: {e}. Install \
-             Debian's `chromium` (as .ci/sdk-setup does), point CLERK_TUI_CHROMIUM at a binary, \
-             or set CLERK_TUI_SKIP_BROWSER=1 to skip"
+            "headless Chromium ({}) could not be started: {e}",
+            bin.display()
         ),
     }
 }
@@ -54,13 +58,6 @@ async fn in_browser<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static
     tokio::task::spawn_blocking(work)
         .await
         .expect("browser work finishes")
-}
-
-fn printed_url(out: &SharedOut) -> Option<String> {
-    out.text()
-        .lines()
-        .find(|l| l.starts_with("http://") && l.contains("/__dev/oauth/authorize?state="))
-        .map(str::to_string)
 }
 
 #[tokio::test(flavor = "multi_thread")]

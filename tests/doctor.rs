@@ -3,7 +3,10 @@
 
 use std::process::{Command, Output};
 
-use clerk_tui::devserver::{DbLocation, DevServer, DevServerConfig};
+mod support;
+
+use clerk_tui::devserver::{DbLocation, DevServerConfig};
+use support::server::Background;
 
 fn doctor(config_dir: &std::path::Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_clerk-tui"))
@@ -118,20 +121,16 @@ fn unreachable_frontend_api_fails_readably_with_exit_1() {
 
 #[test]
 fn in_process_dev_server_passes_and_lists_strategies() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let server = rt
-        .block_on(DevServer::start(DevServerConfig {
-            addr: ([127, 0, 0, 1], 0).into(),
-            db: DbLocation::Ephemeral,
-            ..Default::default()
-        }))
-        .expect("dev server starts");
+    let server = Background::start_with(DevServerConfig {
+        addr: ([127, 0, 0, 1], 0).into(),
+        db: DbLocation::Ephemeral,
+        ..Default::default()
+    });
     let dir = tempfile::tempdir().expect("tempdir");
-    let out = doctor(dir.path(), &["--json", "--frontend-api", server.base_url()]);
+    let out = doctor(
+        dir.path(),
+        &["--json", "--frontend-api", &server.base_url()],
+    );
     let report = json(&out);
     let api = check(&report, "frontend_api");
     assert_eq!(api["status"], "pass", "{report:#}");
@@ -156,7 +155,7 @@ fn in_process_dev_server_passes_and_lists_strategies() {
         .to_owned();
     assert!(stored.contains(&format!("127.0.0.1:{port}")), "{stored}");
     assert_eq!(out.status.code(), Some(0));
-    rt.block_on(server.shutdown()).expect("shutdown");
+    server.shutdown();
 }
 
 #[cfg(unix)]

@@ -6,14 +6,16 @@
 //! moved ahead makes the token expire and be replaced at once.
 
 mod e2e;
+mod support;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use e2e::pty::Term;
 use e2e::server::Server;
+use support::server::{GRACE_TOTP, PASSWORD};
+use support::totp::totp_at;
 
 const ADA: &str = "ada@example.com";
-const PASSWORD: &str = "clerk-demo-password";
 
 impl Server {
     /// The app against this server; `store`: keep the client token in the config dir.
@@ -24,20 +26,6 @@ impl Server {
         } else {
             self.spawn(&["--no-store"])
         }
-    }
-
-    /// Moves the emulator's clock, as `POST /__dev/clock` does for a demo.
-    fn shift_clock(&self, seconds: i64) {
-        let url = format!("{}/__dev/clock", self.base_url());
-        let status = self.rt.block_on(async {
-            reqwest::Client::new()
-                .post(url)
-                .json(&serde_json::json!({ "shift_seconds": seconds }))
-                .send()
-                .await
-                .map(|r| r.status())
-        });
-        assert!(status.as_ref().is_ok_and(|s| s.is_success()), "{status:?}");
     }
 }
 
@@ -55,19 +43,6 @@ fn now_secs() -> u64 {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0)
-}
-
-/// The code an authenticator app shows for `secret` at `at` (seconds since the epoch).
-fn totp_at(secret: &str, at: u64) -> String {
-    let bytes = totp_rs::Secret::try_from_base32(secret)
-        .expect("base32 secret")
-        .as_bytes()
-        .to_vec();
-    totp_rs::Builder::new()
-        .with_secret(bytes)
-        .build_noncompliant()
-        .generate(at)
-        .to_string()
 }
 
 /// The secret as the enrolment screen shows it: eight groups of four base32 characters.
@@ -276,7 +251,6 @@ fn moving_the_emulators_clock_expires_the_token_and_a_fresh_one_follows() {
 #[test]
 fn the_demo_key_shows_the_totp_users_current_code() {
     // Grace, a seeded user of the embedded backend, has an authenticator app with this secret.
-    const GRACE_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().to_string_lossy().into_owned();
     let mut t = Term::spawn(&["--no-store"], &home(&path));
@@ -287,7 +261,7 @@ fn the_demo_key_shows_the_totp_users_current_code() {
     t.type_text(PASSWORD);
     t.enter();
     t.wait_for("authenticator app");
-    t.type_text(&totp_at(GRACE_SECRET, now_secs()));
+    t.type_text(&totp_at(GRACE_TOTP, now_secs()));
     t.wait_for("Identifier  grace@example.com");
     t.send_bytes(b"d");
     let screen = t.wait_until("the demo code", |s| {
@@ -301,8 +275,8 @@ fn the_demo_key_shows_the_totp_users_current_code() {
         .unwrap_or_default();
     let now = now_secs();
     let expected = [
-        totp_at(GRACE_SECRET, now),
-        totp_at(GRACE_SECRET, now.saturating_sub(2)),
+        totp_at(GRACE_TOTP, now),
+        totp_at(GRACE_TOTP, now.saturating_sub(2)),
     ];
     assert!(
         expected.contains(&shown),

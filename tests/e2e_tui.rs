@@ -4,87 +4,22 @@
 //! was restored when the app ended (also on SIGTERM).
 
 mod e2e;
-
-use std::time::Duration;
+mod support;
 
 use e2e::pty::Term;
 use e2e::server::Server;
 use serde_json::json;
+use support::totp::totp_now;
 
 /// A password that is in no seed file and no snapshot, so finding it on screen is a leak.
 const PASSWORD: &str = "Pty-e2e-Secret-7391";
 const TOTP_SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
 
 impl Server {
-    /// Add a user through the emulator's own endpoint, as a test script would.
-    fn add_user(&self, spec: serde_json::Value) {
-        let url = format!("{}/__dev/users", self.base_url());
-        let status = self.rt.block_on(async {
-            reqwest::Client::new()
-                .post(url)
-                .json(&spec)
-                .send()
-                .await
-                .map(|r| r.status())
-        });
-        match status {
-            Ok(s) if s.is_success() => {}
-            other => panic!("adding a user failed: {other:?}"),
-        }
-    }
-
-    /// The newest code the emulator "sent" to `to`.
-    fn code_for(&self, to: &str) -> String {
-        for _ in 0..100 {
-            if let Some(code) = self
-                .handle()
-                .outbox()
-                .into_iter()
-                .find(|m| m.to == to && m.code.is_some())
-                .and_then(|m| m.code)
-            {
-                return code;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        panic!("no code was sent to {to}");
-    }
-
-    fn link_for(&self, to: &str) -> String {
-        for _ in 0..100 {
-            if let Some(link) = self
-                .handle()
-                .outbox()
-                .into_iter()
-                .find(|m| m.to == to)
-                .and_then(|m| m.link)
-            {
-                return link;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        panic!("no link was sent to {to}");
-    }
-
     /// The app, in an 80x24 pseudo-terminal, against this server, keeping nothing on disk.
     fn app(&self) -> Term {
         self.spawn(&["--no-store"])
     }
-}
-
-fn totp_now(secret: &str) -> String {
-    let bytes = totp_rs::Secret::try_from_base32(secret)
-        .expect("base32 secret")
-        .as_bytes()
-        .to_vec();
-    let totp = totp_rs::Builder::new()
-        .with_secret(bytes)
-        .build_noncompliant();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("time")
-        .as_secs();
-    totp.generate(now).to_string()
 }
 
 /// Type the identifier on the first screen and submit it.

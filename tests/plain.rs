@@ -2,6 +2,8 @@
 //! loopback HTTP: every sign-in flow typed line by line in-process, and the built binary's
 //! `sign-in`/`token`/`status`/`sign-out` commands with their NDJSON and exit codes.
 
+mod support;
+
 #[path = "plain/harness.rs"]
 mod harness;
 #[path = "plain/line_mode.rs"]

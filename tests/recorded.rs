@@ -2,6 +2,8 @@
 //! by Clerk's Flutter SDK harness): every file parses, round-trips, writes back its wire form,
 //! and each flow shows the statuses, factors and verifications the sign-in UI relies on.
 
+mod support;
+
 #[path = "recorded/fixtures.rs"]
 mod fixtures;
 #[path = "recorded/steps.rs"]

@@ -1,14 +1,18 @@
 //! Clerk's own JavaScript SDK (`@clerk/clerk-js`, pinned in tests/sdk/package.json) signs in
 //! against the embedded development server: in headless Chromium (browser bundle) and in Node
-//! (the React Native build wired like Clerk's Expo SDK). Needs `.ci/sdk-setup` to have run.
+//! (the React Native build wired like Clerk's Expo SDK). Sets up Chromium and Node's packages
+//! with `.ci/sdk-setup` when missing; skips where that is impossible (fails under `CI=true`).
 
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
 use clerk_tui::devserver::{DevServer, DevServerConfig, DevServerHandle};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode, decode_header, jwk::JwkSet};
 use serde_json::Value;
+use support::prereq::{Need, require, sdk_dir};
 
 const PASSWORD_USER: &str = "ada@example.com";
 const CODE_USER: &str = "katherine@example.com";
@@ -26,18 +30,6 @@ const MODES: [(&str, Option<&str>); 3] = [
 ];
 const NODE_TIMEOUT: Duration = Duration::from_secs(180);
 
-fn sdk_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests")
-        .join("sdk")
-}
-
-fn chromium_path() -> PathBuf {
-    std::env::var_os("CLERK_TUI_CHROMIUM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
-}
-
 fn flows_of(totp_user: Option<&str>) -> Vec<&'static str> {
     let mut flows = vec!["load", "password", "password_incorrect"];
     if totp_user.is_some() {
@@ -51,37 +43,6 @@ fn flows_of(totp_user: Option<&str>) -> Vec<&'static str> {
         "stay_signed_in",
     ]);
     flows
-}
-
-/// What is missing for this test to run, each with how to get it.
-fn missing_prerequisites() -> Vec<String> {
-    let mut missing = Vec::new();
-    let node = std::process::Command::new("node")
-        .arg("--version")
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if !node {
-        missing.push("`node` (Node.js 20+) is not on PATH".to_string());
-    }
-    let dir = sdk_dir();
-    for package in ["@clerk/clerk-js", "playwright-core"] {
-        if !dir.join("node_modules").join(package).is_dir() {
-            missing.push(format!(
-                "{} is not installed in {}/node_modules",
-                package,
-                dir.display()
-            ));
-        }
-    }
-    let chromium = chromium_path();
-    if !chromium.is_file() {
-        missing.push(format!(
-            "Chromium is not at {} (set CLERK_TUI_CHROMIUM to use another)",
-            chromium.display()
-        ));
-    }
-    missing
 }
 
 async fn seeded_user_id(base_url: &str, email: &str) -> String {
@@ -101,14 +62,14 @@ async fn seeded_user_id(base_url: &str, email: &str) -> String {
         .to_string()
 }
 
-async fn run_harness(server: &DevServerHandle) -> Value {
+async fn run_harness(server: &DevServerHandle, chromium: &Path) -> Value {
     let script = sdk_dir().join("run.mjs");
     let child = tokio::process::Command::new("node")
         .arg(&script)
         .arg(server.base_url())
         .args(["--publishable-key", &server.publishable_key()])
         .args(["--mode", "all", "--chromium"])
-        .arg(chromium_path())
+        .arg(chromium)
         .args(["--password-user", PASSWORD_USER, "--code-user", CODE_USER])
         .args(["--link-user", LINK_USER, "--reset-user", RESET_USER])
         .args(["--trust-user", TRUST_USER])
@@ -209,32 +170,14 @@ async fn check_token(server: &DevServerHandle, mode: &str, name: &str, f: &Value
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn clerk_js_signs_in_against_the_devserver() {
-    if std::env::var("CLERK_TUI_SKIP_SDK").is_ok_and(|v| v == "1") {
-        eprintln!("skipped: CLERK_TUI_SKIP_SDK=1 (Clerk JS SDK compatibility test not run)");
+    let Some(found) = require(
+        "tests/sdk_clerk_js.rs (Clerk's JS SDK in Chromium and Node)",
+        "CLERK_TUI_SKIP_SDK",
+        &[Need::Chromium, Need::NodeSdk],
+    ) else {
         return;
-    }
-    let mut missing = missing_prerequisites();
-    if !missing.is_empty() {
-        // A fresh checkout: install what the test needs the same way CI does, so `cargo test`
-        // alone works (Debian's chromium needs root; npm needs the registry).
-        eprintln!(
-            "Clerk JS SDK test: running .ci/sdk-setup for:\n  - {}",
-            missing.join("\n  - ")
-        );
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let setup = std::process::Command::new("bash")
-            .arg(root.join(".ci/sdk-setup"))
-            .current_dir(root)
-            .status();
-        eprintln!("Clerk JS SDK test: .ci/sdk-setup ended with {setup:?}");
-        missing = missing_prerequisites();
-    }
-    assert!(
-        missing.is_empty(),
-        "the Clerk JS SDK test cannot run:\n  - {}\nRun `.ci/sdk-setup` (installs Debian's chromium with apt-get and runs `npm ci` in \
-         tests/sdk), or set CLERK_TUI_SKIP_SDK=1 to skip this test.",
-        missing.join("\n  - ")
-    );
+    };
+    let chromium = found.chromium.expect("require found Chromium");
 
     let server = DevServer::start(DevServerConfig::default())
         .await
@@ -244,7 +187,7 @@ async fn clerk_js_signs_in_against_the_devserver() {
     let link_user = seeded_user_id(server.base_url(), LINK_USER).await;
     let reset_user = seeded_user_id(server.base_url(), RESET_USER).await;
     let trust_user = seeded_user_id(server.base_url(), TRUST_USER).await;
-    let report = run_harness(&server).await;
+    let report = run_harness(&server, &chromium).await;
 
     eprintln!("requests clerk-js made that the server answered with 4xx/5xx (or that failed):");
     let mut refused = Vec::new();

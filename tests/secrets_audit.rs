@@ -4,6 +4,7 @@
 //! exist nowhere else; then the log, the raw terminal bytes and stderr are scanned for them.
 
 mod e2e;
+mod support;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -11,9 +12,10 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use clerk_tui::devserver::{DevServer, DevServerConfig, DevServerHandle};
 use e2e::pty::Term;
+use e2e::server::Server;
 use serde_json::json;
+use support::totp::totp_now;
 
 /// Why a secret would be found: the forms it could take on its way out.
 fn forms(secret: &str) -> Vec<String> {
@@ -88,76 +90,13 @@ fn assert_clean(flow: &str, ev: &Evidence, secrets: &[String]) {
     );
 }
 
-struct Server {
-    rt: tokio::runtime::Runtime,
-    handle: Option<DevServerHandle>,
-    dir: tempfile::TempDir,
-}
-
 impl Server {
-    fn start() -> Server {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        let handle = rt
-            .block_on(DevServer::start(DevServerConfig::default()))
-            .expect("dev server starts");
-        Server {
-            rt,
-            handle: Some(handle),
-            dir: tempfile::tempdir().expect("temp dir"),
-        }
-    }
-
     fn url(&self) -> String {
-        self.handle().base_url().to_string()
-    }
-
-    fn handle(&self) -> &DevServerHandle {
-        self.handle.as_ref().expect("server running")
-    }
-
-    fn add_user(&self, spec: serde_json::Value) {
-        let url = format!("{}/__dev/users", self.url());
-        let status = self.rt.block_on(async {
-            reqwest::Client::new()
-                .post(url)
-                .json(&spec)
-                .send()
-                .await
-                .map(|r| r.status())
-        });
-        assert!(
-            status.as_ref().is_ok_and(|s| s.is_success()),
-            "adding a user: {status:?}"
-        );
-    }
-
-    /// The newest code the emulator "sent" to `to`.
-    fn code_for(&self, to: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let code = self.handle().outbox().into_iter().find(|m| m.to == to);
-            if let Some(code) = code.and_then(|m| m.code) {
-                return code;
-            }
-            assert!(Instant::now() < deadline, "no code was sent to {to}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        self.base_url()
     }
 
     fn log_path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(format!("{name}.log"))
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Some(h) = self.handle.take() {
-            let _ = self.rt.block_on(h.shutdown());
-        }
+        self.dir_path().join(format!("{name}.log"))
     }
 }
 
@@ -174,21 +113,6 @@ fn password() -> String {
 
 fn totp_secret() -> String {
     totp_rs::Secret::generate().to_base32()
-}
-
-fn totp_now(secret: &str) -> String {
-    let bytes = totp_rs::Secret::try_from_base32(secret)
-        .expect("base32 secret")
-        .as_bytes()
-        .to_vec();
-    let totp = totp_rs::Builder::new()
-        .with_secret(bytes)
-        .build_noncompliant();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("time")
-        .as_secs();
-    totp.generate(now).to_string()
 }
 
 fn read_log(path: &Path) -> String {

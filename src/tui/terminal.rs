@@ -32,8 +32,8 @@ pub struct TerminalGuard {
 /// Enters TUI mode: raw mode, alternate screen, bracketed paste.
 ///
 /// Installs (once) a panic hook that restores the terminal and then runs the hook that was
-/// there before. Call `color_eyre::install()` (or set any other hook) *before* this, so
-/// the restore runs first and the report prints on the normal screen.
+/// there before (Rust's default report), so the report prints on the normal screen. A hook set
+/// after this would replace the restoring one: set any other panic hook before.
 pub fn setup() -> io::Result<TerminalGuard> {
     install_panic_hook();
     enable_raw_mode()?;

@@ -33,29 +33,6 @@ pub struct Chromium {
     profile: std::path::PathBuf,
 }
 
-fn binary() -> Result<String, String> {
-    if let Ok(path) = std::env::var("CLERK_TUI_CHROMIUM") {
-        return Ok(path);
-    }
-    for name in [
-        "chromium",
-        "chromium-browser",
-        "google-chrome",
-        "google-chrome-stable",
-    ] {
-        let found = Command::new("sh")
-            .args(["-c", &format!("command -v {name}")])
-            .output()
-            .ok()
-            .filter(|o| o.status.success())
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
-        if let Some(path) = found.filter(|p| !p.is_empty()) {
-            return Ok(path);
-        }
-    }
-    Err("no chromium, chromium-browser or google-chrome on PATH".into())
-}
-
 /// A pipe whose ends are closed on exec (the child gets its own copies via dup2).
 fn pipe() -> Result<(RawFd, RawFd), String> {
     let mut fds = [0; 2];
@@ -71,8 +48,9 @@ fn pipe() -> Result<(RawFd, RawFd), String> {
 }
 
 impl Chromium {
-    pub fn launch() -> Result<Self, String> {
-        let bin = binary()?;
+    /// Starts `bin` (found by `support::prereq`) headless, with a fresh profile.
+    pub fn launch(bin: &std::path::Path) -> Result<Self, String> {
+        let bin = bin.display().to_string();
         let (cmd_read, cmd_write) = pipe()?;
         let (resp_read, resp_write) = pipe()?;
         let profile =

@@ -3,7 +3,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use clerk_tui::devserver::{DevServer, DevServerConfig, DevServerHandle};
+use clerk_tui::devserver::{DevServerConfig, DevServerHandle};
 use reqwest::Method;
 use reqwest::header::HeaderMap;
 use serde_json::Value;
@@ -47,9 +47,7 @@ pub async fn start() -> TestServer {
 }
 
 pub async fn start_with(config: DevServerConfig) -> TestServer {
-    TestServer(Some(
-        DevServer::start(config).await.expect("dev server starts"),
-    ))
+    TestServer(Some(crate::support::server::start_with(config).await))
 }
 
 /// Checks a body against the operation's schema. A mismatch fails the test; operations or
@@ -264,4 +262,5 @@ pub async fn shift_clock(server: &DevServerHandle, seconds: i64) {
     assert_eq!(status, 200);
 }
 
-pub const PASSWORD: &str = "clerk-demo-password";
+#[allow(unused_imports)] // not every binary including this file uses them
+pub use crate::support::{server::PASSWORD, totp::totp_now};

@@ -2,21 +2,7 @@
 //! factors, password resets by email and phone, client trust.
 
 use crate::harness::*;
-
-fn totp_now(secret: &str) -> String {
-    let bytes = totp_rs::Secret::try_from_base32(secret)
-        .expect("base32")
-        .as_bytes()
-        .to_vec();
-    let totp = totp_rs::Builder::new()
-        .with_secret(bytes)
-        .build_noncompliant();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("time")
-        .as_secs();
-    totp.generate(now).to_string()
-}
+use crate::support::server::GRACE_TOTP;
 
 #[tokio::test]
 async fn password_plus_totp_and_the_same_code_cannot_be_replayed() {
@@ -25,7 +11,7 @@ async fn password_plus_totp_and_the_same_code_cannot_be_replayed() {
     let si = fapi.password_sign_in("grace@example.com", PASSWORD).await;
     assert_eq!(si["status"], "needs_second_factor");
     factor(&si, "supported_second_factors", "totp");
-    let code = totp_now("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP");
+    let code = totp_now(GRACE_TOTP);
     let r = fapi
         .sign_in_action(
             &id(&si),
@@ -317,7 +303,7 @@ async fn guessing_totp_codes_locks_the_account() {
     let server = start().await;
     let mut fapi = Fapi::new(&server);
     let si = fapi.password_sign_in("grace@example.com", PASSWORD).await;
-    let real = totp_now("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP");
+    let real = totp_now(GRACE_TOTP);
     let wrong = if real == "000000" { "111111" } else { "000000" };
     for _ in 0..4 {
         fapi.sign_in_action(

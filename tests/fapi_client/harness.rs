@@ -191,8 +191,9 @@ pub fn wrap(response: Value) -> Value {
 
 /// A real recorded body with the harness's placeholders filled in.
 pub fn recorded(path: &str) -> Value {
-    let full = format!("/work/shared/clerk/recorded/{path}");
-    let mut text = std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{full}: {e}"));
+    let full = crate::support::data::recorded_dir().join(path);
+    let mut text =
+        std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()));
     while let Some(start) = text.find("\"%%DATETIME") {
         let end = text[start + 1..]
             .find("%%\"")

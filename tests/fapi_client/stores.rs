@@ -3,23 +3,31 @@
 use std::sync::Arc;
 
 use clerk_tui::fapi::*;
+use rstest::rstest;
 use secrecy::ExposeSecret;
 use serde_json::json;
 
 use crate::harness::*;
 
+#[rstest]
+#[case::loopback_ipv4("http://127.0.0.1:4010")]
+#[case::localhost("http://localhost:4010")]
+#[case::loopback_ipv6("http://[::1]:4010")]
+#[case::https_anywhere("https://clerk.example.com")]
+fn base_urls_accepted(#[case] url: &str) {
+    assert!(
+        FapiClient::with_base_url(url, Arc::new(MemoryTokenStore::new())).is_ok(),
+        "{url}"
+    );
+}
+
 #[test]
-fn plain_http_only_for_loopback_hosts() {
-    let store = || -> Arc<dyn TokenStore> { Arc::new(MemoryTokenStore::new()) };
-    for ok in [
-        "http://127.0.0.1:4010",
-        "http://localhost:4010",
-        "http://[::1]:4010",
-        "https://clerk.example.com",
-    ] {
-        assert!(FapiClient::with_base_url(ok, store()).is_ok(), "{ok}");
-    }
-    let err = FapiClient::with_base_url("http://clerk.example.com", store()).unwrap_err();
+fn plain_http_refused_beyond_loopback() {
+    let err = FapiClient::with_base_url(
+        "http://clerk.example.com",
+        Arc::new(MemoryTokenStore::new()),
+    )
+    .unwrap_err();
     assert!(matches!(err, FapiError::InvalidBaseUrl { .. }));
     assert!(err.to_string().contains("use https"), "{err}");
 }

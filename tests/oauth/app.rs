@@ -7,16 +7,9 @@ use std::time::Duration;
 use clerk_tui::app::Backend;
 use clerk_tui::plain::{PlainOptions, PlainOutcome};
 
-use crate::plain_harness::{SharedOut, assert_plain, plain_session_as, server, type_line};
+use crate::plain_harness::{assert_plain, plain_session_as, printed_url, server, type_line};
 
 /// The consent URL the app printed (the line of its own after "Open this address…").
-fn printed_url(out: &SharedOut) -> Option<String> {
-    out.text()
-        .lines()
-        .find(|l| l.starts_with("http://") && l.contains("/__dev/oauth/authorize?state="))
-        .map(str::to_string)
-}
-
 /// Consents on the mock provider's page as `email`, by submitting that account's form.
 pub async fn consent(url: &str, email: &str) -> String {
     let html = reqwest::get(url)

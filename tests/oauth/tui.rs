@@ -2,9 +2,8 @@
 //! hand-off screen shows the address (also as an OSC 8 hyperlink carrying the whole URL), the
 //! test consents over HTTP, and the app reaches the signed-in screen by itself.
 
-use clerk_tui::devserver::{DevServer, DevServerConfig};
-
 use crate::pty::Term;
+use crate::support::server::Background;
 
 /// The target of the first OSC 8 hyperlink the program wrote.
 fn osc8_target(raw: &str) -> Option<String> {
@@ -16,18 +15,11 @@ fn osc8_target(raw: &str) -> Option<String> {
 
 #[test]
 fn full_screen_app_signs_in_through_the_mock_provider() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let server = rt
-        .block_on(DevServer::start(DevServerConfig::default()))
-        .expect("dev server starts");
+    let server = Background::start();
     let dir = tempfile::tempdir().expect("temp dir");
     let home = dir.path().to_string_lossy().into_owned();
     let mut t = Term::spawn(
-        &["--frontend-api", server.base_url(), "--no-store"],
+        &["--frontend-api", &server.base_url(), "--no-store"],
         &[
             ("XDG_CONFIG_HOME", &home),
             ("XDG_DATA_HOME", &home),
@@ -63,12 +55,13 @@ fn full_screen_app_signs_in_through_the_mock_provider() {
 
     // The binary was pointed at the server as a remote instance: the browser is sent on to
     // the instance's own pages afterwards, whatever they show.
-    rt.block_on(crate::app::consent(&url, "ada@example.com"));
+    server
+        .rt
+        .block_on(crate::app::consent(&url, "ada@example.com"));
     let screen = t.wait_for("Signed in");
     assert!(screen.contains("Ada Lovelace"), "{screen}");
     t.send_bytes(b"q");
     let status = t.wait_exit();
     assert!(status.success(), "clean exit: {status:?}");
     t.assert_restored();
-    drop(rt.block_on(server.shutdown()));
 }

@@ -1,5 +1,5 @@
-//! Shared pieces: a dev server per test, the app wired to it, a writer the test can read while
-//! the app runs, the server's outbox, TOTP codes, temporary config dirs, and the binary.
+//! The line mode's pieces: the app wired to a dev server, a writer the test can read while the
+//! app runs, temporary config dirs, and the binary (server, outbox and TOTP: tests/support).
 
 use std::future::Future;
 use std::io::Write;
@@ -9,28 +9,21 @@ use std::time::Duration;
 
 use clerk_tui::app::effects::{EffectRunner, now_ms};
 use clerk_tui::app::{App, Backend};
-use clerk_tui::devserver::{DevServer, DevServerConfig, DevServerHandle, Limits};
+use clerk_tui::devserver::DevServerHandle;
 use clerk_tui::fapi::{FapiClient, MemoryTokenStore};
 use clerk_tui::plain::{self, PlainOptions, PlainOutcome};
 use tokio::io::{AsyncWriteExt, DuplexStream};
 
-pub const PASSWORD: &str = "clerk-demo-password";
-pub const GRACE_TOTP: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
-
-pub async fn server() -> DevServerHandle {
-    DevServer::start(DevServerConfig::default())
-        .await
-        .expect("dev server starts on a loopback port")
-}
-
-pub async fn server_with_limits(limits: Limits) -> DevServerHandle {
-    DevServer::start(DevServerConfig {
-        limits,
-        ..Default::default()
-    })
-    .await
-    .expect("dev server starts")
-}
+// The server, outbox and TOTP helpers live in tests/support; these names stay for the suites
+// (not every binary that includes this file uses them all).
+#[allow(unused_imports)]
+pub use crate::support::outbox::{code as outbox_code, link as outbox_link};
+#[allow(unused_imports)]
+pub use crate::support::server::{
+    GRACE_TOTP, PASSWORD, start as server, start_with_limits as server_with_limits,
+};
+#[allow(unused_imports)]
+pub use crate::support::totp::totp_now as totp;
 
 /// Output the test can read while the app is still writing.
 #[derive(Clone, Default)]
@@ -67,6 +60,15 @@ impl Write for SharedOut {
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
+}
+
+/// The mock provider's address the app printed on a line of its own, once it has.
+#[allow(dead_code)] // used by the browser and OAuth suites, which include this file
+pub fn printed_url(out: &SharedOut) -> Option<String> {
+    out.text()
+        .lines()
+        .find(|l| l.starts_with("http://") && l.contains("/__dev/oauth/authorize?state="))
+        .map(str::to_string)
 }
 
 /// Types one line into the app.
@@ -126,55 +128,6 @@ where
         .await
         .unwrap_or_else(|_| panic!("the session did not end; output:\n{}", out.text()));
     (outcome, out.text())
-}
-
-/// The newest code the server "sent" to `to`, waiting for it to arrive.
-pub async fn outbox_code(server: &DevServerHandle, to: &str) -> String {
-    outbox(server, to, |m| m.code.clone()).await
-}
-
-/// The newest link the server "sent" to `to`.
-pub async fn outbox_link(server: &DevServerHandle, to: &str) -> String {
-    outbox(server, to, |m| m.link.clone()).await
-}
-
-async fn outbox(
-    server: &DevServerHandle,
-    to: &str,
-    pick: impl Fn(&clerk_tui::devserver::OutboxMessage) -> Option<String>,
-) -> String {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    loop {
-        if let Some(found) = server
-            .outbox()
-            .iter()
-            .filter(|m| m.to.eq_ignore_ascii_case(to))
-            .find_map(&pick)
-        {
-            return found;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "nothing was sent to {to}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-/// The current RFC 6238 code for a base32 secret, as an authenticator app computes it.
-pub fn totp(secret: &str) -> String {
-    let bytes = totp_rs::Secret::try_from_base32(secret)
-        .expect("base32")
-        .as_bytes()
-        .to_vec();
-    let t = totp_rs::Builder::new()
-        .with_algorithm(totp_rs::Algorithm::SHA1)
-        .with_digits(6)
-        .with_step_duration(30)
-        .with_secret(bytes)
-        .build_noncompliant();
-    let secs = u64::try_from(now_ms() / 1000).expect("after 1970");
-    t.generate(secs).to_string()
 }
 
 /// Plain output: no escape sequences or other control characters, and every line a sentence,

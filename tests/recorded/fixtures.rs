@@ -1,4 +1,4 @@
-//! Loading the recorded Frontend API responses: find the shared folder, substitute the
+//! Loading the recorded Frontend API responses: find the vendored folder, substitute the
 //! recording harness's placeholders with realistic values, and parse each body with the model
 //! its request key calls for.
 
@@ -49,32 +49,9 @@ pub enum Parsed {
     Token(Token),
 }
 
-/// The `recorded` folder: `$CLERK_SHARED_DIR/clerk/recorded` when that variable is set (and then
-/// it must exist), else `shared/` beside the checkout (`../shared`) or beside the worktree
-/// folder (`../../shared`). Panics when absent: a missing folder must fail the run, not skip it.
+/// The `recorded` folder vendored in the repository (`tests/data/clerk/recorded`).
 pub fn recorded_dir() -> PathBuf {
-    const BELOW_SHARED: &str = "clerk/recorded";
-    if let Some(shared) = std::env::var_os("CLERK_SHARED_DIR") {
-        let dir = PathBuf::from(shared).join(BELOW_SHARED);
-        assert!(
-            dir.is_dir(),
-            "CLERK_SHARED_DIR is set but {} is not a folder",
-            dir.display()
-        );
-        return dir;
-    }
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let tried = [
-        manifest.join("../shared").join(BELOW_SHARED),
-        manifest.join("../../shared").join(BELOW_SHARED),
-    ];
-    tried
-        .iter()
-        .find(|dir| dir.is_dir())
-        .cloned()
-        .unwrap_or_else(|| {
-            panic!("recorded responses not found; set CLERK_SHARED_DIR (tried {tried:?})")
-        })
+    crate::support::data::recorded_dir()
 }
 
 /// Every `.json` file below `dir`, sorted.
@@ -97,7 +74,7 @@ pub fn json_files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// Replaces the harness's placeholders (see `shared/clerk/README.md`).
+/// Replaces the harness's placeholders (see `tests/data/clerk/README.md`).
 pub fn substitute(raw: &str) -> String {
     let mut text = substitute_datetimes(raw);
     for (token, value) in [

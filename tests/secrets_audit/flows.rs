@@ -5,7 +5,7 @@ use super::*;
 
 /// The full-screen app in a pty against `server`, logging at trace level.
 fn tui(server: &Server, log: &Path) -> Term {
-    let dir = server.dir.path().to_string_lossy().into_owned();
+    let dir = server.dir_path().to_string_lossy().into_owned();
     let log = log.to_string_lossy().into_owned();
     Term::spawn(
         &[
@@ -172,7 +172,7 @@ impl Plain {
             .arg(&log)
             .env("RUST_LOG", "trace")
             .env("TERM", "dumb")
-            .env("CLERK_TUI_CONFIG_DIR", server.dir.path())
+            .env("CLERK_TUI_CONFIG_DIR", server.dir_path())
             .env_remove("CLERK_PUBLISHABLE_KEY")
             .env_remove("CLERK_FRONTEND_API")
             .env_remove("CLERK_TUI_LOG")
@@ -321,8 +321,7 @@ fn plain_password_totp_backup_code_email_code_and_forgot_password() {
 /// only the log and stderr are scanned.)
 #[test]
 fn embedded_server_logs_no_secret() {
-    const DEMO_PASSWORD: &str = "clerk-demo-password";
-    const GRACE_TOTP: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    use crate::support::server::{GRACE_TOTP, PASSWORD as DEMO_PASSWORD};
     let dir = tempfile::tempdir().expect("temp dir");
     let log = dir.path().join("embedded.log");
     let mut child = Command::new(env!("CARGO_BIN_EXE_clerk-tui"))

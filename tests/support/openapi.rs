@@ -16,7 +16,7 @@ use serde_json::{Map, Value, json};
 
 use paths::Template;
 
-pub const SPEC_FILE: &str = "fapi-2026-05-12.yml";
+pub use super::data::SPEC_FILE;
 /// Error messages quote the offending instance; whole Client objects would drown the report.
 const MESSAGE_LIMIT: usize = 400;
 
@@ -120,25 +120,9 @@ impl OpenApi {
         }
     }
 
-    /// `/work/shared/clerk`-style directory holding the spec and `recorded/`.
+    /// The directory holding the spec and `recorded/` (vendored in the repository).
     pub fn clerk_dir() -> PathBuf {
-        let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-        let mut candidates = Vec::new();
-        if let Some(dir) = std::env::var_os("CLERK_SHARED_DIR") {
-            let dir = PathBuf::from(dir);
-            candidates.push(dir.join("clerk"));
-            candidates.push(dir);
-        }
-        // Worktrees live one level deeper than the main checkout.
-        candidates.push(manifest.join("../shared/clerk"));
-        candidates.push(manifest.join("../../shared/clerk"));
-        match candidates.iter().find(|dir| dir.join(SPEC_FILE).is_file()) {
-            Some(dir) => dir.clone(),
-            None => panic!(
-                "Clerk OpenAPI spec {SPEC_FILE} not found; looked in {candidates:?}. \
-                 Set CLERK_SHARED_DIR to the directory holding clerk/{SPEC_FILE}."
-            ),
-        }
+        super::data::clerk_dir()
     }
 
     /// Number of bodies that passed validation so far in this process.

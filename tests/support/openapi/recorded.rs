@@ -1,5 +1,5 @@
 //! Loads the real Clerk responses under `clerk/recorded/` with their placeholders substituted
-//! (as the shared clerk/README.md documents), ready to replay or to validate.
+//! (as tests/data/clerk/README.md documents), ready to replay or to validate.
 
 use std::path::{Path, PathBuf};
 
@@ -72,7 +72,7 @@ fn collect_json(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// Placeholders as documented in the shared clerk/README.md.
+/// Placeholders as documented in tests/data/clerk/README.md.
 fn substitute(value: &mut Value) {
     const BASE_MS: i64 = 1_763_700_000_000;
     match value {
