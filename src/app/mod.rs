@@ -43,3 +43,5 @@ mod tests_session;
 mod tests_sign_in;
 #[cfg(test)]
 mod tests_signed_in;
+#[cfg(test)]
+mod tests_state;
