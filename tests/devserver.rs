@@ -30,3 +30,9 @@ mod typed_flows;
 
 #[path = "devserver/load.rs"]
 mod load;
+
+#[path = "devserver/security.rs"]
+mod security;
+
+#[path = "devserver/attacks_held.rs"]
+mod attacks_held;

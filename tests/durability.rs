@@ -270,7 +270,20 @@ async fn sigkill_mid_load_loses_no_acknowledged_write() {
         let workers: Vec<_> = (0..WORKERS)
             .map(|id| tokio::spawn(worker(base.clone(), id, round, acked.clone(), stop)))
             .collect();
-        tokio::time::sleep(Duration::from_millis(2500 + 1000 * round as u64)).await;
+        // On a loaded machine the first writes are slow to be acknowledged: past the round's
+        // usual time, wait (up to 20 s, well before the workers stop) for its share of them,
+        // so the total means something; an idle machine kills at the usual time.
+        let before = acked.lock().unwrap_or_else(|e| e.into_inner()).len();
+        let usual = Instant::now() + Duration::from_millis(2500 + 1000 * round as u64);
+        let latest = Instant::now() + Duration::from_secs(20);
+        loop {
+            let now = Instant::now();
+            let done = acked.lock().unwrap_or_else(|e| e.into_inner()).len() - before;
+            if now >= latest || (now >= usual && done >= WORKERS.div_ceil(ROUNDS)) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         tokio::task::spawn_blocking(move || server.kill())
             .await
             .ok();

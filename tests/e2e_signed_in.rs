@@ -6,14 +6,13 @@
 //! moved ahead makes the token expire and be replaced at once.
 
 mod e2e;
-mod support;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use e2e::pty::Term;
 use e2e::server::Server;
-use support::server::{GRACE_TOTP, PASSWORD};
-use support::totp::totp_at;
+use e2e::support::server::{GRACE_TOTP, PASSWORD};
+use e2e::support::totp::totp_at;
 
 const ADA: &str = "ada@example.com";
 

@@ -4,12 +4,11 @@
 //! was restored when the app ended (also on SIGTERM).
 
 mod e2e;
-mod support;
 
 use e2e::pty::Term;
 use e2e::server::Server;
+use e2e::support::totp::totp_now;
 use serde_json::json;
-use support::totp::totp_now;
 
 /// A password that is in no seed file and no snapshot, so finding it on screen is a leak.
 const PASSWORD: &str = "Pty-e2e-Secret-7391";

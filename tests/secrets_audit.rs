@@ -4,7 +4,6 @@
 //! exist nowhere else; then the log, the raw terminal bytes and stderr are scanned for them.
 
 mod e2e;
-mod support;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -14,8 +13,8 @@ use std::time::{Duration, Instant};
 
 use e2e::pty::Term;
 use e2e::server::Server;
+use e2e::support::totp::totp_now;
 use serde_json::json;
-use support::totp::totp_now;
 
 /// Why a secret would be found: the forms it could take on its way out.
 fn forms(secret: &str) -> Vec<String> {

@@ -6,9 +6,9 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
-use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::{Algorithm, Argon2, Params, Version};
 use aws_lc_rs::signature::{KeyPair, RSA_PKCS1_SHA256, RsaKeyPair};
 use aws_lc_rs::{encoding::AsDer, hmac, rand::SystemRandom, rsa::KeySize};
 use base64::Engine;
@@ -17,9 +17,9 @@ use rand::Rng;
 use serde_json::{Value, json};
 use subtle::ConstantTimeEq;
 
-use super::DevServerError;
-use super::model::Hidden;
-use super::store::Store;
+use super::errors::DevServerError;
+use super::secret::Hidden;
+use super::store::Sqlite;
 
 const ALNUM: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
@@ -60,9 +60,24 @@ pub fn ct_eq(a: &str, b: &str) -> bool {
     a.as_bytes().ct_eq(b.as_bytes()).into()
 }
 
-/// Hashes a password with argon2id. Slow on purpose: call it from `spawn_blocking`.
+/// argon2id with OWASP's Password Storage Cheat Sheet row m=7 MiB, t=5, p=1 (the least memory
+/// per hash of its equivalent rows). Fuzz builds hash with the minimum so the routes target
+/// runs fast; no normal build can get there.
+fn argon2() -> Argon2<'static> {
+    #[cfg(not(fuzzing))]
+    let params = Params::new(7 * 1024, 5, 1, None);
+    #[cfg(fuzzing)]
+    let params = Params::new(Params::MIN_M_COST, 1, 1, None);
+    Argon2::new(
+        Algorithm::Argon2id,
+        Version::V0x13,
+        params.unwrap_or_default(),
+    )
+}
+
+/// Hashes a password with argon2id. Slow on purpose: call it through `hashing.rs`.
 pub fn hash_password(password: &str) -> Result<Hidden, DevServerError> {
-    Argon2::default()
+    argon2()
         .hash_password(password.as_bytes())
         .map(|h| Hidden::new(h.to_string()))
         .map_err(|e| DevServerError::Internal(format!("password hashing failed: {e}")))
@@ -88,11 +103,12 @@ pub fn hash_seed_password(password: &str) -> Result<Hidden, DevServerError> {
     Ok(hash)
 }
 
-/// Verifies a password against its PHC string; argon2's comparison is constant-time.
+/// Verifies a password against its PHC string (whose own parameters apply, so hashes made
+/// with earlier parameters still verify); argon2's comparison is constant-time.
 pub fn verify_password(password: &str, hash: &Hidden) -> bool {
     PasswordHash::new(hash.expose())
         .map(|parsed| {
-            Argon2::default()
+            argon2()
                 .verify_password(password.as_bytes(), &parsed)
                 .is_ok()
         })
@@ -119,7 +135,7 @@ impl std::fmt::Debug for Keys {
 }
 
 impl Keys {
-    pub fn load_or_create(store: &Store) -> Result<Self, DevServerError> {
+    pub fn load_or_create(store: &Sqlite) -> Result<Self, DevServerError> {
         let secret = match store.meta_get("hmac_secret")? {
             Some(s) if s.len() >= 32 => s,
             _ => {
@@ -223,11 +239,11 @@ impl Keys {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::devserver::store::{DbLocation, Store};
+    use crate::devserver::store::{DbLocation, Sqlite};
 
     #[test]
     fn hs256_tokens_round_trip_and_reject_tampering() {
-        let store = Store::open(&DbLocation::Ephemeral).expect("store");
+        let store = Sqlite::open(&DbLocation::Ephemeral).expect("store");
         let keys = Keys::load_or_create(&store).expect("keys");
         let token = keys.sign_hs256(&json!({"id": "client_1"}));
         assert_eq!(
@@ -245,7 +261,7 @@ mod tests {
 
     #[test]
     fn keys_survive_reopening_the_store() {
-        let store = Store::open(&DbLocation::Ephemeral).expect("store");
+        let store = Sqlite::open(&DbLocation::Ephemeral).expect("store");
         let a = Keys::load_or_create(&store).expect("keys");
         let b = Keys::load_or_create(&store).expect("keys");
         assert_eq!(a.kid, b.kid);
@@ -255,7 +271,7 @@ mod tests {
     #[test]
     fn password_hash_verifies_only_the_right_password() {
         let hash = hash_password("correct horse").expect("hash");
-        assert!(hash.expose().starts_with("$argon2id$"));
+        assert!(hash.expose().starts_with("$argon2id$v=19$m=7168,t=5,p=1$"));
         assert!(verify_password("correct horse", &hash));
         assert!(!verify_password("correct hors", &hash));
         assert!(!verify_password("x", &Hidden::new("garbage")));

@@ -5,7 +5,31 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
-use super::DevServerError;
+use std::net::SocketAddr;
+
+/// Why the server could not start or keep going (not an answer to a request: see [`ApiError`]).
+#[derive(Debug, thiserror::Error)]
+pub enum DevServerError {
+    #[error("database: {0}")]
+    Database(String),
+    #[error("seed: {0}")]
+    Seed(String),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("server: {0}")]
+    Serve(String),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+/// A random id per error answer, as Clerk sends (it names nothing here).
+fn trace_id() -> String {
+    use rand::Rng;
+    format!("{:032x}", rand::rng().random::<u128>())
+}
 
 #[derive(Debug, Clone)]
 pub struct ApiError {
@@ -48,7 +72,7 @@ impl ApiError {
                 "long_message": self.long_message,
                 "meta": self.meta,
             }],
-            "clerk_trace_id": super::crypto::new_id("trace").replace("trace_", ""),
+            "clerk_trace_id": trace_id(),
         })
     }
 
@@ -67,6 +91,26 @@ impl ApiError {
             "not found",
             "The requested resource does not exist.",
         )
+    }
+    pub fn body_too_large() -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "request_body_too_large",
+            "is too large",
+            "The request body is too large or could not be read.",
+        )
+        .param("body")
+    }
+    pub fn request_timeout() -> Self {
+        Self::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "request_timeout",
+            "request timeout",
+            "The request body did not arrive in time.",
+        )
+    }
+    pub fn forbidden(code: &'static str, long: &str) -> Self {
+        Self::new(StatusCode::FORBIDDEN, code, "forbidden", long)
     }
     pub fn method_not_allowed() -> Self {
         Self::new(

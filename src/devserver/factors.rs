@@ -5,10 +5,12 @@ use serde_json::json;
 
 use super::crypto::{self, new_id};
 use super::errors::ApiError;
+use super::lockout::{GuessSlot, admit_guess, failed_attempt};
 use super::model::{Hidden, OutboxMessage, SignInRec, UserRec, VerificationRec};
 use super::signin;
-use super::state::{App, State};
+use super::state::{Db, Emulator};
 use super::totp::{self, TotpCheck};
+use super::wire::{Strategy, VerificationStatus};
 
 pub const TEST_CODE: &str = "424242";
 
@@ -21,29 +23,13 @@ pub fn is_test_identifier(value: &str) -> bool {
     digits.len() == 11 && digits.starts_with('1') && &digits[4..9] == "55501"
 }
 
-/// `Some(None)`: locked by an administrator; `Some(Some(s))`: locked out for `s` more seconds.
-pub fn lock_state(user: &UserRec, now: i64) -> Option<Option<i64>> {
-    if user.locked {
-        return Some(None);
-    }
-    user.lockout_until
-        .filter(|&t| t > now)
-        .map(|t| Some((t - now + 999) / 1000))
-}
-
-pub fn ensure_unlocked(user: &UserRec, now: i64) -> Result<(), ApiError> {
-    match lock_state(user, now) {
-        Some(secs) => Err(ApiError::user_locked(secs)),
-        None => Ok(()),
-    }
-}
-
 fn ms(d: std::time::Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
+/// Which factor of a sign-in a request works on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Slot {
+pub enum Stage {
     First,
     Second,
 }
@@ -51,20 +37,17 @@ pub enum Slot {
 /// Sends a code or link for `strategy` and stores the pending verification on the sign-in.
 #[allow(clippy::too_many_arguments)]
 pub fn prepare(
-    app: &App,
-    st: &mut State,
+    app: &Emulator,
+    st: &mut Db,
     si: &mut SignInRec,
     user: &UserRec,
-    slot: Slot,
-    strategy: &str,
+    stage: Stage,
+    strategy: Strategy,
     target_id: Option<&str>,
     redirect_url: Option<&str>,
     now: i64,
 ) -> Result<(), ApiError> {
-    let is_email = matches!(
-        strategy,
-        "email_code" | "email_link" | "reset_password_email_code"
-    );
+    let is_email = strategy.is_email();
     let (target_id, to) = if is_email {
         let email = match target_id {
             Some(id) => user.emails.iter().find(|e| e.id == id).ok_or_else(|| {
@@ -79,9 +62,11 @@ pub fn prepare(
         };
         (email.id.clone(), email.email.clone())
     } else {
-        let allowed = |p: &&super::model::PhoneRec| match slot {
-            Slot::First => !p.reserved_for_second_factor || strategy == "reset_password_phone_code",
-            Slot::Second => true,
+        let allowed = |p: &&super::model::PhoneRec| match stage {
+            Stage::First => {
+                !p.reserved_for_second_factor || strategy == Strategy::ResetPasswordPhoneCode
+            }
+            Stage::Second => true,
         };
         let phone = match target_id {
             Some(id) => user
@@ -96,7 +81,7 @@ pub fn prepare(
                     )
                 })?,
             None => {
-                let mfa_first = slot == Slot::Second && user.mfa_phones().next().is_some();
+                let mfa_first = stage == Stage::Second && user.mfa_phones().next().is_some();
                 if mfa_first {
                     user.mfa_phones().next()
                 } else {
@@ -124,11 +109,9 @@ pub fn prepare(
     let expire_at = now + ms(app.limits.code_ttl);
     let test = is_test_identifier(&to);
     let mut v = VerificationRec {
-        strategy: strategy.to_string(),
-        status: "unverified".into(),
         expire_at: Some(expire_at),
         sent_at: Some(now),
-        ..Default::default()
+        ..VerificationRec::new(strategy)
     };
     if is_email {
         v.email_address_id = Some(target_id);
@@ -139,13 +122,13 @@ pub fn prepare(
         id: new_id("msg"),
         to: to.clone(),
         channel: if is_email { "email" } else { "sms" }.into(),
-        kind: if strategy.starts_with("reset_password") {
+        kind: if strategy.is_reset_password() {
             "reset"
         } else {
             "code"
         }
         .into(),
-        strategy: strategy.to_string(),
+        strategy: strategy.as_str().to_string(),
         code: None,
         link: None,
         sign_in_id: Some(si.id.clone()),
@@ -153,7 +136,7 @@ pub fn prepare(
         body: String::new(),
         created_at: now,
     };
-    if strategy == "email_link" {
+    if strategy == Strategy::EmailLink {
         let nonce = new_id("nonce");
         let token = app
             .keys
@@ -193,9 +176,9 @@ pub fn prepare(
             app.notify_outbox();
         }
     }
-    match slot {
-        Slot::First => si.first_factor = Some(v),
-        Slot::Second => si.second_factor = Some(v),
+    match stage {
+        Stage::First => si.first_factor = Some(v),
+        Stage::Second => si.second_factor = Some(v),
     }
     Ok(())
 }
@@ -203,20 +186,20 @@ pub fn prepare(
 /// Checks a one-time code against the pending verification, counting attempts. The caller
 /// saves the sign-in whatever the outcome (the attempt counter must stick).
 pub fn check_code(
-    app: &App,
+    app: &Emulator,
     sign_in_id: &str,
     v: &mut VerificationRec,
     code: &str,
     now: i64,
 ) -> Result<(), ApiError> {
-    match v.status.as_str() {
-        "verified" => return Err(ApiError::already_verified()),
-        "failed" => return Err(ApiError::verification_failed()),
-        "expired" => return Err(ApiError::verification_expired()),
-        _ => {}
+    match v.status {
+        VerificationStatus::Verified => return Err(ApiError::already_verified()),
+        VerificationStatus::Failed => return Err(ApiError::verification_failed()),
+        VerificationStatus::Expired => return Err(ApiError::verification_expired()),
+        VerificationStatus::Unverified => {}
     }
     if v.expire_at.is_some_and(|t| now >= t) {
-        v.status = "expired".into();
+        v.status = VerificationStatus::Expired;
         return Err(ApiError::verification_expired());
     }
     let attempts = v.attempts.unwrap_or(0) + 1;
@@ -226,53 +209,50 @@ pub fn check_code(
             .mac_matches(&format!("otp:{sign_in_id}"), code.trim(), mac)
     });
     if ok {
-        v.status = "verified".into();
+        v.status = VerificationStatus::Verified;
         v.verified_at = Some(now);
         v.code_mac = None;
         return Ok(());
     }
     if attempts >= app.limits.code_attempts {
-        v.status = "failed".into();
+        v.status = VerificationStatus::Failed;
         v.code_mac = None;
         return Err(ApiError::verification_failed());
     }
     Err(ApiError::code_incorrect())
 }
 
-/// Verifies a password for a sign-in: argon2 off the async threads, lockout after
-/// `lockout_attempts` failures. On success the first factor is verified.
+/// Verifies a password for a sign-in: admitted against the lockout limit first, argon2 in the
+/// bounded hasher, lockout after `lockout_attempts` failures. On success the first factor is
+/// verified.
 pub async fn attempt_password(
-    app: &App,
+    app: &Emulator,
     sign_in_id: &str,
     password: Hidden,
 ) -> Result<(), ApiError> {
     let now = app.clock.now_ms();
-    let (user_id, hash) = {
-        let st = app.lock();
+    let (mut slot, hash, failures_before) = {
+        let mut st = app.lock();
         let si = st
             .sign_ins
             .get(sign_in_id)
             .ok_or_else(|| ApiError::not_found("sign in"))?;
-        let user = si
-            .user_id
-            .as_ref()
-            .and_then(|id| st.users.get(id))
-            .ok_or_else(ApiError::identifier_not_found)?;
-        ensure_unlocked(user, now)?;
+        let user = st.user_of(si)?;
+        admit_guess(app, &st, &user, now)?;
         let hash = user
             .password_hash
             .clone()
             .ok_or_else(ApiError::strategy_invalid)?;
-        (user.id.clone(), hash)
+        let slot = GuessSlot::reserve(app, &mut st, &user.id);
+        (slot, hash, user.failed_password_attempts)
     };
-    let ok = tokio::task::spawn_blocking(move || crypto::verify_password(password.expose(), &hash))
-        .await
-        .unwrap_or(false);
+    let ok = app.hasher.verify(password, hash).await?;
     let now = app.clock.now_ms();
     let mut st = app.lock();
+    slot.release(&mut st);
     let mut user = st
         .users
-        .get(&user_id)
+        .get(&slot.user_id)
         .cloned()
         .ok_or_else(ApiError::identifier_not_found)?;
     let mut si = st
@@ -289,14 +269,16 @@ pub async fn attempt_password(
             ApiError::password_incorrect(),
         ));
     }
-    user.failed_password_attempts = 0;
-    user.lockout_until = None;
+    // Failures that guesses running beside this one counted meanwhile stay counted.
+    user.failed_password_attempts = user
+        .failed_password_attempts
+        .saturating_sub(failures_before);
+    if user.lockout_until.is_some_and(|t| t <= now) {
+        user.lockout_until = None;
+    }
     si.first_factor = Some(VerificationRec {
-        strategy: "password".into(),
-        status: "verified".into(),
         attempts: Some(1),
-        verified_at: Some(now),
-        ..Default::default()
+        ..VerificationRec::verified(Strategy::Password, now)
     });
     if user.needs_password_reset {
         si.needs_new_password = true;
@@ -310,58 +292,31 @@ pub async fn attempt_password(
     Ok(())
 }
 
-/// Counts a failed password, TOTP or backup code against the user; enough of them lock the
-/// account for `lockout_duration` (Clerk's user lockout), so guessing 6-digit codes is futile.
-pub fn failed_attempt(
-    app: &App,
-    st: &mut State,
-    mut user: UserRec,
-    now: i64,
-    err: ApiError,
-) -> ApiError {
-    user.failed_password_attempts += 1;
-    user.updated_at = now;
-    let locked = user.failed_password_attempts >= app.limits.lockout_attempts;
-    if locked {
-        user.failed_password_attempts = 0;
-        user.lockout_until = Some(now + ms(app.limits.lockout_duration));
+/// The sign-in's second-factor verification for `strategy`, started afresh if it was another.
+fn second_factor_for(si: &mut SignInRec, strategy: Strategy) -> &mut VerificationRec {
+    let v = si
+        .second_factor
+        .get_or_insert_with(|| VerificationRec::new(strategy));
+    if v.strategy != strategy {
+        *v = VerificationRec::new(strategy);
     }
-    if let Err(e) = st.save_user(user) {
-        return ApiError::from(e);
-    }
-    if locked {
-        ApiError::user_locked(Some(
-            i64::try_from(app.limits.lockout_duration.as_secs()).unwrap_or(i64::MAX),
-        ))
-    } else {
-        err
-    }
+    v
 }
 
 /// A TOTP code as second factor, rejecting replays of an already used step.
 pub fn attempt_totp(
-    app: &App,
-    st: &mut State,
+    app: &Emulator,
+    st: &mut Db,
     si: &mut SignInRec,
     code: &str,
     now: i64,
 ) -> Result<(), ApiError> {
     let mut user = st.user_of(si)?;
+    admit_guess(app, st, &user, now)?;
     let Some(t) = user.totp.as_mut().filter(|t| t.verified_at.is_some()) else {
         return Err(ApiError::strategy_invalid());
     };
-    let v = si.second_factor.get_or_insert_with(|| VerificationRec {
-        strategy: "totp".into(),
-        status: "unverified".into(),
-        ..Default::default()
-    });
-    if v.strategy != "totp" {
-        *v = VerificationRec {
-            strategy: "totp".into(),
-            status: "unverified".into(),
-            ..Default::default()
-        };
-    }
+    let v = second_factor_for(si, Strategy::Totp);
     v.attempts = Some(v.attempts.unwrap_or(0) + 1);
     match totp::check(
         t.secret.expose(),
@@ -371,7 +326,7 @@ pub fn attempt_totp(
     ) {
         TotpCheck::Accepted(step) => {
             t.last_used_step = Some(step);
-            v.status = "verified".into();
+            v.status = VerificationStatus::Verified;
             v.verified_at = Some(now);
             st.save_user(user)?;
             Ok(())
@@ -395,26 +350,18 @@ pub fn attempt_totp(
 
 /// A backup code as second factor; a used code is gone.
 pub fn attempt_backup_code(
-    app: &App,
-    st: &mut State,
+    app: &Emulator,
+    st: &mut Db,
     si: &mut SignInRec,
     code: &str,
     now: i64,
 ) -> Result<(), ApiError> {
     let mut user = st.user_of(si)?;
+    admit_guess(app, st, &user, now)?;
     if !user.backup_code_enabled() {
         return Err(ApiError::strategy_invalid());
     }
-    let v = si
-        .second_factor
-        .get_or_insert_with(VerificationRec::default);
-    if v.strategy != "backup_code" {
-        *v = VerificationRec {
-            strategy: "backup_code".into(),
-            status: "unverified".into(),
-            ..Default::default()
-        };
-    }
+    let v = second_factor_for(si, Strategy::BackupCode);
     v.attempts = Some(v.attempts.unwrap_or(0) + 1);
     let code = code.trim().to_lowercase();
     // Check every stored code so the time taken does not reveal which one matched.
@@ -435,7 +382,7 @@ pub fn attempt_backup_code(
     };
     user.backup_codes.remove(i);
     user.updated_at = now;
-    v.status = "verified".into();
+    v.status = VerificationStatus::Verified;
     v.verified_at = Some(now);
     st.save_user(user)?;
     Ok(())

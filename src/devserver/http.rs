@@ -13,12 +13,12 @@ use axum::response::{IntoResponse, Response};
 
 use super::errors::ApiError;
 use super::model::DevBrowserRec;
-use super::state::{App, TokenSubject};
+use super::state::{Emulator, TokenSubject};
 
 pub(super) const BODY_LIMIT: usize = 256 * 1024;
 
 /// Who is calling: the client their token names (if any) and where from.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Auth {
     pub client_id: Option<String>,
     /// The token came from a cookie (browser), so answers also set the cookie.
@@ -139,12 +139,61 @@ enum TokenSource {
     Cookie,
 }
 
-pub async fn layer(State(app): State<Arc<App>>, mut req: Request, next: Next) -> Response {
+/// What is refused before routing: a `Host` that is not this server's (DNS rebinding), and on
+/// `/__dev/` a peer that is not loopback, a cross-site `Origin`, or a JSON endpoint posted
+/// without `application/json` (what a form or a `text/plain` fetch from another site sends).
+fn refusal(app: &Emulator, req: &Request, peer: Option<SocketAddr>) -> Option<ApiError> {
+    // Browsers always send Host; a request without one is no web page's doing.
+    if let Some(host) = req.headers().get(header::HOST)
+        && !host.to_str().is_ok_and(|h| app.hosts.allows(h))
+    {
+        return Some(ApiError::forbidden(
+            "host_invalid",
+            "This server answers to loopback host names only (localhost, 127.0.0.1, [::1]).",
+        ));
+    }
+    let path = req.uri().path();
+    if !path.starts_with("/__dev") {
+        return None;
+    }
+    // IPv4 clients of a dual-stack socket arrive as ::ffff:a.b.c.d.
+    if !app.dev_endpoints_public && !peer.is_some_and(|p| p.ip().to_canonical().is_loopback()) {
+        return Some(ApiError::forbidden(
+            "dev_endpoints_loopback_only",
+            "The /__dev/ endpoints answer loopback clients only.",
+        ));
+    }
+    // The consent form posts from its own page; `oauth.rs` checks its Origin or its token.
+    if path.starts_with("/__dev/oauth/") {
+        return None;
+    }
+    if req.headers().contains_key(header::ORIGIN) && loopback_origin(req.headers()).is_none() {
+        return Some(ApiError::forbidden(
+            "origin_invalid",
+            "The /__dev/ endpoints answer pages on loopback origins only.",
+        ));
+    }
+    let has_body = [Method::POST, Method::PUT, Method::PATCH].contains(req.method());
+    if has_body && !is_json(req.headers()) {
+        return Some(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "content_type_invalid",
+            "unsupported content type",
+            "The /__dev/ endpoints take application/json bodies only.",
+        ));
+    }
+    None
+}
+
+pub async fn layer(State(app): State<Arc<Emulator>>, mut req: Request, next: Next) -> Response {
     let origin = loopback_origin(req.headers());
     let peer = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0);
+    if let Some(err) = refusal(&app, &req, peer) {
+        return err.into_response();
+    }
     if req.method() == Method::OPTIONS {
         let acrh = req
             .headers()
@@ -155,18 +204,6 @@ pub async fn layer(State(app): State<Arc<App>>, mut req: Request, next: Next) ->
         return resp;
     }
     let path = req.uri().path().to_string();
-    if path.starts_with("/__dev")
-        && !app.dev_endpoints_public
-        && !peer.is_some_and(|p| p.ip().is_loopback())
-    {
-        return ApiError::new(
-            StatusCode::FORBIDDEN,
-            "dev_endpoints_loopback_only",
-            "forbidden",
-            "The /__dev/ endpoints answer loopback clients only.",
-        )
-        .into_response();
-    }
     let query = query_pairs(req.uri().query());
     let mut override_method = if req.method() == Method::POST {
         query
@@ -176,21 +213,28 @@ pub async fn layer(State(app): State<Arc<App>>, mut req: Request, next: Next) ->
     } else {
         None
     };
-    if req.method() == Method::POST && is_form(req.headers()) {
+    // Every body is read here, whole and in time: a client that trickles one in (or never
+    // finishes it) is answered 408 instead of holding a handler; the handlers then read it
+    // from memory.
+    if [Method::POST, Method::PUT, Method::PATCH, Method::DELETE].contains(req.method()) {
         let (parts, body) = req.into_parts();
-        let bytes = match to_bytes(body, BODY_LIMIT).await {
-            Ok(b) => b,
+        let read = tokio::time::timeout(app.limits.header_read_timeout, to_bytes(body, BODY_LIMIT));
+        let bytes = match read.await {
+            Ok(Ok(b)) => b,
+            Ok(Err(_)) => {
+                let mut resp = ApiError::body_too_large().into_response();
+                add_cors(&mut resp, origin, None);
+                return resp;
+            }
             Err(_) => {
-                let mut resp = ApiError::format_invalid(
-                    "body",
-                    "The request body is too large or could not be read.",
-                )
-                .into_response();
+                let mut resp = ApiError::request_timeout().into_response();
                 add_cors(&mut resp, origin, None);
                 return resp;
             }
         };
-        if let Some(m) = url::form_urlencoded::parse(&bytes).find(|(k, _)| k == "_method") {
+        if is_form(&parts.headers)
+            && let Some(m) = url::form_urlencoded::parse(&bytes).find(|(k, _)| k == "_method")
+        {
             override_method.get_or_insert_with(|| m.1.into_owned());
         }
         req = Request::from_parts(parts, Body::from(bytes));
@@ -253,7 +297,7 @@ pub async fn layer(State(app): State<Arc<App>>, mut req: Request, next: Next) ->
         let key = auth
             .client_id
             .clone()
-            .or_else(|| peer.map(|p| p.ip().to_string()))
+            .or_else(|| peer.map(|p| p.ip().to_canonical().to_string()))
             .unwrap_or_default();
         if let Err(retry) = app.rate_check(&key) {
             let mut resp = ApiError::too_many_requests(retry).into_response();
@@ -294,7 +338,7 @@ pub async fn layer(State(app): State<Arc<App>>, mut req: Request, next: Next) ->
 }
 
 /// Points a development browser at the client its latest request used (or created).
-fn remember_dev_browser_client(app: &App, dev_browser_id: &str, client_id: &str) {
+fn remember_dev_browser_client(app: &Emulator, dev_browser_id: &str, client_id: &str) {
     let mut st = app.lock();
     let current = st.dev_browsers.get(dev_browser_id);
     if current.and_then(|d| d.client_id.as_deref()) == Some(client_id) {

@@ -6,10 +6,13 @@ use std::sync::Arc;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
 
-use super::request::QueryMap;
+use super::errors::ApiError;
+use super::params::Query;
 use super::signin;
-use super::state::App;
+use super::state::Emulator;
+use super::wire::{Strategy, VerificationStatus};
 
 const PAGE: &str = include_str!("../../assets/email_link.html");
 
@@ -31,7 +34,7 @@ impl LinkStatus {
 }
 
 /// Applies a link token; returns the outcome, the redirect URL and the created session.
-fn apply(app: &App, token: &str) -> (LinkStatus, Option<String>, Option<String>) {
+fn apply(app: &Emulator, token: &str) -> (LinkStatus, Option<String>, Option<String>) {
     let now = app.clock.now_ms();
     let Some(claims) = app.keys.verify_hs256(token) else {
         return (LinkStatus::Failed, None, None);
@@ -52,25 +55,35 @@ fn apply(app: &App, token: &str) -> (LinkStatus, Option<String>, Option<String>)
     let Some(v) = si
         .first_factor
         .as_mut()
-        .filter(|v| v.strategy == "email_link")
+        .filter(|v| v.strategy == Strategy::EmailLink)
     else {
         return (LinkStatus::Failed, None, None);
     };
     let redirect = v.redirect_url.clone();
+    // A locked account signs in by no strategy; the link stays unused for after the lockout.
+    let locked = si
+        .user_id
+        .as_ref()
+        .and_then(|id| st.users.get(id))
+        .is_some_and(|u| super::lockout::lock_state(u, now).is_some());
+    if locked {
+        return (LinkStatus::Failed, redirect, None);
+    }
     // A link from an earlier prepare, or one already opened, is dead.
     if v.link_nonce.as_deref() != Some(nonce) || v.link_used {
         return (LinkStatus::Failed, redirect, None);
     }
     v.link_used = true;
-    let outcome = if v.expire_at.is_some_and(|t| now >= t) || v.status == "expired" {
-        v.status = "expired".into();
-        LinkStatus::Expired
-    } else {
-        v.status = "verified".into();
-        v.verified_at = Some(now);
-        v.verified_at_client = Some(si.client_id.clone());
-        LinkStatus::Verified
-    };
+    let outcome =
+        if v.expire_at.is_some_and(|t| now >= t) || v.status == VerificationStatus::Expired {
+            v.status = VerificationStatus::Expired;
+            LinkStatus::Expired
+        } else {
+            v.status = VerificationStatus::Verified;
+            v.verified_at = Some(now);
+            v.verified_at_client = Some(si.client_id.clone());
+            LinkStatus::Verified
+        };
     let id = si.id.clone();
     if st.save_sign_in(si).is_err() {
         return (LinkStatus::Failed, redirect, None);
@@ -128,11 +141,21 @@ pub(super) fn redirect_allowed(url: &url::Url) -> bool {
     }
 }
 
-pub async fn verify(State(app): State<Arc<App>>, QueryMap(q): QueryMap) -> Response {
-    let Some(token) = q.get("token").filter(|t| !t.is_empty()) else {
-        return super::errors::ApiError::missing("token").into_response();
+/// `GET /v1/verify?token=…`
+#[derive(Deserialize)]
+pub struct VerifyLink {
+    token: String,
+}
+
+pub async fn verify(
+    State(app): State<Arc<Emulator>>,
+    q: Result<Query<VerifyLink>, ApiError>,
+) -> Response {
+    let Query(VerifyLink { token }) = match q {
+        Ok(q) => q,
+        Err(e) => return e.into_response(),
     };
-    let (status, redirect, session) = apply(&app, token);
+    let (status, redirect, session) = apply(&app, &token);
     if let Some(target) = redirect
         .and_then(|r| url::Url::parse(&r).ok())
         .filter(redirect_allowed)

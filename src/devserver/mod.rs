@@ -4,14 +4,18 @@
 //! Start it in-process with [`DevServer::start`], or run it on its own with [`serve_standalone`].
 
 mod clock;
+mod config;
 mod crypto;
 mod errors;
 mod factors;
+mod hashing;
 mod http;
 mod link;
+mod lockout;
 mod model;
 mod oauth;
 mod oauth_page;
+mod params;
 mod render;
 mod request;
 mod routes_client;
@@ -20,105 +24,33 @@ mod routes_factors;
 mod routes_me;
 mod routes_session;
 mod routes_sign_in;
+mod secret;
 mod seed;
+mod serve;
+mod sign_in_api;
 mod signin;
 mod standalone;
 mod state;
 mod store;
 mod totp;
+mod wire;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::Router;
 use axum::routing::{get, post};
 use base64::Engine;
 
 pub use clock::{Clock, ClockConfig};
+pub use config::{DevServerConfig, Limits};
+pub use errors::DevServerError;
 pub use model::OutboxMessage;
 pub use seed::{DEFAULT_SEED, SeedUser, UserSpec, default_seed_users};
 pub use standalone::{StandaloneOptions, serve_standalone};
 pub use store::DbLocation;
 
-use state::App;
-
-#[derive(Debug, thiserror::Error)]
-pub enum DevServerError {
-    #[error("database: {0}")]
-    Database(String),
-    #[error("seed: {0}")]
-    Seed(String),
-    #[error("cannot listen on {addr}: {source}")]
-    Bind {
-        addr: SocketAddr,
-        source: std::io::Error,
-    },
-    #[error("server: {0}")]
-    Serve(String),
-    #[error("internal: {0}")]
-    Internal(String),
-}
-
-/// Tunable limits (defaults follow DEVSERVER.md).
-#[derive(Debug, Clone)]
-pub struct Limits {
-    /// One-time code and email link lifetime.
-    pub code_ttl: Duration,
-    /// Wrong codes before a verification fails.
-    pub code_attempts: u32,
-    /// Minimum time between two sends of the same code.
-    pub resend_cooldown: Duration,
-    /// Wrong passwords before the account locks.
-    pub lockout_attempts: u32,
-    pub lockout_duration: Duration,
-    /// Requests per client (or per address without one) within `rate_limit_window`.
-    pub rate_limit_requests: u32,
-    pub rate_limit_window: Duration,
-    pub session_token_ttl: Duration,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Self {
-            code_ttl: Duration::from_secs(600),
-            code_attempts: 3,
-            resend_cooldown: Duration::from_secs(30),
-            lockout_attempts: 5,
-            lockout_duration: Duration::from_secs(15 * 60),
-            rate_limit_requests: 300,
-            rate_limit_window: Duration::from_secs(10),
-            session_token_ttl: Duration::from_secs(60),
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct DevServerConfig {
-    /// Where to listen; `127.0.0.1:0` picks a free loopback port.
-    pub addr: SocketAddr,
-    pub db: DbLocation,
-    /// A seed TOML file instead of the built-in `assets/seed.toml`.
-    pub seed: Option<PathBuf>,
-    pub clock: ClockConfig,
-    pub limits: Limits,
-    /// Let non-loopback clients reach `/__dev/` (which reveals codes and links).
-    pub dev_endpoints_public: bool,
-}
-
-impl Default for DevServerConfig {
-    fn default() -> Self {
-        Self {
-            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            db: DbLocation::Ephemeral,
-            seed: None,
-            clock: ClockConfig::Real,
-            limits: Limits::default(),
-            dev_endpoints_public: false,
-        }
-    }
-}
+use state::Emulator;
 
 /// `pk_test_` + unpadded base64 of `"host:port$"`: the key a Clerk SDK derives this server's
 /// host from (SDKs still assume https, so pass the base URL explicitly too).
@@ -135,7 +67,7 @@ pub struct DevServer;
 /// requests); [`DevServerHandle::shutdown`] stops it and waits.
 pub struct DevServerHandle {
     addr: SocketAddr,
-    app: Arc<App>,
+    app: Arc<Emulator>,
     users: Vec<SeedUser>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<Result<(), DevServerError>>>,
@@ -177,6 +109,16 @@ impl DevServerHandle {
     pub fn outbox_watch(&self) -> tokio::sync::watch::Receiver<u64> {
         self.app.outbox_version.subscribe()
     }
+    /// The most password hashes that ever ran at once (the bound `Limits` sets).
+    #[doc(hidden)]
+    pub fn password_hash_peak(&self) -> usize {
+        self.app.hasher.counters.peak()
+    }
+    /// Password hashes computed so far (each evaluated guess is one).
+    #[doc(hidden)]
+    pub fn password_hash_count(&self) -> usize {
+        self.app.hasher.counters.total()
+    }
     /// Stops accepting connections, lets in-flight requests finish, and waits.
     pub async fn shutdown(mut self) -> Result<(), DevServerError> {
         if let Some(tx) = self.shutdown.take() {
@@ -191,7 +133,7 @@ impl DevServerHandle {
     }
 }
 
-fn router(app: Arc<App>) -> Router {
+fn router(app: Arc<Emulator>) -> Router {
     let fapi = Router::new()
         // clerk-js "touches" the environment of a development instance with PATCH on load
         // (`updateEnvironment` in the spec); there is nothing to update here, so it reads.
@@ -308,14 +250,15 @@ pub fn router_for_tests(config: DevServerConfig) -> Result<Router, DevServerErro
         None => DEFAULT_SEED.to_string(),
     };
     let seed = seed::SeedFile::parse(&seed_text)?;
-    let store = store::Store::open(&config.db)?;
-    let app = App::new(
+    let store = store::Sqlite::open(&config.db)?;
+    let app = Emulator::new(
         store,
         Arc::new(Clock::new(config.clock)),
         format!("http://{}", config.addr),
         config.limits,
         seed,
         config.dev_endpoints_public,
+        config.addr.ip(),
     )?;
     Ok(router(Arc::new(app)))
 }
@@ -349,22 +292,19 @@ impl DevServer {
         let public = config.dev_endpoints_public;
         // Opening SQLite and hashing seed passwords block: keep them off the async threads.
         let app = tokio::task::spawn_blocking(move || {
-            let store = store::Store::open(&db)?;
-            App::new(store, clock, base_url, limits, seed, public)
+            let store = store::Sqlite::open(&db)?;
+            Emulator::new(store, clock, base_url, limits, seed, public, addr.ip())
         })
         .await
         .map_err(|e| DevServerError::Internal(e.to_string()))??;
         let app = Arc::new(app);
-        let service = router(app.clone()).into_make_service_with_connect_info::<SocketAddr>();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            axum::serve(listener, service)
-                .with_graceful_shutdown(async move {
-                    let _ = rx.await;
-                })
-                .await
-                .map_err(|e| DevServerError::Serve(e.to_string()))
-        });
+        let task = tokio::spawn(serve::serve(
+            listener,
+            router(app.clone()),
+            config.limits.header_read_timeout,
+            rx,
+        ));
         tracing::info!(%addr, "devserver listening");
         Ok(DevServerHandle {
             addr,

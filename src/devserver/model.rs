@@ -4,27 +4,9 @@
 //! `render.rs`; secrets live in [`Hidden`] so Debug output never shows them.
 
 use serde::{Deserialize, Serialize};
-use zeroize::{Zeroize, ZeroizeOnDrop};
 
-/// A secret string (password hash, TOTP secret, code MAC). Debug prints `***`; wiped on drop.
-#[derive(Clone, Default, Serialize, Deserialize, Zeroize, ZeroizeOnDrop, PartialEq, Eq)]
-#[serde(transparent)]
-pub struct Hidden(String);
-
-impl Hidden {
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Hidden {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("***")
-    }
-}
+pub use super::secret::Hidden;
+use super::wire::{SessionStatus, Strategy, VerificationStatus};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EmailRec {
@@ -124,17 +106,16 @@ pub struct ClientRec {
     pub sign_in_id: Option<String>,
     pub session_ids: Vec<String>,
     pub last_active_session_id: Option<String>,
-    pub last_authentication_strategy: Option<String>,
+    pub last_authentication_strategy: Option<Strategy>,
     /// Users that already proved this client (device) with a second factor: no client trust
     /// check for them again.
     pub trusted_user_ids: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct VerificationRec {
-    pub strategy: String,
-    /// unverified | verified | failed | expired
-    pub status: String,
+    pub strategy: Strategy,
+    pub status: VerificationStatus,
     pub attempts: Option<u32>,
     pub expire_at: Option<i64>,
     pub code_mac: Option<Hidden>,
@@ -152,6 +133,42 @@ pub struct VerificationRec {
     /// OAuth: the single-use nonce the browser is sent back with (`rotating_token_nonce`).
     #[serde(default)]
     pub rotating_nonce: Option<Hidden>,
+}
+
+impl VerificationRec {
+    /// A pending verification with nothing sent or checked yet.
+    pub fn new(strategy: Strategy) -> Self {
+        Self {
+            strategy,
+            status: VerificationStatus::Unverified,
+            attempts: None,
+            expire_at: None,
+            code_mac: None,
+            email_address_id: None,
+            phone_number_id: None,
+            sent_at: None,
+            link_nonce: None,
+            link_used: false,
+            redirect_url: None,
+            verified_at_client: None,
+            verified_at: None,
+            external_url: None,
+            rotating_nonce: None,
+        }
+    }
+
+    /// Already verified at `now` (a password, a ticket).
+    pub fn verified(strategy: Strategy, now: i64) -> Self {
+        Self {
+            status: VerificationStatus::Verified,
+            verified_at: Some(now),
+            ..Self::new(strategy)
+        }
+    }
+
+    pub fn is_verified(&self) -> bool {
+        self.status == VerificationStatus::Verified
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -172,13 +189,33 @@ pub struct SignInRec {
     pub last_sent: Vec<(String, i64)>,
 }
 
+impl SignInRec {
+    /// A new sign-in on `client_id`, abandoned after `abandon_after_ms` if never finished.
+    pub fn new(client_id: &str, now: i64, abandon_after_ms: i64) -> Self {
+        Self {
+            id: super::crypto::new_id("sia"),
+            client_id: client_id.to_string(),
+            created_at: now,
+            abandon_at: now.saturating_add(abandon_after_ms),
+            identifier: None,
+            user_id: None,
+            first_factor: None,
+            second_factor: None,
+            needs_new_password: false,
+            client_trust_state: None,
+            created_session_id: None,
+            last_sent: Vec::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SessionRec {
     pub id: String,
     pub client_id: String,
     pub user_id: String,
-    /// active | ended | removed | revoked (expired/abandoned are derived from the clock)
-    pub status: String,
+    /// active, ended, removed or revoked (expired and abandoned are read off the clock)
+    pub status: SessionStatus,
     pub created_at: i64,
     pub updated_at: i64,
     pub last_active_at: i64,

@@ -87,22 +87,34 @@ fn label(u: &UserRec) -> String {
 }
 
 /// The consent page: which account the mock provider vouches for.
-pub fn consent(state: &str, users: &[UserRec], any_account: bool) -> String {
-    render(state, users, any_account, None)
+pub fn consent(state: &str, token: &str, users: &[UserRec], any_account: bool) -> String {
+    render(state, token, users, any_account, None)
 }
 
 /// The consent page again, with why the last choice did not work.
 pub fn consent_with_error(
     state: &str,
+    token: &str,
     users: &[UserRec],
     any_account: bool,
     error: &str,
 ) -> String {
-    render(state, users, any_account, Some(error))
+    render(state, token, users, any_account, Some(error))
 }
 
-fn render(state: &str, users: &[UserRec], any_account: bool, error: Option<&str>) -> String {
-    let state = esc(state);
+/// `token` is the page's own CSRF token, posted back with every choice.
+fn render(
+    state: &str,
+    token: &str,
+    users: &[UserRec],
+    any_account: bool,
+    error: Option<&str>,
+) -> String {
+    let state = format!(
+        "{}\"><input type=hidden name=csrf value=\"{}",
+        esc(state),
+        esc(token)
+    );
     let mut html = String::from(
         "<!doctype html><html lang=en><head><meta charset=utf-8>\
          <meta name=viewport content=\"width=device-width, initial-scale=1\">\

@@ -6,20 +6,12 @@ use serde_json::{Value, json};
 use super::crypto::new_id;
 use super::model::{SessionRec, SignInRec, UserRec, VerificationRec};
 use super::signin::{self, FactorInfo, Status};
-use super::state::{App, State};
+use super::state::{Db, Emulator};
+use super::wire::{SessionStatus, VerificationStatus};
 
 pub fn verification(v: &VerificationRec) -> Value {
-    let object = match v.strategy.as_str() {
-        "password" => "verification_password",
-        "email_link" => "verification_email_link",
-        "totp" => "verification_totp",
-        "backup_code" => "verification_backup_code",
-        "ticket" => "verification_ticket",
-        s if s.starts_with("oauth_") => "verification_oauth",
-        _ => "verification_otp",
-    };
     let mut out = json!({
-        "object": object,
+        "object": v.strategy.verification_object(),
         "status": v.status,
         "strategy": v.strategy,
         "attempts": v.attempts,
@@ -28,7 +20,11 @@ pub fn verification(v: &VerificationRec) -> Value {
     if let Some(c) = &v.verified_at_client {
         out["verified_at_client"] = json!(c);
     }
-    if let Some(u) = v.external_url.as_ref().filter(|_| v.status == "unverified") {
+    if let Some(u) = v
+        .external_url
+        .as_ref()
+        .filter(|_| v.status == VerificationStatus::Unverified)
+    {
         out["external_verification_redirect_url"] = json!(u);
     }
     out
@@ -37,10 +33,12 @@ pub fn verification(v: &VerificationRec) -> Value {
 /// A verification as of `now`: an OAuth hand-off nobody finished in time reads `expired`
 /// (codes and links expire when they are used, as before).
 fn verification_at(v: &VerificationRec, now: i64) -> Value {
-    if v.external_url.is_some() && v.status == "unverified" && v.expire_at.is_some_and(|t| now >= t)
+    if v.external_url.is_some()
+        && v.status == VerificationStatus::Unverified
+        && v.expire_at.is_some_and(|t| now >= t)
     {
         let mut expired = v.clone();
-        expired.status = "expired".into();
+        expired.status = VerificationStatus::Expired;
         return verification(&expired);
     }
     verification(v)
@@ -66,7 +64,7 @@ fn factor(f: &FactorInfo) -> Value {
     out
 }
 
-pub fn sign_in(st: &State, si: &SignInRec, now: i64) -> Value {
+pub fn sign_in(st: &Db, si: &SignInRec, now: i64) -> Value {
     let user = si.user_id.as_ref().and_then(|id| st.users.get(id));
     let status = signin::status_of(st, si, now);
     let listed = !matches!(
@@ -210,13 +208,13 @@ pub fn user(u: &UserRec, now: i64, max_attempts: u32) -> Value {
 }
 
 /// Session status as the clock sees it (a stored `active` session can have expired).
-pub fn session_status(s: &SessionRec, now: i64) -> &str {
-    if s.status == "active" && now >= s.abandon_at {
-        "abandoned"
-    } else if s.status == "active" && now >= s.expire_at {
-        "expired"
+pub fn session_status(s: &SessionRec, now: i64) -> SessionStatus {
+    if s.status == SessionStatus::Active && now >= s.abandon_at {
+        SessionStatus::Abandoned
+    } else if s.status == SessionStatus::Active && now >= s.expire_at {
+        SessionStatus::Expired
     } else {
-        &s.status
+        s.status
     }
 }
 
@@ -226,11 +224,11 @@ fn minutes_since(t: i64, now: i64) -> i64 {
 
 /// A 60-second RS256 session JWT with Clerk's claims.
 pub fn session_token(
-    app: &App,
+    app: &Emulator,
     s: &SessionRec,
     now: i64,
     origin: Option<&str>,
-) -> Result<String, super::DevServerError> {
+) -> Result<String, super::errors::DevServerError> {
     let iat = now.div_euclid(1000);
     let ttl = i64::try_from(app.limits.session_token_ttl.as_secs()).unwrap_or(60);
     let mut claims = json!({
@@ -251,10 +249,10 @@ pub fn session_token(
     app.keys.sign_rs256(&claims)
 }
 
-pub fn session(app: &App, st: &State, s: &SessionRec, now: i64, origin: Option<&str>) -> Value {
+pub fn session(app: &Emulator, st: &Db, s: &SessionRec, now: i64, origin: Option<&str>) -> Value {
     let u = st.users.get(&s.user_id);
     let status = session_status(s, now);
-    let token = if status == "active" {
+    let token = if status == SessionStatus::Active {
         session_token(app, s, now, origin).ok()
     } else {
         None
@@ -297,7 +295,7 @@ pub fn session(app: &App, st: &State, s: &SessionRec, now: i64, origin: Option<&
 }
 
 /// The client object; `Value::Null` when the client does not exist (any more).
-pub fn client(app: &App, st: &State, client_id: &str, now: i64, origin: Option<&str>) -> Value {
+pub fn client(app: &Emulator, st: &Db, client_id: &str, now: i64, origin: Option<&str>) -> Value {
     let Some(c) = st.clients.get(client_id) else {
         return Value::Null;
     };
@@ -305,7 +303,7 @@ pub fn client(app: &App, st: &State, client_id: &str, now: i64, origin: Option<&
         .session_ids
         .iter()
         .filter_map(|id| st.sessions.get(id))
-        .filter(|s| session_status(s, now) == "active")
+        .filter(|s| session_status(s, now) == SessionStatus::Active)
         .map(|s| session(app, st, s, now, origin))
         .collect();
     let sign_in = c
@@ -317,7 +315,7 @@ pub fn client(app: &App, st: &State, client_id: &str, now: i64, origin: Option<&
     let last_active = c.last_active_session_id.as_ref().filter(|id| {
         st.sessions
             .get(*id)
-            .is_some_and(|s| session_status(s, now) == "active")
+            .is_some_and(|s| session_status(s, now) == SessionStatus::Active)
     });
     json!({
         "object": "client",

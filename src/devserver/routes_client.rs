@@ -5,18 +5,21 @@ use std::sync::Arc;
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::crypto;
 use super::errors::ApiError;
 use super::model::DevBrowserRec;
+use super::params::Params;
 use super::render;
-use super::request::{Req, envelope, existing_client};
-use super::state::App;
+use super::request::{Caller, envelope};
+use super::state::Emulator;
+use super::wire::SessionStatus;
 
 const ENVIRONMENT: &str = include_str!("../../assets/environment.json");
 
-pub fn environment_json(app: &App) -> Result<Value, ApiError> {
+pub fn environment_json(app: &Emulator) -> Result<Value, ApiError> {
     let minutes = app.limits.lockout_duration.as_secs().div_ceil(60).max(1);
     let text = ENVIRONMENT
         .replace("{{BASE_URL}}", &app.base_url)
@@ -26,23 +29,26 @@ pub fn environment_json(app: &App) -> Result<Value, ApiError> {
         )
         .replace("{{LOCKOUT_MINUTES}}", &minutes.to_string());
     serde_json::from_str(&text).map_err(|e| {
-        ApiError::internal(&super::DevServerError::Internal(format!(
+        ApiError::internal(&super::errors::DevServerError::Internal(format!(
             "environment.json: {e}"
         )))
     })
 }
 
-pub async fn get_environment(State(app): State<Arc<App>>, _req: Req) -> Result<Response, ApiError> {
+pub async fn get_environment(State(app): State<Arc<Emulator>>) -> Result<Response, ApiError> {
     Ok(axum::Json(environment_json(&app)?).into_response())
 }
 
 /// `GET /v1/client`: the caller's client, or `null` for a caller without one.
-pub async fn get_client(State(app): State<Arc<App>>, req: Req) -> Result<Response, ApiError> {
+pub async fn get_client(
+    State(app): State<Arc<Emulator>>,
+    caller: Caller,
+) -> Result<Response, ApiError> {
     let now = app.clock.now_ms();
     let st = app.lock();
-    Ok(match existing_client(&st, &req) {
+    Ok(match caller.existing_client(&st) {
         Some(id) => envelope(
-            render::client(&app, &st, &id, now, req.origin.as_deref()),
+            render::client(&app, &st, &id, now, caller.origin()),
             Value::Null,
             Some(&id),
         ),
@@ -50,30 +56,41 @@ pub async fn get_client(State(app): State<Arc<App>>, req: Req) -> Result<Respons
     })
 }
 
+/// The body of `POST /v1/client`: a `_method=GET` that the override did not route (a form
+/// field read after routing) still only reads.
+#[derive(Deserialize)]
+pub struct CreateClient {
+    _method: Option<String>,
+}
+
 /// `POST`/`PUT /v1/client`: a fresh client (the old one, if any, is left behind).
-pub async fn create_client(State(app): State<Arc<App>>, req: Req) -> Result<Response, ApiError> {
+pub async fn create_client(
+    State(app): State<Arc<Emulator>>,
+    caller: Caller,
+    Params(p): Params<CreateClient>,
+) -> Result<Response, ApiError> {
     let now = app.clock.now_ms();
     let mut st = app.lock();
-    if req
-        .field("_method")
+    if p._method
+        .as_deref()
         .is_some_and(|m| m.eq_ignore_ascii_case("GET"))
-        && let Some(id) = existing_client(&st, &req)
+        && let Some(id) = caller.existing_client(&st)
     {
         return Ok(envelope(
-            render::client(&app, &st, &id, now, req.origin.as_deref()),
+            render::client(&app, &st, &id, now, caller.origin()),
             Value::Null,
             Some(&id),
         ));
     }
     let id = st.new_client(now)?;
     Ok(envelope(
-        render::client(&app, &st, &id, now, req.origin.as_deref()),
+        render::client(&app, &st, &id, now, caller.origin()),
         Value::Null,
         Some(&id),
     ))
 }
 
-fn end_sessions(app: &App, client_id: &str, status: &str) -> Result<(), ApiError> {
+fn end_sessions(app: &Emulator, client_id: &str, status: SessionStatus) -> Result<(), ApiError> {
     let now = app.clock.now_ms();
     let mut st = app.lock();
     let Some(mut client) = st.clients.get(client_id).cloned() else {
@@ -81,9 +98,9 @@ fn end_sessions(app: &App, client_id: &str, status: &str) -> Result<(), ApiError
     };
     for sid in &client.session_ids {
         if let Some(mut s) = st.sessions.get(sid).cloned()
-            && s.status == "active"
+            && s.status == SessionStatus::Active
         {
-            s.status = status.to_string();
+            s.status = status;
             s.updated_at = now;
             st.save_session(s)?;
         }
@@ -97,36 +114,45 @@ fn end_sessions(app: &App, client_id: &str, status: &str) -> Result<(), ApiError
 }
 
 /// `DELETE /v1/client`: signs out of every session and ends the client.
-pub async fn delete_client(State(app): State<Arc<App>>, req: Req) -> Result<Response, ApiError> {
-    let Some(id) = existing_client(&app.lock(), &req) else {
+pub async fn delete_client(
+    State(app): State<Arc<Emulator>>,
+    caller: Caller,
+) -> Result<Response, ApiError> {
+    let Some(id) = caller.existing_client(&app.lock()) else {
         return Err(ApiError::not_found("client"));
     };
-    end_sessions(&app, &id, "ended")?;
+    end_sessions(&app, &id, SessionStatus::Ended)?;
     let now = app.clock.now_ms();
     let mut st = app.lock();
-    let body = render::client(&app, &st, &id, now, req.origin.as_deref());
+    let body = render::client(&app, &st, &id, now, caller.origin());
     st.delete_client(&id)?;
     Ok(axum::Json(json!({"response": body, "client": null})).into_response())
 }
 
 /// `DELETE /v1/client/sessions`: signs out of every session, keeping the client.
-pub async fn delete_sessions(State(app): State<Arc<App>>, req: Req) -> Result<Response, ApiError> {
-    let Some(id) = existing_client(&app.lock(), &req) else {
+pub async fn delete_sessions(
+    State(app): State<Arc<Emulator>>,
+    caller: Caller,
+) -> Result<Response, ApiError> {
+    let Some(id) = caller.existing_client(&app.lock()) else {
         return Err(ApiError::not_found("client"));
     };
-    end_sessions(&app, &id, "removed")?;
+    end_sessions(&app, &id, SessionStatus::Removed)?;
     let now = app.clock.now_ms();
     let st = app.lock();
-    let body = render::client(&app, &st, &id, now, req.origin.as_deref());
+    let body = render::client(&app, &st, &id, now, caller.origin());
     Ok(envelope(body, Value::Null, Some(&id)))
 }
 
 /// `POST /v1/dev_browser`: the development-browser handshake. clerk-js keeps the returned `id`
 /// (a JWT) and sends it back as `__clerk_db_jwt`; it names whichever client the browser uses.
-pub async fn dev_browser(State(app): State<Arc<App>>, req: Req) -> Result<Response, ApiError> {
+pub async fn dev_browser(
+    State(app): State<Arc<Emulator>>,
+    caller: Caller,
+) -> Result<Response, ApiError> {
     let now = app.clock.now_ms();
     let mut st = app.lock();
-    let client_id = existing_client(&st, &req);
+    let client_id = caller.existing_client(&st);
     let rec = DevBrowserRec {
         id: crypto::new_id("dvb"),
         client_id: client_id.clone(),
@@ -139,13 +165,13 @@ pub async fn dev_browser(State(app): State<Arc<App>>, req: Req) -> Result<Respon
         "id": token,
         "token": token,
         "client_id": client_id,
-        "home_origin": req.origin,
+        "home_origin": caller.origin,
         "created_at": now,
         "updated_at": now,
     });
     Ok(axum::Json(body).into_response())
 }
 
-pub async fn jwks(State(app): State<Arc<App>>) -> Response {
+pub async fn jwks(State(app): State<Arc<Emulator>>) -> Response {
     axum::Json(app.keys.jwks()).into_response()
 }

@@ -4,29 +4,20 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use super::crypto::{self, new_id};
+use super::crypto::new_id;
 use super::errors::ApiError;
 use super::model::{OutboxMessage, SignInTokenRec, UserRec};
-use super::request::{PathParam, QueryMap};
+use super::params::{DevJson, Query};
+use super::request::PathParam;
 use super::seed::UserSpec;
-use super::state::App;
+use super::state::Emulator;
 use super::totp;
-
-fn parse_json<T: DeserializeOwned + Default>(body: &Bytes) -> Result<T, ApiError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(T::default());
-    }
-    serde_json::from_slice(body)
-        .map_err(|e| ApiError::format_invalid("body", &format!("Invalid JSON body: {e}")))
-}
 
 pub fn outbox_json(m: &OutboxMessage) -> Value {
     json!({
@@ -36,7 +27,7 @@ pub fn outbox_json(m: &OutboxMessage) -> Value {
     })
 }
 
-fn filtered(app: &App, to: Option<&str>, since: Option<i64>) -> Vec<OutboxMessage> {
+fn filtered(app: &Emulator, to: Option<&str>, since: Option<i64>) -> Vec<OutboxMessage> {
     let st = app.lock();
     st.outbox
         .iter()
@@ -47,26 +38,30 @@ fn filtered(app: &App, to: Option<&str>, since: Option<i64>) -> Vec<OutboxMessag
         .collect()
 }
 
+/// `GET /__dev/outbox?to=&since=&wait=`: a recipient, Unix milliseconds, seconds to wait.
+#[derive(Deserialize)]
+pub struct OutboxQuery {
+    to: Option<String>,
+    since: Option<i64>,
+    wait: Option<f64>,
+}
+
 /// `GET /__dev/outbox?to=&since=&wait=`: newest first; with `wait`, an empty answer is held
 /// up to that many seconds until a matching message arrives.
 pub async fn outbox(
-    State(app): State<Arc<App>>,
-    QueryMap(q): QueryMap,
+    State(app): State<Arc<Emulator>>,
+    Query(q): Query<OutboxQuery>,
 ) -> Result<Response, ApiError> {
-    let to = q.get("to").map(String::as_str).filter(|s| !s.is_empty());
-    let since = match q.get("since") {
-        Some(s) => Some(s.parse::<i64>().map_err(|_| {
-            ApiError::format_invalid("since", "since must be a Unix time in milliseconds.")
-        })?),
-        None => None,
-    };
-    let wait = match q.get("wait") {
-        Some(w) => w
-            .parse::<f64>()
-            .ok()
-            .filter(|w| w.is_finite() && *w >= 0.0)
-            .ok_or_else(|| ApiError::format_invalid("wait", "wait must be a number of seconds."))?
-            .min(60.0),
+    let to = q.to.as_deref();
+    let since = q.since;
+    let wait = match q.wait {
+        Some(w) if !w.is_finite() || w < 0.0 => {
+            return Err(ApiError::format_invalid(
+                "wait",
+                "wait must be a number of seconds.",
+            ));
+        }
+        Some(w) => w.min(60.0),
         None => 0.0,
     };
     let mut rx = app.outbox_version.subscribe();
@@ -107,27 +102,22 @@ fn user_summary(u: &UserRec) -> Value {
     })
 }
 
-pub async fn list_users(State(app): State<Arc<App>>) -> Response {
+pub async fn list_users(State(app): State<Arc<Emulator>>) -> Response {
     let st = app.lock();
     axum::Json(st.users.values().map(user_summary).collect::<Vec<_>>()).into_response()
 }
 
-pub async fn create_user(State(app): State<Arc<App>>, body: Bytes) -> Result<Response, ApiError> {
-    let spec: UserSpec = parse_json(&body)?;
+pub async fn create_user(
+    State(app): State<Arc<Emulator>>,
+    DevJson(spec): DevJson<UserSpec>,
+) -> Result<Response, ApiError> {
     spec.validate()
         .map_err(|e| ApiError::value_invalid("body", &e))?;
     // Checked before hashing (cheap refusal) and again under the lock that saves, since
     // concurrent creates of one identifier all pass the first check while they hash.
     ensure_identifiers_free(&app.lock(), &spec)?;
-    let password = spec.password.clone().map(super::model::Hidden::new);
-    let hash = match password {
-        Some(pw) => Some(
-            tokio::task::spawn_blocking(move || crypto::hash_password(pw.expose()))
-                .await
-                .map_err(|e| {
-                    ApiError::internal(&super::DevServerError::Internal(e.to_string()))
-                })??,
-        ),
+    let hash = match spec.password.clone() {
+        Some(pw) => Some(app.hasher.hash(super::model::Hidden::new(pw)).await?),
         None => None,
     };
     let now = app.clock.now_ms();
@@ -139,7 +129,7 @@ pub async fn create_user(State(app): State<Arc<App>>, body: Bytes) -> Result<Res
     Ok((StatusCode::CREATED, axum::Json(summary)).into_response())
 }
 
-fn ensure_identifiers_free(st: &super::state::State, spec: &UserSpec) -> Result<(), ApiError> {
+fn ensure_identifiers_free(st: &super::state::Db, spec: &UserSpec) -> Result<(), ApiError> {
     for ident in [&spec.email_address, &spec.phone_number, &spec.username]
         .into_iter()
         .flatten()
@@ -157,7 +147,7 @@ fn ensure_identifiers_free(st: &super::state::State, spec: &UserSpec) -> Result<
     Ok(())
 }
 
-fn find_user(app: &App, key: &str) -> Option<UserRec> {
+fn find_user(app: &Emulator, key: &str) -> Option<UserRec> {
     let st = app.lock();
     st.users
         .get(key)
@@ -167,7 +157,7 @@ fn find_user(app: &App, key: &str) -> Option<UserRec> {
 
 /// `GET /__dev/totp/{user id or identifier}`
 pub async fn totp_code(
-    State(app): State<Arc<App>>,
+    State(app): State<Arc<Emulator>>,
     PathParam(key): PathParam<String>,
 ) -> Result<Response, ApiError> {
     let user = find_user(&app, &key).ok_or_else(|| ApiError::not_found("user"))?;
@@ -183,14 +173,16 @@ pub async fn totp_code(
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ClockBody {
+pub struct ClockBody {
     shift_seconds: Option<i64>,
     freeze: Option<bool>,
 }
 
 /// `POST /__dev/clock {"shift_seconds": 600}` / `{"freeze": true}` / `{"freeze": false}`
-pub async fn clock(State(app): State<Arc<App>>, body: Bytes) -> Result<Response, ApiError> {
-    let b: ClockBody = parse_json(&body)?;
+pub async fn clock(
+    State(app): State<Arc<Emulator>>,
+    DevJson(b): DevJson<ClockBody>,
+) -> Result<Response, ApiError> {
     match b.freeze {
         Some(true) => app.clock.freeze(),
         Some(false) => app.clock.unfreeze(),
@@ -207,7 +199,7 @@ pub async fn clock(State(app): State<Arc<App>>, body: Bytes) -> Result<Response,
 }
 
 /// `POST /__dev/reset`: back to the seed (every client, session and message is gone).
-pub async fn reset(State(app): State<Arc<App>>) -> Result<Response, ApiError> {
+pub async fn reset(State(app): State<Arc<Emulator>>) -> Result<Response, ApiError> {
     let now = app.clock.now_ms();
     let users = {
         let mut st = app.lock();
@@ -221,7 +213,7 @@ pub async fn reset(State(app): State<Arc<App>>) -> Result<Response, ApiError> {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct TicketBody {
+pub struct TicketBody {
     user_id: Option<String>,
     identifier: Option<String>,
     expires_in_seconds: Option<i64>,
@@ -229,8 +221,10 @@ struct TicketBody {
 
 /// `POST /__dev/sign_in_tokens {"identifier": "ada@example.com"}`: a single-use ticket for the
 /// `ticket` strategy.
-pub async fn sign_in_token(State(app): State<Arc<App>>, body: Bytes) -> Result<Response, ApiError> {
-    let b: TicketBody = parse_json(&body)?;
+pub async fn sign_in_token(
+    State(app): State<Arc<Emulator>>,
+    DevJson(b): DevJson<TicketBody>,
+) -> Result<Response, ApiError> {
     let key = b
         .user_id
         .or(b.identifier)
@@ -265,7 +259,7 @@ fn esc(s: &str) -> String {
 }
 
 /// `GET /__dev/`: outbox and users on one page.
-pub async fn index(State(app): State<Arc<App>>) -> Html<String> {
+pub async fn index(State(app): State<Arc<Emulator>>) -> Html<String> {
     let (users, messages) = {
         let st = app.lock();
         (

@@ -1,111 +1,171 @@
-//! The factor endpoints of a sign-in: prepare/attempt first factor, prepare/attempt second
-//! factor (MFA and client trust). Every answer is `{response: SignIn, client: Client}`.
+//! The factor endpoints of a sign-in: one `prepare` for the first and the second factor, and
+//! the two attempts (a password, a code, a ticket; TOTP, backup or sent code for MFA and client
+//! trust). Every answer is `{response: SignIn, client: Client}`.
 
 use std::sync::Arc;
 
 use axum::extract::State;
 use axum::response::Response;
+use serde::Deserialize;
 
 use super::errors::ApiError;
-use super::factors::{self, Slot};
+use super::factors::{self, Stage};
+use super::lockout;
 use super::model::{Hidden, SignInRec};
-use super::request::{PathParam, Req};
-use super::routes_sign_in::{
-    FIRST_FACTOR_CODES, finish, load, redeem_ticket, reply, ticket_verification,
-};
+use super::oauth;
+use super::params::Params;
+use super::request::{Caller, PathParam};
+use super::sign_in_api::{finish, load, redeem_ticket, reply};
 use super::signin::{self, Status};
-use super::state::{App, State as Store};
+use super::state::{Db, Emulator};
+use super::wire::Strategy;
+
+/// `prepare_first_factor` / `prepare_second_factor`: send a code or link for `strategy`.
+#[derive(Deserialize)]
+pub struct PrepareFactor {
+    strategy: Strategy,
+    email_address_id: Option<String>,
+    phone_number_id: Option<String>,
+    redirect_url: Option<String>,
+}
+
+/// `attempt_first_factor`: what the strategy needs (a password, a code or a ticket).
+#[derive(Deserialize)]
+pub struct AttemptFirstFactor {
+    strategy: Strategy,
+    password: Option<Hidden>,
+    code: Option<Hidden>,
+    ticket: Option<String>,
+}
+
+/// `attempt_second_factor`: a TOTP, backup or sent code.
+#[derive(Deserialize)]
+pub struct AttemptSecondFactor {
+    strategy: Strategy,
+    code: Hidden,
+}
+
+/// The sign-in must be waiting for this stage's factor.
+fn ensure_stage(db: &Db, si: &SignInRec, stage: Stage, now: i64) -> Result<(), ApiError> {
+    let status = signin::status_of(db, si, now);
+    let ok = match stage {
+        Stage::First => status == Status::NeedsFirstFactor,
+        Stage::Second => matches!(status, Status::NeedsSecondFactor | Status::NeedsClientTrust),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::status_invalid(status.as_str()))
+    }
+}
 
 pub async fn prepare_first_factor(
-    State(app): State<Arc<App>>,
+    app: State<Arc<Emulator>>,
+    id: PathParam<String>,
+    caller: Caller,
+    params: Params<PrepareFactor>,
+) -> Result<Response, ApiError> {
+    prepare(Stage::First, app, id, caller, params).await
+}
+
+pub async fn prepare_second_factor(
+    app: State<Arc<Emulator>>,
+    id: PathParam<String>,
+    caller: Caller,
+    params: Params<PrepareFactor>,
+) -> Result<Response, ApiError> {
+    prepare(Stage::Second, app, id, caller, params).await
+}
+
+/// Sends the code (or link) of a strategy the sign-in offers at this stage.
+async fn prepare(
+    stage: Stage,
+    State(app): State<Arc<Emulator>>,
     PathParam(id): PathParam<String>,
-    req: Req,
+    caller: Caller,
+    Params(p): Params<PrepareFactor>,
 ) -> Result<Response, ApiError> {
     let now = app.clock.now_ms();
-    let strategy = req.required("strategy")?.to_string();
-    if strategy == super::oauth::MOCK {
-        return super::oauth::prepare(&app, &req, &id, now);
+    if stage == Stage::First && p.strategy == Strategy::OauthMock {
+        let redirect_url = p
+            .redirect_url
+            .ok_or_else(|| ApiError::missing("redirect_url"))?;
+        return oauth::prepare(&app, &caller, &id, &redirect_url, now);
     }
     let mut st = app.lock();
-    let (mut si, client_id) = load(&st, &req, &id, now)?;
-    if signin::status_of(&st, &si, now) != Status::NeedsFirstFactor {
-        return Err(ApiError::status_invalid(
-            signin::status_of(&st, &si, now).as_str(),
-        ));
-    }
+    let (mut si, client_id) = load(&st, &caller, &id, now)?;
+    ensure_stage(&st, &si, stage, now)?;
     let user = st.user_of(&si)?;
-    factors::ensure_unlocked(&user, now)?;
-    let supported = signin::first_factors(&user, si.identifier.as_deref());
-    if !supported.iter().any(|f| f.strategy == strategy) || strategy == "password" {
+    lockout::ensure_unlocked(&user, now)?;
+    let offered = match stage {
+        Stage::First => signin::first_factors(&user, si.identifier.as_deref()),
+        Stage::Second => signin::second_factors(&si, &user, &st, now),
+    };
+    let sendable = p.strategy.is_sent_code() || p.strategy == Strategy::EmailLink;
+    if !sendable || !offered.iter().any(|f| f.strategy == p.strategy) {
         return Err(ApiError::strategy_invalid());
     }
-    let target = if strategy.contains("email") {
-        req.field("email_address_id")
+    let target = if p.strategy.is_email() {
+        p.email_address_id.as_deref()
     } else {
-        req.field("phone_number_id")
+        p.phone_number_id.as_deref()
     };
     let outcome = factors::prepare(
         &app,
         &mut st,
         &mut si,
         &user,
-        Slot::First,
-        &strategy,
+        stage,
+        p.strategy,
         target,
-        req.field("redirect_url"),
+        p.redirect_url.as_deref(),
         now,
     );
-    finish(&app, &mut st, si, &client_id, &req, outcome)
+    finish(&app, &mut st, si, &client_id, &caller, outcome)
 }
 
 pub async fn attempt_first_factor(
-    State(app): State<Arc<App>>,
+    State(app): State<Arc<Emulator>>,
     PathParam(id): PathParam<String>,
-    req: Req,
+    caller: Caller,
+    Params(p): Params<AttemptFirstFactor>,
 ) -> Result<Response, ApiError> {
     let now = app.clock.now_ms();
-    let strategy = req.required("strategy")?.to_string();
     let client_id = {
         let mut st = app.lock();
-        let (mut si, client_id) = load(&st, &req, &id, now)?;
-        let status = signin::status_of(&st, &si, now);
-        if status != Status::NeedsFirstFactor {
-            return Err(ApiError::status_invalid(status.as_str()));
-        }
+        let (mut si, client_id) = load(&st, &caller, &id, now)?;
+        ensure_stage(&st, &si, Stage::First, now)?;
         let user = st.user_of(&si)?;
-        factors::ensure_unlocked(&user, now)?;
-        match strategy.as_str() {
-            "password" => {
-                req.required("password")?;
-                client_id
-            }
-            "ticket" => {
-                let ticket = req.required("ticket")?.to_string();
-                let outcome = redeem_ticket(&app, &mut st, &ticket, now).and_then(|(uid, exp)| {
+        lockout::ensure_unlocked(&user, now)?;
+        match p.strategy {
+            Strategy::Password => client_id,
+            Strategy::Ticket => {
+                let ticket = p.ticket.ok_or_else(|| ApiError::missing("ticket"))?;
+                let outcome = redeem_ticket(&app, &mut st, &ticket, now).and_then(|(uid, v)| {
                     if uid != user.id {
                         return Err(ApiError::value_invalid(
                             "ticket",
                             "The ticket belongs to another account.",
                         ));
                     }
-                    si.first_factor = Some(ticket_verification(exp, now));
+                    si.first_factor = Some(v);
                     Ok(())
                 });
-                return finish(&app, &mut st, si, &client_id, &req, outcome);
+                return finish(&app, &mut st, si, &client_id, &caller, outcome);
             }
-            s if FIRST_FACTOR_CODES.contains(&s) => {
-                let code = req.required("code")?.to_string();
+            s if s.is_sent_code() => {
+                let code = p.code.ok_or_else(|| ApiError::missing("code"))?;
                 let si_id = si.id.clone();
                 let outcome = match si.first_factor.as_mut().filter(|v| v.strategy == s) {
                     None => Err(ApiError::verification_missing()),
-                    Some(v) => factors::check_code(&app, &si_id, v, &code, now),
+                    Some(v) => factors::check_code(&app, &si_id, v, code.expose(), now),
                 };
-                if outcome.is_ok() && s.starts_with("reset_password") {
+                if outcome.is_ok() && s.is_reset_password() {
                     si.needs_new_password = true;
                 }
-                return finish(&app, &mut st, si, &client_id, &req, outcome);
+                return finish(&app, &mut st, si, &client_id, &caller, outcome);
             }
-            "email_link" => {
+            Strategy::EmailLink => {
                 return Err(ApiError::value_invalid(
                     "strategy",
                     "Email links are verified by opening the link, not by an attempt.",
@@ -114,87 +174,44 @@ pub async fn attempt_first_factor(
             _ => return Err(ApiError::strategy_invalid()),
         }
     };
-    let password = Hidden::new(req.required("password")?);
+    let password = p.password.ok_or_else(|| ApiError::missing("password"))?;
     factors::attempt_password(&app, &id, password).await?;
     let st = app.lock();
-    Ok(reply(&app, &st, &id, &client_id, &req))
-}
-
-fn second_factor_stage(st: &Store, si: &SignInRec, now: i64) -> Result<Status, ApiError> {
-    match signin::status_of(st, si, now) {
-        s @ (Status::NeedsSecondFactor | Status::NeedsClientTrust) => Ok(s),
-        other => Err(ApiError::status_invalid(other.as_str())),
-    }
-}
-
-pub async fn prepare_second_factor(
-    State(app): State<Arc<App>>,
-    PathParam(id): PathParam<String>,
-    req: Req,
-) -> Result<Response, ApiError> {
-    let now = app.clock.now_ms();
-    let strategy = req.required("strategy")?.to_string();
-    let mut st = app.lock();
-    let (mut si, client_id) = load(&st, &req, &id, now)?;
-    second_factor_stage(&st, &si, now)?;
-    let user = st.user_of(&si)?;
-    let supported = signin::second_factors(&si, &user, &st, now);
-    if !matches!(strategy.as_str(), "phone_code" | "email_code")
-        || !supported.iter().any(|f| f.strategy == strategy)
-    {
-        return Err(ApiError::strategy_invalid());
-    }
-    let target = if strategy == "email_code" {
-        req.field("email_address_id")
-    } else {
-        req.field("phone_number_id")
-    };
-    let outcome = factors::prepare(
-        &app,
-        &mut st,
-        &mut si,
-        &user,
-        Slot::Second,
-        &strategy,
-        target,
-        None,
-        now,
-    );
-    finish(&app, &mut st, si, &client_id, &req, outcome)
+    Ok(reply(&app, &st, &id, &client_id, &caller))
 }
 
 pub async fn attempt_second_factor(
-    State(app): State<Arc<App>>,
+    State(app): State<Arc<Emulator>>,
     PathParam(id): PathParam<String>,
-    req: Req,
+    caller: Caller,
+    Params(p): Params<AttemptSecondFactor>,
 ) -> Result<Response, ApiError> {
     let now = app.clock.now_ms();
-    let strategy = req.required("strategy")?.to_string();
-    let code = req.required("code")?.to_string();
+    let code = p.code.expose();
     let mut st = app.lock();
-    let (mut si, client_id) = load(&st, &req, &id, now)?;
-    second_factor_stage(&st, &si, now)?;
+    let (mut si, client_id) = load(&st, &caller, &id, now)?;
+    ensure_stage(&st, &si, Stage::Second, now)?;
     let user = st.user_of(&si)?;
-    factors::ensure_unlocked(&user, now)?;
+    lockout::ensure_unlocked(&user, now)?;
     if !signin::second_factors(&si, &user, &st, now)
         .iter()
-        .any(|f| f.strategy == strategy)
+        .any(|f| f.strategy == p.strategy)
     {
         return Err(ApiError::strategy_invalid());
     }
-    let outcome = match strategy.as_str() {
-        "totp" => factors::attempt_totp(&app, &mut st, &mut si, &code, now),
-        "backup_code" => factors::attempt_backup_code(&app, &mut st, &mut si, &code, now),
+    let outcome = match p.strategy {
+        Strategy::Totp => factors::attempt_totp(&app, &mut st, &mut si, code, now),
+        Strategy::BackupCode => factors::attempt_backup_code(&app, &mut st, &mut si, code, now),
         s => {
             let si_id = si.id.clone();
             match si.second_factor.as_mut().filter(|v| v.strategy == s) {
                 None => Err(ApiError::verification_missing()),
-                Some(v) => factors::check_code(&app, &si_id, v, &code, now),
+                Some(v) => factors::check_code(&app, &si_id, v, code, now),
             }
         }
     };
     if outcome.is_ok() && si.client_trust_state.is_some() {
         si.client_trust_state = Some("new".into());
     }
-    finish(&app, &mut st, si, &client_id, &req, outcome)
+    finish(&app, &mut st, si, &client_id, &caller, outcome)
 }

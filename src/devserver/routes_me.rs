@@ -6,42 +6,42 @@ use std::sync::Arc;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
+use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::crypto::{self, new_id};
 use super::errors::ApiError;
-use super::model::{TotpRec, UserRec};
+use super::model::{Hidden, TotpRec, UserRec};
+use super::params::{Params, Query};
 use super::render;
-use super::request::{Req, envelope};
-use super::routes_session::current_session;
-use super::state::App;
+use super::request::{Caller, envelope};
+use super::routes_session::{SessionQuery, current_session};
+use super::state::Emulator;
 use super::totp::{self, TotpCheck};
 
-fn client_json(app: &App, st: &super::state::State, client_id: &str, req: &Req) -> Value {
-    render::client(
-        app,
-        st,
-        client_id,
-        app.clock.now_ms(),
-        req.origin.as_deref(),
-    )
+fn client_json(app: &Emulator, st: &super::state::Db, client_id: &str, caller: &Caller) -> Value {
+    render::client(app, st, client_id, app.clock.now_ms(), caller.origin())
 }
 
-fn user_of(st: &super::state::State, user_id: &str) -> Result<UserRec, ApiError> {
+fn user_of(st: &super::state::Db, user_id: &str) -> Result<UserRec, ApiError> {
     st.users
         .get(user_id)
         .cloned()
         .ok_or_else(|| ApiError::not_found("user"))
 }
 
-pub async fn get_me(State(app): State<Arc<App>>, req: Req) -> Result<Response, ApiError> {
+pub async fn get_me(
+    State(app): State<Arc<Emulator>>,
+    caller: Caller,
+    Query(q): Query<SessionQuery>,
+) -> Result<Response, ApiError> {
     let now = app.clock.now_ms();
     let st = app.lock();
-    let (s, client_id) = current_session(&app, &st, &req)?;
+    let (s, client_id) = current_session(&app, &st, &caller, &q)?;
     let user = user_of(&st, &s.user_id)?;
     Ok(envelope(
         render::user(&user, now, app.limits.lockout_attempts),
-        client_json(&app, &st, &client_id, &req),
+        client_json(&app, &st, &client_id, &caller),
         Some(&client_id),
     ))
 }
@@ -65,10 +65,14 @@ fn totp_json(
 }
 
 /// `POST /v1/me/totp`: a new, unverified secret; the only time the secret and URI are shown.
-pub async fn create_totp(State(app): State<Arc<App>>, req: Req) -> Result<Response, ApiError> {
+pub async fn create_totp(
+    State(app): State<Arc<Emulator>>,
+    caller: Caller,
+    Query(q): Query<SessionQuery>,
+) -> Result<Response, ApiError> {
     let now = app.clock.now_ms();
     let mut st = app.lock();
-    let (s, client_id) = current_session(&app, &st, &req)?;
+    let (s, client_id) = current_session(&app, &st, &caller, &q)?;
     let mut user = user_of(&st, &s.user_id)?;
     if user.totp_enabled() {
         return Err(ApiError::new(
@@ -93,23 +97,34 @@ pub async fn create_totp(State(app): State<Arc<App>>, req: Req) -> Result<Respon
     st.save_user(user)?;
     Ok(envelope(
         body,
-        client_json(&app, &st, &client_id, &req),
+        client_json(&app, &st, &client_id, &caller),
         Some(&client_id),
     ))
 }
 
+/// `POST /v1/me/totp/attempt_verification`: the code from the authenticator app.
+#[derive(Deserialize)]
+pub struct VerifyTotp {
+    code: Hidden,
+}
+
 /// `POST /v1/me/totp/attempt_verification`: enables the pending secret and hands out backup
 /// codes (once).
-pub async fn verify_totp(State(app): State<Arc<App>>, req: Req) -> Result<Response, ApiError> {
+pub async fn verify_totp(
+    State(app): State<Arc<Emulator>>,
+    caller: Caller,
+    Query(q): Query<SessionQuery>,
+    Params(p): Params<VerifyTotp>,
+) -> Result<Response, ApiError> {
     let now = app.clock.now_ms();
-    let code = req.required("code")?.to_string();
+    let code = p.code.expose();
     let mut st = app.lock();
-    let (s, client_id) = current_session(&app, &st, &req)?;
+    let (s, client_id) = current_session(&app, &st, &caller, &q)?;
     let mut user = user_of(&st, &s.user_id)?;
     let Some(mut pending) = user.pending_totp.take() else {
         return Err(ApiError::not_found("pending TOTP enrolment"));
     };
-    let step = match totp::check(pending.secret.expose(), &code, now.div_euclid(1000), None) {
+    let step = match totp::check(pending.secret.expose(), code, now.div_euclid(1000), None) {
         TotpCheck::Accepted(step) => step,
         _ => return Err(ApiError::code_incorrect()),
     };
@@ -129,16 +144,20 @@ pub async fn verify_totp(State(app): State<Arc<App>>, req: Req) -> Result<Respon
     st.save_user(user)?;
     Ok(envelope(
         body,
-        client_json(&app, &st, &client_id, &req),
+        client_json(&app, &st, &client_id, &caller),
         Some(&client_id),
     ))
 }
 
 /// `DELETE /v1/me/totp`
-pub async fn delete_totp(State(app): State<Arc<App>>, req: Req) -> Result<Response, ApiError> {
+pub async fn delete_totp(
+    State(app): State<Arc<Emulator>>,
+    caller: Caller,
+    Query(q): Query<SessionQuery>,
+) -> Result<Response, ApiError> {
     let now = app.clock.now_ms();
     let mut st = app.lock();
-    let (s, client_id) = current_session(&app, &st, &req)?;
+    let (s, client_id) = current_session(&app, &st, &caller, &q)?;
     let mut user = user_of(&st, &s.user_id)?;
     let Some(t) = user.totp.take().filter(|t| t.verified_at.is_some()) else {
         return Err(ApiError::not_found("TOTP"));
@@ -153,19 +172,20 @@ pub async fn delete_totp(State(app): State<Arc<App>>, req: Req) -> Result<Respon
     let body = json!({"object": "totp", "id": t.id, "deleted": true});
     Ok(envelope(
         body,
-        client_json(&app, &st, &client_id, &req),
+        client_json(&app, &st, &client_id, &caller),
         Some(&client_id),
     ))
 }
 
 /// `POST /v1/me/backup_codes`: a new set; the old codes stop working.
 pub async fn regenerate_backup_codes(
-    State(app): State<Arc<App>>,
-    req: Req,
+    State(app): State<Arc<Emulator>>,
+    caller: Caller,
+    Query(q): Query<SessionQuery>,
 ) -> Result<Response, ApiError> {
     let now = app.clock.now_ms();
     let mut st = app.lock();
-    let (s, client_id) = current_session(&app, &st, &req)?;
+    let (s, client_id) = current_session(&app, &st, &caller, &q)?;
     let mut user = user_of(&st, &s.user_id)?;
     if !user.two_factor_enabled() {
         return Err(ApiError::new(
@@ -188,7 +208,7 @@ pub async fn regenerate_backup_codes(
     let body = json!({"object": "backup_code", "id": id, "codes": codes, "created_at": now, "updated_at": now});
     Ok(envelope(
         body,
-        client_json(&app, &st, &client_id, &req),
+        client_json(&app, &st, &client_id, &caller),
         Some(&client_id),
     ))
 }

@@ -4,16 +4,22 @@ use std::sync::Arc;
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
 use serde_json::json;
 
 use super::errors::ApiError;
 use super::model::SessionRec;
 use super::render;
-use super::request::{PathParam, Req, envelope, existing_client, with_client};
-use super::state::{App, State as Store};
+use super::request::{Caller, PathParam, envelope, with_client};
+use super::state::{Db, Emulator};
+use super::wire::SessionStatus;
 
-fn load(st: &Store, req: &Req, id: &str) -> Result<(SessionRec, String), ApiError> {
-    let client_id = existing_client(st, req).ok_or_else(|| ApiError::not_found("session"))?;
+/// A session of the caller's client, 404 otherwise: another client's session is
+/// indistinguishable from one that does not exist.
+fn load(st: &Db, caller: &Caller, id: &str) -> Result<(SessionRec, String), ApiError> {
+    let client_id = caller
+        .existing_client(st)
+        .ok_or_else(|| ApiError::not_found("session"))?;
     let s = st
         .sessions
         .get(id)
@@ -23,36 +29,43 @@ fn load(st: &Store, req: &Req, id: &str) -> Result<(SessionRec, String), ApiErro
     Ok((s, client_id))
 }
 
-fn reply(app: &App, st: &Store, s: &SessionRec, client_id: &str, req: &Req, now: i64) -> Response {
-    let session = render::session(app, st, s, now, req.origin.as_deref());
+fn reply(
+    app: &Emulator,
+    st: &Db,
+    s: &SessionRec,
+    client_id: &str,
+    caller: &Caller,
+    now: i64,
+) -> Response {
+    let session = render::session(app, st, s, now, caller.origin());
     envelope(
         session,
-        render::client(app, st, client_id, now, req.origin.as_deref()),
+        render::client(app, st, client_id, now, caller.origin()),
         Some(client_id),
     )
 }
 
 pub async fn get(
-    State(app): State<Arc<App>>,
+    State(app): State<Arc<Emulator>>,
     PathParam(id): PathParam<String>,
-    req: Req,
+    caller: Caller,
 ) -> Result<Response, ApiError> {
     let now = app.clock.now_ms();
     let st = app.lock();
-    let (s, client_id) = load(&st, &req, &id)?;
-    Ok(reply(&app, &st, &s, &client_id, &req, now))
+    let (s, client_id) = load(&st, &caller, &id)?;
+    Ok(reply(&app, &st, &s, &client_id, &caller, now))
 }
 
 /// `touch`: marks the session active now and makes it the client's active session.
 pub async fn touch(
-    State(app): State<Arc<App>>,
+    State(app): State<Arc<Emulator>>,
     PathParam(id): PathParam<String>,
-    req: Req,
+    caller: Caller,
 ) -> Result<Response, ApiError> {
     let now = app.clock.now_ms();
     let mut st = app.lock();
-    let (mut s, client_id) = load(&st, &req, &id)?;
-    if render::session_status(&s, now) != "active" {
+    let (mut s, client_id) = load(&st, &caller, &id)?;
+    if render::session_status(&s, now) != SessionStatus::Active {
         return Err(ApiError::not_found("active session"));
     }
     s.last_active_at = now;
@@ -66,15 +79,20 @@ pub async fn touch(
     client.updated_at = now;
     st.save_client(client)?;
     st.save_session(s.clone())?;
-    Ok(reply(&app, &st, &s, &client_id, &req, now))
+    Ok(reply(&app, &st, &s, &client_id, &caller, now))
 }
 
-fn finish_session(app: &App, req: &Req, id: &str, status: &str) -> Result<Response, ApiError> {
+fn finish_session(
+    app: &Emulator,
+    caller: &Caller,
+    id: &str,
+    status: SessionStatus,
+) -> Result<Response, ApiError> {
     let now = app.clock.now_ms();
     let mut st = app.lock();
-    let (mut s, client_id) = load(&st, req, id)?;
-    if s.status == "active" {
-        s.status = status.to_string();
+    let (mut s, client_id) = load(&st, caller, id)?;
+    if s.status == SessionStatus::Active {
+        s.status = status;
         s.updated_at = now;
     }
     let mut client = st
@@ -89,33 +107,33 @@ fn finish_session(app: &App, req: &Req, id: &str, status: &str) -> Result<Respon
     client.updated_at = now;
     st.save_client(client)?;
     st.save_session(s.clone())?;
-    Ok(reply(app, &st, &s, &client_id, req, now))
+    Ok(reply(app, &st, &s, &client_id, caller, now))
 }
 
 pub async fn end(
-    State(app): State<Arc<App>>,
+    State(app): State<Arc<Emulator>>,
     PathParam(id): PathParam<String>,
-    req: Req,
+    caller: Caller,
 ) -> Result<Response, ApiError> {
-    finish_session(&app, &req, &id, "ended")
+    finish_session(&app, &caller, &id, SessionStatus::Ended)
 }
 
 pub async fn remove(
-    State(app): State<Arc<App>>,
+    State(app): State<Arc<Emulator>>,
     PathParam(id): PathParam<String>,
-    req: Req,
+    caller: Caller,
 ) -> Result<Response, ApiError> {
-    finish_session(&app, &req, &id, "removed")
+    finish_session(&app, &caller, &id, SessionStatus::Removed)
 }
 
-fn mint(app: &App, req: &Req, id: &str) -> Result<Response, ApiError> {
+fn mint(app: &Emulator, caller: &Caller, id: &str) -> Result<Response, ApiError> {
     let now = app.clock.now_ms();
     let st = app.lock();
-    let (s, client_id) = load(&st, req, id)?;
-    if render::session_status(&s, now) != "active" {
+    let (s, client_id) = load(&st, caller, id)?;
+    if render::session_status(&s, now) != SessionStatus::Active {
         return Err(ApiError::not_found("active session"));
     }
-    let jwt = render::session_token(app, &s, now, req.origin.as_deref())?;
+    let jwt = render::session_token(app, &s, now, caller.origin())?;
     Ok(with_client(
         axum::Json(json!({"object": "token", "jwt": jwt})).into_response(),
         &client_id,
@@ -124,38 +142,52 @@ fn mint(app: &App, req: &Req, id: &str) -> Result<Response, ApiError> {
 
 /// `POST /v1/client/sessions/{id}/tokens`: a bare `{object:"token", jwt}`.
 pub async fn tokens(
-    State(app): State<Arc<App>>,
+    State(app): State<Arc<Emulator>>,
     PathParam(id): PathParam<String>,
-    req: Req,
+    caller: Caller,
 ) -> Result<Response, ApiError> {
-    mint(&app, &req, &id)
+    mint(&app, &caller, &id)
 }
 
 /// `POST /v1/client/sessions/{id}/tokens/{template}`: same claims (no custom templates here).
 pub async fn template_tokens(
-    State(app): State<Arc<App>>,
+    State(app): State<Arc<Emulator>>,
     PathParam((id, _template)): PathParam<(String, String)>,
-    req: Req,
+    caller: Caller,
 ) -> Result<Response, ApiError> {
-    mint(&app, &req, &id)
+    mint(&app, &caller, &id)
+}
+
+/// Which session a `/v1/me` request acts for (`_clerk_session_id`, else the last active one).
+#[derive(Deserialize)]
+pub struct SessionQuery {
+    _clerk_session_id: Option<String>,
 }
 
 /// The session `/v1/me` acts for: `_clerk_session_id` if given, else the last active one.
-pub fn current_session(app: &App, st: &Store, req: &Req) -> Result<(SessionRec, String), ApiError> {
+pub fn current_session(
+    app: &Emulator,
+    st: &Db,
+    caller: &Caller,
+    query: &SessionQuery,
+) -> Result<(SessionRec, String), ApiError> {
     let now = app.clock.now_ms();
-    let client_id = existing_client(st, req).ok_or_else(ApiError::signed_out)?;
+    let client_id = caller
+        .existing_client(st)
+        .ok_or_else(ApiError::signed_out)?;
     let client = st
         .clients
         .get(&client_id)
         .ok_or_else(ApiError::signed_out)?;
-    let wanted = req
-        .query
-        .get("_clerk_session_id")
-        .filter(|v| !v.is_empty())
+    let wanted = query
+        ._clerk_session_id
+        .as_ref()
         .or(client.last_active_session_id.as_ref());
     let s = wanted
         .and_then(|id| st.sessions.get(id))
-        .filter(|s| s.client_id == client_id && render::session_status(s, now) == "active")
+        .filter(|s| {
+            s.client_id == client_id && render::session_status(s, now) == SessionStatus::Active
+        })
         .cloned()
         .ok_or_else(ApiError::signed_out)?;
     Ok((s, client_id))

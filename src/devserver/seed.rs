@@ -3,8 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::DevServerError;
 use super::crypto::{self, new_id};
+use super::errors::DevServerError;
 use super::model::{EmailRec, Hidden, PhoneRec, TotpRec, UserRec};
 
 /// The seed compiled into the binary.

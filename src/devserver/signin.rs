@@ -1,10 +1,11 @@
 //! The sign-in state machine: status derived from the verifications (as the real service
 //! does), the factors a user may use, and completion into a session.
 
-use super::DevServerError;
 use super::crypto::new_id;
+use super::errors::DevServerError;
 use super::model::{ClientRec, SessionRec, SignInRec, UserRec, VerificationRec};
-use super::state::State;
+use super::state::Db;
+use super::wire::{SessionStatus, Strategy};
 
 pub const SESSION_LIFETIME_MS: i64 = 7 * 24 * 3600 * 1000;
 pub const SESSION_ABANDON_MS: i64 = 30 * 24 * 3600 * 1000;
@@ -36,7 +37,7 @@ impl Status {
 }
 
 fn verified(v: &Option<VerificationRec>) -> bool {
-    v.as_ref().is_some_and(|v| v.status == "verified")
+    v.as_ref().is_some_and(VerificationRec::is_verified)
 }
 
 /// Client trust applies to password sign-ins of users without MFA on a device they have not
@@ -47,7 +48,7 @@ pub fn client_trust_required(si: &SignInRec, user: &UserRec, client: Option<&Cli
         && si
             .first_factor
             .as_ref()
-            .is_some_and(|v| v.strategy == "password")
+            .is_some_and(|v| v.strategy == Strategy::Password)
         && !client.is_some_and(|c| c.trusted_user_ids.contains(&user.id))
 }
 
@@ -82,7 +83,7 @@ pub fn status(
 }
 
 /// Current status of a stored sign-in.
-pub fn status_of(st: &State, si: &SignInRec, now: i64) -> Status {
+pub fn status_of(st: &Db, si: &SignInRec, now: i64) -> Status {
     let user = si.user_id.as_ref().and_then(|id| st.users.get(id));
     status(si, user, st.clients.get(&si.client_id), now)
 }
@@ -108,7 +109,7 @@ pub fn mask(value: &str, typed: Option<&str>) -> String {
 /// One supported factor (what `render` serialises).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FactorInfo {
-    pub strategy: &'static str,
+    pub strategy: Strategy,
     pub safe_identifier: Option<String>,
     pub email_address_id: Option<String>,
     pub phone_number_id: Option<String>,
@@ -117,7 +118,7 @@ pub struct FactorInfo {
 }
 
 impl FactorInfo {
-    fn bare(strategy: &'static str) -> Self {
+    fn bare(strategy: Strategy) -> Self {
         Self {
             strategy,
             safe_identifier: None,
@@ -132,7 +133,7 @@ impl FactorInfo {
 pub fn first_factors(user: &UserRec, typed: Option<&str>) -> Vec<FactorInfo> {
     let mut out = Vec::new();
     if user.password_hash.is_some() {
-        out.push(FactorInfo::bare("password"));
+        out.push(FactorInfo::bare(Strategy::Password));
     }
     let email_factor = |strategy, e: &super::model::EmailRec| FactorInfo {
         strategy,
@@ -151,35 +152,35 @@ pub fn first_factors(user: &UserRec, typed: Option<&str>) -> Vec<FactorInfo> {
         default: None,
     };
     for p in user.phones.iter().filter(|p| !p.reserved_for_second_factor) {
-        out.push(phone_factor("phone_code", p));
+        out.push(phone_factor(Strategy::PhoneCode, p));
     }
     for e in &user.emails {
-        out.push(email_factor("email_code", e));
+        out.push(email_factor(Strategy::EmailCode, e));
     }
     for e in &user.emails {
-        out.push(email_factor("email_link", e));
+        out.push(email_factor(Strategy::EmailLink, e));
     }
     if user.password_hash.is_some() {
         if let Some(e) = user.primary_email() {
-            out.push(email_factor("reset_password_email_code", e));
+            out.push(email_factor(Strategy::ResetPasswordEmailCode, e));
         }
         if let Some(p) = user.primary_phone() {
-            out.push(phone_factor("reset_password_phone_code", p));
+            out.push(phone_factor(Strategy::ResetPasswordPhoneCode, p));
         }
     }
     out
 }
 
-pub fn second_factors(si: &SignInRec, user: &UserRec, st: &State, now: i64) -> Vec<FactorInfo> {
+pub fn second_factors(si: &SignInRec, user: &UserRec, st: &Db, now: i64) -> Vec<FactorInfo> {
     let mut out = Vec::new();
     match status(si, Some(user), st.clients.get(&si.client_id), now) {
         Status::NeedsSecondFactor => {
             if user.totp_enabled() {
-                out.push(FactorInfo::bare("totp"));
+                out.push(FactorInfo::bare(Strategy::Totp));
             }
             for (i, p) in user.mfa_phones().enumerate() {
                 out.push(FactorInfo {
-                    strategy: "phone_code",
+                    strategy: Strategy::PhoneCode,
                     safe_identifier: Some(mask(&p.phone, None)),
                     email_address_id: None,
                     phone_number_id: Some(p.id.clone()),
@@ -188,13 +189,13 @@ pub fn second_factors(si: &SignInRec, user: &UserRec, st: &State, now: i64) -> V
                 });
             }
             if user.backup_code_enabled() {
-                out.push(FactorInfo::bare("backup_code"));
+                out.push(FactorInfo::bare(Strategy::BackupCode));
             }
         }
         Status::NeedsClientTrust => {
             if let Some(e) = user.primary_email() {
                 out.push(FactorInfo {
-                    strategy: "email_code",
+                    strategy: Strategy::EmailCode,
                     safe_identifier: Some(mask(&e.email, si.identifier.as_deref())),
                     email_address_id: Some(e.id.clone()),
                     phone_number_id: None,
@@ -204,7 +205,7 @@ pub fn second_factors(si: &SignInRec, user: &UserRec, st: &State, now: i64) -> V
             }
             if let Some(p) = user.primary_phone() {
                 out.push(FactorInfo {
-                    strategy: "phone_code",
+                    strategy: Strategy::PhoneCode,
                     safe_identifier: Some(mask(&p.phone, si.identifier.as_deref())),
                     email_address_id: None,
                     phone_number_id: Some(p.id.clone()),
@@ -222,7 +223,7 @@ pub fn second_factors(si: &SignInRec, user: &UserRec, st: &State, now: i64) -> V
 /// active one. `keep_on_client`: the email-link flow leaves the completed sign-in on the
 /// client so the polling client can see it.
 pub fn advance(
-    st: &mut State,
+    st: &mut Db,
     sign_in_id: &str,
     now: i64,
     keep_on_client: bool,
@@ -250,13 +251,13 @@ pub fn advance(
     let second_at = si
         .second_factor
         .as_ref()
-        .filter(|v| v.status == "verified")
+        .filter(|v| v.is_verified())
         .and_then(|v| v.verified_at);
     let session = SessionRec {
         id: new_id("sess"),
         client_id: client.id.clone(),
         user_id: user_id.clone(),
-        status: "active".into(),
+        status: SessionStatus::Active,
         created_at: now,
         updated_at: now,
         last_active_at: now,
@@ -271,13 +272,17 @@ pub fn advance(
     }
     client.session_ids.insert(0, session.id.clone());
     client.last_active_session_id = Some(session.id.clone());
-    client.last_authentication_strategy = si.first_factor.as_ref().map(|v| v.strategy.clone());
+    client.last_authentication_strategy = si.first_factor.as_ref().map(|v| v.strategy);
     client.updated_at = now;
     if !keep_on_client && client.sign_in_id.as_deref() == Some(si.id.as_str()) {
         client.sign_in_id = None;
     }
     user.last_sign_in_at = Some(now);
-    user.failed_password_attempts = 0;
+    // A sign-in clears the failure count, unless password guesses are still being checked:
+    // their failures must still count when they land.
+    if !st.pending_guesses.contains_key(&user_id) {
+        user.failed_password_attempts = 0;
+    }
     user.updated_at = now;
     st.save_session(session)?;
     st.save_sign_in(si)?;

@@ -5,16 +5,18 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::clock::Clock;
+use super::config::{HostPolicy, Limits};
 use super::crypto::{Keys, new_id};
+use super::errors::DevServerError;
+use super::hashing::PasswordHasher;
 use super::model::{
     ClientRec, DevBrowserRec, OutboxMessage, SessionRec, SignInRec, SignInTokenRec, UserRec,
 };
 use super::seed::{SeedFile, normalize_email, normalize_phone, seed_password_hash};
-use super::store::Store;
-use super::{DevServerError, Limits};
+use super::store::Sqlite;
 
-pub struct State {
-    store: Store,
+pub struct Db {
+    store: Sqlite,
     pub users: BTreeMap<String, UserRec>,
     pub clients: HashMap<String, ClientRec>,
     pub sign_ins: HashMap<String, SignInRec>,
@@ -22,6 +24,9 @@ pub struct State {
     pub outbox: Vec<OutboxMessage>,
     pub tickets: HashMap<String, SignInTokenRec>,
     pub dev_browsers: HashMap<String, DevBrowserRec>,
+    /// Password guesses admitted per user and still being hashed: they count against the
+    /// lockout limit before their outcome is known (see `factors::GuessSlot`).
+    pub pending_guesses: HashMap<String, u32>,
 }
 
 /// What a token this instance issued names.
@@ -31,8 +36,8 @@ pub enum TokenSubject {
     DevBrowser(String),
 }
 
-pub struct App {
-    state: Mutex<State>,
+pub struct Emulator {
+    state: Mutex<Db>,
     pub clock: Arc<Clock>,
     pub keys: Keys,
     pub base_url: String,
@@ -42,23 +47,27 @@ pub struct App {
     /// Bumped on every outbox message, for `?wait=` long-polls.
     pub outbox_version: tokio::sync::watch::Sender<u64>,
     pub rate: Mutex<HashMap<String, VecDeque<i64>>>,
+    pub hasher: PasswordHasher,
+    /// Which `Host` names this server answers to (DNS rebinding).
+    pub hosts: HostPolicy,
 }
 
-impl App {
-    pub fn lock(&self) -> MutexGuard<'_, State> {
+impl Emulator {
+    pub fn lock(&self) -> MutexGuard<'_, Db> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     pub fn new(
-        store: Store,
+        store: Sqlite,
         clock: Arc<Clock>,
         base_url: String,
         limits: Limits,
         seed: SeedFile,
         dev_endpoints_public: bool,
+        bound: std::net::IpAddr,
     ) -> Result<Self, DevServerError> {
         let keys = Keys::load_or_create(&store)?;
-        let mut state = State::load(store)?;
+        let mut state = Db::load(store)?;
         if state.store.meta_get("seeded")?.is_none() {
             state.apply_seed(&seed, &keys, clock.now_ms())?;
         }
@@ -67,11 +76,16 @@ impl App {
             clock,
             keys,
             base_url,
-            limits,
             seed,
             dev_endpoints_public,
             outbox_version: tokio::sync::watch::channel(0).0,
             rate: Mutex::new(HashMap::new()),
+            hasher: PasswordHasher::new(
+                limits.password_hashes_in_flight,
+                limits.password_hash_queue,
+            ),
+            hosts: HostPolicy { bound },
+            limits,
         })
     }
 
@@ -124,7 +138,7 @@ impl App {
     }
 }
 
-impl State {
+impl Db {
     /// The user a sign-in is for (a copy to work on), or `form_identifier_not_found`.
     pub fn user_of(&self, si: &SignInRec) -> Result<UserRec, super::errors::ApiError> {
         si.user_id
@@ -134,7 +148,7 @@ impl State {
             .ok_or_else(super::errors::ApiError::identifier_not_found)
     }
 
-    fn load(store: Store) -> Result<Self, DevServerError> {
+    fn load(store: Sqlite) -> Result<Self, DevServerError> {
         let users = store
             .load_all::<UserRec>("user")?
             .into_iter()
@@ -176,6 +190,7 @@ impl State {
             outbox,
             tickets,
             dev_browsers,
+            pending_guesses: HashMap::new(),
         })
     }
 

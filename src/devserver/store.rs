@@ -9,7 +9,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::DevServerError;
+use super::errors::DevServerError;
 
 /// Where the development server keeps its data.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,7 +29,7 @@ impl DbLocation {
     }
 }
 
-pub struct Store {
+pub struct Sqlite {
     conn: Connection,
 }
 
@@ -37,12 +37,13 @@ fn db_err(e: impl std::fmt::Display) -> DevServerError {
     DevServerError::Database(e.to_string())
 }
 
-impl Store {
+impl Sqlite {
     pub fn open(location: &DbLocation) -> Result<Self, DevServerError> {
         let conn = match location {
             DbLocation::Ephemeral => Connection::open_in_memory().map_err(db_err)?,
             DbLocation::File(path) => {
                 ensure_parent(path)?;
+                private_file(path)?;
                 let conn = Connection::open(path).map_err(db_err)?;
                 // WAL keeps readers and the writer apart; NORMAL sync survives a process crash.
                 conn.pragma_update(None, "journal_mode", "WAL")
@@ -52,6 +53,17 @@ impl Store {
                 conn
             }
         };
+        if let DbLocation::File(path) = location {
+            // WAL mode made its side files; they hold the same secrets as the database.
+            for suffix in ["-wal", "-shm"] {
+                let mut side = path.clone().into_os_string();
+                side.push(suffix);
+                let side = PathBuf::from(side);
+                if side.exists() {
+                    private_file(&side)?;
+                }
+            }
+        }
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(db_err)?;
         conn.execute_batch(
@@ -140,7 +152,7 @@ impl Store {
     /// Runs `f` in one transaction, so a multi-record change lands whole or not at all.
     pub fn transaction<R>(
         &mut self,
-        f: impl FnOnce(&Store) -> Result<R, DevServerError>,
+        f: impl FnOnce(&Sqlite) -> Result<R, DevServerError>,
     ) -> Result<R, DevServerError> {
         self.conn.execute_batch("BEGIN IMMEDIATE").map_err(db_err)?;
         match f(self) {
@@ -156,11 +168,41 @@ impl Store {
     }
 }
 
+/// Creates the database's missing directories readable by the owner only (0700): the file
+/// holds the signing keys and TOTP secrets. Existing directories are left as they are.
 fn ensure_parent(path: &Path) -> Result<(), DevServerError> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| {
+        let mut dirs = std::fs::DirBuilder::new();
+        dirs.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut dirs, 0o700);
+        dirs.create(parent).map_err(|e| {
             DevServerError::Database(format!("cannot create {}: {e}", parent.display()))
         })?;
     }
+    Ok(())
+}
+
+/// Creates `path` as 0600 if missing (before SQLite could create it world-readable), and
+/// tightens an existing one that is looser.
+fn private_file(path: &Path) -> Result<(), DevServerError> {
+    let fail = |e: std::io::Error| {
+        DevServerError::Database(format!("cannot protect {}: {e}", path.display()))
+    };
+    let mut open = std::fs::OpenOptions::new();
+    open.create(true).append(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
+    let file = open.open(path).map_err(fail)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = file.metadata().map_err(fail)?.permissions().mode();
+        if mode & 0o077 != 0 {
+            file.set_permissions(std::fs::Permissions::from_mode(mode & 0o700))
+                .map_err(fail)?;
+        }
+    }
+    drop(file);
     Ok(())
 }

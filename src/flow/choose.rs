@@ -1,11 +1,13 @@
-//! Which factor a stage starts on, and which strategies a terminal can complete at all.
-//! Mirrors the order Clerk's own components use: password first when offered, the factor that
-//! matches the typed identifier next; TOTP first for the second factor, then SMS.
+//! Which factor a stage starts on, which others "use another method" offers, and which
+//! strategies a terminal can complete at all. Mirrors the order Clerk's own components use:
+//! password first when offered, the factor that matches the typed identifier next; TOTP first
+//! for the second factor, then SMS.
 
-use crate::fapi::{Factor, Strategy};
+use crate::fapi::{Factor, SignIn, Strategy};
 
-/// Strategies a user starts "forgot password" with; never a starting factor.
-fn is_reset(strategy: &Strategy) -> bool {
+/// Strategies a user starts "forgot password" with: never a starting factor, and not in
+/// "use another method" (Clerk's components reach them through "forgot password?").
+pub fn is_reset(strategy: &Strategy) -> bool {
     matches!(
         strategy,
         Strategy::ResetPasswordEmailCode | Strategy::ResetPasswordPhoneCode
@@ -76,3 +78,51 @@ pub fn preferred_second_factor(factors: &[Factor]) -> Option<&Factor> {
         .or_else(|| usable().find(|f| f.strategy != Strategy::BackupCode))
         .or_else(|| usable().next())
 }
+
+/// Whether "forgot password?" can be offered: the sign-in has a reset strategy.
+pub fn can_reset_password(sign_in: &SignIn) -> bool {
+    sign_in
+        .supported_first_factors
+        .iter()
+        .any(|f| is_reset(&f.strategy))
+}
+
+/// Whether a factor picked from "use another method" can be finished here, and if not, why.
+/// A ticket is usable, but only as it comes inside an invitation link.
+pub fn pick_support(strategy: &Strategy) -> Result<(), &'static str> {
+    match strategy {
+        Strategy::Ticket => Err("a ticket comes inside an invitation link, not from here"),
+        s => terminal_support(s),
+    }
+}
+
+/// One entry of "use another method".
+#[derive(Debug, Clone, PartialEq)]
+pub struct Method<'a> {
+    pub factor: &'a Factor,
+    /// Whether it can be finished here ([`pick_support`]); the rest are listed, disabled, so
+    /// nobody wonders where their passkey went.
+    pub support: Result<(), &'static str>,
+}
+
+/// "Use another method" over a stage's factors: one entry per strategy (a pick is by strategy), the
+/// reset strategies left to "forgot password?", and the usable ones first so the numbers a
+/// person types are small. The server's order is kept otherwise.
+pub fn other_methods(factors: &[Factor]) -> Vec<Method<'_>> {
+    let mut out: Vec<Method<'_>> = Vec::new();
+    for factor in factors {
+        if is_reset(&factor.strategy) || out.iter().any(|m| m.factor.strategy == factor.strategy) {
+            continue;
+        }
+        out.push(Method {
+            factor,
+            support: pick_support(&factor.strategy),
+        });
+    }
+    out.sort_by_key(|m| m.support.is_err());
+    out
+}
+
+#[cfg(test)]
+#[path = "choose_tests.rs"]
+mod tests;

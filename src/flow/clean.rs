@@ -115,5 +115,7 @@ mod tests {
         assert_eq!(clean("tail\x1b["), "tail");
         assert_eq!(clean("tail\x1b]0;never ends"), "tail");
         assert!(!clean("\x1b\x1b\x1b[").contains('\u{1b}'));
+        // An escape followed by a control character ends there; the control is still shown.
+        assert_eq!(clean("a\x1b\x01b"), "a\u{FFFD}b");
     }
 }

@@ -10,13 +10,11 @@ pub fn mask_identifier(identifier: &str) -> String {
     }
     let digits = id.chars().filter(|c| c.is_ascii_digit()).count();
     if id.starts_with('+') && digits >= 7 {
+        // Long enough that the country code's first digit and the last four can show.
         let chars: Vec<char> = id.chars().collect();
-        let keep_head = 2.min(chars.len());
-        let keep_tail = 4.min(chars.len() - keep_head);
-        let hidden = chars.len() - keep_head - keep_tail;
-        let mut out: String = chars[..keep_head].iter().collect();
-        out.push_str(&"*".repeat(hidden));
-        out.extend(&chars[chars.len() - keep_tail..]);
+        let mut out: String = chars[..2].iter().collect();
+        out.push_str(&"*".repeat(chars.len() - 6));
+        out.extend(&chars[chars.len() - 4..]);
         return out;
     }
     let first: String = id.chars().take(1).collect();
@@ -25,13 +23,21 @@ pub fn mask_identifier(identifier: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use rstest::rstest;
+
     use super::mask_identifier;
 
-    #[test]
-    fn masks_email_phone_and_username() {
-        assert_eq!(mask_identifier("jane@example.com"), "j***@example.com");
-        assert_eq!(mask_identifier("+15555550100"), "+1******0100");
-        assert_eq!(mask_identifier("operator"), "o***");
-        assert_eq!(mask_identifier(""), "***");
+    #[rstest]
+    #[case("jane@example.com", "j***@example.com")]
+    #[case(" jane@example.com ", "j***@example.com")]
+    #[case("@example.com", "***@example.com")]
+    #[case("+15555550100", "+1******0100")]
+    #[case("+1234567", "+1**4567")]
+    #[case("+123456", "+***")]
+    #[case("15555550100", "1***")]
+    #[case("operator", "o***")]
+    #[case("", "***")]
+    fn masks_email_phone_and_username(#[case] identifier: &str, #[case] masked: &str) {
+        assert_eq!(mask_identifier(identifier), masked);
     }
 }

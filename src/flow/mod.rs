@@ -1,15 +1,23 @@
 //! The sign-in domain: what the user must do next, derived purely from the latest `SignIn`,
-//! the instance's `Environment` and the user's own choices (which factor they picked).
-//! No I/O here; the app and both front ends route on [`Step`].
+//! the instance's `Environment` and the user's own choices (which factor they picked), and
+//! what its things are called. No I/O here; the app and both front ends route on [`Step`]
+//! and print the words of [`factor_label`] and friends.
 
 mod choose;
 mod clean;
+mod code;
 mod jwt;
 mod mask;
 mod step;
+mod words;
 
-pub use choose::{preferred_first_factor, preferred_second_factor, terminal_support};
+pub use choose::{
+    Method, can_reset_password, is_reset, other_methods, pick_support, preferred_first_factor,
+    preferred_second_factor, terminal_support,
+};
 pub use clean::clean;
+pub use code::normalize_code;
 pub use jwt::{DecodedJwt, decode_jwt, jwt_expiry_ms};
 pub use mask::mask_identifier;
 pub use step::{Choices, FactorStep, Stage, Step, derive_step};
+pub use words::{factor_label, factor_name, factor_target, provider_name};

@@ -62,6 +62,11 @@ impl FactorStep {
     pub fn strategy(&self) -> &Strategy {
         &self.factor.strategy
     }
+
+    /// The code or link that was sent has passed its expiry time (`now_ms`: ms since the epoch).
+    pub fn is_expired(&self, now_ms: i64) -> bool {
+        self.sent && self.expire_at.is_some_and(|at| at <= now_ms)
+    }
 }
 
 /// What the user must do next.
@@ -187,3 +192,7 @@ fn factor_step(stage: Stage, factor: Factor, verification: Option<&Verification>
         ended,
     }
 }
+
+#[cfg(test)]
+#[path = "step_tests.rs"]
+mod tests;

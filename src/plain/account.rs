@@ -7,8 +7,7 @@ use qrcode::render::unicode::Dense1x2;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::app::{AccountTask, Action, App, BackupCodesReason, Confirm};
-
-use super::interpret::normalize_code;
+use crate::flow::normalize_code;
 
 /// The sentences for an account task on the signed-in screen, if one is open.
 pub fn situation(app: &App) -> Option<Vec<String>> {

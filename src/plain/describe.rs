@@ -4,11 +4,13 @@
 
 use crate::app::{App, NoticeKind};
 use crate::fapi::{PasswordSettings, Strategy, password_length_bounds};
-use crate::flow::{FactorStep, Stage, Step, mask_identifier, terminal_support};
+use crate::flow::{
+    FactorStep, Stage, Step, factor_label, factor_target, mask_identifier, terminal_support,
+};
 
 use super::demo::backend_sentences;
 use super::interpret::{can_send, has_password_reset, method_choices};
-use super::words::{clean, code_sent, duration, factor_label, target, utc_time};
+use super::words::{clean, code_sent, duration, utc_time};
 
 /// Everything there is to say about the current state: the situation, any notice, and what
 /// the user can type now.
@@ -42,9 +44,9 @@ pub fn situation(app: &App) -> Vec<String> {
         Step::Factor(f) => factor_situation(app, &f),
         Step::ChooseFactor(stage) => {
             let mut lines = vec!["Choose how to continue:".to_string()];
-            for (i, factor) in method_choices(app, stage).iter().enumerate() {
-                let label = factor_label(factor);
-                lines.push(match terminal_support(&factor.strategy) {
+            for (i, method) in method_choices(app, stage).iter().enumerate() {
+                let label = factor_label(method.factor);
+                lines.push(match method.support {
                     Ok(()) => format!("{}. {label}", i + 1),
                     Err(why) => format!("{}. {label} (not possible here: {why})", i + 1),
                 });
@@ -139,7 +141,7 @@ pub fn waiting_line(app: &App) -> Option<String> {
 /// A code or link that was sent has passed its expiry time.
 pub fn expired(app: &App) -> bool {
     match app.step() {
-        Step::Factor(f) => f.sent && f.expire_at.is_some_and(|at| at <= app.now_ms),
+        Step::Factor(f) => f.is_expired(app.now_ms),
         _ => false,
     }
 }
@@ -221,7 +223,7 @@ fn factor_situation(app: &App, f: &FactorStep) -> Vec<String> {
                 };
                 format!("The {what} expired.")
             } else if f.sent && *s == Strategy::EmailLink {
-                let to = target(&f.factor)
+                let to = factor_target(&f.factor)
                     .map(|t| format!(" to {t}"))
                     .unwrap_or_default();
                 format!(

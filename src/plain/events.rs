@@ -10,7 +10,8 @@ use crate::app::App;
 use crate::fapi::{SignInStatus, Strategy};
 use crate::flow::{Stage, Step};
 
-use super::words::{clean, target};
+use super::words::clean;
+use crate::flow::factor_target;
 
 /// Remembers which events were already reported for the current sign-in.
 #[derive(Debug, Default)]
@@ -107,7 +108,7 @@ impl EventLog {
                     "sign_in_id": sign_in.id,
                     "stage": stage_name(f.stage),
                     "strategy": f.strategy().as_str(),
-                    "to": target(&f.factor),
+                    "to": factor_target(&f.factor),
                     "expires_at": f.expire_at,
                 }));
             }

@@ -6,7 +6,6 @@ use crate::app::handoff::providers;
 use crate::fapi::VerificationStatus;
 use crate::flow::FactorStep;
 
-use super::describe::expired;
 use super::words::clean;
 
 /// "Or continue with: 1. Mock OAuth" under the sign-in sentence, when the instance has any.
@@ -33,7 +32,7 @@ pub fn identifier_instruction(app: &App, kinds: String) -> String {
 /// Where a hand-off stands: the address to open (alone on its line, so it can be selected
 /// whole), or why there is nothing to open any more.
 pub fn hand_off_sentences(app: &App, f: &FactorStep) -> Vec<String> {
-    if f.ended.is_some() || expired(app) {
+    if f.ended.is_some() || f.is_expired(app.now_ms) {
         let why = match f.ended {
             Some(VerificationStatus::Failed) => "was cancelled or failed",
             _ => "expired before it was finished",

@@ -4,8 +4,8 @@
 use secrecy::SecretString;
 
 use crate::app::{Action, App};
-use crate::fapi::{Factor, Strategy};
-use crate::flow::{Stage, Step, terminal_support};
+use crate::fapi::Strategy;
+use crate::flow::{Method, Stage, Step, can_reset_password, normalize_code, terminal_support};
 
 /// The actions a typed line stands for (empty: the line means nothing here).
 pub fn interpret(app: &App, line: &str) -> Vec<Action> {
@@ -65,7 +65,7 @@ pub fn interpret(app: &App, line: &str) -> Vec<Action> {
             n => match n.parse::<usize>() {
                 Ok(i) if i >= 1 => method_choices(app, stage)
                     .get(i - 1)
-                    .map(|f| vec![Action::PickFactor(f.strategy.clone())])
+                    .map(|m| vec![Action::PickFactor(m.factor.strategy.clone())])
                     .unwrap_or_default(),
                 _ => Vec::new(),
             },
@@ -113,50 +113,23 @@ pub fn wants_secret(app: &App) -> bool {
     }
 }
 
-/// The numbered "use another method" list of a stage: one entry per strategy (the app picks
-/// by strategy), without the reset-password strategies, which "forgot password" starts.
-pub fn method_choices(app: &App, stage: Stage) -> Vec<&Factor> {
-    let Some(sign_in) = app.sign_in.as_ref() else {
-        return Vec::new();
-    };
-    let mut out: Vec<&Factor> = Vec::new();
-    for f in stage.factors(sign_in) {
-        let reset = matches!(
-            f.strategy,
-            Strategy::ResetPasswordEmailCode | Strategy::ResetPasswordPhoneCode
-        );
-        if !reset && !out.iter().any(|o| o.strategy == f.strategy) {
-            out.push(f);
-        }
-    }
-    // Usable methods first, so the numbers a person is likely to type are small.
-    out.sort_by_key(|f| terminal_support(&f.strategy).is_err());
-    out
+/// The numbered "use another method" list of a stage (`flow`'s list, as the full screen shows).
+pub fn method_choices(app: &App, stage: Stage) -> Vec<Method<'_>> {
+    app.sign_in
+        .as_ref()
+        .map(|s| crate::flow::other_methods(stage.factors(s)))
+        .unwrap_or_default()
 }
 
 /// The sign-in offers a reset-password strategy ("forgot password").
 pub fn has_password_reset(app: &App) -> bool {
-    app.sign_in.as_ref().is_some_and(|s| {
-        s.supported_first_factors.iter().any(|f| {
-            matches!(
-                f.strategy,
-                Strategy::ResetPasswordEmailCode | Strategy::ResetPasswordPhoneCode
-            )
-        })
-    })
+    app.sign_in.as_ref().is_some_and(can_reset_password)
 }
 
 /// Strategies whose code, link or hand-off the server sends (so 'r' sends it again), among
 /// those a terminal can finish.
 pub fn can_send(strategy: &Strategy) -> bool {
     strategy.needs_prepare() && terminal_support(strategy).is_ok()
-}
-
-/// Codes are pasted with spaces or dashes ("123 456", "123-456"); backup codes keep letters.
-pub fn normalize_code(code: &str) -> String {
-    code.chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .collect()
 }
 
 /// A password is taken as typed, only without the line ending.

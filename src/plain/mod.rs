@@ -29,13 +29,14 @@ use crate::app::effects::EffectRunner;
 use crate::app::{Action, App};
 use crate::cli::ExitStatus;
 
+pub use crate::flow::normalize_code;
 pub use commands::{CommandError, SessionStatus, print_token, sign_out, status};
 pub use demo::dev_outbox;
 pub use describe::{
     describe, expired, instruction, notice, password_rules, situation, waiting_line,
 };
 pub use engine::exit_status_for;
-pub use interpret::{interpret, method_choices, normalize_code, wants_secret};
+pub use interpret::{interpret, method_choices, wants_secret};
 pub use script::{Answers, ScriptIo, ScriptOptions, sign_in};
 
 /// How the line mode talks.

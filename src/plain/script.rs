@@ -195,7 +195,7 @@ where
                                 engine.dispatch(Action::SubmitPassword(secret));
                             }
                             _ => {
-                                let code = super::interpret::normalize_code(secret.expose_secret());
+                                let code = crate::flow::normalize_code(secret.expose_secret());
                                 engine.dispatch(Action::SubmitCode(SecretString::from(code)));
                             }
                         }

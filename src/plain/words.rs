@@ -1,8 +1,9 @@
-//! Small pieces of plain English shared by the sentences: names of factors, where a code went,
-//! durations and times. Server text is stripped of control characters before it is printed.
+//! Small pieces of plain English shared by the sentences: where a code went, durations and
+//! times (what factors are called is `flow`'s answer, shared with the full screen). Server text
+//! is stripped of control characters before it is printed.
 
 use crate::fapi::{Factor, Strategy};
-use crate::flow::Stage;
+use crate::flow::{Stage, factor_target};
 
 /// Server text is untrusted: no escape sequences, control or bidi characters reach the
 /// terminal (the crate's one cleaner, `flow::clean`).
@@ -10,53 +11,9 @@ pub fn clean(text: &str) -> String {
     crate::flow::clean(text).into_owned()
 }
 
-/// Where a code or link goes, as the server masked it.
-pub fn target(factor: &Factor) -> Option<String> {
-    factor
-        .safe_identifier
-        .as_deref()
-        .filter(|s| !s.trim().is_empty())
-        .map(clean)
-}
-
-/// A factor as one entry of the "use another method" list.
-pub fn factor_label(factor: &Factor) -> String {
-    let to = |what: &str| match target(factor) {
-        Some(t) => format!("{what} {t}"),
-        None => what.trim_end_matches(" to").to_string(),
-    };
-    match &factor.strategy {
-        Strategy::Password => "Password".to_string(),
-        Strategy::EmailCode => to("Email a code to"),
-        Strategy::EmailLink => to("Email a sign-in link to"),
-        Strategy::PhoneCode => to("Text a code to"),
-        Strategy::ResetPasswordEmailCode | Strategy::ResetPasswordPhoneCode => {
-            to("Reset the password with a code sent to")
-        }
-        Strategy::Totp => "Code from an authenticator app".to_string(),
-        Strategy::BackupCode => "Backup code".to_string(),
-        Strategy::Passkey => "Passkey".to_string(),
-        Strategy::Oauth(p) | Strategy::OauthCustom(p) => format!("Continue with {}", provider(p)),
-        Strategy::Saml | Strategy::EnterpriseSso => match &factor.enterprise_connection_name {
-            Some(name) => format!("Single sign-on with {}", clean(name)),
-            None => "Single sign-on".to_string(),
-        },
-        other => clean(&other.as_str()),
-    }
-}
-
-fn provider(p: &str) -> String {
-    let p = clean(p);
-    let mut chars = p.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => p,
-    }
-}
-
 /// "A code was sent to …" for each kind of code.
 pub fn code_sent(factor: &Factor, stage: Stage) -> String {
-    let to = target(factor)
+    let to = factor_target(factor)
         .map(|t| format!(" to {t}"))
         .unwrap_or_default();
     match (&factor.strategy, stage) {
@@ -97,34 +54,89 @@ pub fn utc_time(ms: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    use rstest::rstest;
+
     use super::*;
 
-    #[test]
-    fn durations_read_naturally() {
-        assert_eq!(duration(600), "10 minutes");
-        assert_eq!(duration(599), "10 minutes");
-        assert_eq!(duration(61), "1 minute");
-        assert_eq!(duration(1), "1 second");
-        assert_eq!(duration(-5), "0 seconds");
-    }
-
-    #[test]
-    fn labels_name_the_target_and_strip_control_characters() {
-        let mut f = Factor::new(Strategy::EmailCode);
-        f.safe_identifier = Some("j***@example.com\x1b[31m".to_string());
-        assert_eq!(factor_label(&f), "Email a code to j***@example.com");
-        assert_eq!(
-            factor_label(&Factor::new(Strategy::Oauth("github".into()))),
-            "Continue with Github"
-        );
-        assert_eq!(
-            factor_label(&Factor::new(Strategy::EmailLink)),
-            "Email a sign-in link"
-        );
+    #[rstest]
+    #[case(600, "10 minutes")]
+    #[case(599, "10 minutes")]
+    #[case(90, "2 minutes")]
+    #[case(89, "1 minute")]
+    #[case(61, "1 minute")]
+    #[case(60, "1 minute")]
+    #[case(59, "59 seconds")]
+    #[case(2, "2 seconds")]
+    #[case(1, "1 second")]
+    #[case(0, "0 seconds")]
+    #[case(-5, "0 seconds")]
+    fn durations_read_naturally(#[case] secs: i64, #[case] words: &str) {
+        assert_eq!(duration(secs), words);
     }
 
     #[test]
     fn utc_times_are_formatted() {
         assert_eq!(utc_time(1_700_000_000_000), "2023-11-14 22:13 UTC");
+        assert_eq!(utc_time(i64::MAX), "an unknown time");
+    }
+
+    #[test]
+    fn server_text_is_cleaned() {
+        assert_eq!(clean("\x1b[31mAcme\x1b[0m\u{202E}"), "Acme\u{FFFD}");
+        assert_eq!(clean("Acme"), "Acme");
+    }
+
+    fn sent(strategy: Strategy, to: Option<&str>) -> Factor {
+        Factor {
+            safe_identifier: to.map(str::to_string),
+            ..Factor::new(strategy)
+        }
+    }
+
+    #[rstest]
+    #[case(
+        Strategy::EmailCode,
+        Some("j***@example.com"),
+        Stage::First,
+        "A code was sent to j***@example.com."
+    )]
+    #[case(Strategy::EmailCode, None, Stage::Second, "A code was sent.")]
+    #[case(
+        Strategy::PhoneCode,
+        Some("+1***0100"),
+        Stage::Second,
+        "A code was sent by text message to +1***0100."
+    )]
+    #[case(
+        Strategy::PhoneCode,
+        None,
+        Stage::ClientTrust,
+        "A code was sent by text message."
+    )]
+    #[case(
+        Strategy::ResetPasswordEmailCode,
+        Some("j***@example.com"),
+        Stage::First,
+        "To reset your password, a code was sent to j***@example.com."
+    )]
+    #[case(
+        Strategy::ResetPasswordPhoneCode,
+        None,
+        Stage::First,
+        "To reset your password, a code was sent."
+    )]
+    #[case(
+        Strategy::EmailCode,
+        Some("j***@example.com"),
+        Stage::ClientTrust,
+        "This device is new for this account, so a code was sent to j***@example.com to confirm it."
+    )]
+    fn each_kind_of_code_says_where_it_went(
+        #[case] strategy: Strategy,
+        #[case] to: Option<&str>,
+        #[case] stage: Stage,
+        #[case] sentence: &str,
+    ) {
+        assert_eq!(code_sent(&sent(strategy, to), stage), sentence);
     }
 }

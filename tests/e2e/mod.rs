@@ -2,3 +2,6 @@
 
 pub mod pty;
 pub mod server;
+// The shared helpers come with this module, so a test binary needs only `mod e2e;`.
+#[path = "../support/mod.rs"]
+pub mod support;

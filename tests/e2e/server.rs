@@ -5,9 +5,8 @@
 use std::ops::Deref;
 use std::path::Path;
 
-use crate::support::server::Background;
-
 use super::pty::Term;
+use super::support::server::Background;
 
 pub struct Server {
     server: Background,

@@ -321,7 +321,7 @@ fn plain_password_totp_backup_code_email_code_and_forgot_password() {
 /// only the log and stderr are scanned.)
 #[test]
 fn embedded_server_logs_no_secret() {
-    use crate::support::server::{GRACE_TOTP, PASSWORD as DEMO_PASSWORD};
+    use crate::e2e::support::server::{GRACE_TOTP, PASSWORD as DEMO_PASSWORD};
     let dir = tempfile::tempdir().expect("temp dir");
     let log = dir.path().join("embedded.log");
     let mut child = Command::new(env!("CARGO_BIN_EXE_clerk-tui"))

@@ -1,6 +1,6 @@
 //! Drawing helpers the screens share: a top-to-bottom writer over the body area, word
-//! wrapping by terminal cells, countdown and time formatting, and the words for each factor.
-//! Every string that may come from the server passes through `sanitize` here.
+//! wrapping by terminal cells, countdown and time formatting; the words for each factor are
+//! `flow`'s. Every string that may come from the server passes through `sanitize` here.
 
 use crate::tui::widgets::text::word_wrap;
 use ratatui::buffer::Buffer;
@@ -10,7 +10,6 @@ use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
 use crate::app::{App, Notice, NoticeKind};
-use crate::fapi::{Factor, Strategy};
 use crate::tui::Theme;
 use crate::tui::widgets::sanitize;
 
@@ -205,65 +204,9 @@ pub(crate) fn utc(ms: i64) -> String {
         .unwrap_or_else(|| format!("{ms} ms"))
 }
 
-/// An OAuth provider's name as people write it ("github" -> "GitHub").
-pub(crate) fn provider_name(provider: &str) -> String {
-    match provider {
-        "github" => "GitHub".to_string(),
-        "gitlab" => "GitLab".to_string(),
-        "linkedin" | "linkedin_oidc" => "LinkedIn".to_string(),
-        "x" | "twitter" => "X".to_string(),
-        "tiktok" => "TikTok".to_string(),
-        "hubspot" => "HubSpot".to_string(),
-        other => {
-            let mut chars = other.chars();
-            match chars.next() {
-                Some(first) => first.to_uppercase().chain(chars).collect(),
-                None => "the provider".to_string(),
-            }
-        }
-    }
-}
-
-/// The masked destination the server named for a factor, if any.
-pub(crate) fn target(factor: &Factor) -> Option<String> {
-    factor
-        .safe_identifier
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .map(|s| sanitize(s).into_owned())
-}
-
-/// What a factor is, in words, with its masked target ("Email code to j***@example.com").
-pub(crate) fn describe(factor: &Factor) -> String {
-    let to = |what: &str| match target(factor) {
-        Some(t) => format!("{what} to {t}"),
-        None => what.to_string(),
-    };
-    match &factor.strategy {
-        Strategy::Password => "Password".to_string(),
-        Strategy::EmailCode => to("Email code"),
-        Strategy::EmailLink => to("Email link"),
-        Strategy::PhoneCode => to("Text message code"),
-        Strategy::ResetPasswordEmailCode => to("Password reset code by email"),
-        Strategy::ResetPasswordPhoneCode => to("Password reset code by text message"),
-        Strategy::Passkey => "Passkey".to_string(),
-        Strategy::Ticket => "Sign-in ticket".to_string(),
-        Strategy::Totp => "Authenticator app code".to_string(),
-        Strategy::BackupCode => "Backup code".to_string(),
-        Strategy::Oauth(p) | Strategy::OauthCustom(p) => {
-            format!("Continue with {}", provider_name(p))
-        }
-        Strategy::OauthToken(p) => format!("{} token", provider_name(p)),
-        Strategy::Saml | Strategy::EnterpriseSso => match &factor.enterprise_connection_name {
-            Some(name) if !name.is_empty() => format!("Enterprise SSO ({})", sanitize(name)),
-            _ => "Enterprise SSO".to_string(),
-        },
-        Strategy::Web3(w) => format!("Web3 wallet ({})", sanitize(w)),
-        Strategy::GoogleOneTap => "Google One Tap".to_string(),
-        Strategy::TrustedDevice => "Trusted device".to_string(),
-        Strategy::Unknown(raw) => format!("Unknown method ({})", sanitize(raw)),
-    }
-}
+/// What a factor is called in a list, with its masked target, and that target alone: `flow`'s
+/// words, the same ones the line mode prints.
+pub(crate) use crate::flow::{factor_label as describe, factor_target as target};
 
 #[cfg(test)]
 mod tests {
@@ -284,7 +227,5 @@ mod tests {
         assert_eq!(word_wrap("one two three", 7), ["one two", "three"]);
         assert_eq!(word_wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
         assert_eq!(truncate("hello world", 8), "hello w…");
-        assert_eq!(provider_name("github"), "GitHub");
-        assert_eq!(provider_name("google"), "Google");
     }
 }

@@ -223,7 +223,10 @@ fn method_list_digits_pick_and_disabled_methods_explain() {
     let mut ui = Ui::new();
     let text = screen(&app, &mut ui);
     assert!(text.contains("1. Password (current)"), "{text}");
-    assert!(text.contains("2. Email code to j***@example.com"), "{text}");
+    assert!(
+        text.contains("2. Email a code to j***@example.com"),
+        "{text}"
+    );
     assert!(text.contains("Passkey — passkeys need a browser"), "{text}");
     assert!(
         !text.contains("reset"),

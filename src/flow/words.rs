@@ -1,0 +1,99 @@
+//! What the sign-in's things are called: a factor's name, its entry in "use another method"
+//! with the masked address it goes to, and providers as people spell them. Both front ends
+//! print these words, so the full screen and the line mode never disagree; server text in
+//! them is cleaned here.
+
+use crate::fapi::{Factor, Strategy};
+
+use super::clean::clean;
+
+/// An OAuth provider or web3 wallet as people write it (`github` -> "GitHub").
+pub fn provider_name(provider: &str) -> String {
+    let provider = clean(provider.trim());
+    let known = match provider.as_ref() {
+        "github" => "GitHub",
+        "gitlab" => "GitLab",
+        "linkedin" | "linkedin_oidc" => "LinkedIn",
+        "x" | "twitter" => "X",
+        "tiktok" => "TikTok",
+        "hubspot" => "HubSpot",
+        "metamask" => "MetaMask",
+        "coinbase_wallet" => "Coinbase Wallet",
+        "okx_wallet" => "OKX Wallet",
+        "" => "the provider",
+        other => return capitalized(other),
+    };
+    known.to_string()
+}
+
+/// Where a factor's code or link goes, as the server masked it (`j***@example.com`).
+pub fn factor_target(factor: &Factor) -> Option<String> {
+    factor
+        .safe_identifier
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| clean(s).into_owned())
+}
+
+/// A factor in a few words, without where it goes ("Email a code", "Continue with GitHub").
+pub fn factor_name(factor: &Factor) -> String {
+    let fixed = match &factor.strategy {
+        Strategy::Password => "Password",
+        Strategy::EmailCode => "Email a code",
+        Strategy::EmailLink => "Email a sign-in link",
+        Strategy::PhoneCode => "Text a code",
+        Strategy::ResetPasswordEmailCode => "Reset the password with a code by email",
+        Strategy::ResetPasswordPhoneCode => "Reset the password with a code by text message",
+        Strategy::Passkey => "Passkey",
+        Strategy::Ticket => "Sign-in ticket",
+        Strategy::Totp => "Code from an authenticator app",
+        Strategy::BackupCode => "Backup code",
+        Strategy::GoogleOneTap => "Google One Tap",
+        Strategy::TrustedDevice => "Trusted device",
+        Strategy::Oauth(p) | Strategy::OauthCustom(p) => {
+            return format!("Continue with {}", provider_name(p));
+        }
+        Strategy::OauthToken(p) => return format!("{} token", provider_name(p)),
+        Strategy::Saml | Strategy::EnterpriseSso => {
+            return match factor.enterprise_connection_name.as_deref().map(str::trim) {
+                Some(name) if !name.is_empty() => format!("Single sign-on with {}", clean(name)),
+                _ => "Single sign-on".to_string(),
+            };
+        }
+        Strategy::Web3(wallet) => return format!("Web3 wallet ({})", provider_name(wallet)),
+        Strategy::Unknown(raw) => return format!("Unknown method ({})", clean(raw)),
+    };
+    fixed.to_string()
+}
+
+/// A factor as one entry of "use another method", naming where a code or link goes
+/// ("Email a code to j***@example.com"). The same choice of words as Clerk's own list
+/// (clerk/javascript `packages/clerk-js/src/ui/components/SignIn/AlternativeMethods.tsx`,
+/// `getButtonLabel`), written out in full for screen readers.
+pub fn factor_label(factor: &Factor) -> String {
+    let Some(to) = factor_target(factor) else {
+        return factor_name(factor);
+    };
+    match &factor.strategy {
+        Strategy::EmailCode => format!("Email a code to {to}"),
+        Strategy::EmailLink => format!("Email a sign-in link to {to}"),
+        Strategy::PhoneCode => format!("Text a code to {to}"),
+        Strategy::ResetPasswordEmailCode | Strategy::ResetPasswordPhoneCode => {
+            format!("Reset the password with a code sent to {to}")
+        }
+        _ => factor_name(factor),
+    }
+}
+
+fn capitalized(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+#[path = "words_tests.rs"]
+mod tests;

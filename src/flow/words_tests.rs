@@ -1,0 +1,152 @@
+use rstest::rstest;
+
+use super::*;
+
+fn factor(strategy: Strategy, to: Option<&str>) -> Factor {
+    Factor {
+        safe_identifier: to.map(str::to_string),
+        ..Factor::new(strategy)
+    }
+}
+
+fn sso(name: Option<&str>) -> Factor {
+    Factor {
+        enterprise_connection_name: name.map(str::to_string),
+        ..Factor::new(Strategy::EnterpriseSso)
+    }
+}
+
+#[rstest]
+#[case("github", "GitHub")]
+#[case("gitlab", "GitLab")]
+#[case("linkedin", "LinkedIn")]
+#[case("linkedin_oidc", "LinkedIn")]
+#[case("x", "X")]
+#[case("twitter", "X")]
+#[case("tiktok", "TikTok")]
+#[case("hubspot", "HubSpot")]
+#[case("metamask", "MetaMask")]
+#[case("coinbase_wallet", "Coinbase Wallet")]
+#[case("okx_wallet", "OKX Wallet")]
+#[case("google", "Google")]
+#[case(" apple ", "Apple")]
+#[case("élan", "Élan")]
+#[case("", "the provider")]
+#[case("evil\x1b]0;title\x07corp", "Evilcorp")]
+fn providers_are_spelled_as_people_write_them(#[case] raw: &str, #[case] name: &str) {
+    assert_eq!(provider_name(raw), name);
+}
+
+#[rstest]
+#[case(Strategy::Password, None, "Password")]
+#[case(
+    Strategy::EmailCode,
+    Some("j***@example.com"),
+    "Email a code to j***@example.com"
+)]
+#[case(Strategy::EmailCode, None, "Email a code")]
+#[case(
+    Strategy::EmailLink,
+    Some("j***@example.com"),
+    "Email a sign-in link to j***@example.com"
+)]
+#[case(Strategy::EmailLink, Some("  "), "Email a sign-in link")]
+#[case(
+    Strategy::PhoneCode,
+    Some("+1******0100"),
+    "Text a code to +1******0100"
+)]
+#[case(Strategy::PhoneCode, None, "Text a code")]
+#[case(
+    Strategy::ResetPasswordEmailCode,
+    Some("j***@example.com"),
+    "Reset the password with a code sent to j***@example.com"
+)]
+#[case(
+    Strategy::ResetPasswordEmailCode,
+    None,
+    "Reset the password with a code by email"
+)]
+#[case(
+    Strategy::ResetPasswordPhoneCode,
+    Some("+1******0100"),
+    "Reset the password with a code sent to +1******0100"
+)]
+#[case(
+    Strategy::ResetPasswordPhoneCode,
+    None,
+    "Reset the password with a code by text message"
+)]
+#[case(Strategy::Passkey, None, "Passkey")]
+#[case(Strategy::Ticket, None, "Sign-in ticket")]
+#[case(Strategy::Totp, None, "Code from an authenticator app")]
+#[case(Strategy::BackupCode, None, "Backup code")]
+#[case(Strategy::GoogleOneTap, None, "Google One Tap")]
+#[case(Strategy::TrustedDevice, None, "Trusted device")]
+#[case(Strategy::Oauth("github".into()), None, "Continue with GitHub")]
+#[case(Strategy::OauthCustom("acme".into()), None, "Continue with Acme")]
+#[case(Strategy::OauthToken("apple".into()), None, "Apple token")]
+#[case(Strategy::Saml, None, "Single sign-on")]
+#[case(Strategy::Web3("metamask".into()), None, "Web3 wallet (MetaMask)")]
+#[case(Strategy::Unknown("quantum_x".into()), None, "Unknown method (quantum_x)")]
+// A factor that carries an address but is not sent anywhere is named without it.
+#[case(Strategy::Password, Some("j***@example.com"), "Password")]
+#[case(
+    Strategy::Totp,
+    Some("j***@example.com"),
+    "Code from an authenticator app"
+)]
+fn every_factor_has_a_label(
+    #[case] strategy: Strategy,
+    #[case] to: Option<&str>,
+    #[case] label: &str,
+) {
+    assert_eq!(factor_label(&factor(strategy, to)), label);
+}
+
+#[rstest]
+#[case(Strategy::EmailCode, "Email a code")]
+#[case(Strategy::EmailLink, "Email a sign-in link")]
+#[case(Strategy::PhoneCode, "Text a code")]
+#[case(
+    Strategy::ResetPasswordEmailCode,
+    "Reset the password with a code by email"
+)]
+fn a_name_never_says_where_it_goes(#[case] strategy: Strategy, #[case] name: &str) {
+    assert_eq!(
+        factor_name(&factor(strategy, Some("j***@example.com"))),
+        name
+    );
+}
+
+#[rstest]
+#[case(None, "Single sign-on")]
+#[case(Some(""), "Single sign-on")]
+#[case(Some("  "), "Single sign-on")]
+#[case(Some("Acme Corp"), "Single sign-on with Acme Corp")]
+#[case(Some("Acme\u{202E}pxe"), "Single sign-on with Acme\u{FFFD}pxe")]
+fn single_sign_on_names_its_connection(#[case] name: Option<&str>, #[case] label: &str) {
+    assert_eq!(factor_label(&sso(name)), label);
+}
+
+#[test]
+fn server_text_in_a_label_is_cleaned() {
+    let f = factor(Strategy::EmailCode, Some("j***@example.com\x1b[31m"));
+    assert_eq!(factor_label(&f), "Email a code to j***@example.com");
+    assert_eq!(factor_target(&f).as_deref(), Some("j***@example.com"));
+    let unknown = factor(Strategy::Unknown("new\x07thing".into()), None);
+    assert_eq!(factor_label(&unknown), "Unknown method (new\u{FFFD}thing)");
+}
+
+#[rstest]
+#[case(None, None)]
+#[case(Some(""), None)]
+#[case(Some(" \t"), None)]
+#[case(Some(" j***@example.com "), Some("j***@example.com"))]
+fn a_target_is_the_masked_address_or_nothing(
+    #[case] safe: Option<&str>,
+    #[case] want: Option<&str>,
+) {
+    let f = factor(Strategy::EmailCode, safe);
+    assert_eq!(factor_target(&f).as_deref(), want);
+}
