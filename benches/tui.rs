@@ -10,7 +10,7 @@ use std::io::{self, Write};
 use std::rc::Rc;
 use std::time::Duration;
 
-use clerk_tui::app::{Action, ApiReply, App, Backend, CallKind, update};
+use clerk_tui::app::{Action, App, Backend, Reply, SignInReply, update};
 use clerk_tui::fapi::{Environment, SignIn};
 use clerk_tui::tui::backend::TrackingBackend;
 use clerk_tui::tui::{Theme, Ui, on_key, render};
@@ -79,16 +79,9 @@ fn parse<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> T {
     }
 }
 
-fn api(app: &mut App, call: CallKind, result: ApiReply) {
+fn api(app: &mut App, reply: Reply) {
     let epoch = app.epoch;
-    let _ = update(
-        app,
-        Action::Api {
-            epoch,
-            call,
-            result: Ok(result),
-        },
-    );
+    let _ = update(app, Action::Api { epoch, reply });
 }
 
 /// The identifier screen of the embedded backend, as the app shows it after loading.
@@ -110,11 +103,7 @@ fn identifier_screen() -> App {
             "password_settings": {"min_length": 8}
         }
     }));
-    api(
-        &mut app,
-        CallKind::Environment,
-        ApiReply::Environment(Box::new(env)),
-    );
+    api(&mut app, Reply::Environment(Ok(Box::new(env))));
     app
 }
 
@@ -141,11 +130,10 @@ fn password_screen() -> App {
     }));
     api(
         &mut app,
-        CallKind::SignIn,
-        ApiReply::SignIn {
+        Reply::SignIn(Ok(SignInReply {
             sign_in: Box::new(sign_in),
             client: None,
-        },
+        })),
     );
     app
 }

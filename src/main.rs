@@ -410,7 +410,8 @@ type Channel = (UnboundedSender<Action>, UnboundedReceiver<Action>);
 fn app_parts(conn: &Connection) -> (App, EffectRunner, Channel) {
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let runner = EffectRunner::new(Arc::new(conn.client.clone()), tx.clone(), None);
-    let app = App::new(conn.backend.clone(), now_ms());
+    let mut app = App::new(conn.backend.clone(), now_ms());
+    app.display_available = clerk_tui::app::effects::display_available();
     (app, runner, (tx, rx))
 }
 

@@ -188,7 +188,7 @@ pub(crate) fn until_next_second(now_ms: i64) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::{ApiReply, Backend, Call, CallKind};
+    use crate::app::{Backend, Call, Reply};
     use crate::tui::events::QuitSignal;
     use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -233,8 +233,7 @@ mod tests {
         let Ok(env) = env else { panic!("{env:?}") };
         let mut inputs = vec![Input::Action(Action::Api {
             epoch: 0,
-            call: CallKind::Environment,
-            result: Ok(ApiReply::Environment(Box::new(env))),
+            reply: Reply::Environment(Ok(Box::new(env))),
         })];
         // Typed before the environment arrived, handled after it in the same batch.
         inputs.extend("jo@example.com".chars().map(|c| {
