@@ -13,7 +13,10 @@ use crate::fapi::{
     PrepareFirstFactorParams, PrepareSecondFactorParams, ResetPasswordParams, SignIn, Strategy,
 };
 
-use super::{Action, ApiReply, Call, CallKind, Effect, Failure, OutboxEntry};
+use super::effects_account as account;
+use super::{Action, Call, Effect, Failure, OutboxEntry, Reply, SignInReply};
+
+pub use super::effects_browser::display_available;
 
 /// How often the poller asks, and the longest it backs off to after errors.
 const POLL_EVERY: Duration = Duration::from_secs(1);
@@ -72,12 +75,8 @@ impl EffectRunner {
                 let tx = self.tx.clone();
                 let redirect_url = self.redirect_url.clone();
                 tokio::spawn(async move {
-                    let (kind, result) = execute(&client, call, redirect_url.as_deref()).await;
-                    let _ = tx.send(Action::Api {
-                        epoch,
-                        call: kind,
-                        result,
-                    });
+                    let reply = execute(&client, call, redirect_url.as_deref()).await;
+                    let _ = tx.send(Action::Api { epoch, reply });
                 });
             }
             Effect::StartPolling {
@@ -104,7 +103,7 @@ impl EffectRunner {
             Effect::OpenBrowser { url } => {
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
-                    let error = super::handoff::open_browser(&url).await.err();
+                    let error = super::effects_browser::open_browser(&url).await.err();
                     let _ = tx.send(Action::BrowserOpened(error));
                 });
             }
@@ -133,35 +132,28 @@ impl Drop for EffectRunner {
     }
 }
 
-fn with_client(client: &FapiClient, sign_in: SignIn) -> ApiReply {
-    ApiReply::SignIn {
+fn with_client(client: &FapiClient, sign_in: SignIn) -> SignInReply {
+    SignInReply {
         sign_in: Box::new(sign_in),
         client: client.cached_client().map(Box::new),
     }
 }
 
-/// Make one call and say which kind of result it is.
-pub async fn execute(
-    client: &FapiClient,
-    call: Call,
-    redirect_url: Option<&str>,
-) -> (CallKind, Result<ApiReply, Failure>) {
+/// Make one call; its answer is the `Reply` variant of that call.
+pub async fn execute(client: &FapiClient, call: Call, redirect_url: Option<&str>) -> Reply {
     let fail = |e: FapiError| Failure::from(&e);
+    let sign_in = |r: Result<SignIn, FapiError>| {
+        Reply::SignIn(r.map(|s| with_client(client, s)).map_err(fail))
+    };
     match call {
-        Call::LoadEnvironment => (
-            CallKind::Environment,
-            client
-                .environment()
-                .await
-                .map(|e| ApiReply::Environment(Box::new(e)))
-                .map_err(fail),
-        ),
-        Call::LoadClient => (
-            CallKind::Client,
+        Call::LoadEnvironment => {
+            Reply::Environment(client.environment().await.map(Box::new).map_err(fail))
+        }
+        Call::LoadClient => Reply::Client(
             client
                 .get_client()
                 .await
-                .map(|c| ApiReply::Client(c.map(Box::new)))
+                .map(|c| c.map(Box::new))
                 .map_err(fail),
         ),
         Call::CreateSignIn {
@@ -172,22 +164,14 @@ pub async fn execute(
                 Some(p) => CreateSignInParams::password(identifier, p),
                 None => CreateSignInParams::identifier(identifier),
             };
-            let r = client.create_sign_in(&params).await;
-            (
-                CallKind::SignIn,
-                r.map(|s| with_client(client, s)).map_err(fail),
-            )
+            sign_in(client.create_sign_in(&params).await)
         }
         Call::PrepareFirstFactor { sign_in_id, factor } => {
             let mut params = PrepareFirstFactorParams::from_factor(&factor);
             if factor.strategy.completes_elsewhere() {
                 params.redirect_url = redirect_url.map(str::to_string);
             }
-            let r = client.prepare_first_factor(&sign_in_id, &params).await;
-            (
-                CallKind::SignIn,
-                r.map(|s| with_client(client, s)).map_err(fail),
-            )
+            sign_in(client.prepare_first_factor(&sign_in_id, &params).await)
         }
         Call::AttemptFirstFactor {
             sign_in_id,
@@ -199,22 +183,14 @@ pub async fn execute(
             } else {
                 AttemptFirstFactorParams::code(strategy, secret)
             };
-            let r = client.attempt_first_factor(&sign_in_id, &params).await;
-            (
-                CallKind::SignIn,
-                r.map(|s| with_client(client, s)).map_err(fail),
-            )
+            sign_in(client.attempt_first_factor(&sign_in_id, &params).await)
         }
         Call::PrepareSecondFactor { sign_in_id, factor } => {
             let mut params = PrepareSecondFactorParams::from_factor(&factor);
             if factor.strategy.completes_elsewhere() {
                 params.redirect_url = redirect_url.map(str::to_string);
             }
-            let r = client.prepare_second_factor(&sign_in_id, &params).await;
-            (
-                CallKind::SignIn,
-                r.map(|s| with_client(client, s)).map_err(fail),
-            )
+            sign_in(client.prepare_second_factor(&sign_in_id, &params).await)
         }
         Call::AttemptSecondFactor {
             sign_in_id,
@@ -222,11 +198,7 @@ pub async fn execute(
             code,
         } => {
             let params = AttemptSecondFactorParams::new(strategy, code);
-            let r = client.attempt_second_factor(&sign_in_id, &params).await;
-            (
-                CallKind::SignIn,
-                r.map(|s| with_client(client, s)).map_err(fail),
-            )
+            sign_in(client.attempt_second_factor(&sign_in_id, &params).await)
         }
         Call::ResetPassword {
             sign_in_id,
@@ -234,11 +206,7 @@ pub async fn execute(
             sign_out_of_other_sessions,
         } => {
             let params = ResetPasswordParams::new(password, Some(sign_out_of_other_sessions));
-            let r = client.reset_password(&sign_in_id, &params).await;
-            (
-                CallKind::SignIn,
-                r.map(|s| with_client(client, s)).map_err(fail),
-            )
+            sign_in(client.reset_password(&sign_in_id, &params).await)
         }
         Call::CreateRedirectSignIn {
             strategy,
@@ -246,46 +214,58 @@ pub async fn execute(
         } => {
             let target = redirect_url.map_or(fallback, str::to_string);
             let params = CreateSignInParams::redirect(strategy, target, None);
-            let r = client.create_sign_in(&params).await;
-            (
-                CallKind::SignIn,
-                r.map(|s| with_client(client, s)).map_err(fail),
-            )
+            sign_in(client.create_sign_in(&params).await)
         }
-        Call::MintToken { session_id } => (
-            CallKind::Token,
+        Call::MintToken { session_id } => Reply::Token(
             client
                 .create_session_token(&session_id, None)
                 .await
-                .map(|t| ApiReply::Token { jwt: t.jwt })
+                .map(|t| t.jwt)
                 .map_err(fail),
         ),
-        Call::SignOut { session_id } => {
-            let r = match session_id {
-                Some(id) => client
-                    .remove_session(&id)
-                    .await
-                    .map(|_| client.cached_client()),
-                None => client.destroy_client().await,
-            };
-            // Signing out always forgets the local token, even if the server could not be
-            // reached or refused, so the next run does not resume a session the user ended;
-            // the failure still comes back so the screen can say what happened.
-            match r {
-                Ok(c) => (CallKind::SignOut, Ok(ApiReply::Client(c.map(Box::new)))),
-                Err(e) => {
-                    let mut failure = fail(e);
-                    if let Err(store) = client.forget_client() {
-                        failure.message = format!(
-                            "{} (and the stored token could not be removed: {store})",
-                            failure.message.trim_end_matches('.')
-                        );
-                    }
-                    (CallKind::SignOut, Err(failure))
-                }
-            }
+        Call::SignOut { session_id } => Reply::SignOut(sign_out(client, session_id).await),
+        Call::CreateTotp { session_id } => account::create_totp(client, session_id).await,
+        Call::VerifyTotp { session_id, code } => {
+            account::verify_totp(client, session_id, &code).await
         }
-        other => super::effects_account::execute(client, other).await,
+        Call::DeleteTotp { session_id } => account::delete_totp(client, session_id).await,
+        Call::CreateBackupCodes { session_id } => {
+            account::create_backup_codes(client, session_id).await
+        }
+        Call::LoadUser { session_id } => account::load_user(client, session_id).await,
+        Call::TouchSession { session_id } => account::touch(client, session_id).await,
+        Call::VerifyToken { jwt } => account::check_token(client, &jwt).await,
+        Call::DemoTotp { base_url, user_id } => account::demo_totp(&base_url, &user_id).await,
+        Call::ShiftClock { base_url, seconds } => account::shift_clock(&base_url, seconds).await,
+    }
+}
+
+/// Signing out always forgets the local token, even if the server could not be reached or
+/// refused, so the next run does not resume a session the user ended; the failure still comes
+/// back so the screen can say what happened.
+async fn sign_out(
+    client: &FapiClient,
+    session_id: Option<String>,
+) -> Result<super::MaybeClient, Failure> {
+    let r = match session_id {
+        Some(id) => client
+            .remove_session(&id)
+            .await
+            .map(|_| client.cached_client()),
+        None => client.destroy_client().await,
+    };
+    match r {
+        Ok(c) => Ok(c.map(Box::new)),
+        Err(e) => {
+            let mut failure = Failure::from(&e);
+            if let Err(store) = client.forget_client() {
+                failure.message = format!(
+                    "{} (and the stored token could not be removed: {store})",
+                    failure.message.trim_end_matches('.')
+                );
+            }
+            Err(failure)
+        }
     }
 }
 
@@ -315,18 +295,12 @@ async fn poll(
             Ok(_) => POLL_EVERY,
             Err(_) => (delay * 2).min(POLL_MAX_BACKOFF),
         };
-        let result = result
-            .map(|s| with_client(&client, s))
-            .map_err(|e| Failure::from(&e));
-        if tx
-            .send(Action::Api {
-                epoch,
-                call: CallKind::Poll,
-                result,
-            })
-            .is_err()
-            || last
-        {
+        let reply = Reply::Poll(
+            result
+                .map(|s| with_client(&client, s))
+                .map_err(|e| Failure::from(&e)),
+        );
+        if tx.send(Action::Api { epoch, reply }).is_err() || last {
             return;
         }
     }

@@ -10,7 +10,7 @@ use aws_lc_rs::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use clerk_tui::app::effects::execute;
-use clerk_tui::app::{ApiReply, Call};
+use clerk_tui::app::{Call, Reply};
 use clerk_tui::devserver::{DevServer, DevServerConfig, DevServerHandle};
 use clerk_tui::fapi::{CreateSignInParams, FapiClient, MemoryTokenStore, SignInStatus};
 use secrecy::SecretString;
@@ -36,8 +36,8 @@ async fn real_token(client: &FapiClient) -> String {
     assert_eq!(sign_in.status, SignInStatus::Complete);
     let session_id = sign_in.created_session_id.expect("a session");
     match execute(client, Call::MintToken { session_id }, None).await {
-        (_, Ok(ApiReply::Token { jwt })) => jwt,
-        (_, other) => panic!("mint: {other:?}"),
+        Reply::Token(Ok(jwt)) => jwt,
+        other => panic!("mint: {other:?}"),
     }
 }
 
@@ -46,8 +46,8 @@ async fn verify(client: &FapiClient, jwt: &str) -> Result<(), String> {
         jwt: jwt.to_string(),
     };
     match execute(client, call, None).await {
-        (_, Ok(ApiReply::TokenCheck(check))) => check.outcome,
-        (_, other) => panic!("verify: {other:?}"),
+        Reply::TokenCheck(check) => check.outcome,
+        other => panic!("verify: {other:?}"),
     }
 }
 

@@ -401,7 +401,7 @@ fn retry_is_offered_only_where_r_can_repeat_the_call() {
     // The code was sent (a call without a secret): r repeats it.
     let mut app = code_screen();
     let _ = update(&mut app, Action::SendCode);
-    api(&mut app, crate::app::CallKind::SignIn, Err(network()));
+    api(&mut app, crate::app::Reply::SignIn(Err(network())));
     let mut ui = Ui::new();
     assert!(screen(&app, &mut ui).contains("The connection was reset. Press r to retry."));
     assert!(matches!(
@@ -415,7 +415,7 @@ fn retry_is_offered_only_where_r_can_repeat_the_call() {
     for action in press(&app, &mut ui, KeyCode::Enter) {
         let _ = update(&mut app, action);
     }
-    api(&mut app, crate::app::CallKind::SignIn, Err(network()));
+    api(&mut app, crate::app::Reply::SignIn(Err(network())));
     let text = screen(&app, &mut ui);
     assert!(text.contains("Enter it again to retry."), "{text}");
     assert!(!text.contains("Press r"), "{text}");

@@ -38,8 +38,11 @@ fn states() -> Vec<(&'static str, App, Vec<KeyEvent>)> {
     let _ = update(&mut load_failed, Action::Start);
     api(
         &mut load_failed,
-        crate::app::CallKind::Environment,
-        Err(failure(crate::app::FailureKind::Network, "refused", None)),
+        crate::app::Reply::Environment(Err(failure(
+            crate::app::FailureKind::Network,
+            "refused",
+            None,
+        ))),
     );
     let mut confirm = signed_in();
     if let Some(user) = confirm

@@ -11,7 +11,7 @@ use serde_json::json;
 
 use super::fixtures::*;
 use super::{Ui, on_key, on_paste};
-use crate::app::{AccountTask, Action, ApiReply, App, CallKind, Confirm, TokenCheck};
+use crate::app::{AccountTask, Action, App, Confirm, Reply, TokenCheck};
 use crate::tui::Theme;
 use crate::tui::widgets::testing;
 
@@ -38,11 +38,7 @@ fn verified(mut app: App) -> App {
         kid: Some("ins_demo".into()),
         outcome: Ok(()),
     };
-    api(
-        &mut app,
-        CallKind::TokenCheck,
-        Ok(ApiReply::TokenCheck(check)),
-    );
+    api(&mut app, Reply::TokenCheck(check));
     app
 }
 
@@ -54,11 +50,7 @@ pub(super) fn enrolling() -> App {
         panic!("totp fixture")
     };
     let _ = crate::app::update(&mut app, Action::SetUpTotp);
-    api(
-        &mut app,
-        CallKind::Account,
-        Ok(ApiReply::Totp(Box::new(totp))),
-    );
+    api(&mut app, Reply::Totp(Ok(Box::new(totp))));
     assert!(matches!(app.account, Some(AccountTask::EnrolTotp { .. })));
     app
 }
@@ -71,11 +63,7 @@ pub(super) fn with_backup_codes() -> App {
     let Ok(totp) = totp else {
         panic!("totp fixture")
     };
-    api(
-        &mut app,
-        CallKind::Account,
-        Ok(ApiReply::Totp(Box::new(totp))),
-    );
+    api(&mut app, Reply::Totp(Ok(Box::new(totp))));
     app
 }
 
@@ -111,11 +99,7 @@ fn a_failed_check_and_several_sessions_are_shown() {
         kid: Some("ins_demo".into()),
         outcome: Err("the JWKS has no key ins_demo".into()),
     };
-    api(
-        &mut app,
-        CallKind::TokenCheck,
-        Ok(ApiReply::TokenCheck(check)),
-    );
+    api(&mut app, Reply::TokenCheck(check));
     let text = screen(&app, &mut Ui::new());
     assert!(
         text.contains("Error: signature not verified: the JWKS has no key ins_demo."),
@@ -402,11 +386,7 @@ fn an_ended_session_is_explained_on_the_identifier_screen() {
     let Ok(ended) = ended else {
         panic!("client fixture")
     };
-    api(
-        &mut app,
-        CallKind::Client,
-        Ok(ApiReply::Client(Some(Box::new(ended)))),
-    );
+    api(&mut app, Reply::Client(Ok(Some(Box::new(ended)))));
     let text = screen(&app, &mut Ui::new());
     assert!(text.contains("Email address"), "{text}");
     assert!(

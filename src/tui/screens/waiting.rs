@@ -12,7 +12,7 @@ use super::form::who;
 use super::handoff::{hint_line, hyperlink};
 use super::keymap::{Bar, Binding, Key, bind};
 use super::shared::{Cx, Drawn, Hyperlink, Shared, View};
-use crate::app::handoff::{display_available, is_hand_off, providers};
+use crate::app::handoff::{is_hand_off, providers};
 use crate::app::{Action, App};
 use crate::fapi::Strategy;
 use crate::flow::{FactorStep, Step};
@@ -79,7 +79,7 @@ const KEYS: &[Binding<WaitingScreen, Cmd>] = &[
         Cmd::Open,
         "open the address in this computer's browser",
     )
-    .when(|_, _| display_available())
+    .when(|_, app| app.display_available)
     .bar(Bar::Hide),
 ];
 
@@ -298,7 +298,7 @@ fn dev_link(col: &mut Column<'_>, app: &App, shared: &Shared) -> Option<Hyperlin
     let at = col.here();
     col.unwrapped(&link, theme.key());
     let drawn = hyperlink(at, col.buf.area.right(), &link, theme);
-    if display_available() {
+    if app.display_available {
         col.line("w: open it in this computer's browser", theme.hint());
     }
     let qr = shared.qr(link);
@@ -366,7 +366,7 @@ fn hand_off(col: &mut Column<'_>, app: &App, shared: &Shared, f: &FactorStep) ->
         col.wrapped(copied, theme.text());
     }
     col.notice(app, app.notice.as_ref());
-    col.line(&hint_line(), theme.hint());
+    col.line(&hint_line(app), theme.hint());
     let qr = shared.qr(url.clone());
     let rest = col.rest();
     if qr.fits(rest) {
