@@ -275,7 +275,6 @@ fn flow_has_no_circles() {
 }
 
 #[test]
-#[ignore = "account -> state -> account, handoff/replies/session -> update -> back: being removed on branch app"]
 fn app_has_no_circles() {
     assert_no_circles("src/app");
 }
