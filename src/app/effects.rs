@@ -8,12 +8,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
-use crate::fapi::{
-    AttemptFirstFactorParams, AttemptSecondFactorParams, CreateSignInParams, FapiClient, FapiError,
-    PrepareFirstFactorParams, PrepareSecondFactorParams, ResetPasswordParams, SignIn, Strategy,
-};
+use crate::fapi::{FapiClient, FapiError, SignIn};
 
 use super::effects_account as account;
+use super::effects_sign_in as sign_in;
 use super::{Action, Call, Effect, Failure, OutboxEntry, Reply, SignInReply};
 
 pub use super::effects_browser::display_available;
@@ -142,9 +140,6 @@ fn with_client(client: &FapiClient, sign_in: SignIn) -> SignInReply {
 /// Make one call; its answer is the `Reply` variant of that call.
 pub async fn execute(client: &FapiClient, call: Call, redirect_url: Option<&str>) -> Reply {
     let fail = |e: FapiError| Failure::from(&e);
-    let sign_in = |r: Result<SignIn, FapiError>| {
-        Reply::SignIn(r.map(|s| with_client(client, s)).map_err(fail))
-    };
     match call {
         Call::LoadEnvironment => {
             Reply::Environment(client.environment().await.map(Box::new).map_err(fail))
@@ -159,62 +154,36 @@ pub async fn execute(client: &FapiClient, call: Call, redirect_url: Option<&str>
         Call::CreateSignIn {
             identifier,
             password,
-        } => {
-            let params = match password {
-                Some(p) => CreateSignInParams::password(identifier, p),
-                None => CreateSignInParams::identifier(identifier),
-            };
-            sign_in(client.create_sign_in(&params).await)
-        }
+        } => sign_in::create(client, identifier, password).await,
         Call::PrepareFirstFactor { sign_in_id, factor } => {
-            let mut params = PrepareFirstFactorParams::from_factor(&factor);
-            if factor.strategy.completes_elsewhere() {
-                params.redirect_url = redirect_url.map(str::to_string);
-            }
-            sign_in(client.prepare_first_factor(&sign_in_id, &params).await)
+            sign_in::prepare_first(client, sign_in_id, &factor, redirect_url).await
         }
         Call::AttemptFirstFactor {
             sign_in_id,
             strategy,
             secret,
-        } => {
-            let params = if strategy == Strategy::Password {
-                AttemptFirstFactorParams::password(secret)
-            } else {
-                AttemptFirstFactorParams::code(strategy, secret)
-            };
-            sign_in(client.attempt_first_factor(&sign_in_id, &params).await)
-        }
+        } => sign_in::attempt_first(client, sign_in_id, strategy, secret).await,
         Call::PrepareSecondFactor { sign_in_id, factor } => {
-            let mut params = PrepareSecondFactorParams::from_factor(&factor);
-            if factor.strategy.completes_elsewhere() {
-                params.redirect_url = redirect_url.map(str::to_string);
-            }
-            sign_in(client.prepare_second_factor(&sign_in_id, &params).await)
+            sign_in::prepare_second(client, sign_in_id, &factor, redirect_url).await
         }
         Call::AttemptSecondFactor {
             sign_in_id,
             strategy,
             code,
-        } => {
-            let params = AttemptSecondFactorParams::new(strategy, code);
-            sign_in(client.attempt_second_factor(&sign_in_id, &params).await)
-        }
+        } => sign_in::attempt_second(client, sign_in_id, strategy, code).await,
         Call::ResetPassword {
             sign_in_id,
             password,
             sign_out_of_other_sessions,
         } => {
-            let params = ResetPasswordParams::new(password, Some(sign_out_of_other_sessions));
-            sign_in(client.reset_password(&sign_in_id, &params).await)
+            sign_in::reset_password(client, sign_in_id, password, sign_out_of_other_sessions).await
         }
         Call::CreateRedirectSignIn {
             strategy,
             redirect_url: fallback,
         } => {
             let target = redirect_url.map_or(fallback, str::to_string);
-            let params = CreateSignInParams::redirect(strategy, target, None);
-            sign_in(client.create_sign_in(&params).await)
+            sign_in::create_redirect(client, strategy, target).await
         }
         Call::MintToken { session_id } => Reply::Token(
             client

@@ -11,6 +11,7 @@ mod effect;
 pub mod effects;
 mod effects_account;
 mod effects_browser;
+mod effects_sign_in;
 mod failure;
 pub mod handoff;
 mod reply;
