@@ -223,13 +223,35 @@ fn minutes_since(t: i64, now: i64) -> i64 {
     ((now - t).max(0)) / 60_000
 }
 
-/// A 60-second RS256 session JWT with Clerk's claims; one minted for the same session and
-/// claims within the same second is reused (`token_cache.rs`: signing is the costly part).
+/// The session JWT a client answer shows (`last_active_token`): one minted for the same session
+/// and claims within the same second is reused (`token_cache.rs`: signing is the costly part).
 pub fn session_token(
     app: &Emulator,
     s: &SessionRec,
     now: i64,
     origin: Option<&str>,
+) -> Result<String, super::errors::DevServerError> {
+    token(app, s, now, origin, true)
+}
+
+/// A token asked for with `POST …/tokens`: always freshly signed, as Clerk mints a new JWT (its
+/// own `jti`) for every call; it still fills the cache for the client answers of that second.
+pub fn fresh_session_token(
+    app: &Emulator,
+    s: &SessionRec,
+    now: i64,
+    origin: Option<&str>,
+) -> Result<String, super::errors::DevServerError> {
+    token(app, s, now, origin, false)
+}
+
+/// A 60-second RS256 session JWT with Clerk's claims.
+fn token(
+    app: &Emulator,
+    s: &SessionRec,
+    now: i64,
+    origin: Option<&str>,
+    reuse: bool,
 ) -> Result<String, super::errors::DevServerError> {
     let iat = now.div_euclid(1000);
     let fva = [
@@ -243,7 +265,7 @@ pub fn session_token(
         iat,
         fva,
     };
-    if let Some(jwt) = app.tokens.get(&key) {
+    if reuse && let Some(jwt) = app.tokens.get(&key) {
         return Ok(jwt);
     }
     let ttl = i64::try_from(app.limits.session_token_ttl.as_secs()).unwrap_or(60);

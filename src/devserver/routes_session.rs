@@ -133,7 +133,7 @@ fn mint(app: &Emulator, caller: &Caller, id: &str) -> Result<Response, ApiError>
     if render::session_status(&s, now) != SessionStatus::Active {
         return Err(ApiError::not_found("active session"));
     }
-    let jwt = render::session_token(app, &s, now, caller.origin())?;
+    let jwt = render::fresh_session_token(app, &s, now, caller.origin())?;
     Ok(with_client(
         axum::Json(json!({"object": "token", "jwt": jwt})).into_response(),
         &client_id,
