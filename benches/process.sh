@@ -3,8 +3,14 @@
 #
 #   - stripped and unstripped binary size;
 #   - time from exec to the first frame and to the ready identifier screen, in an 80x24 pty,
-#     against an already-running `clerk-tui serve` on loopback and with the embedded server
-#     starting in-process (median, min and max of RUNS runs);
+#     against an already-running `clerk-tui serve` on loopback, with the embedded server
+#     starting in-process, and on a first-ever run (a fresh config dir: the embedded server
+#     creates its database), interleaved run by run with the anchors - `gh auth login` to its
+#     first prompt and a trivial ratatui app (benches/anchor_app.rs) to its first frame -
+#     so all see the same load (median, min and max of RUNS runs);
+#   - peak RSS (the kernel's ru_maxrss of the whole life) through a password sign-in typed
+#     into the full-screen app, with the embedded server and against `serve`, beside
+#     `gh auth status` and the trivial ratatui app;
 #   - while idle on the identifier screen and while waiting for an email link (IDLE_SECS each):
 #     bytes written to the terminal, frames drawn, wake-ups (voluntary + involuntary context
 #     switches of all threads, from /proc/PID/task/*/status) and Frontend API requests (from
@@ -13,20 +19,30 @@
 #   - if `gh` is installed (Debian's package), the time from exec to the first prompt of
 #     `gh auth login` in the same kind of pty, and the ratio to clerk-tui's first frame.
 #
-# Usage: benches/process.sh [--no-build]       (RUNS=10 IDLE_SECS=10 PORT=18787 by default)
+# Usage: benches/process.sh [--no-build]       (RUNS=5 IDLE_SECS=10 PORT=18787 by default)
 # Needs: bash, python3 (the pty driver below), strip (binutils). Prints a Markdown table.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-RUNS="${RUNS:-10}"
+RUNS="${RUNS:-5}"
 IDLE_SECS="${IDLE_SECS:-10}"
 PORT="${PORT:-18787}"
 BIN="$PWD/target/release/clerk-tui"
 
 if [[ "${1:-}" != "--no-build" ]]; then
-    cargo build --release --bin clerk-tui >&2
+    cargo build --release --locked --bin clerk-tui >&2
 fi
 [[ -x "$BIN" ]] || { echo "no release binary at $BIN" >&2; exit 1; }
+# The anchor app is a bench target, built here with the release profile (dev-dependencies'
+# features make this a second build of some crates; NO_ANCHOR=1 skips the anchor's rows).
+ANCHOR=""
+[[ "${NO_ANCHOR:-}" == 1 ]] || ANCHOR="$(cargo build --locked --profile release --bench anchor_app --message-format=json 2>/dev/null \
+    | python3 -c 'import json,sys
+for l in sys.stdin:
+    m = json.loads(l)
+    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "anchor_app" and m.get("executable"):
+        print(m["executable"])')"
+[[ "${NO_ANCHOR:-}" == 1 || -x "$ANCHOR" ]] || { echo "could not build benches/anchor_app.rs" >&2; exit 1; }
 
 WORK="$(mktemp -d)"
 TIMEOUT_PID=""
@@ -42,7 +58,10 @@ echo
 echo "| figure | value |"
 echo "|---|---:|"
 echo "| release binary | $(stat -c %s "$BIN") B |"
-echo "| stripped release binary | $(stat -c %s "$WORK/clerk-tui.stripped") B ($(( $(stat -c %s "$WORK/clerk-tui.stripped") / 1024 / 1024 )) MiB) |"
+mib() { python3 -c "print(f'{$1/1048576:.2f}')"; }
+echo "| stripped release binary | $(stat -c %s "$WORK/clerk-tui.stripped") B ($(mib "$(stat -c %s "$WORK/clerk-tui.stripped")") MiB) |"
+[[ -n "$ANCHOR" ]] && strip -o "$WORK/anchor.stripped" "$ANCHOR" &&
+echo "| anchor: trivial ratatui app, stripped | $(stat -c %s "$WORK/anchor.stripped") B ($(mib "$(stat -c %s "$WORK/anchor.stripped")") MiB) |"
 echo
 
 # A standalone server on loopback, ephemeral (nothing written), with its own peak RSS read later.
@@ -59,11 +78,12 @@ for _ in $(seq 1 100); do
 done
 grep -q "Frontend API" "$WORK/serve.out" || { cat "$WORK/serve.out" >&2; exit 1; }
 
-export BIN RUNS IDLE_SECS WORK SERVE_PID URL="http://127.0.0.1:$PORT"
+export BIN ANCHOR RUNS IDLE_SECS WORK SERVE_PID URL="http://127.0.0.1:$PORT"
 python3 - <<'PY'
 import os, pty, re, select, signal, statistics, subprocess, time, fcntl, termios, struct, shutil
 
 BIN, RUNS, IDLE = os.environ["BIN"], int(os.environ["RUNS"]), float(os.environ["IDLE_SECS"])
+ANCHOR = os.environ.get("ANCHOR", "")
 WORK, URL = os.environ["WORK"], os.environ["URL"]
 FRAME = re.compile(rb"\x1b\[\d+;\d+H")  # a cursor move: ratatui is drawing cells
 ESC = re.compile(r"\x1b\[([0-9;?]*)([A-Za-z])|\x1b\][^\x07]*\x07|\x1b.|[\x00-\x1f]|[^\x00-\x1f\x1b]+")
@@ -140,14 +160,25 @@ def drain(master, secs):
 
 
 def stop(proc, master, keys=b"\x03"):
+    """Quits the child; returns its peak RSS over its whole life in KiB (ru_maxrss)."""
     try:
         os.write(master, keys)
-        proc.wait(timeout=5)
-    except Exception:
-        proc.kill()
-        proc.wait()
+    except OSError:
+        pass
+    deadline = time.monotonic() + 5
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.monotonic() > deadline:
+            proc.kill()
+            pid, status, usage = os.wait4(proc.pid, 0)
+            break
+        drain(master, 0.02)
+    proc.returncode = status
     drain(master, 0.05)
     os.close(master)
+    return usage.ru_maxrss
 
 
 def switches(pid):
@@ -177,18 +208,14 @@ def status_kb(pid, key):
     return 0
 
 
-def startup(argv, ready, env_extra=None, first_seen=lambda b: FRAME.search(b)):
-    """Lists of ms from exec to the first drawn frame and to `ready` in the output."""
-    first, full = [], []
-    for _ in range(RUNS):
-        proc, master, t0 = spawn(argv, env_extra)
-        buf = bytearray()
-        t_first = read_until(master, buf, first_seen, t0 + 30)
-        t_ready = read_until(master, buf, ready, t0 + 30)
-        first.append((t_first - t0) * 1000)
-        full.append((t_ready - t0) * 1000)
-        stop(proc, master)
-    return first, full
+def startup_once(argv, ready, env_extra=None, first_seen=lambda b: FRAME.search(b)):
+    """ms from exec to the first drawn frame and to `ready` in the output."""
+    proc, master, t0 = spawn(argv, env_extra)
+    buf = bytearray()
+    t_first = read_until(master, buf, first_seen, t0 + 30)
+    t_ready = read_until(master, buf, ready, t0 + 30)
+    stop(proc, master, b"\x1b\x03")
+    return (t_first - t0) * 1000, (t_ready - t0) * 1000
 
 
 def fmt(xs):
@@ -197,14 +224,81 @@ def fmt(xs):
 
 rows = []
 remote = [BIN, "--frontend-api", URL, "--no-store"]
-f, r = startup(remote, shows("Email address"))
-rows.append(("exec -> first frame, against running `serve`", fmt(f)))
-rows.append(("exec -> identifier screen ready, against running `serve`", fmt(r)))
-clerk_first = statistics.median(f)
 embedded = [BIN, "--no-store"]
-f, r = startup(embedded, shows("Email address"))
-rows.append(("exec -> first frame, embedded server (in-memory DB seeded at start)", fmt(f)))
-rows.append(("exec -> identifier screen ready, embedded server (in-memory DB seeded at start)", fmt(r)))
+gh = shutil.which("gh")
+ghome = f"{WORK}/gh"
+os.makedirs(ghome, exist_ok=True)
+GH_ENV = {"GH_CONFIG_DIR": ghome, "GH_NO_UPDATE_NOTIFIER": "1"}
+fresh = iter(range(1_000_000))
+cases = {
+    "remote": (lambda: remote, shows("Email address"), None, None),
+    "embedded": (lambda: embedded, shows("Email address"), None, None),
+    # A first-ever run: a config dir that does not exist yet, so the database is created.
+    "first-ever": (lambda: [BIN, "--config-dir", f"{WORK}/fresh-{next(fresh)}"], shows("Email address"), None, None),
+}
+if ANCHOR:
+    cases["anchor"] = (lambda: [ANCHOR, "--anchor-run"], shows("Email address"), None, None)
+if gh:
+    what = lambda b: b"What account" in b
+    cases["gh"] = (lambda: [gh, "auth", "login"], what, GH_ENV, what)
+times = {k: ([], []) for k in cases}
+for _ in range(RUNS):
+    # Interleaved, so a burst of load from elsewhere hits every case alike.
+    for name, (argv, ready, env, first_seen) in cases.items():
+        kw = {"first_seen": first_seen} if first_seen else {}
+        f, r = startup_once(argv(), ready, env, **kw)
+        times[name][0].append(f)
+        times[name][1].append(r)
+load = open("/proc/loadavg").read().split()[:3]
+rows.append(("load average while measuring (1, 5, 15 min)", " / ".join(load)))
+rows.append(("exec -> first frame, against running `serve`", fmt(times["remote"][0])))
+rows.append(("exec -> identifier screen ready, against running `serve`", fmt(times["remote"][1])))
+rows.append(("exec -> first frame, embedded server (in-memory DB)", fmt(times["embedded"][0])))
+rows.append(("exec -> identifier screen ready, embedded server (in-memory DB)", fmt(times["embedded"][1])))
+rows.append(("exec -> first frame, first-ever run (fresh config dir, embedded server)", fmt(times["first-ever"][0])))
+rows.append(("exec -> identifier screen ready, first-ever run", fmt(times["first-ever"][1])))
+if ANCHOR:
+    rows.append(("anchor: trivial ratatui app, exec -> first frame", fmt(times["anchor"][0])))
+if gh:
+    ver = subprocess.check_output([gh, "--version"]).decode().splitlines()[0]
+    g = statistics.median(times["gh"][0])
+    rows.append((f"anchor: `gh auth login` exec -> first prompt ({ver})", fmt(times["gh"][0])))
+    rows.append(("ratio first-ever run's first frame / gh's first prompt (medians)",
+                 f"{statistics.median(times['first-ever'][0]) / g:.2f}"))
+    rows.append(("ratio first frame against `serve` / gh's first prompt (medians)",
+                 f"{statistics.median(times['remote'][0]) / g:.2f}"))
+else:
+    rows.append(("`gh auth login`", "not installed (apt-get install gh)"))
+
+
+def signed_in_rss(argv):
+    """Peak RSS (MiB) over a whole run that signs in with a password and quits."""
+    proc, master, t0 = spawn(argv)
+    buf = bytearray()
+    read_until(master, buf, shows("Email address"), time.monotonic() + 30)
+    os.write(master, b"ada@example.com\r")
+    read_until(master, buf, shows("Enter your password"), time.monotonic() + 30)
+    os.write(master, b"clerk-demo-password\r")
+    read_until(master, buf, shows("Session token"), time.monotonic() + 30)
+    drain(master, 0.5)
+    return stop(proc, master, b"q") / 1024
+
+
+rows.append(("peak RSS through a password sign-in, embedded server",
+             " / ".join(f"{signed_in_rss(embedded):.1f}" for _ in range(3)) + " MiB (3 runs)"))
+rows.append(("peak RSS through a password sign-in, against `serve`",
+             " / ".join(f"{signed_in_rss(remote):.1f}" for _ in range(3)) + " MiB (3 runs)"))
+if ANCHOR:
+    proc, master, t0 = spawn([ANCHOR, "--anchor-run"])
+    read_until(master, bytearray(), shows("Email address"), time.monotonic() + 30)
+    os.write(master, b"ada@example.com")
+    drain(master, 0.3)
+    anchor_rss = stop(proc, master, b"\x1b") / 1024
+    rows.append(("anchor: trivial ratatui app, peak RSS", f"{anchor_rss:.1f} MiB"))
+if gh:
+    proc, master, t0 = spawn([gh, "auth", "status"], GH_ENV)
+    drain(master, 0.2)
+    rows.append(("anchor: `gh auth status`, peak RSS", f"{stop(proc, master, b'') / 1024:.1f} MiB"))
 
 
 def idle(argv, setup, what, log):
@@ -260,19 +354,6 @@ idle(embedded, on_identifier, "idle on the identifier screen, embedded server", 
 
 serve_pid = int(os.environ["SERVE_PID"])
 rows.append(("`clerk-tui serve`: peak RSS (VmHWM) after all of the above", f"{status_kb(serve_pid, 'VmHWM')/1024:.1f} MiB"))
-
-gh = shutil.which("gh")
-if gh:
-    ghome = f"{WORK}/gh"
-    os.makedirs(ghome, exist_ok=True)
-    env = {"GH_CONFIG_DIR": ghome, "GH_NO_UPDATE_NOTIFIER": "1"}
-    f, _ = startup([gh, "auth", "login"], lambda b: b"What account" in b, env,
-                   first_seen=lambda b: b"What account" in b)
-    ver = subprocess.check_output([gh, "--version"]).decode().splitlines()[0]
-    rows.append((f"`gh auth login` exec -> first prompt ({ver})", fmt(f)))
-    rows.append(("ratio clerk-tui first frame / gh first prompt (medians)", f"{clerk_first/statistics.median(f):.2f}"))
-else:
-    rows.append(("`gh auth login`", "not installed (apt-get install gh)"))
 
 print("## Process (release binary, 80x24 pty)\n")
 print(f"{RUNS} runs per start-up figure; idle windows of {IDLE:.0f} s.\n")

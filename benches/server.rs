@@ -1,9 +1,13 @@
 //! Load figures for the embedded server: requests/s and p50/p99 latency of `GET /v1/client`,
-//! session-token minting and full password sign-ins, with N concurrent clients (each its own
+//! session-token minting and full password sign-ins, beside `GET /v1/environment` (the
+//! anchor: the cheapest route, no client, no database) measured in the same run, with N concurrent clients (each its own
 //! `FapiClient` and connection pool) against an in-process `DevServer` on loopback.
 //!
 //! `cargo bench --bench server` (BENCH_SECS sets seconds per case, default 2; BENCH_CLIENTS a
 //! comma list of client counts, default 1,4,16). Server and clients share this process's cores.
+//! Then, with `wrk` installed, the same routes from outside (`wrk/mod.rs`; WRK_SECS, WRK_CLIENTS).
+
+mod wrk;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -18,6 +22,7 @@ const PASSWORD: &str = "clerk-demo-password";
 
 #[derive(Clone, Copy, Debug)]
 enum Case {
+    GetEnvironment,
     GetClient,
     MintToken,
     PasswordSignIn,
@@ -26,6 +31,7 @@ enum Case {
 impl Case {
     fn name(self) -> &'static str {
         match self {
+            Case::GetEnvironment => "GET /v1/environment (anchor)",
             Case::GetClient => "GET /v1/client",
             Case::MintToken => "POST /v1/client/sessions/{id}/tokens",
             Case::PasswordSignIn => "password sign-in (POST /v1/client/sign_ins, new client)",
@@ -58,6 +64,10 @@ async fn sign_in(fapi: &FapiClient) -> String {
 
 async fn one(case: Case, fapi: &FapiClient, session: &str) {
     match case {
+        Case::GetEnvironment => {
+            let e = fapi.environment().await;
+            assert!(e.is_ok(), "{e:?}");
+        }
         Case::GetClient => {
             let c = fapi.get_client().await;
             assert!(matches!(c, Ok(Some(_))), "{c:?}");
@@ -144,6 +154,9 @@ fn main() {
         let limits = Limits {
             // The point is throughput, not the emulator's rate limiter.
             rate_limit_requests: u32::MAX,
+            // Concurrent sign-ins of the one demo user are guesses in flight for the lockout
+            // (issue 12): more than its limit at once are refused 429 by design.
+            lockout_attempts: u32::MAX,
             ..Limits::default()
         };
         let server = DevServer::start(DevServerConfig {
@@ -159,9 +172,31 @@ fn main() {
         println!(
             "| case | clients | requests | req/s | p50 | p99 | max |\n|---|---:|---:|---:|---:|---:|---:|"
         );
-        for case in [Case::GetClient, Case::MintToken, Case::PasswordSignIn] {
+        let mut anchor = std::collections::HashMap::new();
+        let mut ratios = Vec::new();
+        for case in [
+            Case::GetEnvironment,
+            Case::GetClient,
+            Case::MintToken,
+            Case::PasswordSignIn,
+        ] {
             for &n in &counts {
                 let f = run_case(server.base_url(), case, n, secs).await;
+                match case {
+                    Case::GetEnvironment => {
+                        anchor.insert(n, (f.per_sec, f.p99));
+                    }
+                    Case::GetClient => {
+                        if let Some((per_sec, p99)) = anchor.get(&n) {
+                            ratios.push(format!(
+                                "GET /v1/client / GET /v1/environment, {n} clients: {:.2} x the requests/s, {:.2} x the p99",
+                                f.per_sec / per_sec,
+                                f.p99.as_secs_f64() / p99.as_secs_f64().max(1e-9)
+                            ));
+                        }
+                    }
+                    _ => {}
+                }
                 println!(
                     "| {} | {n} | {} | {:.0} | {} | {} | {} |",
                     case.name(),
@@ -173,6 +208,17 @@ fn main() {
                 );
             }
         }
+        println!();
+        for r in ratios {
+            println!("{r}");
+        }
         let _ = server.shutdown().await;
+        if benching {
+            let wrk_secs = std::env::var("WRK_SECS")
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(5);
+            wrk::run(wrk_secs).await;
+        }
     });
 }

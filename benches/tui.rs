@@ -1,6 +1,8 @@
 //! What one keystroke costs the full-screen UI: `on_key` + `update` + render + ratatui's diff,
-//! written by the real crossterm backend into a counting writer (80×24). Prints the bytes each
-//! typed character puts on the wire, then times the same work with criterion.
+//! written by the app's backend (`tui::backend::TrackingBackend`) into a counting writer
+//! (80×24). Prints the bytes each typed character puts on the wire - beside ratatui's own
+//! crossterm backend, what a plain ratatui app writes for the same frames - then times the
+//! same work with criterion.
 
 use std::cell::Cell;
 use std::hint::black_box;
@@ -8,13 +10,14 @@ use std::io::{self, Write};
 use std::rc::Rc;
 use std::time::Duration;
 
-use clerk_tui::app::{Action, ApiReply, App, Backend, CallKind, update};
+use clerk_tui::app::{Action, App, Backend, Reply, SignInReply, update};
 use clerk_tui::fapi::{Environment, SignIn};
+use clerk_tui::tui::backend::TrackingBackend;
 use clerk_tui::tui::{Theme, Ui, on_key, render};
 use criterion::{BatchSize, Criterion, Throughput};
-use ratatui::backend::CrosstermBackend;
+use ratatui::backend::{Backend as TermBackend, CrosstermBackend};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::layout::Rect;
+use ratatui::layout::{Rect, Size};
 use ratatui::{Terminal, TerminalOptions, Viewport};
 use serde_json::json;
 
@@ -43,9 +46,22 @@ impl Write for Counting {
     }
 }
 
-type Term = Terminal<CrosstermBackend<Counting>>;
+type Term = Terminal<TrackingBackend<Counting>>;
 
 fn terminal(counter: &Counting) -> Term {
+    // Full screen, as the app runs; the backend reports 80x24 instead of asking a tty.
+    let backend = TrackingBackend::with_size(counter.clone(), Size::new(80, 24));
+    let options = TerminalOptions {
+        viewport: Viewport::Fullscreen,
+    };
+    match Terminal::with_options(backend, options) {
+        Ok(t) => t,
+        Err(e) => panic!("terminal: {e}"),
+    }
+}
+
+/// The anchor: ratatui's crossterm backend, as a plain ratatui app draws.
+fn crossterm_terminal(counter: &Counting) -> Terminal<CrosstermBackend<Counting>> {
     // A fixed viewport: the backend never asks a real tty for its size.
     let options = TerminalOptions {
         viewport: Viewport::Fixed(Rect::new(0, 0, 80, 24)),
@@ -63,16 +79,9 @@ fn parse<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> T {
     }
 }
 
-fn api(app: &mut App, call: CallKind, result: ApiReply) {
+fn api(app: &mut App, reply: Reply) {
     let epoch = app.epoch;
-    let _ = update(
-        app,
-        Action::Api {
-            epoch,
-            call,
-            result: Ok(result),
-        },
-    );
+    let _ = update(app, Action::Api { epoch, reply });
 }
 
 /// The identifier screen of the embedded backend, as the app shows it after loading.
@@ -94,11 +103,7 @@ fn identifier_screen() -> App {
             "password_settings": {"min_length": 8}
         }
     }));
-    api(
-        &mut app,
-        CallKind::Environment,
-        ApiReply::Environment(Box::new(env)),
-    );
+    api(&mut app, Reply::Environment(Ok(Box::new(env))));
     app
 }
 
@@ -125,17 +130,19 @@ fn password_screen() -> App {
     }));
     api(
         &mut app,
-        CallKind::SignIn,
-        ApiReply::SignIn {
+        Reply::SignIn(Ok(SignInReply {
             sign_in: Box::new(sign_in),
             client: None,
-        },
+        })),
     );
     app
 }
 
 /// One wake-up of the event loop for one key: screens, `update`, draw (render + diff + write).
-fn keystroke(app: &mut App, ui: &mut Ui, term: &mut Term, key: KeyEvent) {
+fn keystroke<B: TermBackend>(app: &mut App, ui: &mut Ui, term: &mut Terminal<B>, key: KeyEvent)
+where
+    B::Error: std::fmt::Display,
+{
     for action in on_key(app, ui, key) {
         for effect in update(app, action) {
             black_box(effect);
@@ -160,37 +167,61 @@ fn ready(app: App, counter: &Counting) -> (App, Ui, Term) {
     (app, ui, term)
 }
 
-/// Bytes written per typed character, and by a draw when nothing changed.
+/// Bytes written per typed character, and by a draw when nothing changed, through the app's
+/// backend and through ratatui's crossterm backend (the anchor), same frames.
 fn report_bytes() {
-    for (name, app, text) in [
-        ("identifier", identifier_screen(), EMAIL),
-        ("password", password_screen(), PASSWORD),
+    for (name, screen, text) in [
+        ("identifier", identifier_screen as fn() -> App, EMAIL),
+        ("password", password_screen as fn() -> App, PASSWORD),
     ] {
         let counter = Counting::default();
-        let (mut app, mut ui, mut term) = ready(app, &counter);
-        let first = counter.bytes();
-        let mut per_key = Vec::new();
-        for c in text.chars() {
-            let at = counter.bytes();
-            keystroke(&mut app, &mut ui, &mut term, ch(c));
-            per_key.push(counter.bytes() - at);
-        }
-        let typed = counter.bytes() - first;
-        let at = counter.bytes();
+        let (mut app, mut ui, mut term) = ready(screen(), &counter);
+        let label = format!("{name}, clerk-tui backend");
+        type_bytes(&label, &mut app, &mut ui, &mut term, &counter, text);
+        let counter = Counting::default();
+        let (mut app, mut ui) = (screen(), Ui::new());
+        let mut term = crossterm_terminal(&counter);
         if let Err(e) = term.draw(|f| render(f, &app, &mut ui, Theme::Default)) {
             panic!("draw: {e}");
         }
-        let idle = counter.bytes() - at;
-        let (min, max) = (
-            per_key.iter().min().copied().unwrap_or(0),
-            per_key.iter().max().copied().unwrap_or(0),
-        );
-        println!(
-            "bytes/{name}: first frame {first} B; {} chars typed -> {typed} B, {:.1} B/char (min {min}, max {max}); redraw with nothing changed {idle} B",
-            per_key.len(),
-            typed as f64 / per_key.len() as f64,
-        );
+        let label = format!("{name}, ratatui's crossterm backend (anchor)");
+        type_bytes(&label, &mut app, &mut ui, &mut term, &counter, text);
     }
+}
+
+/// Types `text` into a screen already drawn once and prints what reached the terminal.
+fn type_bytes<B: TermBackend>(
+    name: &str,
+    app: &mut App,
+    ui: &mut Ui,
+    term: &mut Terminal<B>,
+    counter: &Counting,
+    text: &str,
+) where
+    B::Error: std::fmt::Display,
+{
+    let first = counter.bytes();
+    let mut per_key = Vec::new();
+    for c in text.chars() {
+        let at = counter.bytes();
+        keystroke(app, ui, term, ch(c));
+        per_key.push(counter.bytes() - at);
+    }
+    let typed = counter.bytes() - first;
+    let at = counter.bytes();
+    if let Err(e) = term.draw(|f| render(f, app, ui, Theme::Default)) {
+        panic!("draw: {e}");
+    }
+    let idle = counter.bytes() - at;
+    let (min, max) = (
+        per_key.iter().min().copied().unwrap_or(0),
+        per_key.iter().max().copied().unwrap_or(0),
+    );
+    println!(
+        "bytes/{name}: first frame {first} B; {} chars typed -> {typed} B, {:.1} B/char (min {min}, max {max}); redraw with nothing changed {idle} B",
+        per_key.len(),
+        typed as f64 / per_key.len() as f64,
+    );
 }
 
 fn bench_keystrokes(c: &mut Criterion) {

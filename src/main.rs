@@ -23,6 +23,12 @@ use clerk_tui::tui::Theme;
 use secrecy::SecretString;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
+use tracing_subscriber::filter::{LevelFilter, Targets};
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+
+mod embedded;
+
 /// The embedded server picks a new port each run; its client token is kept under this key so
 /// `clerk-tui sign-in` followed by `clerk-tui token` finds the same client.
 const EMBEDDED_STORE_KEY: &str = "embedded";
@@ -40,7 +46,12 @@ fn main() -> ExitCode {
             return ExitStatus::Usage.into();
         }
     };
+    limit_malloc_arenas();
+    // Two workers whatever the core count: the app and the embedded server need no more, and
+    // every thread costs a stack and, with glibc, an allocator arena. Two rather than one so a
+    // slow emulator request (SQLite, argon2 outside `spawn_blocking`) never stalls the screen.
     let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
         .enable_all()
         .build()
     {
@@ -53,7 +64,9 @@ fn main() -> ExitCode {
     let status = match runtime.block_on(run(cli)) {
         Ok(status) => status,
         Err(Fatal(status, message)) => {
-            eprintln!("Error: {message}");
+            // Messages quote the server (Clerk's error text, a proxy's page): cleaned here,
+            // the one place every fatal error is printed.
+            eprintln!("Error: {}", clerk_tui::flow::clean(&message));
             status
         }
     };
@@ -62,22 +75,53 @@ fn main() -> ExitCode {
     status.into()
 }
 
+/// glibc gives every thread that allocates its own heap (up to 8 per core), and once a large
+/// block (argon2's 19 MiB) has been freed it keeps the next ones instead of returning them:
+/// a fixed mmap threshold hands every large block back to the system when it is freed.
+/// (`MALLOC_ARENA_MAX` would have to be set before exec; `mallopt` is the same knob from
+/// inside.) musl's allocator has neither behaviour.
+fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes allocator tunables; it runs before any thread exists, and
+    // a refused setting is simply not applied.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 256 * 1024);
+    }
+}
+
 /// Logs go to a file only, and only when asked: the terminal belongs to the app.
 fn init_logging(
     path: Option<&Path>,
 ) -> std::io::Result<Option<tracing_appender::non_blocking::WorkerGuard>> {
     let Some(path) = path else { return Ok(None) };
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    {
+        // Only the user reads their log: it names the instance, the user's identifier and
+        // what they did, even though it never holds a secret. A symlink planted at the path
+        // (in /tmp, say) would make us append to a file of the attacker's choosing.
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+    }
+    let file = options.open(path)?;
     let (writer, guard) = tracing_appender::non_blocking(file);
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("clerk_tui=debug,info"));
+    // `RUST_LOG` in its `target=level,level` form (span and field filters are not parsed).
+    let filter = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|v| v.parse::<Targets>().ok())
+        .unwrap_or_else(|| {
+            Targets::new()
+                .with_target("clerk_tui", LevelFilter::DEBUG)
+                .with_default(LevelFilter::INFO)
+        });
     tracing_subscriber::fmt()
         .with_writer(writer)
         .with_ansi(false)
-        .with_env_filter(filter)
+        .with_max_level(LevelFilter::TRACE)
+        .finish()
+        .with(filter)
         .init();
     Ok(Some(guard))
 }
@@ -109,7 +153,7 @@ async fn run(cli: Cli) -> Result<ExitStatus, Fatal> {
             let result = plain::sign_out(&conn.client, args.all).await;
             conn.close().await;
             let sentence = result.map_err(command_fatal)?;
-            eprintln!("{sentence}");
+            eprintln!("{}", clerk_tui::flow::clean(&sentence));
             Ok(ExitStatus::Success)
         }
         Some(Command::SignIn(args)) => sign_in(&cli, args).await,
@@ -243,18 +287,47 @@ fn embedded_db(cli: &Cli) -> DbLocation {
 struct Connection {
     client: FapiClient,
     backend: Backend,
-    server: Option<DevServerHandle>,
+    server: Option<Server>,
+}
+
+enum Server {
+    Running(DevServerHandle),
+    /// Started behind the first frame (see `embedded`).
+    Starting(embedded::Starting),
+}
+
+/// When the embedded server starts: the full screen draws first, the commands need it now.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum StartServer {
+    Now,
+    AfterFirstFrame,
 }
 
 impl Connection {
+    /// What starts a server waiting for the first frame; `None` when there is none.
+    fn start_trigger(&mut self) -> Option<embedded::Go> {
+        match &mut self.server {
+            Some(Server::Starting(starting)) => starting.trigger(),
+            _ => None,
+        }
+    }
+
     async fn close(self) {
-        if let Some(server) = self.server {
-            let _ = server.shutdown().await;
+        match self.server {
+            Some(Server::Running(server)) => {
+                let _ = server.shutdown().await;
+            }
+            Some(Server::Starting(starting)) => starting.close().await,
+            None => {}
         }
     }
 }
 
 async fn connect(cli: &Cli) -> Result<Connection, Fatal> {
+    connect_with(cli, StartServer::Now).await
+}
+
+async fn connect_with(cli: &Cli, start: StartServer) -> Result<Connection, Fatal> {
     let store = token_store(cli);
     let setup = |e: clerk_tui::fapi::FapiError| Fatal(ExitStatus::Usage, e.to_string());
     if let Some(key) = &cli.backend.publishable_key {
@@ -287,15 +360,29 @@ async fn connect(cli: &Cli) -> Result<Connection, Fatal> {
         db: embedded_db(cli),
         ..Default::default()
     };
-    let handle = DevServer::start(config).await.map_err(|e| {
+    let cannot = |e: &dyn std::fmt::Display| {
         Fatal(
             ExitStatus::Other,
             format!("cannot start the embedded server: {e}"),
         )
-    })?;
-    let base_url = handle.base_url().to_string();
-    let seed_users = handle
-        .seeded_users()
+    };
+    let (server, base_url, seed_users) = if start == StartServer::AfterFirstFrame {
+        // The embedded server always runs the built-in seed, so its demo users are known
+        // without waiting for it.
+        let starting = embedded::Starting::reserve(config).map_err(|e| cannot(&e))?;
+        let base_url = starting.base_url().to_string();
+        (
+            Server::Starting(starting),
+            base_url,
+            devserver::default_seed_users(),
+        )
+    } else {
+        let handle = DevServer::start(config).await.map_err(|e| cannot(&e))?;
+        let base_url = handle.base_url().to_string();
+        let users = handle.seeded_users().to_vec();
+        (Server::Running(handle), base_url, users)
+    };
+    let seed_users = seed_users
         .iter()
         .map(|u| SeedUserInfo {
             identifier: u.identifier().to_string(),
@@ -314,7 +401,7 @@ async fn connect(cli: &Cli) -> Result<Connection, Fatal> {
             base_url,
             seed_users,
         },
-        server: Some(handle),
+        server: Some(server),
     })
 }
 
@@ -323,22 +410,35 @@ type Channel = (UnboundedSender<Action>, UnboundedReceiver<Action>);
 fn app_parts(conn: &Connection) -> (App, EffectRunner, Channel) {
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let runner = EffectRunner::new(Arc::new(conn.client.clone()), tx.clone(), None);
-    let app = App::new(conn.backend.clone(), now_ms());
+    let mut app = App::new(conn.backend.clone(), now_ms());
+    app.display_available = clerk_tui::app::effects::display_available();
     (app, runner, (tx, rx))
 }
 
 async fn run_app(cli: &Cli) -> Result<ExitStatus, Fatal> {
-    let conn = connect(cli).await?;
-    let theme = Theme::detect(cli.no_color, cli.high_contrast);
-    let (app, runner, (tx, rx)) = app_parts(&conn);
     let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
-    let status = if cli.plain || !interactive || dumb {
+    let plain = cli.plain || !interactive || dumb;
+    let start = if plain {
+        StartServer::Now
+    } else {
+        StartServer::AfterFirstFrame
+    };
+    let mut conn = connect_with(cli, start).await?;
+    let first_frame = conn.start_trigger();
+    let theme = Theme::detect(cli.no_color, cli.high_contrast);
+    let (app, runner, (tx, rx)) = app_parts(&conn);
+    let status = if plain {
         plain::run(app, runner, tx, rx, PlainOptions::default())
             .await
             .exit_status()
     } else {
-        full_screen(app, runner, tx, rx, theme).await
+        let after_first_frame = async move {
+            if let Some(go) = first_frame {
+                go.go().await;
+            }
+        };
+        full_screen(app, runner, tx, rx, theme, after_first_frame).await
     };
     conn.close().await;
     Ok(status)
@@ -351,8 +451,9 @@ async fn full_screen(
     tx: UnboundedSender<Action>,
     rx: UnboundedReceiver<Action>,
     theme: Theme,
+    after_first_frame: impl Future<Output = ()>,
 ) -> ExitStatus {
-    match clerk_tui::tui::run(app, runner, tx, rx, theme).await {
+    match clerk_tui::tui::run::run_with(app, runner, tx, rx, theme, after_first_frame).await {
         Ok(()) => ExitStatus::Success,
         Err(e) => {
             eprintln!("Error: the terminal failed: {e}");

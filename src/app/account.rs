@@ -7,56 +7,9 @@ use zeroize::Zeroize;
 
 use crate::fapi::{BackupCodes, Totp, User};
 
-use super::update::{call, info};
-use super::{Action, App, Call, Effect, Failure, Notice, NoticeKind};
-
-/// What the signed-in screen shows over the summary.
-#[derive(Debug, Clone)]
-pub enum AccountTask {
-    /// `POST /v1/me/totp` answered: scan or type the secret, then confirm with a code.
-    EnrolTotp {
-        secret: SecretString,
-        uri: SecretString,
-    },
-    /// Backup codes, shown this once, until the user says they saved them.
-    BackupCodes {
-        codes: Vec<SecretString>,
-        reason: BackupCodesReason,
-    },
-    /// A question before something that cannot be undone.
-    Confirm(Confirm),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BackupCodesReason {
-    /// They came with a newly verified authenticator app.
-    TotpEnabled,
-    /// `b`: a new set replaced the old one.
-    Regenerated,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Confirm {
-    RemoveTotp,
-    RegenerateBackupCodes,
-}
-
-/// The demo user's current authenticator code, fetched from the emulator (`d`).
-#[derive(Debug, Clone)]
-pub struct DemoTotp {
-    /// `None` until the first answer arrives.
-    pub code: Option<SecretString>,
-    /// When the code stops being current (ms, this computer's clock).
-    pub valid_until: i64,
-    pub fetching: bool,
-}
-
-impl App {
-    /// The signed-in session's id, if any.
-    pub(super) fn session_id(&self) -> Option<String> {
-        self.signed_in.as_ref().map(|s| s.session_id.clone())
-    }
-}
+use super::NoticeKind;
+use super::calls::{background, call, info, show_failure};
+use super::{AccountTask, Action, App, BackupCodesReason, Call, Confirm, Effect, Failure, Notice};
 
 /// The account actions of the signed-in screen.
 pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
@@ -167,7 +120,11 @@ pub(super) fn back(app: &mut App) -> Vec<Effect> {
 }
 
 /// A `/v1/me/totp` answer: a new secret to enrol, or the verified app with its backup codes.
-pub(super) fn on_totp(app: &mut App, mut totp: Totp) -> Vec<Effect> {
+pub(super) fn on_totp(app: &mut App, result: Result<Box<Totp>, Failure>) -> Vec<Effect> {
+    let mut totp = match result {
+        Ok(totp) => totp,
+        Err(failure) => return on_failure(app, failure),
+    };
     // Moved out of the reply into `SecretString`s; what is left is wiped.
     let codes = totp.backup_codes.take().unwrap_or_default();
     let (secret, uri) = (totp.secret.take(), totp.uri.take());
@@ -204,7 +161,10 @@ pub(super) fn on_totp(app: &mut App, mut totp: Totp) -> Vec<Effect> {
     Vec::new()
 }
 
-pub(super) fn on_totp_removed(app: &mut App) -> Vec<Effect> {
+pub(super) fn on_totp_removed(app: &mut App, result: Result<(), Failure>) -> Vec<Effect> {
+    if let Err(failure) = result {
+        return on_failure(app, failure);
+    }
     app.account = None;
     app.demo_totp = None;
     app.notice = Some(info_notice(
@@ -213,7 +173,14 @@ pub(super) fn on_totp_removed(app: &mut App) -> Vec<Effect> {
     reload_user(app)
 }
 
-pub(super) fn on_backup_codes(app: &mut App, codes: BackupCodes) -> Vec<Effect> {
+pub(super) fn on_backup_codes(
+    app: &mut App,
+    result: Result<Box<BackupCodes>, Failure>,
+) -> Vec<Effect> {
+    let codes = match result {
+        Ok(codes) => codes,
+        Err(failure) => return on_failure(app, failure),
+    };
     app.account = Some(AccountTask::BackupCodes {
         codes: codes.codes.into_iter().map(SecretString::from).collect(),
         reason: BackupCodesReason::Regenerated,
@@ -222,7 +189,11 @@ pub(super) fn on_backup_codes(app: &mut App, codes: BackupCodes) -> Vec<Effect> 
 }
 
 /// The reloaded user replaces the copy inside the signed-in session.
-pub(super) fn on_user(app: &mut App, user: User) {
+pub(super) fn on_user(app: &mut App, result: Result<Box<User>, Failure>) {
+    let user = match result {
+        Ok(user) => *user,
+        Err(failure) => return show_failure(app, failure),
+    };
     let Some(id) = app.session_id() else { return };
     if let Some(session) = app
         .client
@@ -235,7 +206,7 @@ pub(super) fn on_user(app: &mut App, user: User) {
 
 /// A failed account call: a wrong code lands under the code field; a vanished enrolment
 /// closes the screen.
-pub(super) fn on_failure(app: &mut App, failure: Failure) {
+fn on_failure(app: &mut App, failure: Failure) -> Vec<Effect> {
     let enrolling = matches!(app.account, Some(AccountTask::EnrolTotp { .. }));
     let retryable = failure.retryable();
     let message = if enrolling && failure.code() == Some("resource_not_found") {
@@ -253,11 +224,12 @@ pub(super) fn on_failure(app: &mut App, failure: Failure) {
         param_name,
         retryable,
     });
+    Vec::new()
 }
 
 fn reload_user(app: &mut App) -> Vec<Effect> {
     match app.session_id() {
-        Some(session_id) => super::update::background(app, Call::LoadUser { session_id }),
+        Some(session_id) => background(app, Call::LoadUser { session_id }),
         None => Vec::new(),
     }
 }

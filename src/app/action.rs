@@ -3,9 +3,9 @@
 
 use secrecy::SecretString;
 
-use crate::fapi::{BackupCodes, Client, Environment, SignIn, Strategy, Totp, User};
+use crate::fapi::Strategy;
 
-use super::Failure;
+use super::{OutboxEntry, Reply};
 
 #[derive(Debug)]
 pub enum Action {
@@ -79,68 +79,10 @@ pub enum Action {
     /// The browser launcher finished: `None` when it started, else why it could not.
     BrowserOpened(Option<String>),
     /// The embedded server's outbox changed (newest first).
-    Outbox(Vec<super::OutboxEntry>),
-    /// A call finished.
+    Outbox(Vec<OutboxEntry>),
+    /// A call finished: its answer, with the epoch of the flow that asked for it.
     Api {
         epoch: u64,
-        call: CallKind,
-        result: Result<ApiReply, Failure>,
-    },
-}
-
-/// Which call a result belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CallKind {
-    Environment,
-    Client,
-    SignIn,
-    /// A poll of the sign-in while waiting for an email link or a hand-off.
-    Poll,
-    Token,
-    SignOut,
-    /// Authenticator app and backup codes (`/v1/me/totp`, `/v1/me/backup_codes`).
-    Account,
-    /// `GET /v1/me` after an account change.
-    User,
-    /// `touch`: another session became the active one.
-    Touch,
-    /// The session token checked against the JWKS.
-    TokenCheck,
-    /// The embedded emulator's `/__dev/` helpers (demo TOTP code, clock).
-    Dev,
-}
-
-#[derive(Debug, Clone)]
-pub enum ApiReply {
-    Environment(Box<Environment>),
-    /// The client (None: no client yet, or signed out everywhere).
-    Client(Option<Box<Client>>),
-    /// A sign-in, with the client as the server last sent it.
-    SignIn {
-        sign_in: Box<SignIn>,
-        client: Option<Box<Client>>,
-    },
-    /// A session token (JWT).
-    Token {
-        jwt: String,
-    },
-    /// A TOTP enrolment (`verified: false`, with secret and URI) or its verification (with
-    /// the backup codes, once).
-    Totp(Box<Totp>),
-    TotpRemoved,
-    BackupCodes(Box<BackupCodes>),
-    /// The signed-in user, reloaded.
-    User(Box<User>),
-    /// A session was touched; the client as the server now has it.
-    Touched(Option<Box<Client>>),
-    TokenCheck(super::TokenCheck),
-    /// The demo user's current authenticator code (embedded server).
-    DemoTotp {
-        code: SecretString,
-        seconds_left: i64,
-    },
-    /// The emulator's clock offset from real time after a shift (ms).
-    Clock {
-        offset_ms: i64,
+        reply: Reply,
     },
 }

@@ -160,7 +160,7 @@ pub enum Effect {
         call: Call,
     },
     /// Poll the sign-in every second (with backoff on errors) until `until_ms`, a terminal
-    /// verification state, or `StopPolling`; each result comes back as `CallKind::Poll`.
+    /// verification state, or `StopPolling`; each result comes back as `Reply::Poll`.
     StartPolling {
         epoch: u64,
         sign_in_id: String,
@@ -179,4 +179,95 @@ pub enum Effect {
     },
     /// Persisted sign-out is done by the call; this forgets local secrets and exits the loop.
     Quit,
+}
+
+#[cfg(test)]
+mod tests {
+    use secrecy::SecretString;
+
+    use super::Call;
+    use crate::fapi::{Factor, Strategy};
+
+    fn factor() -> Factor {
+        match serde_json::from_value(serde_json::json!({"strategy": "email_code"})) {
+            Ok(f) => f,
+            Err(e) => panic!("fixture: {e}"),
+        }
+    }
+
+    fn secret() -> SecretString {
+        SecretString::from("hunter2".to_string())
+    }
+
+    #[test]
+    fn calls_without_a_secret_or_a_side_effect_are_repeated_as_they_were() {
+        let id = || "x_1".to_string();
+        let kept = [
+            Call::LoadEnvironment,
+            Call::LoadClient,
+            Call::PrepareFirstFactor {
+                sign_in_id: id(),
+                factor: factor(),
+            },
+            Call::PrepareSecondFactor {
+                sign_in_id: id(),
+                factor: factor(),
+            },
+            Call::MintToken { session_id: id() },
+            Call::SignOut { session_id: None },
+            Call::SignOut {
+                session_id: Some(id()),
+            },
+            Call::LoadUser { session_id: id() },
+            Call::CreateRedirectSignIn {
+                strategy: Strategy::Oauth("github".into()),
+                redirect_url: "https://example.com/done".into(),
+            },
+        ];
+        for call in kept {
+            let again = call.repeatable();
+            assert_eq!(format!("{again:?}"), format!("{:?}", Some(&call)));
+        }
+        let dropped = [
+            Call::CreateSignIn {
+                identifier: id(),
+                password: Some(secret()),
+            },
+            Call::AttemptFirstFactor {
+                sign_in_id: id(),
+                strategy: Strategy::Password,
+                secret: secret(),
+            },
+            Call::AttemptSecondFactor {
+                sign_in_id: id(),
+                strategy: Strategy::Totp,
+                code: secret(),
+            },
+            Call::ResetPassword {
+                sign_in_id: id(),
+                password: secret(),
+                sign_out_of_other_sessions: true,
+            },
+            Call::VerifyTotp {
+                session_id: id(),
+                code: secret(),
+            },
+            Call::CreateTotp { session_id: id() },
+            Call::DeleteTotp { session_id: id() },
+            Call::CreateBackupCodes { session_id: id() },
+            Call::TouchSession { session_id: id() },
+        ];
+        for call in dropped {
+            assert!(call.repeatable().is_none(), "{call:?}");
+        }
+    }
+
+    #[test]
+    fn the_status_bar_names_the_call_in_flight() {
+        assert_eq!(Call::LoadClient.label(), "Loading the client");
+        let mint = Call::MintToken {
+            session_id: "sess_1".into(),
+        };
+        assert_eq!(mint.label(), "Minting a session token");
+    }
 }

@@ -8,12 +8,13 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
-use crate::fapi::{
-    AttemptFirstFactorParams, AttemptSecondFactorParams, CreateSignInParams, FapiClient, FapiError,
-    PrepareFirstFactorParams, PrepareSecondFactorParams, ResetPasswordParams, SignIn, Strategy,
-};
+use crate::fapi::{FapiClient, FapiError, SignIn};
 
-use super::{Action, ApiReply, Call, CallKind, Effect, Failure, OutboxEntry};
+use super::effects_account as account;
+use super::effects_sign_in as sign_in;
+use super::{Action, Call, Effect, Failure, OutboxEntry, Reply, SignInReply};
+
+pub use super::effects_browser::display_available;
 
 /// How often the poller asks, and the longest it backs off to after errors.
 const POLL_EVERY: Duration = Duration::from_secs(1);
@@ -72,12 +73,8 @@ impl EffectRunner {
                 let tx = self.tx.clone();
                 let redirect_url = self.redirect_url.clone();
                 tokio::spawn(async move {
-                    let (kind, result) = execute(&client, call, redirect_url.as_deref()).await;
-                    let _ = tx.send(Action::Api {
-                        epoch,
-                        call: kind,
-                        result,
-                    });
+                    let reply = execute(&client, call, redirect_url.as_deref()).await;
+                    let _ = tx.send(Action::Api { epoch, reply });
                 });
             }
             Effect::StartPolling {
@@ -104,7 +101,7 @@ impl EffectRunner {
             Effect::OpenBrowser { url } => {
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
-                    let error = super::handoff::open_browser(&url).await.err();
+                    let error = super::effects_browser::open_browser(&url).await.err();
                     let _ = tx.send(Action::BrowserOpened(error));
                 });
             }
@@ -133,159 +130,111 @@ impl Drop for EffectRunner {
     }
 }
 
-fn with_client(client: &FapiClient, sign_in: SignIn) -> ApiReply {
-    ApiReply::SignIn {
+fn with_client(client: &FapiClient, sign_in: SignIn) -> SignInReply {
+    SignInReply {
         sign_in: Box::new(sign_in),
         client: client.cached_client().map(Box::new),
     }
 }
 
-/// Make one call and say which kind of result it is.
-pub async fn execute(
-    client: &FapiClient,
-    call: Call,
-    redirect_url: Option<&str>,
-) -> (CallKind, Result<ApiReply, Failure>) {
+/// Make one call; its answer is the `Reply` variant of that call.
+pub async fn execute(client: &FapiClient, call: Call, redirect_url: Option<&str>) -> Reply {
     let fail = |e: FapiError| Failure::from(&e);
     match call {
-        Call::LoadEnvironment => (
-            CallKind::Environment,
-            client
-                .environment()
-                .await
-                .map(|e| ApiReply::Environment(Box::new(e)))
-                .map_err(fail),
-        ),
-        Call::LoadClient => (
-            CallKind::Client,
+        Call::LoadEnvironment => {
+            Reply::Environment(client.environment().await.map(Box::new).map_err(fail))
+        }
+        Call::LoadClient => Reply::Client(
             client
                 .get_client()
                 .await
-                .map(|c| ApiReply::Client(c.map(Box::new)))
+                .map(|c| c.map(Box::new))
                 .map_err(fail),
         ),
         Call::CreateSignIn {
             identifier,
             password,
-        } => {
-            let params = match password {
-                Some(p) => CreateSignInParams::password(identifier, p),
-                None => CreateSignInParams::identifier(identifier),
-            };
-            let r = client.create_sign_in(&params).await;
-            (
-                CallKind::SignIn,
-                r.map(|s| with_client(client, s)).map_err(fail),
-            )
-        }
+        } => sign_in::create(client, identifier, password).await,
         Call::PrepareFirstFactor { sign_in_id, factor } => {
-            let mut params = PrepareFirstFactorParams::from_factor(&factor);
-            if factor.strategy.completes_elsewhere() {
-                params.redirect_url = redirect_url.map(str::to_string);
-            }
-            let r = client.prepare_first_factor(&sign_in_id, &params).await;
-            (
-                CallKind::SignIn,
-                r.map(|s| with_client(client, s)).map_err(fail),
-            )
+            sign_in::prepare_first(client, sign_in_id, &factor, redirect_url).await
         }
         Call::AttemptFirstFactor {
             sign_in_id,
             strategy,
             secret,
-        } => {
-            let params = if strategy == Strategy::Password {
-                AttemptFirstFactorParams::password(secret)
-            } else {
-                AttemptFirstFactorParams::code(strategy, secret)
-            };
-            let r = client.attempt_first_factor(&sign_in_id, &params).await;
-            (
-                CallKind::SignIn,
-                r.map(|s| with_client(client, s)).map_err(fail),
-            )
-        }
+        } => sign_in::attempt_first(client, sign_in_id, strategy, secret).await,
         Call::PrepareSecondFactor { sign_in_id, factor } => {
-            let mut params = PrepareSecondFactorParams::from_factor(&factor);
-            if factor.strategy.completes_elsewhere() {
-                params.redirect_url = redirect_url.map(str::to_string);
-            }
-            let r = client.prepare_second_factor(&sign_in_id, &params).await;
-            (
-                CallKind::SignIn,
-                r.map(|s| with_client(client, s)).map_err(fail),
-            )
+            sign_in::prepare_second(client, sign_in_id, &factor, redirect_url).await
         }
         Call::AttemptSecondFactor {
             sign_in_id,
             strategy,
             code,
-        } => {
-            let params = AttemptSecondFactorParams::new(strategy, code);
-            let r = client.attempt_second_factor(&sign_in_id, &params).await;
-            (
-                CallKind::SignIn,
-                r.map(|s| with_client(client, s)).map_err(fail),
-            )
-        }
+        } => sign_in::attempt_second(client, sign_in_id, strategy, code).await,
         Call::ResetPassword {
             sign_in_id,
             password,
             sign_out_of_other_sessions,
         } => {
-            let params = ResetPasswordParams::new(password, Some(sign_out_of_other_sessions));
-            let r = client.reset_password(&sign_in_id, &params).await;
-            (
-                CallKind::SignIn,
-                r.map(|s| with_client(client, s)).map_err(fail),
-            )
+            sign_in::reset_password(client, sign_in_id, password, sign_out_of_other_sessions).await
         }
         Call::CreateRedirectSignIn {
             strategy,
             redirect_url: fallback,
         } => {
             let target = redirect_url.map_or(fallback, str::to_string);
-            let params = CreateSignInParams::redirect(strategy, target, None);
-            let r = client.create_sign_in(&params).await;
-            (
-                CallKind::SignIn,
-                r.map(|s| with_client(client, s)).map_err(fail),
-            )
+            sign_in::create_redirect(client, strategy, target).await
         }
-        Call::MintToken { session_id } => (
-            CallKind::Token,
+        Call::MintToken { session_id } => Reply::Token(
             client
                 .create_session_token(&session_id, None)
                 .await
-                .map(|t| ApiReply::Token { jwt: t.jwt })
+                .map(|t| t.jwt)
                 .map_err(fail),
         ),
-        Call::SignOut { session_id } => {
-            let r = match session_id {
-                Some(id) => client
-                    .remove_session(&id)
-                    .await
-                    .map(|_| client.cached_client()),
-                None => client.destroy_client().await,
-            };
-            // Signing out always forgets the local token, even if the server could not be
-            // reached or refused, so the next run does not resume a session the user ended;
-            // the failure still comes back so the screen can say what happened.
-            match r {
-                Ok(c) => (CallKind::SignOut, Ok(ApiReply::Client(c.map(Box::new)))),
-                Err(e) => {
-                    let mut failure = fail(e);
-                    if let Err(store) = client.forget_client() {
-                        failure.message = format!(
-                            "{} (and the stored token could not be removed: {store})",
-                            failure.message.trim_end_matches('.')
-                        );
-                    }
-                    (CallKind::SignOut, Err(failure))
-                }
-            }
+        Call::SignOut { session_id } => Reply::SignOut(sign_out(client, session_id).await),
+        Call::CreateTotp { session_id } => account::create_totp(client, session_id).await,
+        Call::VerifyTotp { session_id, code } => {
+            account::verify_totp(client, session_id, &code).await
         }
-        other => super::effects_account::execute(client, other).await,
+        Call::DeleteTotp { session_id } => account::delete_totp(client, session_id).await,
+        Call::CreateBackupCodes { session_id } => {
+            account::create_backup_codes(client, session_id).await
+        }
+        Call::LoadUser { session_id } => account::load_user(client, session_id).await,
+        Call::TouchSession { session_id } => account::touch(client, session_id).await,
+        Call::VerifyToken { jwt } => account::check_token(client, &jwt).await,
+        Call::DemoTotp { base_url, user_id } => account::demo_totp(&base_url, &user_id).await,
+        Call::ShiftClock { base_url, seconds } => account::shift_clock(&base_url, seconds).await,
+    }
+}
+
+/// Signing out always forgets the local token, even if the server could not be reached or
+/// refused, so the next run does not resume a session the user ended; the failure still comes
+/// back so the screen can say what happened.
+async fn sign_out(
+    client: &FapiClient,
+    session_id: Option<String>,
+) -> Result<super::MaybeClient, Failure> {
+    let r = match session_id {
+        Some(id) => client
+            .remove_session(&id)
+            .await
+            .map(|_| client.cached_client()),
+        None => client.destroy_client().await,
+    };
+    match r {
+        Ok(c) => Ok(c.map(Box::new)),
+        Err(e) => {
+            let mut failure = Failure::from(&e);
+            if let Err(store) = client.forget_client() {
+                failure.message = format!(
+                    "{} (and the stored token could not be removed: {store})",
+                    failure.message.trim_end_matches('.')
+                );
+            }
+            Err(failure)
+        }
     }
 }
 
@@ -315,18 +264,12 @@ async fn poll(
             Ok(_) => POLL_EVERY,
             Err(_) => (delay * 2).min(POLL_MAX_BACKOFF),
         };
-        let result = result
-            .map(|s| with_client(&client, s))
-            .map_err(|e| Failure::from(&e));
-        if tx
-            .send(Action::Api {
-                epoch,
-                call: CallKind::Poll,
-                result,
-            })
-            .is_err()
-            || last
-        {
+        let reply = Reply::Poll(
+            result
+                .map(|s| with_client(&client, s))
+                .map_err(|e| Failure::from(&e)),
+        );
+        if tx.send(Action::Api { epoch, reply }).is_err() || last {
             return;
         }
     }

@@ -1,6 +1,6 @@
 //! Runs the signed-in screen's calls: `/v1/me` (TOTP, backup codes, the user), `touch`,
 //! the session token's signature checked against the Frontend API's JWKS, and the embedded
-//! emulator's `/__dev/` demo helpers. Called from `effects::execute`.
+//! emulator's `/__dev/` demo helpers. Called from `effects::execute`, one function a call.
 
 use std::time::Duration;
 
@@ -11,122 +11,106 @@ use serde_json::Value;
 
 use crate::fapi::{FapiClient, FapiError, TouchSessionParams};
 
-use super::{ApiReply, Call, CallKind, Failure, FailureKind, TokenCheck};
+use super::{DemoCode, Failure, FailureKind, Reply, TokenCheck};
 
 /// How long the JWKS and the demo endpoints may take (both are small, usually local).
 const SIDE_TIMEOUT: Duration = Duration::from_secs(10);
 
-pub(super) async fn execute(
+/// `/v1/me` acts for the session the screen shows, not whichever was last active.
+fn me(client: &FapiClient, session_id: String) {
+    client.set_active_session_id(Some(session_id));
+}
+
+fn fail(e: FapiError) -> Failure {
+    Failure::from(&e)
+}
+
+pub(super) async fn create_totp(client: &FapiClient, session_id: String) -> Reply {
+    me(client, session_id);
+    Reply::Totp(client.create_totp().await.map(Box::new).map_err(fail))
+}
+
+pub(super) async fn verify_totp(
     client: &FapiClient,
-    call: Call,
-) -> (CallKind, Result<ApiReply, Failure>) {
-    let fail = |e: FapiError| Failure::from(&e);
-    // `/v1/me` acts for the session the screen shows, not whichever was last active.
-    let me = |session_id: String| client.set_active_session_id(Some(session_id));
-    match call {
-        Call::CreateTotp { session_id } => {
-            me(session_id);
-            let r = client.create_totp().await;
-            (
-                CallKind::Account,
-                r.map(|t| ApiReply::Totp(Box::new(t))).map_err(fail),
-            )
-        }
-        Call::VerifyTotp { session_id, code } => {
-            me(session_id);
-            let r = client.attempt_totp_verification(&code).await;
-            (
-                CallKind::Account,
-                r.map(|t| ApiReply::Totp(Box::new(t))).map_err(fail),
-            )
-        }
-        Call::DeleteTotp { session_id } => {
-            me(session_id);
-            let r = client.delete_totp().await;
-            (
-                CallKind::Account,
-                r.map(|_| ApiReply::TotpRemoved).map_err(fail),
-            )
-        }
-        Call::CreateBackupCodes { session_id } => {
-            me(session_id);
-            let r = client.create_backup_codes().await;
-            (
-                CallKind::Account,
-                r.map(|c| ApiReply::BackupCodes(Box::new(c))).map_err(fail),
-            )
-        }
-        Call::LoadUser { session_id } => {
-            me(session_id);
-            let r = client.get_me().await;
-            (
-                CallKind::User,
-                r.map(|u| ApiReply::User(Box::new(u))).map_err(fail),
-            )
-        }
-        Call::TouchSession { session_id } => {
-            let params = TouchSessionParams {
-                active_organization_id: None,
-                intent: Some("select_session".to_string()),
-            };
-            let r = client.touch_session(&session_id, &params).await;
-            if r.is_ok() {
-                client.set_active_session_id(Some(session_id));
-            }
-            (
-                CallKind::Touch,
-                r.map(|_| ApiReply::Touched(client.cached_client().map(Box::new)))
-                    .map_err(fail),
-            )
-        }
-        Call::VerifyToken { jwt } => {
-            let base = client.base_url().as_str().trim_end_matches('/').to_string();
-            (
-                CallKind::TokenCheck,
-                Ok(ApiReply::TokenCheck(verify_token(&base, &jwt).await)),
-            )
-        }
-        Call::DemoTotp { base_url, user_id } => {
-            let url = format!(
-                "{}/__dev/totp/{}",
-                base_url.trim_end_matches('/'),
-                url::form_urlencoded::byte_serialize(user_id.as_bytes()).collect::<String>()
-            );
-            let r = dev_json(reqwest::Method::GET, &url, None)
-                .await
-                .and_then(|v| {
-                    let code = v.get("code").and_then(Value::as_str);
-                    let left = v.get("seconds_left").and_then(Value::as_i64);
-                    match (code, left) {
-                        (Some(code), Some(seconds_left)) => Ok(ApiReply::DemoTotp {
-                            code: SecretString::from(code.to_string()),
-                            seconds_left,
-                        }),
-                        _ => Err(bad_answer("the demo code")),
-                    }
-                });
-            (CallKind::Dev, r)
-        }
-        Call::ShiftClock { base_url, seconds } => {
-            let url = format!("{}/__dev/clock", base_url.trim_end_matches('/'));
-            let body = serde_json::json!({ "shift_seconds": seconds });
-            let r = dev_json(reqwest::Method::POST, &url, Some(body))
-                .await
-                .and_then(|v| match v.get("offset_ms").and_then(Value::as_i64) {
-                    Some(offset_ms) => Ok(ApiReply::Clock { offset_ms }),
-                    None => Err(bad_answer("the clock")),
-                });
-            (CallKind::Dev, r)
-        }
-        other => (
-            CallKind::Dev,
-            Err(Failure {
-                kind: FailureKind::Setup,
-                message: format!("{} is not a call of the signed-in screen.", other.label()),
-                param_name: None,
-            }),
-        ),
+    session_id: String,
+    code: &SecretString,
+) -> Reply {
+    me(client, session_id);
+    let r = client.attempt_totp_verification(code).await;
+    Reply::Totp(r.map(Box::new).map_err(fail))
+}
+
+pub(super) async fn delete_totp(client: &FapiClient, session_id: String) -> Reply {
+    me(client, session_id);
+    Reply::TotpRemoved(client.delete_totp().await.map(|_| ()).map_err(fail))
+}
+
+pub(super) async fn create_backup_codes(client: &FapiClient, session_id: String) -> Reply {
+    me(client, session_id);
+    let r = client.create_backup_codes().await;
+    Reply::BackupCodes(r.map(Box::new).map_err(fail))
+}
+
+pub(super) async fn load_user(client: &FapiClient, session_id: String) -> Reply {
+    me(client, session_id);
+    Reply::User(client.get_me().await.map(Box::new).map_err(fail))
+}
+
+pub(super) async fn touch(client: &FapiClient, session_id: String) -> Reply {
+    let params = TouchSessionParams {
+        active_organization_id: None,
+        intent: Some("select_session".to_string()),
+    };
+    let r = client.touch_session(&session_id, &params).await;
+    if r.is_ok() {
+        client.set_active_session_id(Some(session_id));
     }
+    Reply::Touched(
+        r.map(|_| client.cached_client().map(Box::new))
+            .map_err(fail),
+    )
+}
+
+pub(super) async fn check_token(client: &FapiClient, jwt: &str) -> Reply {
+    let base = client.base_url().as_str().trim_end_matches('/').to_string();
+    Reply::TokenCheck(verify_token(&base, jwt).await)
+}
+
+/// The embedded emulator's `GET /__dev/totp/{user_id}`.
+pub(super) async fn demo_totp(base_url: &str, user_id: &str) -> Reply {
+    let url = format!(
+        "{}/__dev/totp/{}",
+        base_url.trim_end_matches('/'),
+        url::form_urlencoded::byte_serialize(user_id.as_bytes()).collect::<String>()
+    );
+    let r = dev_json(reqwest::Method::GET, &url, None)
+        .await
+        .and_then(|v| {
+            let code = v.get("code").and_then(Value::as_str);
+            let left = v.get("seconds_left").and_then(Value::as_i64);
+            match (code, left) {
+                (Some(code), Some(seconds_left)) => Ok(DemoCode {
+                    code: SecretString::from(code.to_string()),
+                    seconds_left,
+                }),
+                _ => Err(bad_answer("the demo code")),
+            }
+        });
+    Reply::DemoTotp(r)
+}
+
+/// The embedded emulator's `POST /__dev/clock {"shift_seconds": …}`.
+pub(super) async fn shift_clock(base_url: &str, seconds: i64) -> Reply {
+    let url = format!("{}/__dev/clock", base_url.trim_end_matches('/'));
+    let body = serde_json::json!({ "shift_seconds": seconds });
+    let r = dev_json(reqwest::Method::POST, &url, Some(body))
+        .await
+        .and_then(|v| {
+            v.get("offset_ms")
+                .and_then(Value::as_i64)
+                .ok_or_else(|| bad_answer("the clock"))
+        });
+    Reply::Clock(r)
 }
 
 fn bad_answer(what: &str) -> Failure {
@@ -170,11 +154,20 @@ async fn dev_json(
     }
     let response = request.send().await.map_err(network)?;
     let status = response.status();
-    let value: Value = response.json().await.map_err(|_| Failure {
+    let bad = |why: &str| Failure {
         kind: FailureKind::BadResponse,
-        message: format!("{url} did not answer with JSON (HTTP {status})."),
+        message: format!("{url} {why} (HTTP {status})."),
         param_name: None,
-    })?;
+    };
+    let body = match crate::fapi::read_capped(response, crate::fapi::MAX_BODY_BYTES).await {
+        Ok(body) => body,
+        Err(crate::fapi::BodyError::TooLarge { .. }) => {
+            return Err(bad("answered with more than 4 MiB"));
+        }
+        Err(crate::fapi::BodyError::Transport(e)) => return Err(network(e)),
+    };
+    let value: Value =
+        serde_json::from_slice(&body).map_err(|_| bad("did not answer with JSON"))?;
     if !status.is_success() {
         let message = value
             .pointer("/errors/0/long_message")

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use secrecy::{ExposeSecret, SecretString};
 
 use super::super::effects::execute;
-use super::super::{ApiReply, Call, CallKind, Failure};
+use super::super::{Call, DemoCode, Reply};
 use crate::devserver::{DevServer, DevServerConfig, DevServerHandle};
 use crate::fapi::{CreateSignInParams, FapiClient, MemoryTokenStore, SignInStatus, TokenStore};
 
@@ -54,7 +54,7 @@ async fn sign_in(client: &FapiClient) -> String {
     }
 }
 
-async fn run(client: &FapiClient, call: Call) -> (CallKind, Result<ApiReply, Failure>) {
+async fn run(client: &FapiClient, call: Call) -> Reply {
     execute(client, call, None).await
 }
 
@@ -64,11 +64,11 @@ async fn tokens_verify_with_the_emulators_jwks_and_tampering_is_caught() {
     let client = client_for(server.base_url(), Arc::new(MemoryTokenStore::new()));
     let session_id = sign_in(&client).await;
     let jwt = match run(&client, Call::MintToken { session_id }).await {
-        (CallKind::Token, Ok(ApiReply::Token { jwt })) => jwt,
+        Reply::Token(Ok(jwt)) => jwt,
         other => panic!("mint: {other:?}"),
     };
     let check = match run(&client, Call::VerifyToken { jwt: jwt.clone() }).await {
-        (CallKind::TokenCheck, Ok(ApiReply::TokenCheck(c))) => c,
+        Reply::TokenCheck(c) => c,
         other => panic!("check: {other:?}"),
     };
     assert_eq!(check.outcome, Ok(()));
@@ -79,7 +79,7 @@ async fn tokens_verify_with_the_emulators_jwks_and_tampering_is_caught() {
     parts[1] = parts[1].replacen('e', "f", 1);
     let forged = parts.join(".");
     match run(&client, Call::VerifyToken { jwt: forged }).await {
-        (_, Ok(ApiReply::TokenCheck(c))) => assert!(c.outcome.is_err(), "{c:?}"),
+        Reply::TokenCheck(c) => assert!(c.outcome.is_err(), "{c:?}"),
         other => panic!("check: {other:?}"),
     }
 }
@@ -92,7 +92,7 @@ async fn totp_enrolment_backup_codes_and_the_demo_helpers() {
     let session_id = sign_in(&client).await;
     let sid = || session_id.clone();
     let totp = match run(&client, Call::CreateTotp { session_id: sid() }).await {
-        (CallKind::Account, Ok(ApiReply::Totp(t))) => t,
+        Reply::Totp(Ok(t)) => t,
         other => panic!("create: {other:?}"),
     };
     let secret = totp.secret.clone().unwrap_or_default();
@@ -111,13 +111,13 @@ async fn totp_enrolment_backup_codes_and_the_demo_helpers() {
     )
     .await
     {
-        (CallKind::Account, Ok(ApiReply::Totp(t))) => t,
+        Reply::Totp(Ok(t)) => t,
         other => panic!("verify: {other:?}"),
     };
     assert!(verified.verified);
     assert_eq!(verified.backup_codes.as_ref().map(Vec::len), Some(10));
     let user = match run(&client, Call::LoadUser { session_id: sid() }).await {
-        (CallKind::User, Ok(ApiReply::User(u))) => u,
+        Reply::User(Ok(u)) => u,
         other => panic!("user: {other:?}"),
     };
     assert!(user.totp_enabled && user.two_factor_enabled);
@@ -126,14 +126,14 @@ async fn totp_enrolment_backup_codes_and_the_demo_helpers() {
         user_id: user.id.clone(),
     };
     match run(&client, demo).await {
-        (CallKind::Dev, Ok(ApiReply::DemoTotp { code, seconds_left })) => {
+        Reply::DemoTotp(Ok(DemoCode { code, seconds_left })) => {
             assert_eq!(code.expose_secret().len(), 6);
             assert!((1..=30).contains(&seconds_left));
         }
         other => panic!("demo code: {other:?}"),
     }
     let fresh = match run(&client, Call::CreateBackupCodes { session_id: sid() }).await {
-        (CallKind::Account, Ok(ApiReply::BackupCodes(b))) => b.codes,
+        Reply::BackupCodes(Ok(b)) => b.codes,
         other => panic!("backup codes: {other:?}"),
     };
     assert_eq!(fresh.len(), 10);
@@ -143,7 +143,7 @@ async fn totp_enrolment_backup_codes_and_the_demo_helpers() {
             .all(|c| !verified.backup_codes.iter().flatten().any(|o| o == c))
     );
     match run(&client, Call::DeleteTotp { session_id: sid() }).await {
-        (CallKind::Account, Ok(ApiReply::TotpRemoved)) => {}
+        Reply::TotpRemoved(Ok(())) => {}
         other => panic!("delete: {other:?}"),
     }
     let shift = Call::ShiftClock {
@@ -151,11 +151,11 @@ async fn totp_enrolment_backup_codes_and_the_demo_helpers() {
         seconds: 300,
     };
     match run(&client, shift).await {
-        (CallKind::Dev, Ok(ApiReply::Clock { offset_ms })) => assert_eq!(offset_ms, 300_000),
+        Reply::Clock(Ok(offset_ms)) => assert_eq!(offset_ms, 300_000),
         other => panic!("clock: {other:?}"),
     }
     let jwt = match run(&client, Call::MintToken { session_id: sid() }).await {
-        (_, Ok(ApiReply::Token { jwt })) => jwt,
+        Reply::Token(Ok(jwt)) => jwt,
         other => panic!("mint: {other:?}"),
     };
     let iat = crate::flow::decode_jwt(&jwt)
@@ -182,7 +182,7 @@ async fn sign_out_without_a_server_still_forgets_the_token() {
         session_id: Some("sess_1".into()),
     };
     match run(&client, call).await {
-        (CallKind::SignOut, Err(failure)) => assert!(failure.retryable(), "{failure:?}"),
+        Reply::SignOut(Err(failure)) => assert!(failure.retryable(), "{failure:?}"),
         other => panic!("sign-out: {other:?}"),
     }
     assert!(!client.has_client_token());

@@ -78,7 +78,9 @@ impl From<&FapiError> for Failure {
                 let kind = match other {
                     FapiError::Timeout { .. } => FailureKind::Timeout,
                     FapiError::Network { .. } => FailureKind::Network,
-                    FapiError::NotJson { .. } | FapiError::Shape { .. } => FailureKind::BadResponse,
+                    FapiError::NotJson { .. }
+                    | FapiError::Shape { .. }
+                    | FapiError::TooLarge { .. } => FailureKind::BadResponse,
                     _ => FailureKind::Setup,
                 };
                 Failure {
@@ -88,5 +90,117 @@ impl From<&FapiError> for Failure {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::{Failure, FailureKind};
+    use crate::fapi::{ClerkError, FapiError};
+
+    fn clerk(status: u16, body: serde_json::Value, retry_after: Option<u64>) -> FapiError {
+        let errors = match serde_json::from_value(body) {
+            Ok(e) => e,
+            Err(e) => panic!("fixture: {e}"),
+        };
+        FapiError::Api(ClerkError {
+            status,
+            errors,
+            clerk_trace_id: None,
+            retry_after: retry_after.map(Duration::from_secs),
+        })
+    }
+
+    #[test]
+    fn a_clerk_error_keeps_its_code_sentence_and_field() {
+        let err = clerk(
+            422,
+            serde_json::json!([{"code": "form_code_incorrect", "message": "is incorrect",
+                "long_message": "Incorrect code", "meta": {"param_name": "code"}}]),
+            None,
+        );
+        let f = Failure::from(&err);
+        assert_eq!(
+            f.kind,
+            FailureKind::Api {
+                status: 422,
+                code: "form_code_incorrect".into()
+            }
+        );
+        assert_eq!(f.code(), Some("form_code_incorrect"));
+        assert_eq!(f.message, "Incorrect code");
+        assert_eq!(f.param_name.as_deref(), Some("code"));
+        assert!(
+            !f.retryable(),
+            "a wrong code is not fixed by sending it again"
+        );
+        let bare = Failure::from(&clerk(400, serde_json::json!([]), None));
+        assert_eq!(bare.code(), Some("unknown_error"));
+    }
+
+    #[test]
+    fn a_429_waits_as_long_as_asked_at_least_a_second_and_ten_when_not_said() {
+        let kind = |retry| Failure::from(&clerk(429, serde_json::json!([]), retry)).kind;
+        assert_eq!(
+            kind(Some(7)),
+            FailureKind::RateLimited {
+                retry_after_secs: 7
+            }
+        );
+        assert_eq!(
+            kind(Some(0)),
+            FailureKind::RateLimited {
+                retry_after_secs: 1
+            }
+        );
+        assert_eq!(
+            kind(None),
+            FailureKind::RateLimited {
+                retry_after_secs: 10
+            }
+        );
+        let limited = Failure::from(&clerk(429, serde_json::json!([]), Some(7)));
+        assert_eq!(limited.code(), None);
+        assert!(!limited.retryable(), "the countdown says when, not r");
+    }
+
+    #[test]
+    fn only_passing_failures_are_worth_retrying() {
+        let of = |err: FapiError| Failure::from(&err);
+        let network = of(FapiError::Network {
+            url: "u".into(),
+            detail: "refused".into(),
+        });
+        assert_eq!(network.kind, FailureKind::Network);
+        assert!(network.retryable() && network.code().is_none());
+        let timeout = of(FapiError::Timeout {
+            url: "u".into(),
+            after: Duration::from_secs(1),
+        });
+        assert_eq!(timeout.kind, FailureKind::Timeout);
+        assert!(timeout.retryable());
+        let html = of(FapiError::NotJson {
+            status: 502,
+            content_type: "text/html".into(),
+            snippet: "Bad gateway".into(),
+        });
+        assert_eq!(html.kind, FailureKind::BadResponse);
+        assert!(html.retryable());
+        let shape = of(FapiError::Shape {
+            status: 200,
+            detail: "cut off".into(),
+        });
+        assert_eq!(shape.kind, FailureKind::BadResponse);
+        let setup = of(FapiError::InvalidBaseUrl {
+            url: "x".into(),
+            reason: "no host".into(),
+        });
+        assert_eq!(setup.kind, FailureKind::Setup);
+        assert!(!setup.retryable() && setup.message.contains("no host"));
+        let server = |status| of(clerk(status, serde_json::json!([]), None)).retryable();
+        assert!(server(500) && server(503));
+        assert!(!server(499) && !server(404));
     }
 }

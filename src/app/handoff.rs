@@ -1,12 +1,13 @@
 //! Browser hand-offs (OAuth providers, SAML, enterprise SSO): starting one from the identifier
-//! screen, noticing when it ended or ran out of time, and opening its address locally - only
-//! when asked and only where there is a display. Nothing here ever waits silently.
+//! screen, noticing when it ended or ran out of time, and asking for its address to be opened
+//! locally (the effects runner opens it, only where there is a display). Nothing here ever
+//! waits silently.
 
 use crate::fapi::{Strategy, VerificationStatus};
 use crate::flow::Step;
 
-use super::update::{call, info, stop_polling};
-use super::{App, Backend, Call, Effect, Notice, NoticeKind};
+use super::calls::{call, error, info, refuse_while_blocked, stop_polling};
+use super::{App, Backend, Call, Effect, Notice};
 
 /// How long after a hand-off's expiry the app stops waiting even if the server never said so.
 const EXPIRY_GRACE_MS: i64 = 3_000;
@@ -48,13 +49,7 @@ pub(super) fn start(app: &mut App, strategy: Strategy) -> Vec<Effect> {
     if let Err(why) = crate::flow::terminal_support(&strategy) {
         return info(app, format!("{strategy} can't be used here: {why}."));
     }
-    if let Some(secs) = app.blocked_secs() {
-        app.notice = Some(Notice {
-            kind: NoticeKind::Error,
-            message: format!("Too many requests. Try again in {secs} s."),
-            param_name: None,
-            retryable: false,
-        });
+    if refuse_while_blocked(app) {
         return Vec::new();
     }
     // Whatever was under way is replaced: results of the old sign-in must not land here.
@@ -87,12 +82,7 @@ pub(super) fn ended_notice(ended: Option<&VerificationStatus>) -> Notice {
             "The browser sign-in was cancelled or failed. Press r to start it again, or Esc to go back."
         }
     };
-    Notice {
-        kind: NoticeKind::Error,
-        message: message.to_string(),
-        param_name: None,
-        retryable: false,
-    }
+    error(message.to_string())
 }
 
 /// The clock passed a hand-off's expiry and the server never reported it (the poller gives
@@ -115,55 +105,17 @@ pub(super) fn on_tick(app: &mut App) -> Vec<Effect> {
     fx
 }
 
+/// `w`: ask the effects runner to open the address (it refuses where there is no display).
+pub(super) fn open_in_browser(url: String) -> Vec<Effect> {
+    vec![Effect::OpenBrowser { url }]
+}
+
 pub(super) fn browser_opened(app: &mut App, error: Option<String>) -> Vec<Effect> {
     let message = match error {
         None => "Asked the system to open the address in your browser. Finish there; this screen moves on by itself.".to_string(),
         Some(why) => format!("Could not open a browser: {why}. Open the address yourself."),
     };
     info(app, message)
-}
-
-/// Whether a local browser can be shown: not over SSH, and a graphical session on Linux.
-pub fn display_available() -> bool {
-    display_available_in(|name| std::env::var_os(name).filter(|v| !v.is_empty()).is_some())
-}
-
-/// [`display_available`] with the environment passed in (`set(name)`: the variable is set).
-pub fn display_available_in(set: impl Fn(&str) -> bool) -> bool {
-    if set("SSH_CONNECTION") || set("SSH_TTY") {
-        return false;
-    }
-    cfg!(target_os = "macos") || set("DISPLAY") || set("WAYLAND_DISPLAY")
-}
-
-/// Runs the platform's opener on `url` (http or https only) and waits for it to hand over.
-pub async fn open_browser(url: &str) -> Result<(), String> {
-    if !display_available() {
-        return Err("there is no display here (SSH session or no graphical session)".into());
-    }
-    let parsed = url::Url::parse(url).map_err(|_| "the address is not a valid URL".to_string())?;
-    if !matches!(parsed.scheme(), "http" | "https") {
-        return Err("only web addresses are opened".into());
-    }
-    let opener = if cfg!(target_os = "macos") {
-        "open"
-    } else {
-        "xdg-open"
-    };
-    let status = tokio::process::Command::new(opener)
-        .arg(parsed.as_str())
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .kill_on_drop(false)
-        .status();
-    match tokio::time::timeout(std::time::Duration::from_secs(15), status).await {
-        Ok(Ok(s)) if s.success() => Ok(()),
-        Ok(Ok(s)) => Err(format!("{opener} exited with {s}")),
-        Ok(Err(e)) => Err(format!("{opener} could not be started ({e})")),
-        // Some openers stay until the browser closes; by then the page is open.
-        Err(_) => Ok(()),
-    }
 }
 
 /// The instance's social providers a person can start from the identifier screen, in a stable

@@ -1,26 +1,34 @@
 //! The app state machine shared by both front ends: `App` (state), `Action` (everything that can
-//! happen), `Effect` (everything the app asks the world to do) and the pure `update`.
-//! `effects.rs` is the only place that spawns tasks; results come back as `Action`s.
+//! happen), `Effect` (everything the app asks the world to do), `Reply` (a call's answer) and the
+//! pure `update`, which routes each to its topic. `effects*.rs` alone spawn, start processes and
+//! read the environment; results come back as `Action`s.
 
 mod account;
 mod action;
+mod calls;
+mod demo;
 mod effect;
 pub mod effects;
 mod effects_account;
+mod effects_browser;
+mod effects_sign_in;
 mod failure;
 pub mod handoff;
-mod replies;
+mod reply;
 mod session;
+mod sign_in;
+mod start;
 mod state;
 mod update;
 
-pub use account::{AccountTask, BackupCodesReason, Confirm, DemoTotp};
-pub use action::{Action, ApiReply, CallKind};
+pub use action::Action;
 pub use effect::{Call, Effect};
 pub use failure::{Failure, FailureKind};
+pub use reply::{DemoCode, MaybeClient, Reply, SignInReply};
 pub use session::REFRESH_BEFORE_MS;
 pub use state::{
-    App, Backend, Busy, Notice, NoticeKind, OutboxEntry, SeedUserInfo, SignedIn, TokenCheck,
+    AccountTask, App, Backend, BackupCodesReason, Busy, Confirm, DemoTotp, Notice, NoticeKind,
+    OutboxEntry, SeedUserInfo, SignedIn, TokenCheck,
 };
 pub use update::update;
 
@@ -31,4 +39,10 @@ mod tests_account;
 #[cfg(test)]
 mod tests_handoff;
 #[cfg(test)]
+mod tests_session;
+#[cfg(test)]
+mod tests_sign_in;
+#[cfg(test)]
 mod tests_signed_in;
+#[cfg(test)]
+mod tests_state;

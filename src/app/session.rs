@@ -1,14 +1,13 @@
-//! The signed-in session over time: its token refreshed before it expires (decided on `Tick`,
-//! counted in server time), switching among the client's sessions, signing out and what that
-//! did, and the embedded emulator's demo helpers (the demo user's TOTP code, its clock).
+//! The signed-in session over time: which of the client's sessions is the signed-in one (on
+//! load, resume, switch and sign-out), its token refreshed before it expires (decided on
+//! `Tick`, counted in server time), and what a failed refresh or sign-out leaves behind.
 
-use secrecy::SecretString;
+use crate::fapi::{Client, SessionStatus, SignInStatus};
 
-use super::update::{background, call, info};
+use super::calls::{background, call, error, show_failure};
 use super::{
-    App, Backend, Call, Effect, Failure, FailureKind, Notice, NoticeKind, SignedIn, TokenCheck,
+    App, Call, Effect, Failure, FailureKind, MaybeClient, Notice, NoticeKind, SignedIn, TokenCheck,
 };
-use crate::fapi::Client;
 
 /// Clerk session tokens live about 60 s; a new one is minted when this little is left.
 pub const REFRESH_BEFORE_MS: i64 = 15_000;
@@ -17,12 +16,6 @@ const RETRY_NETWORK_MS: i64 = 5_000;
 const RETRY_REFUSED_MS: i64 = 30_000;
 /// A token's `iat` further than this from our idea of server time means the clocks differ.
 const SKEW_TOLERANCE_MS: i64 = 5_000;
-
-pub(super) fn on_tick(app: &mut App) -> Vec<Effect> {
-    let mut fx = maybe_refresh(app);
-    fx.extend(refetch_demo_code(app));
-    fx
-}
 
 /// Mint a new token when the current one is about to expire (or none could be minted yet).
 pub(super) fn maybe_refresh(app: &mut App) -> Vec<Effect> {
@@ -60,7 +53,12 @@ pub(super) fn enter(app: &mut App, session_id: String) -> Vec<Effect> {
     mint(app)
 }
 
-pub(super) fn on_token(app: &mut App, jwt: String) -> Vec<Effect> {
+/// A token minted (or not): keep it, learn the server's clock from it, have it checked.
+pub(super) fn on_token(app: &mut App, result: Result<String, Failure>) -> Vec<Effect> {
+    let jwt = match result {
+        Ok(jwt) => jwt,
+        Err(failure) => return on_token_failure(app, failure),
+    };
     let now = app.now_ms;
     let Some(s) = app.signed_in.as_mut() else {
         return Vec::new();
@@ -81,7 +79,9 @@ pub(super) fn on_token(app: &mut App, jwt: String) -> Vec<Effect> {
     background(app, Call::VerifyToken { jwt })
 }
 
-pub(super) fn on_token_failure(app: &mut App, failure: Failure) -> Vec<Effect> {
+/// A failed mint backs off (briefly for a passing failure); a session the server no longer
+/// knows sends the app to ask the client what happened to it.
+fn on_token_failure(app: &mut App, failure: Failure) -> Vec<Effect> {
     let now = app.now_ms;
     let gone = matches!(
         failure.kind,
@@ -153,15 +153,87 @@ pub(super) fn switch(app: &mut App, session_id: String) -> Vec<Effect> {
     fx
 }
 
-pub(super) fn on_touched(app: &mut App, client: Option<Client>) {
-    if client.is_some() {
-        app.client = client;
+/// `touch` answered: the client as the server now has it. A session that cannot be touched
+/// has probably ended: the client says.
+pub(super) fn on_touched(app: &mut App, result: Result<MaybeClient, Failure>) -> Vec<Effect> {
+    match result {
+        Ok(client) => {
+            if let Some(c) = client {
+                app.client = Some(*c);
+            }
+            Vec::new()
+        }
+        Err(failure) => {
+            app.notice = Some(error(failure.message));
+            background(app, Call::LoadClient)
+        }
+    }
+}
+
+/// `GET /v1/client` answered: keep the signed-in session if it is still active, resume a
+/// sign-in still under way, or open the signed-in screen on the client's active session.
+pub(super) fn on_client(app: &mut App, result: Result<MaybeClient, Failure>) -> Vec<Effect> {
+    let client = match result {
+        Ok(client) => client.map(|c| *c),
+        Err(failure) => {
+            show_failure(app, failure);
+            return Vec::new();
+        }
+    };
+    app.client = client;
+    let mut fx = check_still_active(app);
+    if app.sign_in.is_none() {
+        app.sign_in = app
+            .client
+            .as_ref()
+            .and_then(|c| c.sign_in.clone())
+            .filter(|s| s.status != SignInStatus::Complete && s.status != SignInStatus::Abandoned);
+    }
+    fx.extend(adopt_active_session(app));
+    if std::mem::take(&mut app.had_stored_token) && app.signed_in.is_none() {
+        // An Info pinned to a field is not drawn; this is news for the form.
+        app.notice = Some(Notice {
+            kind: NoticeKind::Info,
+            message: "Your previous session has ended; sign in again.".to_string(),
+            param_name: None,
+            retryable: false,
+        });
+    }
+    fx
+}
+
+/// Open the signed-in screen on the client's active session (a resumed or new sign-in).
+fn adopt_active_session(app: &mut App) -> Vec<Effect> {
+    if app.signed_in.is_some() {
+        return Vec::new();
+    }
+    let Some(session_id) = app.client.as_ref().and_then(active_session_id) else {
+        return Vec::new();
+    };
+    enter(app, session_id)
+}
+
+/// The client's last active session if it is still active, else its first active one.
+fn active_session_id(client: &Client) -> Option<String> {
+    let active = |id: &str| {
+        client
+            .sessions
+            .iter()
+            .any(|s| s.id == id && s.status == SessionStatus::Active)
+    };
+    match client.last_active_session_id.as_deref() {
+        Some(id) if active(id) => Some(id.to_string()),
+        _ => client
+            .sessions
+            .iter()
+            .find(|s| s.status == SessionStatus::Active)
+            .map(|s| s.id.clone()),
     }
 }
 
 /// The client as the server now has it: if the signed-in session is no longer active, leave
 /// the signed-in screen saying why (and move to another active session when there is one).
-pub(super) fn check_still_active(app: &mut App) -> Vec<Effect> {
+fn check_still_active(app: &mut App) -> Vec<Effect> {
     let Some(id) = app.session_id() else {
         return Vec::new();
     };
@@ -192,7 +264,7 @@ fn leave(app: &mut App) {
 }
 
 /// Who the signed-in session belongs to, in words (for "Signed out of …").
-pub(super) fn who(app: &App) -> Option<String> {
+fn who(app: &App) -> Option<String> {
     let session = app.session()?;
     session
         .user
@@ -201,8 +273,36 @@ pub(super) fn who(app: &App) -> Option<String> {
         .or_else(|| session.display_identifier().map(str::to_string))
 }
 
+/// Sign out of the signed-in session, or of every session of this client.
+pub(super) fn sign_out(app: &mut App, all: bool) -> Vec<Effect> {
+    let Some(s) = &app.signed_in else {
+        return Vec::new();
+    };
+    let session_id = (!all).then(|| s.session_id.clone());
+    call(app, Call::SignOut { session_id })
+}
+
+/// The sign-out answered: say what ended, then show any session still active here. A failure
+/// still leaves this device signed out (the effect already forgot the client token).
+pub(super) fn on_sign_out(app: &mut App, result: Result<MaybeClient, Failure>) -> Vec<Effect> {
+    match result {
+        Ok(client) => {
+            on_signed_out(app, client.map(|c| *c));
+            let fx = adopt_active_session(app);
+            if let (Some(who), Some(n)) = (who(app), app.notice.as_mut()) {
+                n.message.push_str(&format!(" Now signed in as {who}."));
+            }
+            fx
+        }
+        Err(failure) => {
+            on_sign_out_failed(app, failure);
+            Vec::new()
+        }
+    }
+}
+
 /// The sign-out call answered: say what ended, then show any session still active here.
-pub(super) fn on_signed_out(app: &mut App, client: Option<Client>) {
+fn on_signed_out(app: &mut App, client: Option<Client>) {
     let whom = who(app);
     let one = client.is_some();
     leave(app);
@@ -221,7 +321,7 @@ pub(super) fn on_signed_out(app: &mut App, client: Option<Client>) {
 }
 
 /// The server could not confirm the sign-out; the effect already forgot the client token.
-pub(super) fn on_sign_out_failed(app: &mut App, failure: Failure) {
+fn on_sign_out_failed(app: &mut App, failure: Failure) {
     let others = app.active_sessions().len() > 1;
     leave(app);
     app.client = None;
@@ -241,103 +341,4 @@ pub(super) fn on_sign_out_failed(app: &mut App, failure: Failure) {
         param_name: None,
         retryable: false,
     });
-}
-
-fn embedded_base(app: &App) -> Option<String> {
-    match &app.backend {
-        Backend::Embedded { base_url, .. } => Some(base_url.clone()),
-        Backend::Remote { .. } => None,
-    }
-}
-
-/// `d`: show (or hide) the demo user's current authenticator code.
-pub(super) fn toggle_demo_code(app: &mut App) -> Vec<Effect> {
-    if embedded_base(app).is_none() || app.signed_in.is_none() {
-        return Vec::new();
-    }
-    if app.demo_totp.take().is_some() {
-        return Vec::new();
-    }
-    if !app.user().is_some_and(|u| u.totp_enabled) {
-        return info(
-            app,
-            "This user has no authenticator app, so there is no code to show. Press t to set one up."
-                .to_string(),
-        );
-    }
-    app.demo_totp = Some(super::DemoTotp {
-        code: None,
-        valid_until: app.now_ms,
-        fetching: false,
-    });
-    refetch_demo_code(app)
-}
-
-fn refetch_demo_code(app: &mut App) -> Vec<Effect> {
-    let (Some(base_url), Some(user_id)) = (embedded_base(app), app.user().map(|u| u.id.clone()))
-    else {
-        return Vec::new();
-    };
-    match app.demo_totp.as_mut() {
-        Some(d) if !d.fetching && app.now_ms >= d.valid_until => d.fetching = true,
-        _ => return Vec::new(),
-    }
-    background(app, Call::DemoTotp { base_url, user_id })
-}
-
-pub(super) fn on_demo_code(app: &mut App, code: SecretString, seconds_left: i64) {
-    if let Some(d) = app.demo_totp.as_mut() {
-        d.code = Some(code);
-        d.fetching = false;
-        d.valid_until = app.now_ms + seconds_left.max(1) * 1000;
-    }
-}
-
-/// `+`: move the emulator's clock forward, to watch tokens expire and be refreshed.
-pub(super) fn shift_clock(app: &mut App, seconds: i64) -> Vec<Effect> {
-    match embedded_base(app) {
-        Some(base_url) if app.signed_in.is_some() => {
-            background(app, Call::ShiftClock { base_url, seconds })
-        }
-        _ => Vec::new(),
-    }
-}
-
-pub(super) fn on_clock(app: &mut App, offset_ms: i64) -> Vec<Effect> {
-    app.server_offset_ms = offset_ms;
-    let expired = app.token_secs_left().is_some_and(|s| s < 0);
-    let ahead = span(offset_ms.abs() / 1000);
-    let mut message = if offset_ms == 0 {
-        "The emulator's clock is back in step with this computer.".to_string()
-    } else {
-        format!(
-            "The emulator's clock now runs {ahead} {} this computer's.",
-            if offset_ms > 0 { "ahead of" } else { "behind" }
-        )
-    };
-    if expired {
-        message.push_str(" The session token has expired; a fresh one is being minted.");
-    }
-    app.notice = Some(Notice {
-        kind: NoticeKind::Info,
-        message,
-        param_name: None,
-        retryable: false,
-    });
-    if let Some(d) = app.demo_totp.as_mut() {
-        d.valid_until = app.now_ms;
-    }
-    let mut fx = maybe_refresh(app);
-    fx.extend(refetch_demo_code(app));
-    fx
-}
-
-/// "5 min", "1 h 5 min", "45 s": how far the emulator's clock was moved.
-fn span(secs: i64) -> String {
-    match secs {
-        0..60 => format!("{secs} s"),
-        60..3600 if secs % 60 == 0 => format!("{} min", secs / 60),
-        60..3600 => format!("{} min {} s", secs / 60, secs % 60),
-        _ => format!("{} h {} min", secs / 3600, secs % 3600 / 60),
-    }
 }

@@ -1,8 +1,12 @@
 //! `App`: everything the screens draw from. Server state (`Environment`, `Client`, `SignIn`) is
 //! kept as the server last sent it; local state is only what the server cannot know.
 
+use secrecy::SecretString;
+
 use crate::fapi::{Client, Environment, Session, SignIn, User};
 use crate::flow::{self, Choices, Step};
+
+use super::Call;
 
 /// Where the Frontend API lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,6 +125,47 @@ impl std::fmt::Debug for TokenCheck {
     }
 }
 
+/// What the signed-in screen shows over the summary.
+#[derive(Debug, Clone)]
+pub enum AccountTask {
+    /// `POST /v1/me/totp` answered: scan or type the secret, then confirm with a code.
+    EnrolTotp {
+        secret: SecretString,
+        uri: SecretString,
+    },
+    /// Backup codes, shown this once, until the user says they saved them.
+    BackupCodes {
+        codes: Vec<SecretString>,
+        reason: BackupCodesReason,
+    },
+    /// A question before something that cannot be undone.
+    Confirm(Confirm),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackupCodesReason {
+    /// They came with a newly verified authenticator app.
+    TotpEnabled,
+    /// `b`: a new set replaced the old one.
+    Regenerated,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Confirm {
+    RemoveTotp,
+    RegenerateBackupCodes,
+}
+
+/// The demo user's current authenticator code, fetched from the emulator (`d`).
+#[derive(Debug, Clone)]
+pub struct DemoTotp {
+    /// `None` until the first answer arrives.
+    pub code: Option<SecretString>,
+    /// When the code stops being current (ms, this computer's clock).
+    pub valid_until: i64,
+    pub fetching: bool,
+}
+
 #[derive(Debug)]
 pub struct App {
     pub backend: Backend,
@@ -151,14 +196,14 @@ pub struct App {
     /// The embedded server's outbox, newest first (dev mode only).
     pub outbox: Vec<OutboxEntry>,
     /// The last call, so `Retry` can repeat it after a network failure.
-    pub(crate) last_call: Option<super::Call>,
+    pub(crate) last_call: Option<Call>,
     /// The factor whose code or link was last sent automatically (sign-in id, stage, strategy).
     pub(crate) auto_sent: Option<(String, flow::Stage, crate::fapi::Strategy)>,
     /// What the signed-in screen shows over the summary (TOTP enrolment, backup codes, a
     /// confirmation).
-    pub account: Option<super::AccountTask>,
+    pub account: Option<AccountTask>,
     /// The demo user's current authenticator code (embedded server, `d`).
-    pub demo_totp: Option<super::DemoTotp>,
+    pub demo_totp: Option<DemoTotp>,
     /// The server's clock minus this computer's (ms): the emulator's shifted clock, or a
     /// real server's skew as read from a token's `iat`. Token lifetimes count in server time.
     pub server_offset_ms: i64,
@@ -166,6 +211,10 @@ pub struct App {
     /// by the effect runner): when it no longer holds an active session, the identifier
     /// screen says why.
     pub had_stored_token: bool,
+    /// A local browser can be shown (not over SSH, a graphical session). The effects side
+    /// looks (`effects::display_available`) and the front end sets it; `false` offers no
+    /// "open in browser", so tests and snapshots never depend on the machine they run on.
+    pub display_available: bool,
 }
 
 impl App {
@@ -195,6 +244,7 @@ impl App {
             demo_totp: None,
             server_offset_ms: 0,
             had_stored_token: false,
+            display_available: false,
         }
     }
 
@@ -235,6 +285,11 @@ impl App {
     /// Still loading the environment (the splash screen).
     pub fn loading(&self) -> bool {
         self.environment.is_none()
+    }
+
+    /// The signed-in session's id, if any.
+    pub(super) fn session_id(&self) -> Option<String> {
+        self.signed_in.as_ref().map(|s| s.session_id.clone())
     }
 
     /// The session the signed-in screen shows.

@@ -53,11 +53,10 @@ fn reply(app: &mut App, s: SignIn) -> Vec<Effect> {
         app,
         Action::Api {
             epoch,
-            call: CallKind::SignIn,
-            result: Ok(ApiReply::SignIn {
+            reply: Reply::SignIn(Ok(SignInReply {
                 sign_in: Box::new(s),
                 client: None,
-            }),
+            })),
         },
     )
 }
@@ -172,11 +171,10 @@ fn stale_results_are_dropped() {
         &mut a,
         Action::Api {
             epoch: old,
-            call: CallKind::SignIn,
-            result: Ok(ApiReply::SignIn {
+            reply: Reply::SignIn(Ok(SignInReply {
                 sign_in: Box::new(sign_in("needs_first_factor", json!({}))),
                 client: None,
-            }),
+            })),
         },
     );
     assert!(fx.is_empty());
@@ -246,11 +244,10 @@ fn a_verified_link_seen_by_the_poller_completes_the_sign_in() {
         &mut a,
         Action::Api {
             epoch,
-            call: CallKind::Poll,
-            result: Ok(ApiReply::SignIn {
+            reply: Reply::Poll(Ok(SignInReply {
                 sign_in: Box::new(done),
                 client: None,
-            }),
+            })),
         },
     );
     assert!(!a.polling);
@@ -301,15 +298,14 @@ fn a_form_error_lands_on_its_field_and_429_blocks_with_a_countdown() {
         &mut a,
         Action::Api {
             epoch,
-            call: CallKind::SignIn,
-            result: Err(Failure {
+            reply: Reply::SignIn(Err(Failure {
                 kind: FailureKind::Api {
                     status: 422,
                     code: "form_password_incorrect".into(),
                 },
                 message: "Password is incorrect. Try again, or use another method.".into(),
                 param_name: Some("password".into()),
-            }),
+            })),
         },
     );
     let n = a.notice.clone().expect("an error is shown");
@@ -319,14 +315,13 @@ fn a_form_error_lands_on_its_field_and_429_blocks_with_a_countdown() {
         &mut a,
         Action::Api {
             epoch,
-            call: CallKind::SignIn,
-            result: Err(Failure {
+            reply: Reply::SignIn(Err(Failure {
                 kind: FailureKind::RateLimited {
                     retry_after_secs: 7,
                 },
                 message: "Too many requests".into(),
                 param_name: None,
-            }),
+            })),
         },
     );
     assert_eq!(a.blocked_secs(), Some(7));
@@ -354,12 +349,11 @@ fn network_failures_offer_retry_of_calls_without_secrets() {
         &mut a,
         Action::Api {
             epoch: 0,
-            call: CallKind::Client,
-            result: Err(Failure {
+            reply: Reply::Client(Err(Failure {
                 kind: FailureKind::Network,
                 message: "cannot reach".into(),
                 param_name: None,
-            }),
+            })),
         },
     );
     assert!(a.notice.as_ref().is_some_and(|n| n.retryable));
@@ -427,14 +421,13 @@ fn a_rate_limited_poll_keeps_waiting_for_the_link() {
         &mut a,
         Action::Api {
             epoch,
-            call: CallKind::Poll,
-            result: Err(Failure {
+            reply: Reply::Poll(Err(Failure {
                 kind: FailureKind::RateLimited {
                     retry_after_secs: 5,
                 },
                 message: "Too many requests.".into(),
                 param_name: None,
-            }),
+            })),
         },
     );
     assert!(

@@ -30,11 +30,7 @@ fn totp_enrolment_shows_the_secret_verifies_and_shows_backup_codes_once() {
         update(&mut app, Action::SetUpTotp).is_empty(),
         "a second t while the first is on its way sends nothing"
     );
-    api(
-        &mut app,
-        CallKind::Account,
-        Ok(ApiReply::Totp(Box::new(totp_reply(false, None)))),
-    );
+    api(&mut app, Reply::Totp(Ok(Box::new(totp_reply(false, None)))));
     let Some(AccountTask::EnrolTotp { secret, uri }) = &app.account else {
         panic!("enrolment screen expected: {:?}", app.account);
     };
@@ -60,15 +56,14 @@ fn totp_enrolment_shows_the_secret_verifies_and_shows_backup_codes_once() {
     // A wrong code lands under the code field and keeps the enrolment open.
     api(
         &mut app,
-        CallKind::Account,
-        Err(Failure {
+        Reply::Totp(Err(Failure {
             kind: FailureKind::Api {
                 status: 422,
                 code: "form_code_incorrect".into(),
             },
             message: "Incorrect code".into(),
             param_name: Some("code".into()),
-        }),
+        })),
     );
     assert!(matches!(app.account, Some(AccountTask::EnrolTotp { .. })));
     assert_eq!(
@@ -77,8 +72,7 @@ fn totp_enrolment_shows_the_secret_verifies_and_shows_backup_codes_once() {
     );
     let fx = api(
         &mut app,
-        CallKind::Account,
-        Ok(ApiReply::Totp(Box::new(totp_reply(
+        Reply::Totp(Ok(Box::new(totp_reply(
             true,
             Some(vec!["abcd2345", "efgh6789"]),
         )))),
@@ -114,8 +108,7 @@ fn totp_enrolment_shows_the_secret_verifies_and_shows_backup_codes_once() {
     // The reloaded user replaces the one in the session.
     api(
         &mut app,
-        CallKind::User,
-        Ok(ApiReply::User(Box::new(parse(user(
+        Reply::User(Ok(Box::new(parse(user(
             "user_1",
             "jane@example.com",
             true,
@@ -129,11 +122,7 @@ fn totp_enrolment_shows_the_secret_verifies_and_shows_backup_codes_once() {
 fn esc_cancels_an_enrolment_and_an_already_enabled_app_is_not_enrolled_twice() {
     let mut app = signed_in(false);
     update(&mut app, Action::SetUpTotp);
-    api(
-        &mut app,
-        CallKind::Account,
-        Ok(ApiReply::Totp(Box::new(totp_reply(false, None)))),
-    );
+    api(&mut app, Reply::Totp(Ok(Box::new(totp_reply(false, None)))));
     update(&mut app, Action::Back);
     assert!(app.account.is_none());
     assert!(
@@ -172,7 +161,7 @@ fn removing_the_app_and_new_backup_codes_ask_first() {
         ),
         "{fx:?}"
     );
-    let fx = api(&mut app, CallKind::Account, Ok(ApiReply::TotpRemoved));
+    let fx = api(&mut app, Reply::TotpRemoved(Ok(())));
     assert!(fx.iter().any(|e| matches!(
         e,
         Effect::Call {
@@ -201,11 +190,7 @@ fn removing_the_app_and_new_backup_codes_ask_first() {
     ));
     let codes: BackupCodes =
         parse(json!({"object": "backup_code", "id": "b1", "codes": ["k1", "k2"]}));
-    api(
-        &mut app,
-        CallKind::Account,
-        Ok(ApiReply::BackupCodes(Box::new(codes))),
-    );
+    api(&mut app, Reply::BackupCodes(Ok(Box::new(codes))));
     assert!(matches!(
         app.account,
         Some(AccountTask::BackupCodes {
@@ -249,11 +234,10 @@ fn the_demo_code_is_fetched_for_a_totp_user_and_refetched_when_it_rolls_over() {
     );
     api(
         &mut app,
-        CallKind::Dev,
-        Ok(ApiReply::DemoTotp {
+        Reply::DemoTotp(Ok(DemoCode {
             code: SecretString::from("654321".to_string()),
             seconds_left: 12,
-        }),
+        })),
     );
     assert!(!format!("{app:?}").contains("654321"));
     let refetches = |fx: &[Effect]| {

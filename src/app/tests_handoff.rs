@@ -37,19 +37,13 @@ fn oauth_sign_in(verification: &str) -> SignIn {
     .expect("oauth sign-in parses")
 }
 
-fn reply(app: &mut App, kind: CallKind, s: SignIn) -> Vec<Effect> {
+fn reply(app: &mut App, kind: fn(Result<SignInReply, Failure>) -> Reply, s: SignIn) -> Vec<Effect> {
     let epoch = app.epoch;
-    update(
-        app,
-        Action::Api {
-            epoch,
-            call: kind,
-            result: Ok(ApiReply::SignIn {
-                sign_in: Box::new(s),
-                client: None,
-            }),
-        },
-    )
+    let reply = kind(Ok(SignInReply {
+        sign_in: Box::new(s),
+        client: None,
+    }));
+    update(app, Action::Api { epoch, reply })
 }
 
 fn mock() -> Strategy {
@@ -88,7 +82,7 @@ fn starting_oauth_creates_a_sign_in_with_the_strategy_and_a_redirect_url() {
 fn the_reply_opens_the_hand_off_and_polls_until_complete() {
     let mut a = app();
     update(&mut a, Action::StartOAuth(mock()));
-    let fx = reply(&mut a, CallKind::SignIn, oauth_sign_in("unverified"));
+    let fx = reply(&mut a, Reply::SignIn, oauth_sign_in("unverified"));
     assert!(
         matches!(fx.as_slice(), [Effect::StartPolling { sign_in_id, until_ms, .. }] if sign_in_id == "sia_o" && *until_ms == NOW + 600_000),
         "{fx:?}"
@@ -106,7 +100,7 @@ fn the_reply_opens_the_hand_off_and_polls_until_complete() {
         "created_session_id": "sess_1", "abandon_at": NOW + 1
     }))
     .expect("complete parses");
-    let fx = reply(&mut a, CallKind::Poll, done);
+    let fx = reply(&mut a, Reply::Poll, done);
     assert!(fx.iter().any(|e| matches!(e, Effect::StopPolling)));
     assert!(fx.iter().any(|e| matches!(e, Effect::Call { call: Call::MintToken { session_id }, .. } if session_id == "sess_1")));
     assert!(!a.polling);
@@ -117,8 +111,8 @@ fn an_expired_or_cancelled_hand_off_says_so_and_stops_polling() {
     for (status, words) in [("expired", "expired"), ("failed", "cancelled or failed")] {
         let mut a = app();
         update(&mut a, Action::StartOAuth(mock()));
-        reply(&mut a, CallKind::SignIn, oauth_sign_in("unverified"));
-        let fx = reply(&mut a, CallKind::Poll, oauth_sign_in(status));
+        reply(&mut a, Reply::SignIn, oauth_sign_in("unverified"));
+        let fx = reply(&mut a, Reply::Poll, oauth_sign_in(status));
         assert!(
             fx.iter().any(|e| matches!(e, Effect::StopPolling)),
             "{fx:?}"
@@ -136,7 +130,7 @@ fn an_expired_or_cancelled_hand_off_says_so_and_stops_polling() {
 fn a_hand_off_the_server_never_ends_stops_after_its_expiry() {
     let mut a = app();
     update(&mut a, Action::StartOAuth(mock()));
-    reply(&mut a, CallKind::SignIn, oauth_sign_in("unverified"));
+    reply(&mut a, Reply::SignIn, oauth_sign_in("unverified"));
     assert!(
         update(
             &mut a,
@@ -164,7 +158,7 @@ fn a_hand_off_the_server_never_ends_stops_after_its_expiry() {
 fn esc_cancels_polling_and_returns_to_the_identifier() {
     let mut a = app();
     update(&mut a, Action::StartOAuth(mock()));
-    reply(&mut a, CallKind::SignIn, oauth_sign_in("unverified"));
+    reply(&mut a, Reply::SignIn, oauth_sign_in("unverified"));
     let epoch = a.epoch;
     let fx = update(&mut a, Action::Back);
     assert!(matches!(fx.as_slice(), [Effect::StopPolling]), "{fx:?}");
@@ -173,18 +167,17 @@ fn esc_cancels_polling_and_returns_to_the_identifier() {
     // A poll that was already on its way is dropped.
     let late = Action::Api {
         epoch,
-        call: CallKind::Poll,
-        result: Ok(ApiReply::SignIn {
+        reply: Reply::Poll(Ok(SignInReply {
             sign_in: Box::new(oauth_sign_in("unverified")),
             client: None,
-        }),
+        })),
     };
     assert!(update(&mut a, late).is_empty());
     assert_eq!(a.step(), Step::Identifier);
 }
 
 #[test]
-fn browsers_open_only_when_asked_and_only_with_a_display() {
+fn browsers_open_only_when_asked_and_a_failure_says_why() {
     let mut a = app();
     let fx = update(
         &mut a,
@@ -199,19 +192,6 @@ fn browsers_open_only_when_asked_and_only_with_a_display() {
             .as_ref()
             .is_some_and(|n| n.message.contains("Could not open a browser"))
     );
-    let env = |vars: &'static [&'static str]| move |name: &str| vars.contains(&name);
-    assert!(!handoff::display_available_in(env(&[
-        "SSH_CONNECTION",
-        "DISPLAY"
-    ])));
-    assert!(!handoff::display_available_in(env(&[
-        "SSH_TTY",
-        "WAYLAND_DISPLAY"
-    ])));
-    assert!(handoff::display_available_in(env(&["WAYLAND_DISPLAY"])));
-    if !cfg!(target_os = "macos") {
-        assert!(!handoff::display_available_in(env(&[])));
-    }
 }
 
 #[test]
@@ -229,4 +209,114 @@ fn a_remote_instance_sends_the_browser_to_its_home_page() {
     assert_eq!(handoff::redirect_url(&a), "https://example.com");
     a.environment = Some(serde_json::from_value(json!({})).expect("environment parses"));
     assert_eq!(handoff::redirect_url(&a), "https://clerk.example.com");
+}
+
+#[test]
+fn the_hand_off_waits_three_seconds_past_its_expiry_for_the_server_to_say_so() {
+    let mut a = app();
+    update(&mut a, Action::StartOAuth(mock()));
+    reply(&mut a, Reply::SignIn, oauth_sign_in("unverified"));
+    let tick = |a: &mut App, at: i64| update(a, Action::Tick { now_ms: at });
+    assert!(tick(&mut a, NOW + 602_999).is_empty());
+    assert!(a.notice.is_none());
+    assert!(matches!(
+        tick(&mut a, NOW + 603_000).as_slice(),
+        [Effect::StopPolling]
+    ));
+    assert!(tick(&mut a, NOW + 604_000).is_empty(), "said once");
+}
+
+#[test]
+fn an_email_link_past_its_expiry_is_left_to_the_poller() {
+    let mut a = app();
+    a.choices.first = Some(Strategy::EmailLink);
+    let link: SignIn = serde_json::from_value(json!({
+        "object": "sign_in_attempt", "id": "sia_l", "status": "needs_first_factor",
+        "supported_first_factors": [{"strategy": "email_link", "email_address_id": "idn_e"}],
+        "first_factor_verification": {"status": "unverified", "strategy": "email_link",
+            "expire_at": NOW + 600_000}
+    }))
+    .expect("email link sign-in parses");
+    reply(&mut a, Reply::SignIn, link);
+    assert!(a.polling);
+    let fx = update(
+        &mut a,
+        Action::Tick {
+            now_ms: NOW + 700_000,
+        },
+    );
+    assert!(fx.is_empty() && a.polling, "{fx:?}");
+}
+
+#[test]
+fn a_new_hand_off_replaces_the_flow_under_way_unless_rate_limited() {
+    let mut a = app();
+    update(&mut a, Action::StartOAuth(mock()));
+    reply(&mut a, Reply::SignIn, oauth_sign_in("unverified"));
+    a.last_poll_at = Some(NOW);
+    a.resend_at = Some(NOW + 1);
+    let epoch = a.epoch;
+    let fx = update(&mut a, Action::StartOAuth(mock()));
+    assert!(matches!(fx.first(), Some(Effect::StopPolling)), "{fx:?}");
+    assert!(a.epoch > epoch && a.sign_in.is_none() && !a.polling);
+    assert_eq!((a.last_poll_at, a.resend_at), (None, None));
+    a.blocked_until = Some(NOW + 2_000);
+    assert!(update(&mut a, Action::StartOAuth(mock())).is_empty());
+    assert_eq!(
+        a.notice.as_ref().map(|n| n.message.as_str()),
+        Some("Too many requests. Try again in 2 s.")
+    );
+}
+
+#[test]
+fn a_started_browser_says_to_finish_there() {
+    let mut a = app();
+    update(&mut a, Action::BrowserOpened(None));
+    assert!(a.notice.as_ref().is_some_and(|n| {
+        n.kind == NoticeKind::Info
+            && n.message
+                .starts_with("Asked the system to open the address")
+    }));
+}
+
+#[test]
+fn a_remote_instance_without_a_home_page_uses_its_sign_in_page_if_it_is_a_web_address() {
+    let mut a = App::new(
+        Backend::Remote {
+            base_url: "https://clerk.example.com".into(),
+        },
+        NOW,
+    );
+    let with = |config: serde_json::Value| {
+        serde_json::from_value(json!({"display_config": config})).expect("environment parses")
+    };
+    a.environment = Some(with(json!({"sign_in_url": "https://example.com/sign-in"})));
+    assert_eq!(handoff::redirect_url(&a), "https://example.com/sign-in");
+    a.environment = Some(with(json!({"home_url": "http://localhost:3000"})));
+    assert_eq!(handoff::redirect_url(&a), "http://localhost:3000");
+    a.environment = Some(with(json!({"home_url": "javascript:alert(1)"})));
+    assert_eq!(handoff::redirect_url(&a), "https://clerk.example.com");
+}
+
+#[test]
+fn providers_are_listed_with_their_names_or_a_capitalised_provider() {
+    let mut a = app();
+    assert!(handoff::providers(&a).is_empty(), "no environment yet");
+    let social = json!({
+        "oauth_github": {"enabled": true, "authenticatable": true,
+            "strategy": "oauth_github", "name": " GitHub "},
+        "oauth_gitlab": {"enabled": true, "authenticatable": true,
+            "strategy": "oauth_gitlab", "name": ""},
+        "oauth_off": {"enabled": false, "authenticatable": true,
+            "strategy": "oauth_off", "name": "Off"}
+    });
+    a.environment = Some(
+        serde_json::from_value(json!({"user_settings": {"social": social}}))
+            .expect("environment parses"),
+    );
+    let names: Vec<String> = handoff::providers(&a).into_iter().map(|(_, n)| n).collect();
+    assert_eq!(names, vec!["GitHub".to_string(), "Gitlab".to_string()]);
+    assert!(handoff::is_hand_off(&Strategy::Oauth("github".into())));
+    assert!(!handoff::is_hand_off(&Strategy::EmailLink));
+    assert!(!handoff::is_hand_off(&Strategy::Password));
 }

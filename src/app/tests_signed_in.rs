@@ -56,16 +56,9 @@ pub(super) fn backend(embedded: bool) -> Backend {
     }
 }
 
-pub(super) fn api(app: &mut App, call: CallKind, result: Result<ApiReply, Failure>) -> Vec<Effect> {
+pub(super) fn api(app: &mut App, reply: Reply) -> Vec<Effect> {
     let epoch = app.epoch;
-    update(
-        app,
-        Action::Api {
-            epoch,
-            call,
-            result,
-        },
-    )
+    update(app, Action::Api { epoch, reply })
 }
 
 pub(super) fn jwt(sid: &str, iat_ms: i64) -> String {
@@ -85,17 +78,10 @@ pub(super) fn signed_in_with(embedded: bool, totp: bool, others: &[(&str, &str, 
     sessions.extend(others.iter().cloned());
     let fx = api(
         &mut app,
-        CallKind::Client,
-        Ok(ApiReply::Client(Some(Box::new(client(&sessions))))),
+        Reply::Client(Ok(Some(Box::new(client(&sessions))))),
     );
     assert!(mints(&fx), "signing in mints a token: {fx:?}");
-    api(
-        &mut app,
-        CallKind::Token,
-        Ok(ApiReply::Token {
-            jwt: jwt("sess_1", NOW),
-        }),
-    );
+    api(&mut app, Reply::Token(Ok(jwt("sess_1", NOW))));
     app
 }
 
@@ -127,13 +113,7 @@ pub(super) fn first_mint_tick(app: &mut App, from: i64, to: i64) -> Option<i64> 
 fn the_token_is_refreshed_before_it_expires_and_only_once() {
     let mut app = signed_in(false);
     assert_eq!(app.token_secs_left(), Some(60));
-    let fx = api(
-        &mut app,
-        CallKind::Token,
-        Ok(ApiReply::Token {
-            jwt: jwt("sess_1", NOW),
-        }),
-    );
+    let fx = api(&mut app, Reply::Token(Ok(jwt("sess_1", NOW))));
     assert!(
         fx.iter().any(|e| matches!(
             e,
@@ -168,11 +148,7 @@ fn with_the_emulators_clock_shifted_the_refresh_comes_before_exp_in_server_time(
         matches!(fx.as_slice(), [Effect::Call { call: Call::ShiftClock { base_url, seconds: 300 }, .. }] if base_url == BASE),
         "{fx:?}"
     );
-    let fx = api(
-        &mut app,
-        CallKind::Dev,
-        Ok(ApiReply::Clock { offset_ms: 300_000 }),
-    );
+    let fx = api(&mut app, Reply::Clock(Ok(300_000)));
     assert!(app.token_secs_left().is_some_and(|s| s < 0), "expired");
     assert!(mints(&fx), "an expired token is replaced at once: {fx:?}");
     let said = app
@@ -185,13 +161,7 @@ fn with_the_emulators_clock_shifted_the_refresh_comes_before_exp_in_server_time(
         "{said}"
     );
     // The new token is stamped with the server's (shifted) time.
-    api(
-        &mut app,
-        CallKind::Token,
-        Ok(ApiReply::Token {
-            jwt: jwt("sess_1", NOW + 300_000),
-        }),
-    );
+    api(&mut app, Reply::Token(Ok(jwt("sess_1", NOW + 300_000))));
     assert_eq!(app.token_secs_left(), Some(60));
     let exp_local = NOW + 60_000;
     let at = first_mint_tick(&mut app, NOW + 1000, NOW + 70_000);
@@ -202,13 +172,7 @@ fn with_the_emulators_clock_shifted_the_refresh_comes_before_exp_in_server_time(
 #[test]
 fn a_real_servers_clock_skew_is_read_from_iat() {
     let mut app = signed_in_with(false, false, &[]);
-    api(
-        &mut app,
-        CallKind::Token,
-        Ok(ApiReply::Token {
-            jwt: jwt("sess_1", NOW - 120_000),
-        }),
-    );
+    api(&mut app, Reply::Token(Ok(jwt("sess_1", NOW - 120_000))));
     assert_eq!(app.server_offset_ms, -120_000);
     assert_eq!(app.token_secs_left(), Some(60), "not seen as expired");
     assert!(!mints(&tick(&mut app, NOW + 30_000)));
@@ -223,7 +187,7 @@ fn a_failed_refresh_backs_off_and_an_ended_session_reloads_the_client() {
         message: "cannot reach".into(),
         param_name: None,
     };
-    api(&mut app, CallKind::Token, Err(network));
+    api(&mut app, Reply::Token(Err(network)));
     assert!(
         !mints(&tick(&mut app, NOW + 46_000)),
         "waits after a failure"
@@ -237,7 +201,7 @@ fn a_failed_refresh_backs_off_and_an_ended_session_reloads_the_client() {
         message: "No active session was found.".into(),
         param_name: None,
     };
-    let fx = api(&mut app, CallKind::Token, Err(gone));
+    let fx = api(&mut app, Reply::Token(Err(gone)));
     assert!(
         matches!(
             fx.as_slice(),
@@ -253,11 +217,7 @@ fn a_failed_refresh_backs_off_and_an_ended_session_reloads_the_client() {
         "expired",
         user("user_1", "jane@example.com", false),
     )]);
-    api(
-        &mut app,
-        CallKind::Client,
-        Ok(ApiReply::Client(Some(Box::new(ended)))),
-    );
+    api(&mut app, Reply::Client(Ok(Some(Box::new(ended)))));
     assert!(app.signed_in.is_none());
     assert_eq!(app.step(), crate::flow::Step::Identifier);
     assert_eq!(
@@ -271,21 +231,13 @@ fn a_resumed_run_says_why_it_is_not_signed_in() {
     let mut app = App::new(backend(true), NOW);
     update(&mut app, Action::StoredClientToken(true));
     let ended = client(&[("sess_1", "ended", user("user_1", "jane@example.com", false))]);
-    api(
-        &mut app,
-        CallKind::Client,
-        Ok(ApiReply::Client(Some(Box::new(ended)))),
-    );
+    api(&mut app, Reply::Client(Ok(Some(Box::new(ended)))));
     assert_eq!(
         app.notice.as_ref().map(|n| n.message.as_str()),
         Some("Your previous session has ended; sign in again.")
     );
     let env = parse(json!({}));
-    api(
-        &mut app,
-        CallKind::Environment,
-        Ok(ApiReply::Environment(Box::new(env))),
-    );
+    api(&mut app, Reply::Environment(Ok(Box::new(env))));
     assert!(
         app.notice.is_some(),
         "the environment arriving later keeps it"
@@ -295,8 +247,7 @@ fn a_resumed_run_says_why_it_is_not_signed_in() {
     update(&mut app, Action::StoredClientToken(true));
     let fx = api(
         &mut app,
-        CallKind::Client,
-        Ok(ApiReply::Client(Some(Box::new(client(&[(
+        Reply::Client(Ok(Some(Box::new(client(&[(
             "sess_1",
             "active",
             user("user_1", "jane@example.com", false),
@@ -306,7 +257,7 @@ fn a_resumed_run_says_why_it_is_not_signed_in() {
     assert!(app.notice.is_none());
 
     let mut app = App::new(backend(true), NOW);
-    api(&mut app, CallKind::Client, Ok(ApiReply::Client(None)));
+    api(&mut app, Reply::Client(Ok(None)));
     assert!(app.notice.is_none(), "a first run says nothing");
 }
 
@@ -324,10 +275,7 @@ fn switching_sessions_touches_mints_and_drops_the_old_sessions_results() {
         &mut app,
         Action::Api {
             epoch: old,
-            call: CallKind::Token,
-            result: Ok(ApiReply::Token {
-                jwt: jwt("sess_1", NOW),
-            }),
+            reply: Reply::Token(Ok(jwt("sess_1", NOW))),
         },
     );
     assert!(late.is_empty());
@@ -348,11 +296,7 @@ fn sign_out_says_what_happened() {
         ),
         ("sess_2", "active", grace),
     ]);
-    api(
-        &mut app,
-        CallKind::SignOut,
-        Ok(ApiReply::Client(Some(Box::new(after)))),
-    );
+    api(&mut app, Reply::SignOut(Ok(Some(Box::new(after)))));
     assert_eq!(
         app.notice.as_ref().map(|n| n.message.as_str()),
         Some(
@@ -363,7 +307,7 @@ fn sign_out_says_what_happened() {
 
     let mut app = signed_in(false);
     update(&mut app, Action::SignOut { all: true });
-    api(&mut app, CallKind::SignOut, Ok(ApiReply::Client(None)));
+    api(&mut app, Reply::SignOut(Ok(None)));
     assert_eq!(
         app.notice.as_ref().map(|n| n.message.as_str()),
         Some("Signed out. Every session on this device has ended.")
@@ -373,12 +317,11 @@ fn sign_out_says_what_happened() {
     update(&mut app, Action::SignOut { all: false });
     api(
         &mut app,
-        CallKind::SignOut,
-        Err(Failure {
+        Reply::SignOut(Err(Failure {
             kind: FailureKind::Network,
             message: "Could not reach the server.".into(),
             param_name: None,
-        }),
+        })),
     );
     assert!(app.signed_in.is_none() && app.client.is_none());
     let said = app
@@ -407,16 +350,8 @@ fn a_token_check_lands_only_on_the_token_it_checked() {
         kid: Some("ins_test".into()),
         outcome: Ok(()),
     };
-    api(
-        &mut app,
-        CallKind::TokenCheck,
-        Ok(ApiReply::TokenCheck(check("other"))),
-    );
+    api(&mut app, Reply::TokenCheck(check("other")));
     assert!(app.signed_in.as_ref().is_some_and(|s| s.check.is_none()));
-    api(
-        &mut app,
-        CallKind::TokenCheck,
-        Ok(ApiReply::TokenCheck(check(&sig))),
-    );
+    api(&mut app, Reply::TokenCheck(check(&sig)));
     assert!(app.signed_in.as_ref().is_some_and(|s| s.check.is_some()));
 }

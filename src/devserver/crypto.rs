@@ -4,7 +4,7 @@
 //! Everything that compares a secret does it in constant time.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
@@ -19,7 +19,7 @@ use subtle::ConstantTimeEq;
 
 use super::errors::DevServerError;
 use super::secret::Hidden;
-use super::store::Sqlite;
+use super::store::{DbLocation, Sqlite};
 
 const ALNUM: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
@@ -83,9 +83,21 @@ pub fn hash_password(password: &str) -> Result<Hidden, DevServerError> {
         .map_err(|e| DevServerError::Internal(format!("password hashing failed: {e}")))
 }
 
-/// Seed passwords are hashed once per process: every test server and every `/__dev/reset`
-/// would otherwise pay argon2 again for the same demo passwords.
+/// The built-in seed's password (`assets/seed.toml`) hashed ahead of time with `argon2()`'s
+/// parameters, so a first-ever start computes no argon2 at all. The demo password is public,
+/// and so may its hash be; a test checks it still verifies and has today's parameters.
+const PRECOMPUTED_SEED_HASHES: &[(&str, &str)] = &[(
+    "clerk-demo-password",
+    "$argon2id$v=19$m=7168,t=5,p=1$mG+0nzRQkrHjdPmgI/72kA$Lib2TxAp5uqtB17oW47QncwF0cMZAgaViO0z16Y0i/A",
+)];
+
+/// Seed passwords are hashed once per process (or not at all, for the built-in seed's): every
+/// test server and every `/__dev/reset` would otherwise pay argon2 again for them.
 pub fn hash_seed_password(password: &str) -> Result<Hidden, DevServerError> {
+    #[cfg(not(fuzzing))]
+    if let Some((_, hash)) = PRECOMPUTED_SEED_HASHES.iter().find(|(p, _)| *p == password) {
+        return Ok(Hidden::new(*hash));
+    }
     static CACHE: OnceLock<Mutex<HashMap<String, Hidden>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     if let Some(h) = cache
@@ -122,19 +134,58 @@ fn b64(bytes: &[u8]) -> String {
 /// The instance's signing material, created once and kept in the database.
 pub struct Keys {
     hmac: hmac::Key,
-    rsa: RsaKeyPair,
-    pub kid: String,
+    rsa: Arc<RsaSlot>,
+}
+
+/// The RSA key pair and its `kid`, or why it could not be made. A new instance generates it on
+/// a background thread (about a second of CPU on a slow machine), so a first-ever start does
+/// not wait for it; the first signature or JWKS waits for it instead.
+type RsaReady = Result<(RsaKeyPair, String), String>;
+
+#[derive(Default)]
+struct RsaSlot {
+    ready: OnceLock<RsaReady>,
+}
+
+/// Sets an error if the generating thread ends without a key, so no signer waits forever.
+struct FillOnExit(Arc<RsaSlot>);
+
+impl Drop for FillOnExit {
+    fn drop(&mut self) {
+        let _ = self
+            .0
+            .ready
+            .set(Err("RSA key generation did not finish".into()));
+    }
 }
 
 impl std::fmt::Debug for Keys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Keys")
-            .field("kid", &self.kid)
-            .finish_non_exhaustive()
+        f.debug_struct("Keys").finish_non_exhaustive()
     }
 }
 
+fn with_kid(rsa: RsaKeyPair) -> (RsaKeyPair, String) {
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, rsa.public_key().as_ref());
+    let kid = format!("ins_{}", b64(&digest.as_ref()[..16]));
+    (rsa, kid)
+}
+
+fn generate_rsa() -> Result<(RsaKeyPair, Vec<u8>), String> {
+    let pair = RsaKeyPair::generate(KeySize::Rsa2048)
+        .map_err(|_| "RSA key generation failed".to_string())?;
+    let der = pair
+        .as_der()
+        .map_err(|_| "RSA key encoding failed".to_string())?
+        .as_ref()
+        .to_vec();
+    Ok((pair, der))
+}
+
 impl Keys {
+    /// The stored keys, or new ones. A missing RSA key is generated in the background; in a
+    /// database file it is stored before anything can sign with it, so no token outlives its
+    /// key across a restart.
     pub fn load_or_create(store: &Sqlite) -> Result<Self, DevServerError> {
         let secret = match store.meta_get("hmac_secret")? {
             Some(s) if s.len() >= 32 => s,
@@ -144,27 +195,50 @@ impl Keys {
                 s.to_vec()
             }
         };
-        let rsa = match store.meta_get("rsa_pkcs8")? {
-            Some(der) => RsaKeyPair::from_pkcs8(&der)
-                .map_err(|e| DevServerError::Internal(format!("stored RSA key unreadable: {e}")))?,
-            None => {
-                let pair = RsaKeyPair::generate(KeySize::Rsa2048)
-                    .map_err(|_| DevServerError::Internal("RSA key generation failed".into()))?;
-                let der = pair
-                    .as_der()
-                    .map_err(|_| DevServerError::Internal("RSA key encoding failed".into()))?;
-                store.meta_put("rsa_pkcs8", der.as_ref())?;
-                pair
-            }
-        };
-        let digest =
-            aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, rsa.public_key().as_ref());
-        let kid = format!("ins_{}", b64(&digest.as_ref()[..16]));
+        let slot = Arc::new(RsaSlot::default());
+        if let Some(der) = store.meta_get("rsa_pkcs8")? {
+            let pair = RsaKeyPair::from_pkcs8(&der)
+                .map_err(|e| DevServerError::Internal(format!("stored RSA key unreadable: {e}")))?;
+            let _ = slot.ready.set(Ok(with_kid(pair)));
+        } else {
+            let location = store.location().clone();
+            let fill = FillOnExit(Arc::clone(&slot));
+            std::thread::Builder::new()
+                .name("devserver-rsa".into())
+                .spawn(move || {
+                    let ready = generate_rsa().and_then(|(pair, der)| {
+                        // Its own connection: the server's is behind the state lock. An
+                        // in-memory database is gone with the process, and the key with it.
+                        if let DbLocation::File(_) = location {
+                            Sqlite::open(&location)
+                                .and_then(|db| db.meta_put("rsa_pkcs8", &der))
+                                .map_err(|e| e.to_string())?;
+                        }
+                        Ok(with_kid(pair))
+                    });
+                    let _ = fill.0.ready.set(ready);
+                })
+                .map_err(|e| DevServerError::Internal(format!("RSA key thread: {e}")))?;
+        }
         Ok(Self {
             hmac: hmac::Key::new(hmac::HMAC_SHA256, &secret),
-            rsa,
-            kid,
+            rsa: slot,
         })
+    }
+
+    /// The RSA pair and its `kid`, waiting for a background generation to finish.
+    fn rsa(&self) -> Result<&(RsaKeyPair, String), DevServerError> {
+        self.rsa
+            .ready
+            .wait()
+            .as_ref()
+            .map_err(|e| DevServerError::Internal(e.clone()))
+    }
+
+    /// The key id session JWTs carry in their header.
+    #[cfg(test)]
+    pub fn kid(&self) -> Result<&str, DevServerError> {
+        Ok(&self.rsa()?.1)
     }
 
     /// Keyed hash of a code, so stored codes cannot be read back.
@@ -204,35 +278,36 @@ impl Keys {
 
     /// An RS256 JWT with this instance's `kid` (session tokens).
     pub fn sign_rs256(&self, claims: &Value) -> Result<String, DevServerError> {
-        let header = json!({"alg": "RS256", "kid": self.kid, "typ": "JWT"});
+        let (rsa, kid) = self.rsa()?;
+        let header = json!({"alg": "RS256", "kid": kid, "typ": "JWT"});
         let input = format!(
             "{}.{}",
             b64(header.to_string().as_bytes()),
             b64(claims.to_string().as_bytes())
         );
-        let mut sig = vec![0u8; self.rsa.public_modulus_len()];
-        self.rsa
-            .sign(
-                &RSA_PKCS1_SHA256,
-                &SystemRandom::new(),
-                input.as_bytes(),
-                &mut sig,
-            )
-            .map_err(|_| DevServerError::Internal("RS256 signing failed".into()))?;
+        let mut sig = vec![0u8; rsa.public_modulus_len()];
+        rsa.sign(
+            &RSA_PKCS1_SHA256,
+            &SystemRandom::new(),
+            input.as_bytes(),
+            &mut sig,
+        )
+        .map_err(|_| DevServerError::Internal("RS256 signing failed".into()))?;
         Ok(format!("{input}.{}", b64(&sig)))
     }
 
     /// The public half as a JSON Web Key Set.
-    pub fn jwks(&self) -> Value {
-        let public = self.rsa.public_key();
-        json!({"keys": [{
+    pub fn jwks(&self) -> Result<Value, DevServerError> {
+        let (rsa, kid) = self.rsa()?;
+        let public = rsa.public_key();
+        Ok(json!({"keys": [{
             "use": "sig",
             "kty": "RSA",
-            "kid": self.kid,
+            "kid": kid,
             "alg": "RS256",
             "n": b64(public.modulus().big_endian_without_leading_zero()),
             "e": b64(public.exponent().big_endian_without_leading_zero()),
-        }]})
+        }]}))
     }
 }
 
@@ -261,11 +336,41 @@ mod tests {
 
     #[test]
     fn keys_survive_reopening_the_store() {
-        let store = Sqlite::open(&DbLocation::Ephemeral).expect("store");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let location = DbLocation::File(dir.path().join("db.sqlite3"));
+        let store = Sqlite::open(&location).expect("store");
         let a = Keys::load_or_create(&store).expect("keys");
-        let b = Keys::load_or_create(&store).expect("keys");
-        assert_eq!(a.kid, b.kid);
+        let jwt = a.sign_rs256(&json!({"sub": "user_1"})).expect("signed");
+        // The signature's key is already stored: a restart reads the same one.
+        let reopened = Sqlite::open(&location).expect("reopen");
+        let b = Keys::load_or_create(&reopened).expect("keys");
+        assert_eq!(a.kid().expect("kid"), b.kid().expect("kid"));
+        assert_eq!(a.jwks().expect("jwks"), b.jwks().expect("jwks"));
         assert_eq!(a.mac("code", "123456"), b.mac("code", "123456"));
+        assert_eq!(jwt.split('.').count(), 3);
+    }
+
+    #[test]
+    fn precomputed_seed_hashes_verify_with_todays_parameters() {
+        let fresh = hash_password("x").expect("hash");
+        let params = |h: &str| h.split('$').nth(3).map(str::to_string);
+        for (password, hash) in PRECOMPUTED_SEED_HASHES {
+            let hash = Hidden::new(*hash);
+            assert_eq!(params(hash.expose()), params(fresh.expose()), "{password}");
+            assert!(verify_password(password, &hash), "{password}");
+            assert!(!verify_password("clerk-demo-passwor", &hash));
+        }
+        let seed = std::fs::read_to_string("assets/seed.toml").expect("seed");
+        assert!(seed.contains("password = \"clerk-demo-password\""));
+    }
+
+    #[test]
+    #[ignore = "prints a PHC string for PRECOMPUTED_SEED_HASHES"]
+    fn print_a_seed_hash() {
+        println!(
+            "{}",
+            hash_password("clerk-demo-password").expect("hash").expose()
+        );
     }
 
     #[test]

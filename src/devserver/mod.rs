@@ -32,6 +32,7 @@ mod signin;
 mod standalone;
 mod state;
 mod store;
+mod token_cache;
 mod totp;
 mod wire;
 

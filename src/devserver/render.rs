@@ -7,6 +7,7 @@ use super::crypto::new_id;
 use super::model::{SessionRec, SignInRec, UserRec, VerificationRec};
 use super::signin::{self, FactorInfo, Status};
 use super::state::{Db, Emulator};
+use super::token_cache::TokenKey;
 use super::wire::{SessionStatus, VerificationStatus};
 
 pub fn verification(v: &VerificationRec) -> Value {
@@ -222,18 +223,55 @@ fn minutes_since(t: i64, now: i64) -> i64 {
     ((now - t).max(0)) / 60_000
 }
 
-/// A 60-second RS256 session JWT with Clerk's claims.
+/// The session JWT a client answer shows (`last_active_token`): one minted for the same session
+/// and claims within the same second is reused (`token_cache.rs`: signing is the costly part).
 pub fn session_token(
     app: &Emulator,
     s: &SessionRec,
     now: i64,
     origin: Option<&str>,
 ) -> Result<String, super::errors::DevServerError> {
+    token(app, s, now, origin, true)
+}
+
+/// A token asked for with `POST …/tokens`: always freshly signed, as Clerk mints a new JWT (its
+/// own `jti`) for every call; it still fills the cache for the client answers of that second.
+pub fn fresh_session_token(
+    app: &Emulator,
+    s: &SessionRec,
+    now: i64,
+    origin: Option<&str>,
+) -> Result<String, super::errors::DevServerError> {
+    token(app, s, now, origin, false)
+}
+
+/// A 60-second RS256 session JWT with Clerk's claims.
+fn token(
+    app: &Emulator,
+    s: &SessionRec,
+    now: i64,
+    origin: Option<&str>,
+    reuse: bool,
+) -> Result<String, super::errors::DevServerError> {
     let iat = now.div_euclid(1000);
+    let fva = [
+        minutes_since(s.first_factor_at, now),
+        s.second_factor_at.map_or(-1, |t| minutes_since(t, now)),
+    ];
+    let key = TokenKey {
+        session_id: s.id.clone(),
+        user_id: s.user_id.clone(),
+        origin: origin.map(str::to_string),
+        iat,
+        fva,
+    };
+    if reuse && let Some(jwt) = app.tokens.get(&key) {
+        return Ok(jwt);
+    }
     let ttl = i64::try_from(app.limits.session_token_ttl.as_secs()).unwrap_or(60);
     let mut claims = json!({
         "exp": iat + ttl,
-        "fva": [minutes_since(s.first_factor_at, now), s.second_factor_at.map_or(-1, |t| minutes_since(t, now))],
+        "fva": fva,
         "iat": iat,
         "iss": app.base_url,
         "jti": new_id("jti").replace("jti_", ""),
@@ -246,7 +284,32 @@ pub fn session_token(
     if let Some(o) = origin {
         claims["azp"] = json!(o);
     }
-    app.keys.sign_rs256(&claims)
+    let jwt = app.keys.sign_rs256(&claims)?;
+    app.tokens.put(key, jwt.clone());
+    Ok(jwt)
+}
+
+/// Mints (outside any lock) the tokens `client` will show for `client_id`'s active sessions,
+/// so rendering it under the state lock finds them made instead of signing there.
+pub fn warm_client_tokens(app: &Emulator, client_id: &str, now: i64, origin: Option<&str>) {
+    let sessions: Vec<SessionRec> = {
+        let st = app.lock();
+        st.clients
+            .get(client_id)
+            .map(|c| {
+                c.session_ids
+                    .iter()
+                    .filter_map(|id| st.sessions.get(id))
+                    .filter(|s| session_status(s, now) == SessionStatus::Active)
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    for s in &sessions {
+        // A failure here shows up again (and is handled) when the client is rendered.
+        let _ = session_token(app, s, now, origin);
+    }
 }
 
 pub fn session(app: &Emulator, st: &Db, s: &SessionRec, now: i64, origin: Option<&str>) -> Value {

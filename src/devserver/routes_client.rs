@@ -45,15 +45,21 @@ pub async fn get_client(
     caller: Caller,
 ) -> Result<Response, ApiError> {
     let now = app.clock.now_ms();
-    let st = app.lock();
-    Ok(match caller.existing_client(&st) {
-        Some(id) => envelope(
-            render::client(&app, &st, &id, now, caller.origin()),
-            Value::Null,
-            Some(&id),
-        ),
-        None => envelope(Value::Null, Value::Null, None),
-    })
+    let Some(id) = caller.existing_client(&app.lock()) else {
+        return Ok(envelope(Value::Null, Value::Null, None));
+    };
+    // Sign first and serialize last, both outside the state lock: only the copy into JSON
+    // values holds it, so concurrent clients do not queue behind each other's RSA and I/O.
+    render::warm_client_tokens(&app, &id, now, caller.origin());
+    let body = {
+        let st = app.lock();
+        render::client(&app, &st, &id, now, caller.origin())
+    };
+    // Ended by another request in between: the caller has no client any more.
+    if body.is_null() {
+        return Ok(envelope(Value::Null, Value::Null, None));
+    }
+    Ok(envelope(body, Value::Null, Some(&id)))
 }
 
 /// The body of `POST /v1/client`: a `_method=GET` that the override did not route (a form
@@ -172,6 +178,7 @@ pub async fn dev_browser(
     Ok(axum::Json(body).into_response())
 }
 
-pub async fn jwks(State(app): State<Arc<Emulator>>) -> Response {
-    axum::Json(app.keys.jwks()).into_response()
+pub async fn jwks(State(app): State<Arc<Emulator>>) -> Result<Response, ApiError> {
+    let keys = app.keys.jwks().map_err(|e| ApiError::internal(&e))?;
+    Ok(axum::Json(keys).into_response())
 }

@@ -128,12 +128,12 @@ pub async fn remove(
 
 fn mint(app: &Emulator, caller: &Caller, id: &str) -> Result<Response, ApiError> {
     let now = app.clock.now_ms();
-    let st = app.lock();
-    let (s, client_id) = load(&st, caller, id)?;
+    // The state lock is held for the lookup only: signing happens after it is released.
+    let (s, client_id) = load(&app.lock(), caller, id)?;
     if render::session_status(&s, now) != SessionStatus::Active {
         return Err(ApiError::not_found("active session"));
     }
-    let jwt = render::session_token(app, &s, now, caller.origin())?;
+    let jwt = render::fresh_session_token(app, &s, now, caller.origin())?;
     Ok(with_client(
         axum::Json(json!({"object": "token", "jwt": jwt})).into_response(),
         &client_id,

@@ -14,6 +14,7 @@ use super::model::{
 };
 use super::seed::{SeedFile, normalize_email, normalize_phone, seed_password_hash};
 use super::store::Sqlite;
+use super::token_cache::TokenCache;
 
 pub struct Db {
     store: Sqlite,
@@ -50,6 +51,8 @@ pub struct Emulator {
     pub hasher: PasswordHasher,
     /// Which `Host` names this server answers to (DNS rebinding).
     pub hosts: HostPolicy,
+    /// Session JWTs of the current second (signing is the costly part of a client answer).
+    pub tokens: TokenCache,
 }
 
 impl Emulator {
@@ -85,6 +88,7 @@ impl Emulator {
                 limits.password_hash_queue,
             ),
             hosts: HostPolicy { bound },
+            tokens: TokenCache::default(),
             limits,
         })
     }

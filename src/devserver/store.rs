@@ -31,6 +31,7 @@ impl DbLocation {
 
 pub struct Sqlite {
     conn: Connection,
+    location: DbLocation,
 }
 
 fn db_err(e: impl std::fmt::Display) -> DevServerError {
@@ -66,6 +67,10 @@ impl Sqlite {
         }
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(db_err)?;
+        // Reads are served from the in-memory maps (SQLite is read once, at start), so a page
+        // cache beyond the few pages a write touches is memory for nothing (default: 2 MiB).
+        conn.pragma_update(None, "cache_size", -256)
+            .map_err(db_err)?;
         conn.execute_batch(
             "CREATE TABLE IF NOT EXISTS objects (
                 kind TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL,
@@ -73,7 +78,15 @@ impl Sqlite {
              CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);",
         )
         .map_err(db_err)?;
-        Ok(Self { conn })
+        Ok(Self {
+            conn,
+            location: location.clone(),
+        })
+    }
+
+    /// Where this database lives (another connection to a file sees the same data).
+    pub fn location(&self) -> &DbLocation {
+        &self.location
     }
 
     pub fn meta_get(&self, key: &str) -> Result<Option<Vec<u8>>, DevServerError> {

@@ -8,7 +8,8 @@ use std::time::{Duration, Instant, SystemTime};
 use super::clock::ClockSample;
 use super::report::Check;
 use crate::fapi::{
-    API_VERSION, Environment, ErrorResponse, FapiClient, MemoryTokenStore, PublishableKey,
+    API_VERSION, BodyError, Environment, ErrorResponse, FapiClient, MemoryTokenStore,
+    PublishableKey,
 };
 
 /// Longer than this and sign-in will feel slow: worth a warning.
@@ -111,9 +112,15 @@ pub async fn probe(base_url: &str) -> Outcome {
         .get(reqwest::header::DATE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let body = match response.bytes().await {
-        Ok(b) => b.to_vec(),
-        Err(e) => {
+    let body = match crate::fapi::read_capped(response, crate::fapi::MAX_BODY_BYTES).await {
+        Ok(b) => b,
+        Err(BodyError::TooLarge { limit }) => {
+            return Outcome::Invalid(format!(
+                "the server's answer was larger than {} MiB",
+                limit / (1024 * 1024)
+            ));
+        }
+        Err(BodyError::Transport(e)) => {
             return Outcome::Unreachable {
                 url,
                 detail: format!("the answer was cut off: {}", transport_detail(&e)),

@@ -96,14 +96,17 @@ impl Report {
         self.checks.iter().find(|c| c.name == name)
     }
 
-    /// `{"ok": bool, "failed": n, "warned": n, "checks": [...]}`.
+    /// `{"ok": bool, "failed": n, "warned": n, "checks": [...]}`. Summaries and details quote
+    /// the server (provider and application names, error text): every string is cleaned.
     pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({
+        let mut value = serde_json::json!({
             "ok": self.failed() == 0,
             "failed": self.failed(),
             "warned": self.warned(),
             "checks": self.checks,
-        })
+        });
+        crate::flow::clean_json(&mut value);
+        value
     }
 
     /// Plain text: status words in brackets (colour never carries the meaning alone), details
@@ -122,12 +125,17 @@ impl Report {
             } else {
                 word
             };
-            out.push_str(&format!("{word} {}: {}\n", check.name, check.summary));
+            let clean = crate::flow::clean;
+            out.push_str(&format!(
+                "{word} {}: {}\n",
+                check.name,
+                clean(&check.summary)
+            ));
             for line in &check.details {
-                out.push_str(&format!("       {line}\n"));
+                out.push_str(&format!("       {}\n", clean(line)));
             }
             if let Some(fix) = &check.fix {
-                out.push_str(&format!("       Fix: {fix}\n"));
+                out.push_str(&format!("       Fix: {}\n", clean(fix)));
             }
         }
         out.push_str(&match (self.failed(), self.warned()) {

@@ -56,6 +56,9 @@ pub fn gather(no_store: bool, config_dir: Option<&Path>, backend_key: &str) -> S
 }
 
 fn file_state(path: &Path, key: &str) -> FileState {
+    if let Some(why) = untrusted(path) {
+        return FileState::Unreadable(why);
+    }
     #[derive(serde::Deserialize)]
     struct Tokens {
         // IgnoredAny: the token values are never held in memory here.
@@ -78,6 +81,33 @@ fn file_state(path: &Path, key: &str) -> FileState {
             e.column()
         )),
     }
+}
+
+/// What the token store would refuse (see `fapi::private_file`): a symlink, or a file or
+/// directory of another user. Looked at without following the link and without changing it.
+#[cfg(unix)]
+fn untrusted(path: &Path) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    let other = |what: &str, uid: u32| {
+        format!("{what} belongs to another user (uid {uid}), so clerk-tui refuses it")
+    };
+    if let Some(dir) = path.parent().and_then(|d| std::fs::metadata(d).ok())
+        && dir.uid() != me
+    {
+        return Some(other("its directory", dir.uid()));
+    }
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if meta.file_type().is_symlink() {
+        return Some("it is a symbolic link, which clerk-tui never follows".to_owned());
+    }
+    (meta.uid() != me).then(|| other("it", meta.uid()))
+}
+
+#[cfg(not(unix))]
+fn untrusted(_path: &Path) -> Option<String> {
+    None
 }
 
 #[cfg(unix)]

@@ -151,3 +151,29 @@ fn gather_reads_modes_and_keys_without_changing_the_file() {
         FileState::Missing
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_token_file_fails_the_check_without_being_followed() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let target = dir.path().join("elsewhere.json");
+    std::fs::write(&target, r#"{"tokens":{"x":"planted"}}"#).expect("write");
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let path = dir.path().join(FileTokenStore::FILE_NAME);
+    std::os::unix::fs::symlink(&target, &path).expect("symlink");
+    let f = gather(false, Some(dir.path()), "x");
+    assert!(
+        matches!(&f.file, FileState::Unreadable(why) if why.contains("symbolic link")),
+        "{f:?}"
+    );
+    let check = token_storage(&f);
+    assert_eq!(check.status, Status::Fail);
+    assert!(check.fix.as_deref().is_some_and(|fix| fix.contains("rm ")));
+    let mode = std::fs::metadata(&target)
+        .expect("meta")
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o644, "the link's target is left alone");
+}

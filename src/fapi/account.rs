@@ -228,13 +228,22 @@ impl TouchSessionParams {
 }
 
 /// A token answer must carry the JWT: the lenient model would read any other object as an
-/// empty token, which the app would show as "signed in" with an unreadable token.
+/// empty token, which the app would show as "signed in" with an unreadable token. And it must
+/// be a JWT: `clerk-tui token` prints it as it is, so an escape sequence in it would reach
+/// the terminal (a clipboard write, a cleared screen).
 fn session_token(reply: &response::Reply) -> Result<Token, FapiError> {
-    let token: Token = response::bare(reply, "session token")?;
+    let mut token: Token = response::bare(reply, "session token")?;
     if token.jwt.trim().is_empty() {
         return Err(FapiError::Shape {
             status: reply.status,
             detail: "the session token answer has no jwt".to_owned(),
+        });
+    }
+    if let Some(why) = super::jwt_shape::not_a_jwt(&token.jwt) {
+        zeroize::Zeroize::zeroize(&mut token);
+        return Err(FapiError::Shape {
+            status: reply.status,
+            detail: format!("the session token is not a JWT ({why}); it was refused"),
         });
     }
     Ok(token)

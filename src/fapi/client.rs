@@ -385,10 +385,16 @@ impl FapiClient {
         timeout: Duration,
     ) -> Result<Reply, FapiError> {
         let headers = resp.headers().clone();
-        let bytes = resp
-            .bytes()
-            .await
-            .map_err(|e| self.transport_error(&e, timeout))?;
+        let bytes = match response::read_capped(resp, response::MAX_BODY_BYTES).await {
+            Ok(bytes) => bytes,
+            Err(response::BodyError::TooLarge { limit }) => {
+                return Err(FapiError::TooLarge {
+                    status: status.as_u16(),
+                    limit,
+                });
+            }
+            Err(response::BodyError::Transport(e)) => return Err(self.transport_error(&e, timeout)),
+        };
         response::decode(status, &headers, &bytes)
     }
 

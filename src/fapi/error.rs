@@ -41,13 +41,15 @@ impl ClerkError {
     }
 
     /// The sentence to show a person: `long_message`, else `message`, else a fallback by status.
+    /// Cleaned of escape sequences, control and bidi characters: it goes to screens, stderr,
+    /// `--json` and logs.
     pub fn user_message(&self) -> String {
         if let Some(e) = self.first() {
             if let Some(long) = e.long_message.as_deref().filter(|m| !m.trim().is_empty()) {
-                return long.to_owned();
+                return crate::flow::clean(long).into_owned();
             }
             if !e.message.trim().is_empty() {
-                return e.message.clone();
+                return crate::flow::clean(&e.message).into_owned();
             }
         }
         match self.status {
@@ -70,7 +72,7 @@ impl fmt::Display for ClerkError {
         f.write_str(&self.user_message())?;
         // Without a code the fallback message already names the status.
         if let Some(code) = self.first_code() {
-            write!(f, " ({code}, HTTP {})", self.status)?;
+            write!(f, " ({}, HTTP {})", crate::flow::clean(code), self.status)?;
         }
         if let Some(wait) = self.retry_after {
             write!(f, "; try again in {} s", wait.as_secs().max(1))?;
@@ -104,6 +106,9 @@ pub enum FapiError {
     /// JSON that does not have the shape Clerk documents (or is cut off).
     #[error("the server answered HTTP {status} with JSON this client cannot read: {detail}")]
     Shape { status: u16, detail: String },
+    /// A body past the cap: reading it would let a hostile server fill the memory.
+    #[error("the server's answer was larger than {} MiB (HTTP {status})", limit / (1024 * 1024))]
+    TooLarge { status: u16, limit: usize },
     #[error("invalid Frontend API URL {url:?}: {reason}")]
     InvalidBaseUrl { url: String, reason: String },
     #[error("invalid publishable key: {0}")]
@@ -147,7 +152,9 @@ impl FapiError {
     pub fn status(&self) -> Option<u16> {
         match self {
             FapiError::Api(e) => Some(e.status),
-            FapiError::NotJson { status, .. } | FapiError::Shape { status, .. } => Some(*status),
+            FapiError::NotJson { status, .. }
+            | FapiError::Shape { status, .. }
+            | FapiError::TooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }

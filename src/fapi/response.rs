@@ -28,6 +28,39 @@ pub(crate) enum ClientUpdate {
 
 const SNIPPET_CHARS: usize = 160;
 
+/// The largest answer read. Clerk's biggest (a client with its sessions, an environment) are
+/// tens of KiB; a hostile or broken server must not be able to fill the memory.
+pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+
+/// Why a body could not be read whole.
+#[derive(Debug)]
+pub(crate) enum BodyError {
+    /// Past `limit` bytes (announced by `Content-Length` or counted while streaming).
+    TooLarge {
+        limit: usize,
+    },
+    Transport(reqwest::Error),
+}
+
+/// Reads a body chunk by chunk, stopping (and dropping the connection) as soon as it passes
+/// `limit`, so a 600 MB answer costs at most `limit` bytes of memory.
+pub(crate) async fn read_capped(
+    mut resp: reqwest::Response,
+    limit: usize,
+) -> Result<Vec<u8>, BodyError> {
+    if resp.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(BodyError::TooLarge { limit });
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(BodyError::Transport)? {
+        if body.len() + chunk.len() > limit {
+            return Err(BodyError::TooLarge { limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
 pub(crate) fn decode(
     status: StatusCode,
     headers: &HeaderMap,
@@ -162,7 +195,11 @@ pub(crate) fn bare<T: DeserializeOwned>(reply: &Reply, what: &str) -> Result<T, 
 fn from_value<T: DeserializeOwned>(status: u16, what: &str, value: Value) -> Result<T, FapiError> {
     serde_json::from_value(value).map_err(|e| FapiError::Shape {
         status,
-        detail: format!("the {what} does not have the expected shape ({e})"),
+        // serde quotes the offending value, which is the server's text.
+        detail: crate::flow::clean(&format!(
+            "the {what} does not have the expected shape ({e})"
+        ))
+        .into_owned(),
     })
 }
 

@@ -3,14 +3,15 @@
 //! under the config directory. Tokens are keyed by Frontend API host.
 
 use std::collections::BTreeMap;
-use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroize;
+
+use super::private_file::{self, Untrusted};
 
 /// A token store failed to read or write.
 #[derive(Debug, thiserror::Error)]
@@ -19,6 +20,13 @@ pub enum StoreError {
     Io { path: PathBuf, source: io::Error },
     #[error("the token file {path} is damaged ({detail}); delete it to sign in again")]
     Corrupt { path: PathBuf, detail: String },
+    /// Another local user could have written the file: using it could sign this user in to
+    /// their session (session fixation). Nothing was changed.
+    #[error(
+        "refusing the token file {path}: {why}. Nothing was changed; remove it (or choose \
+         another --config-dir) to sign in again"
+    )]
+    Untrusted { path: PathBuf, why: String },
     #[error("no configuration directory could be found for clerk-tui (is $HOME set?)")]
     NoConfigDir,
 }
@@ -105,12 +113,14 @@ impl Drop for FileContents {
     }
 }
 
-/// A JSON file readable only by its owner (0600, in a 0700 directory), replaced atomically.
+/// A JSON file readable only by its owner (0600, in a 0700 directory), replaced atomically,
+/// refused when another user could have written it (see `private_file`), and changed under a
+/// lock that holds across processes.
 #[derive(Debug)]
 pub struct FileTokenStore {
     path: PathBuf,
     /// Only the app's own config directory is tightened to 0700; a directory the user chose
-    /// (say `/tmp`) is left alone.
+    /// (say `~/work`) is left alone (but refused when others can write it).
     own_dir: bool,
     lock: Mutex<()>,
 }
@@ -156,13 +166,34 @@ impl FileTokenStore {
         }
     }
 
+    fn untrusted(&self, why: Untrusted) -> StoreError {
+        StoreError::Untrusted {
+            path: self.path.clone(),
+            why: why.0,
+        }
+    }
+
+    fn dir(&self) -> PathBuf {
+        match self.path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            _ => PathBuf::from("."),
+        }
+    }
+
+    /// The file's contents; empty when neither it nor its directory exists yet.
     fn read(&self) -> Result<FileContents, StoreError> {
-        let mut text = match fs::read_to_string(&self.path) {
-            Ok(text) => text,
+        match private_file::check_dir(&self.dir(), self.own_dir) {
+            Ok(Ok(())) => {}
+            Ok(Err(why)) => return Err(self.untrusted(why)),
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(FileContents::default()),
             Err(e) => return Err(self.io_err(e)),
+        }
+        let file = match private_file::open_trusted(&self.path).map_err(|e| self.io_err(e))? {
+            None => return Ok(FileContents::default()),
+            Some(Err(why)) => return Err(self.untrusted(why)),
+            Some(Ok(file)) => file,
         };
-        self.tighten_file().map_err(|e| self.io_err(e))?;
+        let mut text = private_file::read_text(file).map_err(|e| self.io_err(e))?;
         let parsed = serde_json::from_str(&text).map_err(|e| StoreError::Corrupt {
             path: self.path.clone(),
             detail: format!(
@@ -176,104 +207,51 @@ impl FileTokenStore {
     }
 
     fn write(&self, contents: &FileContents) -> Result<(), StoreError> {
-        let dir = match self.path.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        self.ensure_dir(&dir).map_err(|e| self.io_err(e))?;
         let mut json = serde_json::to_string_pretty(contents).map_err(|e| StoreError::Corrupt {
             path: self.path.clone(),
             detail: e.to_string(),
         })?;
-        let result = self.write_atomically(&dir, json.as_bytes());
+        let result = private_file::replace(&self.dir(), &self.path, json.as_bytes());
         json.zeroize();
         result.map_err(|e| self.io_err(e))
     }
 
-    /// Writes a temp file created with mode 0600 from the start, then renames it over the
-    /// target, so the token is never readable by others, not even for a moment.
-    fn write_atomically(&self, dir: &Path, bytes: &[u8]) -> io::Result<()> {
-        let file_name = self
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| Self::FILE_NAME.to_owned());
-        let tmp = dir.join(format!(
-            ".{file_name}.{}.tmp",
-            uuid::Uuid::new_v4().simple()
-        ));
-        let mut options = fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let outcome = (|| {
-            let mut file = options.open(&tmp)?;
-            file.write_all(bytes)?;
-            file.sync_all()?;
-            fs::rename(&tmp, &self.path)
-        })();
-        if outcome.is_err() {
-            let _ = fs::remove_file(&tmp);
-        }
-        outcome
-    }
-
-    fn ensure_dir(&self, dir: &Path) -> io::Result<()> {
-        if !dir.exists() {
-            let mut builder = fs::DirBuilder::new();
-            builder.recursive(true);
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::DirBuilderExt;
-                builder.mode(0o700);
-            }
-            builder.create(dir)?;
-            return set_mode_if_looser(dir, 0o700);
-        }
-        if self.own_dir {
-            set_mode_if_looser(dir, 0o700)?;
-        }
-        Ok(())
-    }
-
-    fn tighten_file(&self) -> io::Result<()> {
-        set_mode_if_looser(&self.path, 0o600)?;
-        if self.own_dir
-            && let Some(dir) = self.path.parent()
-        {
-            set_mode_if_looser(dir, 0o700)?;
-        }
-        Ok(())
-    }
-
-    fn update(&self, change: impl FnOnce(&mut FileContents)) -> Result<(), StoreError> {
+    /// Read, change and write back under both locks: the in-process mutex and the advisory
+    /// file lock, so the file is re-read after any other process's last write. `change`
+    /// returns whether there is anything to write.
+    fn update<T>(
+        &self,
+        change: impl FnOnce(&mut FileContents) -> (bool, T),
+    ) -> Result<T, StoreError> {
         let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        let dir = self.dir();
+        match std::fs::metadata(&dir) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                private_file::create_private_dir(&dir).map_err(|e| self.io_err(e))?;
+            }
+            Err(e) => return Err(self.io_err(e)),
+            Ok(_) => {}
+        }
+        // The directory is checked before a lock file is created in it.
+        if let Err(why) = private_file::check_dir(&dir, self.own_dir).map_err(|e| self.io_err(e))? {
+            return Err(self.untrusted(why));
+        }
+        let _file_lock = match private_file::lock_beside(&self.path).map_err(|e| self.io_err(e))? {
+            Ok(lock) => lock,
+            Err(why) => return Err(self.untrusted(why)),
+        };
         let mut contents = self.read()?;
-        change(&mut contents);
-        self.write(&contents)
+        let (changed, out) = change(&mut contents);
+        if changed {
+            self.write(&contents)?;
+        }
+        Ok(out)
     }
-}
-
-#[cfg(unix)]
-fn set_mode_if_looser(path: &Path, mode: u32) -> io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    let current = fs::metadata(path)?.permissions().mode() & 0o777;
-    if current & !mode != 0 {
-        fs::set_permissions(path, fs::Permissions::from_mode(mode))?;
-    }
-    Ok(())
-}
-
-#[cfg(not(unix))]
-fn set_mode_if_looser(_path: &Path, _mode: u32) -> io::Result<()> {
-    Ok(())
 }
 
 impl TokenStore for FileTokenStore {
     fn load_token(&self, host: &str) -> Result<Option<SecretString>, StoreError> {
+        // No file lock: writers replace the file by renaming, so a read sees a whole file.
         let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
         let contents = self.read()?;
         Ok(contents
@@ -290,30 +268,36 @@ impl TokenStore for FileTokenStore {
             {
                 old.zeroize();
             }
+            (true, ())
         })
     }
 
     fn clear_token(&self, host: &str) -> Result<(), StoreError> {
-        let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
-        let mut contents = self.read()?;
-        match contents.tokens.remove(host) {
+        self.update(|c| match c.tokens.remove(host) {
             Some(mut old) => {
                 old.zeroize();
-                self.write(&contents)
+                (true, ())
             }
-            None => Ok(()),
-        }
+            None => (false, ()),
+        })
     }
 
     fn device_id(&self) -> Result<String, StoreError> {
-        let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
-        let mut contents = self.read()?;
-        if let Some(id) = contents.device_id.as_ref().filter(|id| !id.is_empty()) {
-            return Ok(id.clone());
+        {
+            let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+            let contents = self.read()?;
+            if let Some(id) = contents.device_id.as_ref().filter(|id| !id.is_empty()) {
+                return Ok(id.clone());
+            }
         }
-        let id = uuid::Uuid::new_v4().to_string();
-        contents.device_id = Some(id.clone());
-        self.write(&contents)?;
-        Ok(id)
+        // Another process may have created one since: re-read under the lock.
+        self.update(|c| match c.device_id.as_ref().filter(|id| !id.is_empty()) {
+            Some(id) => (false, id.clone()),
+            None => {
+                let id = uuid::Uuid::new_v4().to_string();
+                c.device_id = Some(id.clone());
+                (true, id)
+            }
+        })
     }
 }

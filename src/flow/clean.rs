@@ -31,6 +31,30 @@ pub fn clean(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Cleans every string (keys too) of a JSON value before it is serialized: serde_json
+/// escapes C0 controls, but C1 and bidi characters would pass into `--json` output as they are.
+pub fn clean_json(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => {
+            if let Cow::Owned(cleaned) = clean(s) {
+                *s = cleaned;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(clean_json),
+        Value::Object(map) => {
+            if map.keys().any(|k| matches!(clean(k), Cow::Owned(_))) {
+                let old = std::mem::take(map);
+                for (k, v) in old {
+                    map.insert(clean(&k).into_owned(), v);
+                }
+            }
+            map.values_mut().for_each(clean_json);
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
+}
+
 fn needs_cleaning(c: char) -> bool {
     c.is_control() || is_bidi_control(c)
 }
@@ -107,6 +131,19 @@ mod tests {
         assert_eq!(clean("a\u{7}b\u{0}c\u{7f}d\u{9b}e"), "a�b�c�d�e");
         assert_eq!(clean("line1\nline2\r\tend"), "line1 line2  end");
         assert_eq!(clean("abc\u{202E}fdp.exe"), "abc�fdp.exe");
+    }
+
+    #[test]
+    fn json_strings_and_keys_are_cleaned_at_any_depth() {
+        let mut v = serde_json::json!({
+            "a\u{202e}": ["ok", {"b": "x\u{9b}31my\u{1b}]52;c;ZXZp\u{7}"}],
+            "n": 1,
+        });
+        clean_json(&mut v);
+        assert_eq!(
+            v,
+            serde_json::json!({"a\u{fffd}": ["ok", {"b": "x\u{fffd}31my"}], "n": 1})
+        );
     }
 
     #[test]

@@ -15,7 +15,7 @@ pub use choose::{
     Method, can_reset_password, is_reset, other_methods, pick_support, preferred_first_factor,
     preferred_second_factor, terminal_support,
 };
-pub use clean::clean;
+pub use clean::{clean, clean_json};
 pub use code::normalize_code;
 pub use jwt::{DecodedJwt, decode_jwt, jwt_expiry_ms};
 pub use mask::mask_identifier;

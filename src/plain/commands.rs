@@ -84,7 +84,8 @@ pub async fn print_token(
         }
         None => client.create_session_token(&session.id, None).await?,
     };
-    writeln!(out, "{}", token.jwt).map_err(io_error)?;
+    // The fapi layer refused anything that is not a JWT; cleaning is the second guard.
+    writeln!(out, "{}", crate::flow::clean(&token.jwt)).map_err(io_error)?;
     out.flush().map_err(io_error)
 }
 
@@ -137,15 +138,18 @@ pub async fn status(
                 expires_at,
             },
             true,
-        ) => json!({
-            "signed_in": true,
-            "session_id": session_id,
-            "user_id": user_id,
-            "identifier": identifier,
-            "expires_at": expires_at,
-            "frontend_api": backend,
-        })
-        .to_string(),
+        ) => {
+            let mut value = json!({
+                "signed_in": true,
+                "session_id": session_id,
+                "user_id": user_id,
+                "identifier": identifier,
+                "expires_at": expires_at,
+                "frontend_api": backend,
+            });
+            crate::flow::clean_json(&mut value);
+            value.to_string()
+        }
         (SessionStatus::SignedOut, true) => {
             json!({"signed_in": false, "frontend_api": backend}).to_string()
         }
@@ -169,7 +173,8 @@ pub async fn status(
         ),
         (SessionStatus::SignedOut, false) => format!("Not signed in at {at}."),
     };
-    writeln!(out, "{text}").map_err(io_error)?;
+    // Session and user ids are the server's text too.
+    writeln!(out, "{}", clean(&text)).map_err(io_error)?;
     Ok(status)
 }
 

@@ -5,7 +5,7 @@
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 use crate::app::effects::{EffectRunner, now_ms};
-use crate::app::{Action, ApiReply, App, CallKind, Failure, FailureKind, update};
+use crate::app::{Action, App, Failure, FailureKind, Reply, update};
 use crate::cli::ExitStatus;
 
 pub(crate) struct Engine {
@@ -62,23 +62,19 @@ impl Engine {
 
     fn observe(&mut self, action: &Action) {
         match action {
-            Action::Api {
-                epoch,
-                call,
-                result,
-            } if *call == CallKind::Environment || *epoch == self.app.epoch => {
-                if *call == CallKind::Client {
+            Action::Api { epoch, reply } if reply.is_environment() || *epoch == self.app.epoch => {
+                if matches!(reply, Reply::Client(_)) {
                     self.client_loaded = true;
                 }
-                match result {
+                match reply.failure() {
                     // A poll that fails for a passing reason is retried by the poller.
-                    Err(f) if *call == CallKind::Poll && f.retryable() => {}
-                    Err(f) => self.last_failure = Some(f.clone()),
-                    Ok(reply) => {
-                        if !matches!(call, CallKind::Environment | CallKind::Poll) {
+                    Some(f) if matches!(reply, Reply::Poll(_)) && f.retryable() => {}
+                    Some(f) => self.last_failure = Some(f.clone()),
+                    None => {
+                        if !matches!(reply, Reply::Environment(_) | Reply::Poll(_)) {
                             self.last_failure = None;
                         }
-                        if *call == CallKind::SignOut && matches!(reply, ApiReply::Client(_)) {
+                        if matches!(reply, Reply::SignOut(Ok(_))) {
                             self.signed_out = true;
                         }
                     }

@@ -63,7 +63,11 @@ impl<W: Write> Printer<W> {
             let _ = writeln!(self.out);
             self.at_prompt = false;
         }
-        let _ = writeln!(self.out, "{text}");
+        // The last guard before stdout: whatever a sentence quoted from the server, no
+        // escape sequence, C1 or bidi character is printed (line breaks are kept).
+        for part in text.split('\n') {
+            let _ = writeln!(self.out, "{}", crate::flow::clean(part));
+        }
     }
 
     /// Print what changed since the last call.

@@ -35,16 +35,24 @@ struct Reporter<O: Write, E: Write> {
 
 impl<O: Write, E: Write> Reporter<O, E> {
     fn event(&mut self, event: &Value) {
+        // Every string of an event may come from the server (ids, strategies, messages):
+        // serde_json would escape C0 controls but pass C1 and bidi characters.
+        let mut event = event.clone();
+        crate::flow::clean_json(&mut event);
         if self.json {
             let _ = writeln!(self.out, "{event}");
             let _ = self.out.flush();
         } else {
-            let _ = writeln!(self.err, "{}", events::sentence(event));
+            let _ = writeln!(
+                self.err,
+                "{}",
+                crate::flow::clean(&events::sentence(&event))
+            );
         }
     }
 
     fn say(&mut self, sentence: &str) {
-        let _ = writeln!(self.err, "{sentence}");
+        let _ = writeln!(self.err, "{}", crate::flow::clean(sentence));
     }
 
     /// Report an error and give the exit status to end with.

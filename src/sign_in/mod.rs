@@ -11,8 +11,9 @@ mod mfa;
 use secrecy::SecretString;
 
 use crate::fapi::{
-    CreateSignInParams, Factor, FapiClient, FapiError, Session, SignIn, SignInStatus, Strategy,
-    Token, TouchSessionParams, UserData, Verification,
+    AttemptFirstFactorParams, AttemptSecondFactorParams, CreateSignInParams, Factor, FapiClient,
+    FapiError, PrepareFirstFactorParams, PrepareSecondFactorParams, Session, SignIn, SignInStatus,
+    Strategy, Token, TouchSessionParams, UserData, Verification,
 };
 
 pub use email_link::{EmailLink, EmailLinkSendParams, PollOptions};
@@ -166,6 +167,49 @@ impl SignInFuture {
             ..CreateSignInParams::default()
         };
         self.create(&create).await
+    }
+
+    /// `signIn.prepareFirstFactor(params)` of clerk-js's `SignIn` resource: the request the
+    /// `send_code`/`send_link` methods end in, for a caller that already chose the factor.
+    pub async fn prepare_first_factor(
+        &mut self,
+        params: &PrepareFirstFactorParams,
+    ) -> Result<&SignIn, SignInError> {
+        let id = self.require_id()?;
+        let answer = self.client.prepare_first_factor(&id, params).await;
+        self.keep(answer)
+    }
+
+    /// `signIn.attemptFirstFactor(params)`: `POST …/attempt_first_factor` on this sign-in,
+    /// e.g. a password for a sign-in that exists (where [`password`](Self::password) starts
+    /// a new one).
+    pub async fn attempt_first_factor(
+        &mut self,
+        params: &AttemptFirstFactorParams,
+    ) -> Result<&SignIn, SignInError> {
+        let id = self.require_id()?;
+        let answer = self.client.attempt_first_factor(&id, params).await;
+        self.keep(answer)
+    }
+
+    /// `signIn.prepareSecondFactor(params)`, for a caller that already chose the factor.
+    pub async fn prepare_second_factor(
+        &mut self,
+        params: &PrepareSecondFactorParams,
+    ) -> Result<&SignIn, SignInError> {
+        let id = self.require_id()?;
+        let answer = self.client.prepare_second_factor(&id, params).await;
+        self.keep(answer)
+    }
+
+    /// `signIn.attemptSecondFactor(params)`: `POST …/attempt_second_factor`.
+    pub async fn attempt_second_factor(
+        &mut self,
+        params: &AttemptSecondFactorParams,
+    ) -> Result<&SignIn, SignInError> {
+        let id = self.require_id()?;
+        let answer = self.client.attempt_second_factor(&id, params).await;
+        self.keep(answer)
     }
 
     /// `signIn.emailCode`: sign in with a one-time code sent by email.

@@ -2,6 +2,7 @@
 //! source, the colour theme, and the reusable widgets the screens are built from.
 //! Nothing here calls the network; widgets take plain data and draw it.
 
+pub mod backend;
 pub mod events;
 #[cfg(test)]
 mod pty_child;

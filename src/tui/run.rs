@@ -21,12 +21,27 @@ const EVENT_QUEUE: usize = 256;
 /// Runs the TUI until the user quits, a quit signal arrives, or the terminal fails. The
 /// terminal is restored on every way out (the guard's `Drop` covers errors and panics).
 pub async fn run(
+    app: App,
+    runner: EffectRunner,
+    tx: UnboundedSender<Action>,
+    rx: UnboundedReceiver<Action>,
+    theme: Theme,
+) -> io::Result<()> {
+    run_with(app, runner, tx, rx, theme, async {}).await
+}
+
+/// [`run`], awaiting `after_first_frame` once the first frame is on the terminal, before any
+/// input or action is handled: work that can wait (starting the embedded server) starts
+/// there, not before the person sees anything.
+pub async fn run_with(
     mut app: App,
     mut runner: EffectRunner,
     tx: UnboundedSender<Action>,
     mut rx: UnboundedReceiver<Action>,
     theme: Theme,
+    after_first_frame: impl Future<Output = ()>,
 ) -> io::Result<()> {
+    let mut after_first_frame = Some(after_first_frame);
     let mut guard = terminal::setup()?;
     let (event_tx, mut events) = mpsc::channel(EVENT_QUEUE);
     let reader = spawn_event_task(EventSource::new()?, event_tx, |e| e);
@@ -60,6 +75,10 @@ pub async fn run(
                     .write_all(seq.as_bytes())
                     .and_then(|()| backend.flush());
             }
+        }
+        if let Some(first) = after_first_frame.take() {
+            tracing::debug!("first frame drawn");
+            first.await;
         }
         let mut inputs = Vec::new();
         tokio::select! {
@@ -169,7 +188,7 @@ pub(crate) fn until_next_second(now_ms: i64) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::{ApiReply, Backend, Call, CallKind};
+    use crate::app::{Backend, Call, Reply};
     use crate::tui::events::QuitSignal;
     use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -214,8 +233,7 @@ mod tests {
         let Ok(env) = env else { panic!("{env:?}") };
         let mut inputs = vec![Input::Action(Action::Api {
             epoch: 0,
-            call: CallKind::Environment,
-            result: Ok(ApiReply::Environment(Box::new(env))),
+            reply: Reply::Environment(Ok(Box::new(env))),
         })];
         // Typed before the environment arrived, handled after it in the same batch.
         inputs.extend("jo@example.com".chars().map(|c| {

@@ -2,11 +2,12 @@
 //! unwinding out, a panic), the terminal comes back in cooked mode, on the main screen,
 //! with bracketed paste off and the cursor shown.
 
+use crate::tui::backend::TrackingBackend;
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::cursor::Show;
 use ratatui::crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use ratatui::crossterm::execute;
+use ratatui::crossterm::style::{Attribute, SetAttribute};
 use ratatui::crossterm::terminal::{
     Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
@@ -15,8 +16,8 @@ use std::ops::{Deref, DerefMut};
 use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// The terminal type the app draws on.
-pub type Tui = Terminal<CrosstermBackend<Stdout>>;
+/// The terminal type the app draws on: it writes only what changed (see `backend`).
+pub type Tui = Terminal<TrackingBackend<Stdout>>;
 
 /// Whether the terminal is currently in TUI mode, so the panic hook (installed once for the
 /// whole process) only writes restore sequences when there is something to restore.
@@ -46,7 +47,7 @@ pub fn setup() -> io::Result<TerminalGuard> {
         EnableBracketedPaste,
         Clear(ClearType::All)
     )
-    .and_then(|()| Terminal::new(CrosstermBackend::new(io::stdout())));
+    .and_then(|()| Terminal::new(TrackingBackend::new(io::stdout())));
     match entered {
         Ok(terminal) => Ok(TerminalGuard {
             terminal,
@@ -64,8 +65,10 @@ pub fn setup() -> io::Result<TerminalGuard> {
 pub fn restore() -> io::Result<()> {
     ACTIVE.store(false, Ordering::SeqCst);
     let raw = disable_raw_mode();
+    // The tracking backend leaves the last cell's colours in effect between frames.
     let screen = execute!(
         io::stdout(),
+        SetAttribute(Attribute::Reset),
         DisableBracketedPaste,
         LeaveAlternateScreen,
         Show

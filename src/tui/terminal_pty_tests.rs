@@ -20,6 +20,15 @@ fn pty_child() {
     let Ok(mode) = std::env::var(CHILD_ENV) else {
         return;
     };
+    if mode == "abort" {
+        // What `panic = "abort"` (the release profile) does: the hooks run, then the process
+        // aborts, and no destructor (the guard's restore) ever runs.
+        let report = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            report(info);
+            std::process::abort();
+        }));
+    }
     let mut guard = match setup() {
         Ok(g) => g,
         Err(e) => panic!("setup: {e}"),
@@ -28,7 +37,7 @@ fn pty_child() {
     assert!(drew.is_ok());
     match mode.as_str() {
         "exit" => drop(guard),
-        "panic" => panic!("boom inside the tui"),
+        "panic" | "abort" => panic!("boom inside the tui"),
         "signal" => {
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -142,6 +151,24 @@ fn panic_restores_the_terminal_before_the_message_prints() {
     let screen = parser.screen();
     assert!(!screen.alternate_screen() && !screen.hide_cursor() && !screen.bracketed_paste());
     assert!(raw.contains("INSIDE_THE_TUI"));
+}
+
+#[test]
+fn a_panic_that_aborts_still_restores_the_terminal() {
+    assert!(
+        include_str!("../../Cargo.toml").contains("panic = \"abort\""),
+        "this test stands for the release profile's panic strategy"
+    );
+    let (parser, raw) = spawn("abort").finish();
+    let screen = parser.screen();
+    assert!(
+        screen.contents().contains("boom inside the tui"),
+        "panic message on the main screen:\n{}",
+        screen.contents()
+    );
+    assert!(!screen.alternate_screen() && !screen.hide_cursor() && !screen.bracketed_paste());
+    assert!(raw.contains("INSIDE_THE_TUI"));
+    assert!(!raw.contains("AFTER"), "the child went on after the panic");
 }
 
 #[test]

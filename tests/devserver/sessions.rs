@@ -280,3 +280,21 @@ async fn me_totp_enrolment_and_backup_codes() {
         "complete"
     );
 }
+
+/// Clerk signs a new JWT (its own `jti`) for every `POST …/tokens`; the emulator's per-second
+/// token cache serves client answers only, so two mints in one second still differ.
+#[tokio::test]
+async fn every_minted_session_token_is_fresh() {
+    let server = start().await;
+    let (mut fapi, sid) = signed_in(&server, "ada@example.com").await;
+    let mut jwts = Vec::new();
+    for _ in 0..3 {
+        let r = fapi
+            .post(&format!("/v1/client/sessions/{sid}/tokens"), &[])
+            .await;
+        r.ok();
+        jwts.push(r.body["jwt"].as_str().expect("jwt").to_string());
+    }
+    assert_ne!(jwts[0], jwts[1], "a second mint returned the same JWT");
+    assert_ne!(jwts[1], jwts[2], "a third mint returned the same JWT");
+}

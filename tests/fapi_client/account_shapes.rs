@@ -129,9 +129,12 @@ async fn session_calls_and_tokens() {
         ("POST", "/v1/client/sessions/sess_1/remove")
     );
 
-    srv.reply(200, json!({"object": "token", "jwt": "e30=.e30=.e30="}));
+    srv.reply(
+        200,
+        json!({"object": "token", "jwt": "eyJhbGciOiJSUzI1NiJ9.e30.c2ln"}),
+    );
     let token = client.create_session_token("sess_1", None).await.unwrap();
-    assert_eq!(token.jwt, "e30=.e30=.e30=");
+    assert_eq!(token.jwt, "eyJhbGciOiJSUzI1NiJ9.e30.c2ln");
     let r = srv.last();
     assert_eq!(
         (r.method.as_str(), r.path.as_str()),
@@ -139,19 +142,25 @@ async fn session_calls_and_tokens() {
     );
     assert!(r.form.is_empty());
 
-    srv.reply(200, json!({"object": "token", "jwt": "a.b.c"}));
+    srv.reply(
+        200,
+        json!({"object": "token", "jwt": "eyJhbGciOiJSUzI1NiJ9.e30.YWJj"}),
+    );
     client
         .create_session_token("sess_1", Some("org_1"))
         .await
         .unwrap();
     assert_eq!(srv.last().form, form(&[("organization_id", "org_1")]));
 
-    srv.reply(200, json!({"object": "token", "jwt": "t.p.l"}));
+    srv.reply(
+        200,
+        json!({"object": "token", "jwt": "eyJhbGciOiJSUzI1NiJ9.e30.dHBs"}),
+    );
     let templated = client
         .create_session_token_with_template("sess_1", "supabase")
         .await
         .unwrap();
-    assert_eq!(templated.jwt, "t.p.l");
+    assert_eq!(templated.jwt, "eyJhbGciOiJSUzI1NiJ9.e30.dHBs");
     assert_eq!(
         srv.last().path,
         "/v1/client/sessions/sess_1/tokens/supabase"

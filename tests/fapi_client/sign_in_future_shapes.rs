@@ -206,9 +206,12 @@ async fn finalize_reloads_a_client_without_the_session_touches_it_and_mints_a_to
     with_session["sessions"] = json!([session_json("active")]);
     srv.reply(200, json!({"response": with_session, "client": null}));
     srv.reply(200, wrap(session_json("active")));
-    srv.reply(200, json!({"object": "token", "jwt": "aaa.bbb.ccc"}));
+    srv.reply(
+        200,
+        json!({"object": "token", "jwt": "eyJhbGciOiJSUzI1NiJ9.e30.Y2Nj"}),
+    );
     let done = sign_in.finalize().await.unwrap();
-    assert_eq!(done.token.jwt, "aaa.bbb.ccc");
+    assert_eq!(done.token.jwt, "eyJhbGciOiJSUzI1NiJ9.e30.Y2Nj");
     let requests = srv.requests();
     let shapes: Vec<_> = requests.iter().map(shape).collect();
     assert_eq!(

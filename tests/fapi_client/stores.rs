@@ -134,15 +134,20 @@ fn file_store_is_private_and_tightens_loose_permissions() {
         "a world-readable token file is fixed on read"
     );
 
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o666)).unwrap();
     store
         .save_token("clerk.example.com", &secret("tok2"))
         .unwrap();
-    assert_eq!(
-        mode(&path),
-        0o600,
-        "and replaced with a private file on write"
-    );
+    assert_eq!(mode(&path), 0o600, "a write leaves a private file");
+
+    // Writable by others, its token may be someone else's: refused, and left as it is
+    // (tests/client_attacks covers the owner and symlink cases).
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let err = store
+        .save_token("clerk.example.com", &secret("tok3"))
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Untrusted { .. }), "{err}");
+    assert!(err.to_string().contains("writable by others"), "{err}");
+    assert_eq!(mode(&path), 0o666, "nothing is chmod-ed");
     std::fs::remove_dir_all(dir).unwrap();
 }
 

@@ -166,18 +166,11 @@ async fn inject(fault: Fault, target: Target) -> Result<Injected, String> {
     if app.busy.is_none() && !minting {
         return Err("no busy indicator while the call runs".into());
     }
-    let (kind, result) = execute(&fapi, call, None).await;
+    let reply = execute(&fapi, call, None).await;
     if server.hits.load(std::sync::atomic::Ordering::SeqCst) == 0 {
-        return Err(format!("the call never reached the server: {result:?}"));
+        return Err(format!("the call never reached the server: {reply:?}"));
     }
-    let fx = update(
-        &mut app,
-        Action::Api {
-            epoch,
-            call: kind,
-            result,
-        },
-    );
+    let fx = update(&mut app, Action::Api { epoch, reply });
     Ok((app, before, fx, fapi))
 }
 

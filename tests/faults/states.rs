@@ -1,7 +1,7 @@
 //! Realistic app states to inject faults into, reached through `update` with server-shaped
 //! JSON as the real flows reach them, and the screen as a person would read it.
 
-use clerk_tui::app::{Action, ApiReply, App, Backend, CallKind, Effect, update};
+use clerk_tui::app::{Action, App, Backend, Effect, Reply, SignInReply, update};
 use clerk_tui::fapi::{Client, Environment, SignIn};
 use clerk_tui::tui::{Theme, Ui, render};
 use ratatui::Terminal;
@@ -37,20 +37,9 @@ fn environment() -> Environment {
     )
 }
 
-fn api(
-    app: &mut App,
-    call: CallKind,
-    result: Result<ApiReply, clerk_tui::app::Failure>,
-) -> Vec<Effect> {
+fn api(app: &mut App, reply: Reply) -> Vec<Effect> {
     let epoch = app.epoch;
-    update(
-        app,
-        Action::Api {
-            epoch,
-            call,
-            result,
-        },
-    )
+    update(app, Action::Api { epoch, reply })
 }
 
 /// A remote instance with its environment loaded: the identifier screen.
@@ -61,11 +50,7 @@ pub fn ready() -> App {
         },
         now_ms(),
     );
-    api(
-        &mut app,
-        CallKind::Environment,
-        Ok(ApiReply::Environment(Box::new(environment()))),
-    );
+    api(&mut app, Reply::Environment(Ok(Box::new(environment()))));
     app
 }
 
@@ -97,11 +82,10 @@ pub fn at(s: SignIn) -> (App, Vec<Effect>) {
     );
     let fx = api(
         &mut app,
-        CallKind::SignIn,
-        Ok(ApiReply::SignIn {
+        Reply::SignIn(Ok(SignInReply {
             sign_in: Box::new(s),
             client: None,
-        }),
+        })),
     );
     (app, fx)
 }
@@ -162,21 +146,14 @@ pub fn signed_in() -> App {
                     "email_addresses": [{"id": "idn_e", "email_address": "jane@example.com"}]}}]
         }),
     );
-    let fx = api(
-        &mut app,
-        CallKind::Client,
-        Ok(ApiReply::Client(Some(Box::new(client)))),
-    );
+    let fx = api(&mut app, Reply::Client(Ok(Some(Box::new(client)))));
     assert!(
         fx.iter().any(|e| matches!(e, Effect::Call { .. })),
         "adopting the session mints a token"
     );
     api(
         &mut app,
-        CallKind::Token,
-        Ok(ApiReply::Token {
-            jwt: "eyJhbGciOiJSUzI1NiJ9.eyJzaWQiOiJzZXNzXzEifQ.c2ln".into(),
-        }),
+        Reply::Token(Ok("eyJhbGciOiJSUzI1NiJ9.eyJzaWQiOiJzZXNzXzEifQ.c2ln".into())),
     );
     assert!(app.signed_in.is_some());
     app

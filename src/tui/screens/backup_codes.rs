@@ -2,15 +2,71 @@
 //! `c` copies them (OSC 52); the screen stays until the user says they saved them.
 
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Position, Rect};
 use secrecy::ExposeSecret;
 
-use super::Ui;
 use super::common::Column;
+use super::component::Component;
+use super::keymap::{Binding, Key, bind};
+use super::shared::{Cx, Drawn, View};
 use crate::app::{AccountTask, Action, App, BackupCodesReason};
-use crate::tui::Theme;
-use crate::tui::widgets::KeyHelp;
+
+/// The codes live in `App` (and are wiped there); the screen keeps nothing of its own.
+#[derive(Debug, Default)]
+pub(crate) struct BackupCodesScreen;
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Cmd {
+    Saved,
+    Copy,
+}
+
+const KEYS: &[Binding<BackupCodesScreen, Cmd>] = &[
+    bind(
+        &[Key::ENTER, Key::Char('y')],
+        Cmd::Saved,
+        "I have saved them",
+    ),
+    bind(&[Key::Char('c')], Cmd::Copy, "copy the codes"),
+];
+
+impl Component for BackupCodesScreen {
+    type Cmd = Cmd;
+
+    fn keymap(&self) -> &'static [Binding<Self, Cmd>] {
+        KEYS
+    }
+
+    fn run(&mut self, cmd: Cmd, cx: &mut Cx<'_>, _key: KeyEvent) -> Vec<Action> {
+        match cmd {
+            Cmd::Saved => vec![Action::BackupCodesSaved],
+            Cmd::Copy => {
+                if let Some((codes, _)) = shown(cx.app) {
+                    cx.shared.request_copy(codes.join("\n"), COPIED);
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    fn esc(&self) -> Option<&'static str> {
+        // The codes stay until saved; Esc only reminds.
+        Some("back (once they are saved)")
+    }
+
+    fn render(&self, view: &View<'_>, buf: &mut Buffer, area: Rect) -> Drawn {
+        Drawn::at(render(buf, area, view))
+    }
+
+    fn state(&self, _app: &App) -> String {
+        "Backup codes: shown only now".to_string()
+    }
+
+    fn title(&self) -> &'static str {
+        "Backup codes"
+    }
+}
 
 const COPIED: &str = "The codes were sent to the terminal's clipboard (OSC 52). If your terminal blocks clipboard writes, nothing was copied: write them down.";
 /// Codes per row: two columns read down, like a printed sheet.
@@ -26,13 +82,8 @@ fn shown(app: &App) -> Option<(Vec<&str>, BackupCodesReason)> {
     }
 }
 
-pub(crate) fn render(
-    buf: &mut Buffer,
-    area: Rect,
-    app: &App,
-    ui: &mut Ui,
-    theme: Theme,
-) -> Option<Position> {
+fn render(buf: &mut Buffer, area: Rect, view: &View<'_>) -> Option<Position> {
+    let (app, theme) = (view.app, view.theme);
     let (codes, reason) = shown(app)?;
     let mut col = Column::new(buf, area, theme);
     let cursor = col.here();
@@ -66,47 +117,9 @@ pub(crate) fn render(
     }
     col.gap();
     col.line("Press Enter (or y) once you have saved them.", theme.text());
-    if let Some(copied) = ui.copied {
+    if let Some(copied) = view.shared.copied {
         col.wrapped(copied, theme.text());
     }
     col.notice(app, app.notice.as_ref());
     Some(cursor)
-}
-
-pub(crate) fn state() -> String {
-    "Backup codes: shown only now".to_string()
-}
-
-pub(crate) fn keys() -> Vec<KeyHelp> {
-    vec![
-        KeyHelp {
-            keys: "Enter",
-            action: "I have saved them",
-        },
-        KeyHelp {
-            keys: "c",
-            action: "copy the codes",
-        },
-        KeyHelp {
-            keys: "y",
-            action: "I have saved them",
-        },
-    ]
-}
-
-pub(crate) fn on_key(app: &App, ui: &mut Ui, key: KeyEvent) -> Vec<Action> {
-    if key.modifiers.contains(KeyModifiers::CONTROL) {
-        return Vec::new();
-    }
-    match key.code {
-        KeyCode::Enter | KeyCode::Char('y') => vec![Action::BackupCodesSaved],
-        KeyCode::Esc => vec![Action::Back],
-        KeyCode::Char('c') => {
-            if let Some((codes, _)) = shown(app) {
-                ui.request_copy(codes.join("\n"), COPIED);
-            }
-            Vec::new()
-        }
-        _ => Vec::new(),
-    }
 }

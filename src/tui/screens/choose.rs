@@ -3,20 +3,82 @@
 //! so nobody wonders where their passkey went.
 
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
-use ratatui::layout::{Position, Rect};
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
 
-use super::Ui;
 use super::common::{self, Column};
-use super::ui::Pick;
+use super::component::Component;
+use super::keymap::{Bar, Binding, Key, bind};
+use super::shared::{Cx, Drawn, View};
 use crate::app::{Action, App};
 use crate::fapi::Strategy;
 use crate::flow::{self, Choices, Stage, Step};
-use crate::tui::Theme;
-use crate::tui::widgets::{Choice, ChoiceList, KeyHelp, Outcome};
+use crate::tui::widgets::{Choice, ChoiceList, Outcome};
 
-/// The list for `stage`, focus on the method the user came from.
-pub(crate) fn list(app: &App, stage: Stage) -> (ChoiceList, Vec<Pick>) {
+#[derive(Debug)]
+pub(crate) struct ChooseForm {
+    stage: Stage,
+    choices: ChoiceList,
+    /// The factor behind each row.
+    strategies: Vec<Strategy>,
+    local_error: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Cmd {
+    Pick,
+    Move,
+}
+
+const KEYS: &[Binding<ChooseForm, Cmd>] = &[
+    bind(&[Key::Digits('1'), Key::ENTER], Cmd::Pick, "pick").bar(Bar::Label("1-9, Enter")),
+    bind(
+        &[
+            Key::UP,
+            Key::DOWN,
+            Key::TAB,
+            Key::BackTab,
+            Key::HOME,
+            Key::END,
+        ],
+        Cmd::Move,
+        "move",
+    )
+    .bar(Bar::Label("Up/Down")),
+];
+
+impl ChooseForm {
+    /// The list for `stage`, focus on the method the user came from.
+    pub(crate) fn new(app: &App, stage: Stage) -> Self {
+        let (choices, strategies) = list(app, stage);
+        ChooseForm {
+            stage,
+            choices,
+            strategies,
+            local_error: None,
+        }
+    }
+
+    fn handle(&mut self, key: KeyEvent) -> Vec<Action> {
+        match self.choices.handle_key(key) {
+            Outcome::Picked(i) => match self.strategies.get(i) {
+                Some(s) => vec![Action::PickFactor(s.clone())],
+                None => Vec::new(),
+            },
+            Outcome::Rejected(why) => {
+                self.local_error = Some(why);
+                Vec::new()
+            }
+            Outcome::Changed => {
+                self.local_error = None;
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+fn list(app: &App, stage: Stage) -> (ChoiceList, Vec<Strategy>) {
     let Some(sign_in) = app.sign_in.as_ref() else {
         return (ChoiceList::default(), Vec::new());
     };
@@ -33,7 +95,7 @@ pub(crate) fn list(app: &App, stage: Stage) -> (ChoiceList, Vec<Pick>) {
         _ => None,
     };
     let mut choices = Vec::new();
-    let mut picks = Vec::new();
+    let mut strategies = Vec::new();
     let mut focus = None;
     for factor in stage.factors(sign_in) {
         // Reset codes are reached through "forgot password?", as in Clerk's own components.
@@ -43,7 +105,7 @@ pub(crate) fn list(app: &App, stage: Stage) -> (ChoiceList, Vec<Pick>) {
         ) {
             continue;
         }
-        if picks.contains(&Pick::Factor(factor.strategy.clone())) {
+        if strategies.contains(&factor.strategy) {
             continue;
         }
         let mut label = common::describe(factor);
@@ -59,84 +121,69 @@ pub(crate) fn list(app: &App, stage: Stage) -> (ChoiceList, Vec<Pick>) {
             Ok(()) => Choice::new(label),
             Err(why) => Choice::disabled(label, why),
         });
-        picks.push(Pick::Factor(factor.strategy.clone()));
+        strategies.push(factor.strategy.clone());
     }
     let mut list = ChoiceList::new(choices);
     if let Some(i) = focus {
         list.set_focused(i);
     }
-    (list, picks)
+    (list, strategies)
 }
 
-pub(crate) fn render(
-    buf: &mut Buffer,
-    area: Rect,
-    app: &App,
-    ui: &mut Ui,
-    theme: Theme,
-) -> Option<Position> {
-    let mut col = Column::new(buf, area, theme);
-    let stage = ui.stage().unwrap_or(Stage::First);
-    col.line("Use another method", theme.title());
-    let intro = match stage {
-        Stage::First => "Choose how to prove it's you:",
-        Stage::Second => "Choose your second step:",
-        Stage::ClientTrust => "Choose how to confirm this new device:",
-    };
-    col.gap();
-    col.line(intro, theme.text());
-    col.gap();
-    if ui.choices.choices().is_empty() {
-        col.line("The server offered no methods for this step.", theme.text());
-    }
-    let rows = ui.choices.height().min(col.rows_left().saturating_sub(5));
-    let cursor = ui.choices.render(col.take(rows), col.buf, theme, true);
-    col.gap();
-    if let Some(e) = &ui.local_error {
-        col.line(&format!("Error: {e}"), theme.error());
-    }
-    col.notice(app, ui.form_notice(app, &[]));
-    col.line(
-        "A number or Enter picks · Up/Down move · Esc goes back to the previous method",
-        theme.hint(),
-    );
-    cursor
-}
+impl Component for ChooseForm {
+    type Cmd = Cmd;
 
-pub(crate) fn keys() -> Vec<KeyHelp> {
-    vec![
-        KeyHelp {
-            keys: "1-9, Enter",
-            action: "pick",
-        },
-        KeyHelp {
-            keys: "Up/Down",
-            action: "move",
-        },
-        KeyHelp {
-            keys: "Esc",
-            action: "back",
-        },
-    ]
-}
-
-pub(crate) fn on_key(_app: &App, ui: &mut Ui, key: KeyEvent) -> Vec<Action> {
-    if key.code == KeyCode::Esc {
-        return vec![Action::Back];
+    fn keymap(&self) -> &'static [Binding<Self, Cmd>] {
+        KEYS
     }
-    match ui.choices.handle_key(key) {
-        Outcome::Picked(i) => match ui.picks.get(i) {
-            Some(Pick::Factor(s)) => vec![Action::PickFactor(s.clone())],
-            _ => Vec::new(),
-        },
-        Outcome::Rejected(why) => {
-            ui.local_error = Some(why);
-            Vec::new()
+
+    fn run(&mut self, _cmd: Cmd, _cx: &mut Cx<'_>, key: KeyEvent) -> Vec<Action> {
+        self.handle(key)
+    }
+
+    fn on_other_key(&mut self, _app: &App, key: KeyEvent) {
+        // Tab, Home, End and 0 move or explain; picking is a row of the table.
+        let _ = self.handle(key);
+    }
+
+    fn esc(&self) -> Option<&'static str> {
+        Some("back")
+    }
+
+    fn render(&self, view: &View<'_>, buf: &mut Buffer, area: Rect) -> Drawn {
+        let (app, theme) = (view.app, view.theme);
+        let mut col = Column::new(buf, area, theme);
+        col.line("Use another method", theme.title());
+        let intro = match self.stage {
+            Stage::First => "Choose how to prove it's you:",
+            Stage::Second => "Choose your second step:",
+            Stage::ClientTrust => "Choose how to confirm this new device:",
+        };
+        col.gap();
+        col.line(intro, theme.text());
+        col.gap();
+        if self.choices.choices().is_empty() {
+            col.line("The server offered no methods for this step.", theme.text());
         }
-        Outcome::Changed => {
-            ui.local_error = None;
-            Vec::new()
+        let rows = self.choices.height().min(col.rows_left().saturating_sub(5));
+        let cursor = self.choices.render(col.take(rows), col.buf, theme, true);
+        col.gap();
+        if let Some(e) = &self.local_error {
+            col.line(&format!("Error: {e}"), theme.error());
         }
-        _ => Vec::new(),
+        col.notice(app, app.notice.as_ref());
+        col.line(
+            "A number or Enter picks · Up/Down move · Esc goes back to the previous method",
+            theme.hint(),
+        );
+        Drawn::at(cursor)
+    }
+
+    fn state(&self, _app: &App) -> String {
+        "Choose another way to verify".to_string()
+    }
+
+    fn title(&self) -> &'static str {
+        "Use another method"
     }
 }

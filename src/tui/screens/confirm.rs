@@ -2,14 +2,71 @@
 //! replacing the backup codes. `y`/Enter goes ahead, `n`/Esc keeps things as they are.
 
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Position, Rect};
 
-use super::Ui;
 use super::common::Column;
+use super::component::Component;
+use super::keymap::{Binding, Key, bind};
+use super::shared::{Cx, Drawn, View};
 use crate::app::{Action, App, Confirm};
-use crate::tui::Theme;
-use crate::tui::widgets::KeyHelp;
+
+#[derive(Debug)]
+pub(crate) struct ConfirmScreen {
+    which: Confirm,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Cmd {
+    Yes,
+    No,
+}
+
+const KEYS: &[Binding<ConfirmScreen, Cmd>] = &[
+    bind(&[Key::Char('y'), Key::Char('Y')], Cmd::Yes, "yes"),
+    bind(&[Key::Char('n'), Key::Char('N')], Cmd::No, "no"),
+    bind(&[Key::ENTER], Cmd::Yes, "yes"),
+];
+
+impl ConfirmScreen {
+    pub(crate) fn new(which: Confirm) -> Self {
+        ConfirmScreen { which }
+    }
+}
+
+impl Component for ConfirmScreen {
+    type Cmd = Cmd;
+
+    fn keymap(&self) -> &'static [Binding<Self, Cmd>] {
+        KEYS
+    }
+
+    fn run(&mut self, cmd: Cmd, _cx: &mut Cx<'_>, _key: KeyEvent) -> Vec<Action> {
+        match cmd {
+            Cmd::Yes => vec![Action::Confirm],
+            Cmd::No => vec![Action::Back],
+        }
+    }
+
+    fn esc(&self) -> Option<&'static str> {
+        Some("no")
+    }
+
+    fn render(&self, view: &View<'_>, buf: &mut Buffer, area: Rect) -> Drawn {
+        Drawn::at(Some(render(buf, area, view.app, self.which, view)))
+    }
+
+    fn state(&self, _app: &App) -> String {
+        match self.which {
+            Confirm::RemoveTotp => "Remove the authenticator app?".to_string(),
+            Confirm::RegenerateBackupCodes => "Create new backup codes?".to_string(),
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        "Are you sure?"
+    }
+}
 
 fn words(app: &App, which: Confirm) -> (&'static str, String) {
     let user = app.user();
@@ -32,13 +89,8 @@ fn words(app: &App, which: Confirm) -> (&'static str, String) {
     }
 }
 
-pub(crate) fn render(
-    buf: &mut Buffer,
-    area: Rect,
-    app: &App,
-    which: Confirm,
-    theme: Theme,
-) -> Option<Position> {
+fn render(buf: &mut Buffer, area: Rect, app: &App, which: Confirm, view: &View<'_>) -> Position {
+    let theme = view.theme;
     let (title, consequence) = words(app, which);
     let mut col = Column::new(buf, area, theme);
     col.line(title, theme.title());
@@ -54,44 +106,5 @@ pub(crate) fn render(
     };
     col.line(&format!("> {yes}"), theme.text());
     col.notice(app, app.notice.as_ref());
-    Some(cursor)
-}
-
-pub(crate) fn state(which: Confirm) -> String {
-    match which {
-        Confirm::RemoveTotp => "Remove the authenticator app?".to_string(),
-        Confirm::RegenerateBackupCodes => "Create new backup codes?".to_string(),
-    }
-}
-
-pub(crate) fn keys() -> Vec<KeyHelp> {
-    vec![
-        KeyHelp {
-            keys: "y",
-            action: "yes",
-        },
-        KeyHelp {
-            keys: "n",
-            action: "no",
-        },
-        KeyHelp {
-            keys: "Enter",
-            action: "yes",
-        },
-        KeyHelp {
-            keys: "Esc",
-            action: "no",
-        },
-    ]
-}
-
-pub(crate) fn on_key(_app: &App, _ui: &mut Ui, key: KeyEvent) -> Vec<Action> {
-    if key.modifiers.contains(KeyModifiers::CONTROL) {
-        return Vec::new();
-    }
-    match key.code {
-        KeyCode::Enter | KeyCode::Char('y') | KeyCode::Char('Y') => vec![Action::Confirm],
-        KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('N') => vec![Action::Back],
-        _ => Vec::new(),
-    }
+    cursor
 }

@@ -10,7 +10,7 @@ use ratatui::layout::Position;
 use serde_json::{Value, json};
 
 use super::{Ui, on_key, render};
-use crate::app::{Action, ApiReply, App, Backend, CallKind, Failure, FailureKind, SeedUserInfo};
+use crate::app::{Action, App, Backend, Failure, FailureKind, Reply, SeedUserInfo, SignInReply};
 use crate::fapi::{Client, Environment, SignIn};
 use crate::tui::Theme;
 use crate::tui::widgets::testing;
@@ -80,11 +80,7 @@ pub fn embedded() -> App {
 /// The embedded backend with its environment loaded: the identifier screen.
 pub fn ready() -> App {
     let mut app = embedded();
-    api(
-        &mut app,
-        CallKind::Environment,
-        Ok(ApiReply::Environment(Box::new(environment()))),
-    );
+    api(&mut app, Reply::Environment(Ok(Box::new(environment()))));
     app
 }
 
@@ -97,16 +93,9 @@ pub fn remote() -> App {
     )
 }
 
-pub fn api(app: &mut App, call: CallKind, result: Result<ApiReply, Failure>) {
+pub fn api(app: &mut App, reply: Reply) {
     let epoch = app.epoch;
-    let _ = crate::app::update(
-        app,
-        Action::Api {
-            epoch,
-            call,
-            result,
-        },
-    );
+    let _ = crate::app::update(app, Action::Api { epoch, reply });
 }
 
 pub fn sign_in(status: &str, extra: Value) -> SignIn {
@@ -148,11 +137,10 @@ pub fn sent(strategy: &str) -> Value {
 pub fn reply(app: &mut App, s: SignIn) {
     api(
         app,
-        CallKind::SignIn,
-        Ok(ApiReply::SignIn {
+        Reply::SignIn(Ok(SignInReply {
             sign_in: Box::new(s),
             client: None,
-        }),
+        })),
     );
 }
 
@@ -205,16 +193,8 @@ pub fn signed_in() -> App {
         Ok(c) => c,
         Err(e) => panic!("client fixture: {e}"),
     };
-    api(
-        &mut app,
-        CallKind::Client,
-        Ok(ApiReply::Client(Some(Box::new(client)))),
-    );
-    api(
-        &mut app,
-        CallKind::Token,
-        Ok(ApiReply::Token { jwt: jwt() }),
-    );
+    api(&mut app, Reply::Client(Ok(Some(Box::new(client)))));
+    api(&mut app, Reply::Token(Ok(jwt())));
     app
 }
 

@@ -5,9 +5,9 @@
 use ratatui::layout::Position;
 
 use super::common::Column;
-use super::ui::Hyperlink;
+use super::shared::Hyperlink;
 use crate::app::App;
-use crate::app::handoff::{display_available, providers};
+use crate::app::handoff::providers;
 use crate::fapi::Strategy;
 use crate::tui::Theme;
 use crate::tui::widgets::sanitize;
@@ -30,8 +30,8 @@ pub(crate) fn hyperlink(at: Position, right: u16, url: &str, theme: Theme) -> Op
     })
 }
 
-pub(crate) fn hint_line() -> String {
-    let open = if display_available() {
+pub(crate) fn hint_line(app: &App) -> String {
+    let open = if app.display_available {
         "w: open in this computer's browser · "
     } else {
         ""

@@ -3,14 +3,18 @@
 //! providers the instance has enabled, and in dev mode the demo users to try.
 
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::layout::{Position, Rect};
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::Rect;
 
-use super::Ui;
 use super::common::Column;
+use super::component::Component;
+use super::form::{Notes, cycle};
+use super::handoff::{provider_at, provider_count, provider_rows};
+use super::keymap::{Binding, Key, bind};
+use super::shared::{Cx, Drawn, View};
+use super::start::demo_users;
 use crate::app::{Action, App, Backend};
-use crate::tui::Theme;
-use crate::tui::widgets::{KeyHelp, Outcome};
+use crate::tui::widgets::{MaskedInput, Outcome, TextInput};
 
 /// Params the server may name for the identifier field.
 const IDENTIFIER_PARAMS: &[&str] = &[
@@ -61,150 +65,211 @@ fn field_count(app: &App) -> usize {
 
 /// The fields, then one row per social provider.
 fn focus_count(app: &App) -> usize {
-    field_count(app) + super::handoff::provider_count(app)
+    field_count(app) + provider_count(app)
 }
 
-pub(crate) fn render(
-    buf: &mut Buffer,
-    area: Rect,
-    app: &App,
-    ui: &mut Ui,
-    theme: Theme,
-) -> Option<Position> {
-    let mut col = Column::new(buf, area, theme);
-    col.line("Sign in", theme.title());
-    col.gap();
-    ui.identifier.set_label(label(app));
-    let focus_error = ui.local_error.clone();
-    let id_error = match (ui.focus, &focus_error) {
-        (0, Some(e)) => Some(e.clone()),
-        _ => ui.field_error(app, IDENTIFIER_PARAMS),
-    };
-    ui.identifier.set_error(id_error);
-    let mut cursor = ui.identifier.render(
-        col.take(ui.identifier.height(col.area.width)),
-        col.buf,
-        theme,
-        ui.focus == 0,
-    );
-    let mut fields = IDENTIFIER_PARAMS.to_vec();
-    if password_allowed(app) {
-        fields.extend_from_slice(PASSWORD_PARAMS);
-        let pw_error = match (ui.focus, &focus_error) {
-            (1, Some(e)) => Some(e.clone()),
-            _ => ui.field_error(app, PASSWORD_PARAMS),
-        };
-        ui.password.set_error(pw_error);
-        let height = ui.password.height(col.area.width);
-        let at = ui
-            .password
-            .render(col.take(height), col.buf, theme, ui.focus == 1);
-        cursor = cursor.or(at);
-    }
-    col.notice(app, ui.form_notice(app, &fields));
-    let focused_provider = ui.focus.checked_sub(field_count(app));
-    if let Some(at) = super::handoff::provider_rows(&mut col, app, focused_provider) {
-        cursor = Some(at);
-    }
-    if let Backend::Embedded { seed_users, .. } = &app.backend
-        && col.rows_left() > 2
-    {
-        col.gap();
-        super::start::demo_users(&mut col, seed_users);
-    }
-    cursor
+/// The identifier (and optional password) with the provider rows under them.
+#[derive(Debug)]
+pub(crate) struct IdentifierForm {
+    identifier: TextInput,
+    password: MaskedInput,
+    focus: usize,
+    notes: Notes,
+    /// The instance allows one-step password sign-in, so the second field is the password.
+    has_password: bool,
 }
 
-pub(crate) fn keys(app: &App, ui: &Ui) -> Vec<KeyHelp> {
-    let providers = super::handoff::provider_count(app);
-    if ui.focus >= field_count(app) {
-        return vec![
-            KeyHelp {
-                keys: "Enter",
-                action: "continue with this provider",
-            },
-            KeyHelp {
-                keys: "1-9",
-                action: "continue with that provider",
-            },
-            KeyHelp {
-                keys: "Tab",
-                action: "next field or provider",
-            },
-        ];
-    }
-    let mut keys = vec![KeyHelp {
-        keys: "Enter",
-        action: "continue",
-    }];
-    if field_count(app) > 1 {
-        keys.push(KeyHelp {
-            keys: "Tab",
-            action: match ui.focus {
-                0 => "password",
-                _ if providers > 0 => "providers",
-                _ => "identifier",
-            },
-        });
-        keys.push(KeyHelp {
-            keys: "Ctrl-R",
-            action: "show password",
-        });
-    } else if providers > 0 {
-        keys.push(KeyHelp {
-            keys: "Tab",
-            action: "providers",
-        });
-    }
-    keys
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Cmd {
+    Submit,
+    Provider,
+    ProviderNumber,
+    Next,
+    Previous,
+    Reveal,
 }
 
-pub(crate) fn on_key(app: &App, ui: &mut Ui, key: KeyEvent) -> Vec<Action> {
-    let back = key.code == KeyCode::BackTab
-        || key.code == KeyCode::Up
-        || (key.code == KeyCode::Tab && key.modifiers.contains(KeyModifiers::SHIFT));
-    if back {
-        ui.cycle_focus(focus_count(app), false);
-        return Vec::new();
+fn on_field(f: &IdentifierForm, app: &App) -> bool {
+    f.focus < field_count(app)
+}
+
+fn tab_words(f: &IdentifierForm, app: &App) -> &'static str {
+    match f.focus {
+        _ if !on_field(f, app) => "next field or provider",
+        0 if field_count(app) > 1 => "password",
+        _ if provider_count(app) > 0 => "providers",
+        _ => "identifier",
     }
-    match key.code {
-        KeyCode::Tab | KeyCode::Down => {
-            ui.cycle_focus(focus_count(app), true);
+}
+
+const KEYS: &[Binding<IdentifierForm, Cmd>] = &[
+    bind(&[Key::ENTER], Cmd::Submit, "continue").when(on_field),
+    bind(&[Key::ENTER], Cmd::Provider, "continue with this provider")
+        .when(|f, app| !on_field(f, app)),
+    bind(
+        &[Key::Digits('1')],
+        Cmd::ProviderNumber,
+        "continue with that provider",
+    )
+    .when(|f, app| !on_field(f, app)),
+    bind(&[Key::TAB, Key::DOWN], Cmd::Next, "next")
+        .when(|_, app| focus_count(app) > 1)
+        .words(tab_words),
+    bind(&[Key::Ctrl('r')], Cmd::Reveal, "show password")
+        .when(|f, app| password_allowed(app) && on_field(f, app)),
+    bind(
+        &[Key::BackTab, Key::UP],
+        Cmd::Previous,
+        "previous field or provider",
+    )
+    .when(|_, app| focus_count(app) > 1),
+];
+
+impl IdentifierForm {
+    pub(crate) fn new(app: &App) -> Self {
+        let value = app.identifier.as_deref().unwrap_or("");
+        IdentifierForm {
+            identifier: TextInput::new(label(app)).with_value(value),
+            password: MaskedInput::new("Password (optional)"),
+            focus: 0,
+            notes: Notes::default(),
+            has_password: password_allowed(app),
+        }
+    }
+
+    fn submit(&mut self, app: &App) -> Vec<Action> {
+        let identifier = self.identifier.value().trim().to_string();
+        if identifier.is_empty() {
+            self.focus = 0;
+            self.notes.local_error = Some(format!("Enter your {}.", label(app).to_lowercase()));
             return Vec::new();
         }
-        KeyCode::Esc => return Vec::new(),
-        _ => {}
+        let password = (!self.password.is_empty()).then(|| self.password.take_secret());
+        vec![Action::SubmitIdentifier {
+            identifier,
+            password,
+        }]
     }
-    if let Some(row) = ui.focus.checked_sub(field_count(app)) {
-        let pick = match key.code {
-            KeyCode::Enter => super::handoff::provider_at(app, row),
-            KeyCode::Char(c @ '1'..='9') => {
-                super::handoff::provider_at(app, c as usize - '1' as usize)
+
+    /// Typed since the screen was built (tests check a submitted password is wiped).
+    #[cfg(test)]
+    pub(crate) fn password_len(&self) -> usize {
+        self.password.len()
+    }
+}
+
+impl Component for IdentifierForm {
+    type Cmd = Cmd;
+
+    fn keymap(&self) -> &'static [Binding<Self, Cmd>] {
+        KEYS
+    }
+
+    fn run(&mut self, cmd: Cmd, cx: &mut Cx<'_>, key: KeyEvent) -> Vec<Action> {
+        let app = cx.app;
+        let row = self.focus.saturating_sub(field_count(app));
+        let pick = match cmd {
+            Cmd::Submit => return self.submit(app),
+            Cmd::Next | Cmd::Previous => {
+                self.notes.local_error = None;
+                self.focus = cycle(self.focus, focus_count(app), matches!(cmd, Cmd::Next));
+                return Vec::new();
             }
-            _ => None,
+            Cmd::Reveal => {
+                self.password.set_revealed(!self.password.is_revealed());
+                return Vec::new();
+            }
+            Cmd::Provider => provider_at(app, row),
+            Cmd::ProviderNumber => match key.code {
+                KeyCode::Char(c @ '1'..='9') => provider_at(app, c as usize - '1' as usize),
+                _ => None,
+            },
         };
-        return pick
-            .map(|s| vec![Action::StartOAuth(s)])
-            .unwrap_or_default();
+        pick.map(|s| vec![Action::StartOAuth(s)])
+            .unwrap_or_default()
     }
-    let outcome = if ui.focus == 0 {
-        ui.identifier.handle_key(key)
-    } else {
-        ui.password.handle_key(key)
-    };
-    ui.outcome(app, &outcome);
-    if outcome != Outcome::Submit {
-        return Vec::new();
+
+    fn on_other_key(&mut self, app: &App, key: KeyEvent) {
+        let outcome = match self.focus {
+            0 => self.identifier.handle_key(key),
+            1 if on_field(self, app) => self.password.handle_key(key),
+            _ => Outcome::Ignored,
+        };
+        self.notes.outcome(app, &outcome);
     }
-    let identifier = ui.identifier.value().trim().to_string();
-    if identifier.is_empty() {
-        ui.focus = 0;
-        ui.local_error = Some(format!("Enter your {}.", label(app).to_lowercase()));
-        return Vec::new();
+
+    fn on_paste(&mut self, cx: &mut Cx<'_>, text: &str) -> Vec<Action> {
+        let outcome = match self.focus {
+            0 => self.identifier.handle_paste(text),
+            1 if on_field(self, cx.app) => self.password.handle_paste(text),
+            _ => Outcome::Ignored,
+        };
+        self.notes.outcome(cx.app, &outcome);
+        Vec::new()
     }
-    let password = (!ui.password.is_empty()).then(|| ui.password.take_secret());
-    vec![Action::SubmitIdentifier {
-        identifier,
-        password,
-    }]
+
+    fn typing(&self) -> bool {
+        // Provider rows come after the fields; two fields at most.
+        self.focus == 0 || (self.focus == 1 && self.has_password)
+    }
+
+    fn notes(&mut self) -> Option<&mut Notes> {
+        Some(&mut self.notes)
+    }
+
+    fn render(&self, view: &View<'_>, buf: &mut Buffer, area: Rect) -> Drawn {
+        let (app, theme) = (view.app, view.theme);
+        let mut col = Column::new(buf, area, theme);
+        col.line("Sign in", theme.title());
+        col.gap();
+        let id_error = self
+            .notes
+            .error_for(app, self.focus == 0, IDENTIFIER_PARAMS);
+        let height = self
+            .identifier
+            .height_with_error(col.area.width, id_error.as_deref());
+        let mut cursor = self.identifier.render_with_error(
+            col.take(height),
+            col.buf,
+            theme,
+            self.focus == 0,
+            id_error.as_deref(),
+        );
+        let mut fields = IDENTIFIER_PARAMS.to_vec();
+        if password_allowed(app) {
+            fields.extend_from_slice(PASSWORD_PARAMS);
+            let pw_error = self.notes.error_for(app, self.focus == 1, PASSWORD_PARAMS);
+            let height = self
+                .password
+                .height_with_error(col.area.width, pw_error.as_deref());
+            let at = self.password.render_with_error(
+                col.take(height),
+                col.buf,
+                theme,
+                self.focus == 1,
+                pw_error.as_deref(),
+            );
+            cursor = cursor.or(at);
+        }
+        col.notice(app, self.notes.form_notice(app, &fields));
+        let focused_provider = self.focus.checked_sub(field_count(app));
+        if let Some(at) = provider_rows(&mut col, app, focused_provider) {
+            cursor = Some(at);
+        }
+        if let Backend::Embedded { seed_users, .. } = &app.backend
+            && col.rows_left() > 2
+        {
+            col.gap();
+            demo_users(&mut col, seed_users);
+        }
+        Drawn::at(cursor)
+    }
+
+    fn state(&self, _app: &App) -> String {
+        "Enter your identifier to sign in".to_string()
+    }
+
+    fn title(&self) -> &'static str {
+        "Sign in"
+    }
 }

@@ -3,15 +3,85 @@
 //! Each one names the problem and offers a way out (Esc, another method) - never a dead end.
 
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
-use ratatui::layout::{Position, Rect};
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
 
 use super::common::{self, Column};
-use super::{ScreenId, Ui};
+use super::component::Component;
+use super::keymap::{Binding, Key, bind};
+use super::shared::{Cx, Drawn, View};
 use crate::app::{Action, App};
+use crate::fapi::Strategy;
 use crate::flow::{self, Stage};
-use crate::tui::Theme;
-use crate::tui::widgets::{KeyHelp, sanitize};
+use crate::tui::widgets::sanitize;
+
+/// What cannot be done here.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Problem {
+    /// A sign-in status this client does not know how to continue.
+    Unsupported(String),
+    /// No factor of the stage can be used in a terminal.
+    NoFactor(Stage),
+    /// The current factor needs a browser or a device.
+    Unusable(Stage, Strategy),
+}
+
+#[derive(Debug)]
+pub(crate) struct ProblemScreen {
+    problem: Problem,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Cmd {
+    OtherMethod,
+}
+
+const KEYS: &[Binding<ProblemScreen, Cmd>] = &[bind(
+    &[Key::Char('m'), Key::Ctrl('o')],
+    Cmd::OtherMethod,
+    "other method",
+)
+.when(|p, _| matches!(p.problem, Problem::Unusable(..)))];
+
+impl ProblemScreen {
+    pub(crate) fn new(problem: Problem) -> Self {
+        ProblemScreen { problem }
+    }
+}
+
+impl Component for ProblemScreen {
+    type Cmd = Cmd;
+
+    fn keymap(&self) -> &'static [Binding<Self, Cmd>] {
+        KEYS
+    }
+
+    fn run(&mut self, cmd: Cmd, _cx: &mut Cx<'_>, _key: KeyEvent) -> Vec<Action> {
+        match cmd {
+            Cmd::OtherMethod => vec![Action::ChooseAnotherMethod],
+        }
+    }
+
+    fn esc(&self) -> Option<&'static str> {
+        Some("start again")
+    }
+
+    fn render(&self, view: &View<'_>, buf: &mut Buffer, area: Rect) -> Drawn {
+        Drawn::at(Some(render(buf, area, view, &self.problem)))
+    }
+
+    fn state(&self, _app: &App) -> String {
+        match &self.problem {
+            Problem::Unsupported(status) => format!("Cannot continue: {}", sanitize(status)),
+            Problem::Unusable(_, strategy) => format!("{} needs a browser or device", strategy),
+            Problem::NoFactor(_) => "No usable method".to_string(),
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        "Cannot continue here"
+    }
+}
 
 fn stage_words(stage: Stage) -> &'static str {
     match stage {
@@ -21,17 +91,17 @@ fn stage_words(stage: Stage) -> &'static str {
     }
 }
 
-pub(crate) fn render(
+fn render(
     buf: &mut Buffer,
     area: Rect,
-    app: &App,
-    ui: &mut Ui,
-    theme: Theme,
-) -> Option<Position> {
+    view: &View<'_>,
+    problem: &Problem,
+) -> ratatui::layout::Position {
+    let (app, theme) = (view.app, view.theme);
     let mut col = Column::new(buf, area, theme);
     let cursor = col.here();
-    match ui.screen.clone() {
-        ScreenId::Unsupported(status) => {
+    match problem {
+        Problem::Unsupported(status) => {
             col.line("This sign-in cannot continue here", theme.title());
             col.gap();
             let why = match status.as_str() {
@@ -47,25 +117,25 @@ pub(crate) fn render(
             };
             col.wrapped(&why, theme.text());
         }
-        ScreenId::NoFactor(stage) => {
+        Problem::NoFactor(stage) => {
             col.line("No way to continue in a terminal", theme.title());
             col.gap();
             col.wrapped(
                 &format!(
                     "The server offers no method for {} that this account can use here.",
-                    stage_words(stage)
+                    stage_words(*stage)
                 ),
                 theme.text(),
             );
-            factor_reasons(&mut col, app, stage);
+            factor_reasons(&mut col, app, *stage);
         }
-        ScreenId::Unusable(stage, strategy) => {
+        Problem::Unusable(stage, strategy) => {
             col.line(
                 "This method needs something a terminal lacks",
                 theme.title(),
             );
             col.gap();
-            let why = flow::terminal_support(&strategy)
+            let why = flow::terminal_support(strategy)
                 .err()
                 .unwrap_or("it has no terminal form");
             col.wrapped(
@@ -73,11 +143,13 @@ pub(crate) fn render(
                 theme.text(),
             );
             col.wrapped(
-                &format!("Press m to pick another method for {}.", stage_words(stage)),
+                &format!(
+                    "Press m to pick another method for {}.",
+                    stage_words(*stage)
+                ),
                 theme.text(),
             );
         }
-        _ => {}
     }
     col.gap();
     col.notice(app, app.notice.as_ref());
@@ -85,7 +157,7 @@ pub(crate) fn render(
         "Press Esc to start again with another identifier or account, or Ctrl-C to quit.",
         theme.text(),
     );
-    Some(cursor)
+    cursor
 }
 
 /// Every factor of the stage with why it cannot be used here.
@@ -108,37 +180,5 @@ fn factor_reasons(col: &mut Column<'_>, app: &App, stage: Stage) {
             &format!("{}: {why}", common::describe(factor)),
             theme.text(),
         );
-    }
-}
-
-pub(crate) fn state(ui: &Ui) -> String {
-    match &ui.screen {
-        ScreenId::Unsupported(status) => format!("Cannot continue: {}", sanitize(status)),
-        ScreenId::Unusable(_, strategy) => format!("{} needs a browser or device", strategy),
-        _ => "No usable method".to_string(),
-    }
-}
-
-pub(crate) fn keys(ui: &Ui) -> Vec<KeyHelp> {
-    let mut keys = vec![KeyHelp {
-        keys: "Esc",
-        action: "start again",
-    }];
-    if matches!(ui.screen, ScreenId::Unusable(..)) {
-        keys.insert(
-            0,
-            KeyHelp {
-                keys: "m",
-                action: "other method",
-            },
-        );
-    }
-    keys
-}
-
-pub(crate) fn on_key(_app: &App, _ui: &mut Ui, key: KeyEvent) -> Vec<Action> {
-    match key.code {
-        KeyCode::Esc => vec![Action::Back],
-        _ => Vec::new(),
     }
 }

@@ -3,20 +3,142 @@
 //! (JWT) with its claims decoded, its JWKS check and its lifetime counting down in server time.
 
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::layout::{Position, Rect};
-use serde_json::Value;
-
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::Rect;
 use secrecy::ExposeSecret;
 
-use super::Ui;
 use super::common::{Column, duration, utc};
-use crate::app::{Action, App, REFRESH_BEFORE_MS, SignedIn, TokenCheck};
-use crate::tui::Theme;
-use crate::tui::widgets::KeyHelp;
+use super::component::Component;
+use super::keymap::{Binding, Key, bind};
+use super::shared::{Cx, Drawn, View};
+use super::token::token;
+use crate::app::{Action, App};
 
-/// Claims that hold a time (seconds since the epoch) and read better as a date.
-const TIME_CLAIMS: &[&str] = &["exp", "iat", "nbf", "auth_time"];
+/// The signed-in screen keeps nothing of its own: the session and token come from `App`.
+#[derive(Debug, Default)]
+pub(crate) struct SignedInScreen;
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Cmd {
+    Totp,
+    Copy,
+    SignOut,
+    Quit,
+    Refresh,
+    SignOutAll,
+    BackupCodes,
+    Switch,
+    DemoCode,
+    ShiftClock,
+}
+
+fn has_totp(app: &App) -> bool {
+    app.user().is_some_and(|u| u.totp_enabled)
+}
+
+fn embedded(_: &SignedInScreen, app: &App) -> bool {
+    app.backend.is_embedded()
+}
+
+const KEYS: &[Binding<SignedInScreen, Cmd>] = &[
+    bind(&[Key::Char('t')], Cmd::Totp, "set up authenticator app").words(|_, app| {
+        if has_totp(app) {
+            "remove authenticator app"
+        } else {
+            "set up authenticator app"
+        }
+    }),
+    bind(&[Key::Char('c')], Cmd::Copy, "copy token"),
+    bind(&[Key::Char('s')], Cmd::SignOut, "sign out"),
+    bind(&[Key::Char('q')], Cmd::Quit, "quit"),
+    bind(
+        &[Key::Char('r')],
+        Cmd::Refresh,
+        "mint a new session token now",
+    ),
+    bind(
+        &[Key::Char('S')],
+        Cmd::SignOutAll,
+        "sign out of all sessions on this device",
+    ),
+    bind(
+        &[Key::Char('b')],
+        Cmd::BackupCodes,
+        "new backup codes (the old ones stop working)",
+    ),
+    bind(&[Key::Digits('1')], Cmd::Switch, "switch to that session")
+        .when(|_, app| app.active_sessions().len() > 1),
+    bind(
+        &[Key::Char('d')],
+        Cmd::DemoCode,
+        "show or hide the demo user's authenticator code",
+    )
+    .when(embedded),
+    bind(
+        &[Key::Char('+')],
+        Cmd::ShiftClock,
+        "move the emulator's clock 5 minutes ahead",
+    )
+    .when(embedded),
+];
+
+impl Component for SignedInScreen {
+    type Cmd = Cmd;
+
+    fn keymap(&self) -> &'static [Binding<Self, Cmd>] {
+        KEYS
+    }
+
+    fn run(&mut self, cmd: Cmd, cx: &mut Cx<'_>, key: KeyEvent) -> Vec<Action> {
+        let app = cx.app;
+        match cmd {
+            Cmd::Copy => {
+                match app.signed_in.as_ref().and_then(|s| s.jwt.clone()) {
+                    Some(jwt) => cx.shared.request_copy(jwt, COPIED),
+                    None => cx.shared.copied = Some("There is no session token to copy yet."),
+                }
+                Vec::new()
+            }
+            Cmd::Refresh => vec![Action::RefreshToken],
+            Cmd::SignOut => vec![Action::SignOut { all: false }],
+            Cmd::SignOutAll => vec![Action::SignOut { all: true }],
+            Cmd::Quit => vec![Action::Quit],
+            Cmd::Totp if has_totp(app) => vec![Action::AskRemoveTotp],
+            Cmd::Totp => vec![Action::SetUpTotp],
+            Cmd::BackupCodes => vec![Action::AskRegenerateBackupCodes],
+            Cmd::DemoCode => vec![Action::ToggleDemoTotp],
+            Cmd::ShiftClock => vec![Action::ShiftClock {
+                seconds: CLOCK_STEP_SECS,
+            }],
+            Cmd::Switch => {
+                let KeyCode::Char(c @ '1'..='9') = key.code else {
+                    return Vec::new();
+                };
+                let index = usize::from(c as u8 - b'1');
+                match app.active_sessions().get(index) {
+                    Some(s) => vec![Action::SwitchSession(s.id.clone())],
+                    None => Vec::new(),
+                }
+            }
+        }
+    }
+
+    fn render(&self, view: &View<'_>, buf: &mut Buffer, area: Rect) -> Drawn {
+        Drawn::at(Some(render(buf, area, view)))
+    }
+
+    fn state(&self, app: &App) -> String {
+        match who(app).1 {
+            Some(id) => format!("Signed in as {id}"),
+            None => "Signed in".to_string(),
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        "Signed in"
+    }
+}
+
 const LABEL: usize = 12;
 const COPIED: &str = "Copy sent to the terminal (OSC 52). If your terminal blocks clipboard writes, nothing was copied.";
 
@@ -44,13 +166,8 @@ fn who(app: &App) -> (Option<String>, Option<String>) {
     (name, identifier)
 }
 
-pub(crate) fn render(
-    buf: &mut Buffer,
-    area: Rect,
-    app: &App,
-    ui: &mut Ui,
-    theme: Theme,
-) -> Option<Position> {
+fn render(buf: &mut Buffer, area: Rect, view: &View<'_>) -> ratatui::layout::Position {
+    let (app, theme) = (view.app, view.theme);
     let mut col = Column::new(buf, area, theme);
     let cursor = col.here();
     let signed_in = app.signed_in.clone().unwrap_or_default();
@@ -85,11 +202,11 @@ pub(crate) fn render(
     demo_code(&mut col, app);
     col.gap();
     token(&mut col, app, &signed_in);
-    if let Some(copied) = ui.copied {
+    if let Some(copied) = view.shared.copied {
         col.wrapped(copied, theme.text());
     }
     col.notice(app, app.notice.as_ref());
-    Some(cursor)
+    cursor
 }
 
 fn row(col: &mut Column<'_>, label: &str, value: &str) {
@@ -167,225 +284,5 @@ fn demo_code(col: &mut Column<'_>, app: &App) {
     row(col, "Demo code", &text);
 }
 
-fn token(col: &mut Column<'_>, app: &App, signed_in: &SignedIn) {
-    let theme = col.theme;
-    let Some(jwt) = signed_in.jwt.as_deref() else {
-        let what = if signed_in.minting {
-            "Session token: minting a fresh one…"
-        } else {
-            "Session token: none yet. Press r to mint one."
-        };
-        col.line(what, theme.text());
-        return;
-    };
-    let life = match (app.token_secs_left(), signed_in.minting) {
-        (Some(secs), false) if secs >= 0 => format!(
-            "valid for {} more; renewed {} s before expiry",
-            duration(secs),
-            REFRESH_BEFORE_MS / 1000
-        ),
-        (Some(secs), true) if secs >= 0 => {
-            format!("valid for {} more; renewing it now…", duration(secs))
-        }
-        (Some(_), true) => "expired; a fresh one is on its way…".to_string(),
-        (Some(_), false) => "expired; press r for a fresh one".to_string(),
-        (None, _) => "no expiry claim".to_string(),
-    };
-    col.line(&format!("Session token (JWT), {life}:"), theme.title());
-    let Some(decoded) = crate::flow::decode_jwt(jwt) else {
-        col.line_at(2, "The token is not a readable JWT.", theme.text());
-        return;
-    };
-    verification(col, app, signed_in);
-    let header = ["alg", "kid", "typ"]
-        .iter()
-        .filter_map(|k| Some(format!("{k} {}", plain(decoded.header.get(*k)?))))
-        .collect::<Vec<_>>()
-        .join(" · ");
-    if !header.is_empty() {
-        col.spans(&[
-            ("  ", theme.text()),
-            (&format!("{:<LABEL$}", "header"), theme.hint()),
-            (&header, theme.text()),
-        ]);
-    }
-    if let Value::Object(claims) = &decoded.claims {
-        // Leave room for a notice under the claims.
-        let room = usize::from(col.rows_left().saturating_sub(2));
-        let shown = if claims.len() > room {
-            room.saturating_sub(1)
-        } else {
-            claims.len()
-        };
-        for (name, value) in claims.iter().take(shown) {
-            let mut text = plain(value);
-            if TIME_CLAIMS.contains(&name.as_str())
-                && let Some(secs) = value.as_i64()
-            {
-                text = format!("{text} ({})", utc(secs.saturating_mul(1000)));
-            }
-            col.spans(&[
-                ("  ", theme.text()),
-                (&format!("{name:<LABEL$}"), theme.hint()),
-                (&text, theme.text()),
-            ]);
-        }
-        if shown < claims.len() {
-            col.line_at(
-                2,
-                &format!(
-                    "… {} more claims (enlarge the terminal)",
-                    claims.len() - shown
-                ),
-                theme.hint(),
-            );
-        }
-    }
-}
-
-/// What the JWKS said about the token's signature, in one line.
-fn verification(col: &mut Column<'_>, app: &App, signed_in: &SignedIn) {
-    let theme = col.theme;
-    let whose = if app.backend.is_embedded() {
-        "the emulator's"
-    } else {
-        "the instance's"
-    };
-    match &signed_in.check {
-        None => col.line_at(
-            2,
-            &format!("Signature: checking with {whose} JWKS…"),
-            theme.hint(),
-        ),
-        Some(TokenCheck {
-            outcome: Ok(()),
-            kid,
-            ..
-        }) => col.line_at(
-            2,
-            &format!(
-                "Signature verified with {whose} JWKS (kid {}).",
-                kid.as_deref().unwrap_or("?")
-            ),
-            theme.text(),
-        ),
-        Some(TokenCheck {
-            outcome: Err(why), ..
-        }) => col.line_at(
-            2,
-            &format!("Error: signature not verified: {why}."),
-            theme.error(),
-        ),
-    }
-}
-
-/// A claim value on one line: strings bare, everything else as compact JSON.
-fn plain(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-pub(crate) fn state(app: &App) -> String {
-    match who(app).1 {
-        Some(id) => format!("Signed in as {id}"),
-        None => "Signed in".to_string(),
-    }
-}
-
-pub(crate) fn keys(app: &App) -> Vec<KeyHelp> {
-    let totp = app.user().is_some_and(|u| u.totp_enabled);
-    let mut keys = vec![
-        KeyHelp {
-            keys: "t",
-            action: if totp {
-                "remove authenticator app"
-            } else {
-                "set up authenticator app"
-            },
-        },
-        KeyHelp {
-            keys: "c",
-            action: "copy token",
-        },
-        KeyHelp {
-            keys: "s",
-            action: "sign out",
-        },
-        KeyHelp {
-            keys: "q",
-            action: "quit",
-        },
-        KeyHelp {
-            keys: "r",
-            action: "mint a new session token now",
-        },
-        KeyHelp {
-            keys: "S",
-            action: "sign out of all sessions on this device",
-        },
-        KeyHelp {
-            keys: "b",
-            action: "new backup codes (the old ones stop working)",
-        },
-    ];
-    if app.active_sessions().len() > 1 {
-        keys.push(KeyHelp {
-            keys: "1-9",
-            action: "switch to that session",
-        });
-    }
-    if app.backend.is_embedded() {
-        keys.push(KeyHelp {
-            keys: "d",
-            action: "show or hide the demo user's authenticator code",
-        });
-        keys.push(KeyHelp {
-            keys: "+",
-            action: "move the emulator's clock 5 minutes ahead",
-        });
-    }
-    keys
-}
-
 /// How far `+` moves the emulator's clock: far past a token's 60 s life.
 const CLOCK_STEP_SECS: i64 = 300;
-
-pub(crate) fn on_key(app: &App, ui: &mut Ui, key: KeyEvent) -> Vec<Action> {
-    if key.modifiers.contains(KeyModifiers::CONTROL) {
-        return Vec::new();
-    }
-    let embedded = app.backend.is_embedded();
-    match key.code {
-        KeyCode::Char('c') => {
-            match app.signed_in.as_ref().and_then(|s| s.jwt.clone()) {
-                Some(jwt) => ui.request_copy(jwt, COPIED),
-                None => ui.copied = Some("There is no session token to copy yet."),
-            }
-            Vec::new()
-        }
-        KeyCode::Char('r') => vec![Action::RefreshToken],
-        KeyCode::Char('s') => vec![Action::SignOut { all: false }],
-        KeyCode::Char('S') => vec![Action::SignOut { all: true }],
-        KeyCode::Char('q') => vec![Action::Quit],
-        KeyCode::Char('t') if app.user().is_some_and(|u| u.totp_enabled) => {
-            vec![Action::AskRemoveTotp]
-        }
-        KeyCode::Char('t') => vec![Action::SetUpTotp],
-        KeyCode::Char('b') => vec![Action::AskRegenerateBackupCodes],
-        KeyCode::Char('d') if embedded => vec![Action::ToggleDemoTotp],
-        KeyCode::Char('+') if embedded => vec![Action::ShiftClock {
-            seconds: CLOCK_STEP_SECS,
-        }],
-        KeyCode::Char(c @ '1'..='9') => {
-            let index = usize::from(c as u8 - b'1');
-            let sessions = app.active_sessions();
-            match sessions.get(index) {
-                Some(s) if sessions.len() > 1 => vec![Action::SwitchSession(s.id.clone())],
-                _ => Vec::new(),
-            }
-        }
-        _ => Vec::new(),
-    }
-}

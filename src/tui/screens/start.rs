@@ -3,22 +3,67 @@
 //! what each shows, and a retry when loading failed.
 
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
-use ratatui::layout::{Position, Rect};
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
 
-use super::Ui;
-use super::common::Column;
+use super::common::{Column, can_retry};
+use super::component::Component;
+use super::keymap::{Binding, Key, bind};
+use super::shared::{Cx, Drawn, View};
 use crate::app::{Action, App, Backend};
-use crate::tui::Theme;
-use crate::tui::widgets::KeyHelp;
 
-pub(crate) fn render(
-    buf: &mut Buffer,
-    area: Rect,
-    app: &App,
-    _ui: &mut Ui,
-    theme: Theme,
-) -> Option<Position> {
+/// The start screen keeps nothing of its own: everything comes from `App`.
+#[derive(Debug, Default)]
+pub(crate) struct StartScreen;
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Cmd {
+    Reload,
+    Retry,
+    Quit,
+}
+
+const KEYS: &[Binding<StartScreen, Cmd>] = &[
+    // Loading starts with two calls; reloading repeats both, retry only the last one.
+    bind(&[Key::Char('r')], Cmd::Reload, "retry").when(|_, app| app.load_failed),
+    bind(&[Key::Char('r')], Cmd::Retry, "retry").when(|_, app| !app.load_failed && can_retry(app)),
+    bind(&[Key::Char('q')], Cmd::Quit, "quit"),
+];
+
+impl Component for StartScreen {
+    type Cmd = Cmd;
+
+    fn keymap(&self) -> &'static [Binding<Self, Cmd>] {
+        KEYS
+    }
+
+    fn run(&mut self, cmd: Cmd, _cx: &mut Cx<'_>, _key: KeyEvent) -> Vec<Action> {
+        vec![match cmd {
+            Cmd::Reload => Action::Start,
+            Cmd::Retry => Action::Retry,
+            Cmd::Quit => Action::Quit,
+        }]
+    }
+
+    fn render(&self, view: &View<'_>, buf: &mut Buffer, area: Rect) -> Drawn {
+        Drawn::at(Some(render(buf, area, view)))
+    }
+
+    fn state(&self, app: &App) -> String {
+        if app.load_failed {
+            "Could not load the instance settings".to_string()
+        } else {
+            "Loading the instance settings".to_string()
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        "Starting"
+    }
+}
+
+fn render(buf: &mut Buffer, area: Rect, view: &View<'_>) -> ratatui::layout::Position {
+    let (app, theme) = (view.app, view.theme);
     let mut col = Column::new(buf, area, theme);
     let cursor = col.here();
     col.line("clerk-tui: sign in to a Clerk application", theme.title());
@@ -40,7 +85,7 @@ pub(crate) fn render(
         col.gap();
         demo_users(&mut col, seed_users);
     }
-    Some(cursor)
+    cursor
 }
 
 /// "DEV — embedded Clerk emulator at …" or the host of a real instance.
@@ -90,40 +135,5 @@ pub(crate) fn demo_users(col: &mut Column<'_>, users: &[crate::app::SeedUserInfo
             (" — ", theme.text()),
             (&user.demonstrates, theme.hint()),
         ]);
-    }
-}
-
-pub(crate) fn state(app: &App) -> String {
-    if app.load_failed {
-        "Could not load the instance settings".to_string()
-    } else {
-        "Loading the instance settings".to_string()
-    }
-}
-
-pub(crate) fn keys(app: &App) -> Vec<KeyHelp> {
-    let mut keys = Vec::new();
-    if app.load_failed || super::common::can_retry(app) {
-        keys.push(KeyHelp {
-            keys: "r",
-            action: "retry",
-        });
-    }
-    keys.push(KeyHelp {
-        keys: "q",
-        action: "quit",
-    });
-    keys
-}
-
-pub(crate) fn on_key(app: &App, _ui: &mut Ui, key: KeyEvent) -> Vec<Action> {
-    match key.code {
-        // Loading starts with two calls; `Start` repeats both, `Retry` only the last one.
-        KeyCode::Char('r') if app.load_failed => vec![Action::Start],
-        KeyCode::Char('r') if super::common::can_retry(app) => {
-            vec![Action::Retry]
-        }
-        KeyCode::Char('q') => vec![Action::Quit],
-        _ => Vec::new(),
     }
 }

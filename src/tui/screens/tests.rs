@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::Ui;
 use super::fixtures::*;
-use crate::app::{Action, CallKind, FailureKind};
+use crate::app::{Action, FailureKind, Reply};
 use crate::tui::Theme;
 
 fn snap(name: &str, app: &crate::app::App, ui: &mut Ui) {
@@ -22,12 +22,11 @@ fn start_screens() {
     let _ = crate::app::update(&mut app, Action::Start);
     api(
         &mut app,
-        CallKind::Environment,
-        Err(failure(
+        Reply::Environment(Err(failure(
             FailureKind::Network,
             "Could not reach https://clerk.example.com: connection refused",
             None,
-        )),
+        ))),
     );
     snap("start_load_failed_remote", &app, &mut Ui::new());
 }
@@ -55,15 +54,14 @@ fn identifier_screens() {
     );
     api(
         &mut app,
-        CallKind::SignIn,
-        Err(failure(
+        Reply::SignIn(Err(failure(
             FailureKind::Api {
                 status: 422,
                 code: "form_identifier_not_found".into(),
             },
             "Couldn't find your account.",
             Some("identifier"),
-        )),
+        ))),
     );
     snap("identifier_not_found", &app, &mut Ui::new());
 }
@@ -75,27 +73,25 @@ fn first_factor_password_with_error_and_typed_secret() {
     let _ = type_text(&app, &mut ui, "hunter2");
     api(
         &mut app,
-        CallKind::SignIn,
-        Err(failure(
+        Reply::SignIn(Err(failure(
             FailureKind::Api {
                 status: 422,
                 code: "form_password_incorrect".into(),
             },
             "Password is incorrect. Try again, or use another method.",
             Some("password"),
-        )),
+        ))),
     );
     snap("password_incorrect", &app, &mut ui);
     api(
         &mut app,
-        CallKind::SignIn,
-        Err(failure(
+        Reply::SignIn(Err(failure(
             FailureKind::RateLimited {
                 retry_after_secs: 42,
             },
             "Too many requests.",
             None,
-        )),
+        ))),
     );
     snap("password_rate_limited", &app, &mut ui);
 }
@@ -125,12 +121,11 @@ fn code_entry_first_factor() {
     );
     api(
         &mut app,
-        CallKind::SignIn,
-        Err(failure(
+        Reply::SignIn(Err(failure(
             FailureKind::Network,
             "The connection was reset.",
             None,
-        )),
+        ))),
     );
     snap("code_network_error", &app, &mut ui);
 }

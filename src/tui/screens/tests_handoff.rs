@@ -97,14 +97,13 @@ fn an_expired_hand_off_says_so_instead_of_the_address() {
     expired["status"] = json!("expired");
     api(
         &mut app,
-        crate::app::CallKind::Poll,
-        Ok(crate::app::ApiReply::SignIn {
+        crate::app::Reply::Poll(Ok(crate::app::SignInReply {
             sign_in: Box::new(sign_in(
                 "needs_identifier",
                 json!({"first_factor_verification": expired, "supported_first_factors": null}),
             )),
             client: None,
-        }),
+        })),
     );
     let mut ui = Ui::new();
     let text = screen(&app, &mut ui);

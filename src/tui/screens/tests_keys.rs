@@ -60,7 +60,11 @@ fn identifier_enter_submits_and_wipes_the_password() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(ui.password.is_empty(), "the field is wiped on submit");
+    assert_eq!(
+        ui.screen.typed_secret_len(),
+        0,
+        "the field is wiped on submit"
+    );
 }
 
 #[test]
@@ -138,7 +142,7 @@ fn code_auto_submits_on_the_last_digit_and_enter_submits_a_full_code() {
     assert!(type_text(&app, &mut ui, "12345").is_empty());
     let actions = press(&app, &mut ui, KeyCode::Char('6'));
     assert_eq!(code_of(&actions).as_deref(), Some("123456"));
-    assert_eq!(ui.code.filled(), 0, "the boxes are wiped");
+    assert_eq!(ui.screen.typed_secret_len(), 0, "the boxes are wiped");
     // Enter on a partial code says what is missing; Enter on a full one submits.
     let _ = type_text(&app, &mut ui, "12");
     assert!(press(&app, &mut ui, KeyCode::Enter).is_empty());
@@ -194,7 +198,7 @@ fn password_field_keeps_letters_and_ctrl_o_switches_method() {
         "typed, not shortcuts"
     );
     assert!(!ui.help_open());
-    assert_eq!(ui.password.len(), 3);
+    assert_eq!(ui.screen.typed_secret_len(), 3);
     assert!(matches!(
         on_key(&app, &mut ui, ctrl('o')).as_slice(),
         [Action::ChooseAnotherMethod]
@@ -203,7 +207,7 @@ fn password_field_keeps_letters_and_ctrl_o_switches_method() {
     assert!(
         matches!(actions.as_slice(), [Action::SubmitPassword(p)] if p.expose_secret() == "m?r")
     );
-    assert!(ui.password.is_empty());
+    assert_eq!(ui.screen.typed_secret_len(), 0);
     // Tab reaches "forgot password?" and "use another method"; digits pick there.
     let _ = press(&app, &mut ui, KeyCode::Tab);
     assert!(matches!(
@@ -287,7 +291,7 @@ fn new_password_checks_rules_and_match_before_submitting() {
         ] => assert_eq!(password.expose_secret(), "hunter2X!"),
         other => panic!("{other:?}"),
     }
-    assert!(ui.new_password.is_empty() && ui.confirm_password.is_empty());
+    assert_eq!(ui.screen.typed_secret_len(), 0);
 }
 
 #[test]
@@ -339,7 +343,7 @@ fn inputs_are_wiped_when_the_screen_changes() {
     let _ = update(&mut app, Action::Back);
     let text = screen(&app, &mut ui);
     assert!(
-        ui.password.is_empty(),
+        ui.screen.typed_secret_len() == 0,
         "the typed password did not survive Back"
     );
     assert!(
@@ -397,7 +401,7 @@ fn retry_is_offered_only_where_r_can_repeat_the_call() {
     // The code was sent (a call without a secret): r repeats it.
     let mut app = code_screen();
     let _ = update(&mut app, Action::SendCode);
-    api(&mut app, crate::app::CallKind::SignIn, Err(network()));
+    api(&mut app, crate::app::Reply::SignIn(Err(network())));
     let mut ui = Ui::new();
     assert!(screen(&app, &mut ui).contains("The connection was reset. Press r to retry."));
     assert!(matches!(
@@ -411,12 +415,16 @@ fn retry_is_offered_only_where_r_can_repeat_the_call() {
     for action in press(&app, &mut ui, KeyCode::Enter) {
         let _ = update(&mut app, action);
     }
-    api(&mut app, crate::app::CallKind::SignIn, Err(network()));
+    api(&mut app, crate::app::Reply::SignIn(Err(network())));
     let text = screen(&app, &mut ui);
     assert!(text.contains("Enter it again to retry."), "{text}");
     assert!(!text.contains("Press r"), "{text}");
     assert!(press(&app, &mut ui, KeyCode::Char('r')).is_empty());
-    assert_eq!(ui.password.len(), 1, "r went into the password field");
+    assert_eq!(
+        ui.screen.typed_secret_len(),
+        1,
+        "r went into the password field"
+    );
 }
 
 #[test]
@@ -449,9 +457,9 @@ fn hand_off_shows_a_qr_when_it_fits_and_i_inverts_it() {
         "a half-block QR code: {text}"
     );
     assert!(press(&app, &mut ui, KeyCode::Char('i')).is_empty());
-    assert!(ui.qr_inverted);
+    assert!(ui.shared.qr_inverted);
     assert!(press(&app, &mut ui, KeyCode::Char('f')).is_empty());
-    assert!(ui.qr_full_block);
+    assert!(ui.shared.qr_full_block);
     let _ = press(&app, &mut ui, KeyCode::F(1));
     let text = screen(&app, &mut ui);
     assert!(

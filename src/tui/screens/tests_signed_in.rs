@@ -11,7 +11,7 @@ use serde_json::json;
 
 use super::fixtures::*;
 use super::{Ui, on_key, on_paste};
-use crate::app::{AccountTask, Action, ApiReply, App, CallKind, Confirm, TokenCheck};
+use crate::app::{AccountTask, Action, App, Confirm, Reply, TokenCheck};
 use crate::tui::Theme;
 use crate::tui::widgets::testing;
 
@@ -38,15 +38,11 @@ fn verified(mut app: App) -> App {
         kid: Some("ins_demo".into()),
         outcome: Ok(()),
     };
-    api(
-        &mut app,
-        CallKind::TokenCheck,
-        Ok(ApiReply::TokenCheck(check)),
-    );
+    api(&mut app, Reply::TokenCheck(check));
     app
 }
 
-fn enrolling() -> App {
+pub(super) fn enrolling() -> App {
     let mut app = signed_in();
     let totp = serde_json::from_value(json!({"object": "totp", "id": "totp_1",
         "secret": SECRET, "uri": URI, "verified": false}));
@@ -54,16 +50,12 @@ fn enrolling() -> App {
         panic!("totp fixture")
     };
     let _ = crate::app::update(&mut app, Action::SetUpTotp);
-    api(
-        &mut app,
-        CallKind::Account,
-        Ok(ApiReply::Totp(Box::new(totp))),
-    );
+    api(&mut app, Reply::Totp(Ok(Box::new(totp))));
     assert!(matches!(app.account, Some(AccountTask::EnrolTotp { .. })));
     app
 }
 
-fn with_backup_codes() -> App {
+pub(super) fn with_backup_codes() -> App {
     let mut app = enrolling();
     let totp = serde_json::from_value(json!({"object": "totp", "id": "totp_1", "verified": true,
         "backup_codes": ["k7m2q9xa", "p3v8d1zr", "t6n4w2cy", "b9h5j7ke", "r2f8s3lu",
@@ -71,11 +63,7 @@ fn with_backup_codes() -> App {
     let Ok(totp) = totp else {
         panic!("totp fixture")
     };
-    api(
-        &mut app,
-        CallKind::Account,
-        Ok(ApiReply::Totp(Box::new(totp))),
-    );
+    api(&mut app, Reply::Totp(Ok(Box::new(totp))));
     app
 }
 
@@ -111,11 +99,7 @@ fn a_failed_check_and_several_sessions_are_shown() {
         kid: Some("ins_demo".into()),
         outcome: Err("the JWKS has no key ins_demo".into()),
     };
-    api(
-        &mut app,
-        CallKind::TokenCheck,
-        Ok(ApiReply::TokenCheck(check)),
-    );
+    api(&mut app, Reply::TokenCheck(check));
     let text = screen(&app, &mut Ui::new());
     assert!(
         text.contains("Error: signature not verified: the JWKS has no key ins_demo."),
@@ -281,9 +265,11 @@ fn the_enrolment_qr_decodes_to_the_servers_uri_in_every_style() {
     };
     for (full_block, inverted) in [(false, false), (true, false), (false, true), (true, true)] {
         let mut ui = Ui::new();
-        ui.qr_full_block = full_block;
-        ui.qr_inverted = inverted;
-        let (w, h) = super::totp_setup::qr(&uri, &ui)
+        ui.shared.qr_full_block = full_block;
+        ui.shared.qr_inverted = inverted;
+        let (w, h) = ui
+            .shared
+            .qr(uri.clone())
             .required_size()
             .unwrap_or_default();
         // Room for the text column beside the code, the margins, header and status bar.
@@ -312,9 +298,9 @@ fn enrolment_keys_type_the_code_toggle_the_qr_and_copy_the_secret() {
     let mut ui = Ui::new();
     let _ = screen(&app, &mut ui);
     assert!(press(&app, &mut ui, KeyCode::Char('i')).is_empty());
-    assert!(ui.qr_inverted);
+    assert!(ui.shared.qr_inverted);
     assert!(press(&app, &mut ui, KeyCode::Char('f')).is_empty());
-    assert!(ui.qr_full_block);
+    assert!(ui.shared.qr_full_block);
     let _ = press(&app, &mut ui, KeyCode::Char('c'));
     assert_eq!(ui.take_copy().as_deref(), Some(SECRET));
     let actions = type_text(&app, &mut ui, "123456");
@@ -400,11 +386,7 @@ fn an_ended_session_is_explained_on_the_identifier_screen() {
     let Ok(ended) = ended else {
         panic!("client fixture")
     };
-    api(
-        &mut app,
-        CallKind::Client,
-        Ok(ApiReply::Client(Some(Box::new(ended)))),
-    );
+    api(&mut app, Reply::Client(Ok(Some(Box::new(ended)))));
     let text = screen(&app, &mut Ui::new());
     assert!(text.contains("Email address"), "{text}");
     assert!(

@@ -3,15 +3,17 @@
 //! text), the secret in groups of four for typing by hand, and the code that confirms it.
 
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Position, Rect};
 use secrecy::ExposeSecret;
 
-use super::Ui;
 use super::common::Column;
+use super::component::Component;
+use super::form::Notes;
+use super::keymap::{Bar, Binding, Key, bind};
+use super::shared::{Cx, Drawn, View};
 use crate::app::{AccountTask, Action, App};
-use crate::tui::Theme;
-use crate::tui::widgets::{KeyHelp, Outcome, QrStyle, QrWidget};
+use crate::tui::widgets::{CodeInput, Outcome};
 
 const CODE_PARAMS: &[&str] = &["code"];
 /// The text column needs this much beside a QR code.
@@ -39,133 +41,166 @@ fn enrolment(app: &App) -> Option<(&str, &str)> {
     }
 }
 
-/// The QR widget for the URI, in the style the user chose.
-pub(crate) fn qr(uri: &str, ui: &Ui) -> QrWidget {
-    let style = if ui.qr_full_block {
-        QrStyle::FullBlock
-    } else {
-        QrStyle::HalfBlock
-    };
-    QrWidget::new(uri).style(style).inverted(ui.qr_inverted)
+#[derive(Debug)]
+pub(crate) struct TotpForm {
+    code: CodeInput,
+    notes: Notes,
 }
 
-pub(crate) fn render(
-    buf: &mut Buffer,
-    area: Rect,
-    app: &App,
-    ui: &mut Ui,
-    theme: Theme,
-) -> Option<Position> {
-    let (secret, uri) = enrolment(app)?;
-    let qr = qr(uri, ui);
-    // Beside the text when both fit, else under it (where the widget may say what it needs).
-    let beside = qr
-        .required_size()
-        .filter(|(w, h)| area.width >= w + 2 + TEXT_WIDTH && area.height >= *h);
-    let text_area = match beside {
-        Some((w, _)) => Rect::new(area.x, area.y, area.width - w - 2, area.height),
-        None => area,
-    };
-    let mut col = Column::new(buf, text_area, theme);
-    col.line("Set up an authenticator app", theme.title());
-    col.gap();
-    col.wrapped(
-        "Scan the QR code with an authenticator app, or type this secret into it:",
-        theme.text(),
-    );
-    col.line_at(2, &grouped(secret), theme.title());
-    col.wrapped(
-        "Then type the 6-digit code the app shows to finish.",
-        theme.text(),
-    );
-    col.gap();
-    let error = ui
-        .local_error
-        .clone()
-        .or_else(|| ui.field_error(app, CODE_PARAMS));
-    ui.code.set_error(error);
-    let cursor = ui.code.render(
-        col.take(ui.code.height(col.area.width)),
-        col.buf,
-        theme,
-        true,
-    );
-    if let Some(copied) = ui.copied {
-        col.wrapped(copied, theme.text());
-    }
-    let notice = ui.form_notice(app, CODE_PARAMS);
-    col.notice(app, notice);
-    match beside {
-        Some((w, _)) => {
-            let at = Rect::new(area.right() - w, area.y, w, area.height);
-            qr.render(at, col.buf, theme);
-        }
-        None => {
-            col.gap();
-            let rest = col.rest();
-            qr.render(rest, col.buf, theme);
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Cmd {
+    Type,
+    Invert,
+    FullBlock,
+    Copy,
+}
+
+const KEYS: &[Binding<TotpForm, Cmd>] = &[
+    bind(&[Key::Digits('0')], Cmd::Type, "type the app's code"),
+    // The status bar keeps to the code and the way out; help lists the rest.
+    bind(&[Key::Char('i')], Cmd::Invert, "invert the QR code").bar(Bar::Hide),
+    bind(
+        &[Key::Char('f')],
+        Cmd::FullBlock,
+        "full-block QR code (larger)",
+    )
+    .bar(Bar::Hide),
+    bind(&[Key::Char('c')], Cmd::Copy, "copy the secret (OSC 52)").bar(Bar::Hide),
+    bind(&[Key::ENTER], Cmd::Type, "check the code").bar(Bar::Hide),
+    bind(
+        &[Key::BACKSPACE, Key::DELETE, Key::Ctrl('u')],
+        Cmd::Type,
+        "correct the last digit, clear all",
+    )
+    .bar(Bar::Hide),
+];
+
+impl TotpForm {
+    pub(crate) fn new() -> Self {
+        TotpForm {
+            code: CodeInput::new("Code from the authenticator app"),
+            notes: Notes::default(),
         }
     }
-    cursor
 }
 
-pub(crate) fn state() -> String {
-    "Authenticator app setup".to_string()
-}
+impl Component for TotpForm {
+    type Cmd = Cmd;
 
-pub(crate) fn keys() -> Vec<KeyHelp> {
-    vec![
-        KeyHelp {
-            keys: "0-9",
-            action: "type the app's code",
-        },
-        KeyHelp {
-            keys: "Esc",
-            action: "cancel",
-        },
-        KeyHelp {
-            keys: "i",
-            action: "invert the QR code",
-        },
-        KeyHelp {
-            keys: "f",
-            action: "full-block QR code (larger)",
-        },
-        KeyHelp {
-            keys: "c",
-            action: "copy the secret (OSC 52)",
-        },
-        KeyHelp {
-            keys: "Enter",
-            action: "check the code",
-        },
-    ]
-}
+    fn keymap(&self) -> &'static [Binding<Self, Cmd>] {
+        KEYS
+    }
 
-pub(crate) fn on_key(app: &App, ui: &mut Ui, key: KeyEvent) -> Vec<Action> {
-    let plain = !key.modifiers.contains(KeyModifiers::CONTROL);
-    match key.code {
-        KeyCode::Esc => return vec![Action::Back],
-        KeyCode::Char('i') if plain => {
-            ui.qr_inverted = !ui.qr_inverted;
-            return Vec::new();
-        }
-        KeyCode::Char('f') if plain => {
-            ui.qr_full_block = !ui.qr_full_block;
-            return Vec::new();
-        }
-        KeyCode::Char('c') if plain => {
-            if let Some((secret, _)) = enrolment(app) {
-                ui.request_copy(secret.to_string(), COPIED);
+    fn run(&mut self, cmd: Cmd, cx: &mut Cx<'_>, key: KeyEvent) -> Vec<Action> {
+        match cmd {
+            Cmd::Invert => cx.shared.qr_inverted = !cx.shared.qr_inverted,
+            Cmd::FullBlock => cx.shared.qr_full_block = !cx.shared.qr_full_block,
+            Cmd::Copy => {
+                if let Some((secret, _)) = enrolment(cx.app) {
+                    cx.shared.request_copy(secret.to_string(), COPIED);
+                }
             }
-            return Vec::new();
+            Cmd::Type => {
+                let outcome = self.code.handle_key(key);
+                self.notes.outcome(cx.app, &outcome);
+                if matches!(outcome, Outcome::Complete | Outcome::Submit) {
+                    return vec![Action::VerifyTotp(self.code.take_code())];
+                }
+            }
         }
-        _ => {}
+        Vec::new()
     }
-    let outcome = ui.code.handle_key(key);
-    ui.outcome(app, &outcome);
-    match outcome {
-        Outcome::Complete | Outcome::Submit => vec![Action::VerifyTotp(ui.code.take_code())],
-        _ => Vec::new(),
+
+    fn on_other_key(&mut self, app: &App, key: KeyEvent) {
+        // Letters are refused with a sentence; never a submission.
+        let outcome = self.code.handle_key(key);
+        self.notes.outcome(app, &outcome);
+    }
+
+    fn on_paste(&mut self, cx: &mut Cx<'_>, text: &str) -> Vec<Action> {
+        match self.code.handle_paste(text) {
+            Outcome::Complete => vec![Action::VerifyTotp(self.code.take_code())],
+            outcome => {
+                self.notes.outcome(cx.app, &outcome);
+                Vec::new()
+            }
+        }
+    }
+
+    fn esc(&self) -> Option<&'static str> {
+        Some("cancel")
+    }
+
+    fn notes(&mut self) -> Option<&mut Notes> {
+        Some(&mut self.notes)
+    }
+
+    fn render(&self, view: &View<'_>, buf: &mut Buffer, area: Rect) -> Drawn {
+        Drawn::at(self.draw(buf, area, view))
+    }
+
+    fn state(&self, _app: &App) -> String {
+        "Authenticator app setup".to_string()
+    }
+
+    fn title(&self) -> &'static str {
+        "Set up an authenticator app"
+    }
+}
+
+impl TotpForm {
+    fn draw(&self, buf: &mut Buffer, area: Rect, view: &View<'_>) -> Option<Position> {
+        let (app, theme) = (view.app, view.theme);
+        let (secret, uri) = enrolment(app)?;
+        let qr = view.shared.qr(uri);
+        // Beside the text when both fit, else under it (where the widget may say what it needs).
+        let beside = qr
+            .required_size()
+            .filter(|(w, h)| area.width >= w + 2 + TEXT_WIDTH && area.height >= *h);
+        let text_area = match beside {
+            Some((w, _)) => Rect::new(area.x, area.y, area.width - w - 2, area.height),
+            None => area,
+        };
+        let mut col = Column::new(buf, text_area, theme);
+        col.line("Set up an authenticator app", theme.title());
+        col.gap();
+        col.wrapped(
+            "Scan the QR code with an authenticator app, or type this secret into it:",
+            theme.text(),
+        );
+        col.line_at(2, &grouped(secret), theme.title());
+        col.wrapped(
+            "Then type the 6-digit code the app shows to finish.",
+            theme.text(),
+        );
+        col.gap();
+        let error = self
+            .notes
+            .local_error
+            .clone()
+            .or_else(|| self.notes.field_error(app, CODE_PARAMS));
+        let height = self
+            .code
+            .height_with_error(col.area.width, error.as_deref());
+        let cursor =
+            self.code
+                .render_with_error(col.take(height), col.buf, theme, true, error.as_deref());
+        if let Some(copied) = view.shared.copied {
+            col.wrapped(copied, theme.text());
+        }
+        let notice = self.notes.form_notice(app, CODE_PARAMS);
+        col.notice(app, notice);
+        match beside {
+            Some((w, _)) => {
+                let at = Rect::new(area.right() - w, area.y, w, area.height);
+                qr.render(at, col.buf, theme);
+            }
+            None => {
+                col.gap();
+                let rest = col.rest();
+                qr.render(rest, col.buf, theme);
+            }
+        }
+        cursor
     }
 }

@@ -3,16 +3,190 @@
 //! enterprise SSO (the address as one unwrapped line to select, and a QR code when it fits).
 
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::layout::{Position, Rect};
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
 
-use super::Ui;
-use super::common::{self, Column, clock, duration};
+use super::common::{self, Column, can_retry, clock, duration};
+use super::component::Component;
+use super::form::who;
+use super::handoff::{hint_line, hyperlink};
+use super::keymap::{Bar, Binding, Key, bind};
+use super::shared::{Cx, Drawn, Hyperlink, Shared, View};
+use crate::app::handoff::{is_hand_off, providers};
 use crate::app::{Action, App};
 use crate::fapi::Strategy;
 use crate::flow::{FactorStep, Step};
-use crate::tui::Theme;
-use crate::tui::widgets::{KeyHelp, QrStyle, QrWidget, sanitize};
+use crate::tui::widgets::sanitize;
+
+/// Waiting keeps nothing of its own but what it waits for: the rest comes from `App`.
+#[derive(Debug)]
+pub(crate) struct WaitingScreen {
+    /// An email link (else a browser hand-off).
+    link: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Cmd {
+    Retry,
+    Again,
+    OtherMethod,
+    Copy,
+    Invert,
+    FullBlock,
+    Open,
+}
+
+fn again_words(w: &WaitingScreen, _: &App) -> &'static str {
+    if w.link { "send again" } else { "start again" }
+}
+
+/// Something on screen has a QR code: every hand-off, and a dev-mode email link.
+fn has_qr(w: &WaitingScreen, app: &App) -> bool {
+    !w.link || dev_link_for(app).is_some()
+}
+
+const KEYS: &[Binding<WaitingScreen, Cmd>] = &[
+    // While the poller runs its own retries; `r` then means a new link, not the last call.
+    bind(&[Key::Char('r')], Cmd::Retry, "retry").when(|_, app| can_retry(app)),
+    bind(&[Key::Char('r')], Cmd::Again, "send again")
+        .when(|_, app| !can_retry(app) && app.resend_secs().is_none())
+        .words(again_words),
+    // During the cooldown `r` says how long is left.
+    bind(
+        &[Key::Char('r')],
+        Cmd::Again,
+        "send again (once the wait is over)",
+    )
+    .when(|_, app| !can_retry(app) && app.resend_secs().is_some())
+    .bar(Bar::Hide),
+    bind(
+        &[Key::Char('m'), Key::Ctrl('o')],
+        Cmd::OtherMethod,
+        "other method",
+    ),
+    // The hint line under the address names these; the status bar keeps to the flow.
+    bind(&[Key::Char('c')], Cmd::Copy, "copy the address (OSC 52)")
+        .when(|w: &WaitingScreen, _: &App| !w.link)
+        .bar(Bar::Hide),
+    bind(&[Key::Char('i')], Cmd::Invert, "invert the QR code")
+        .when(has_qr)
+        .bar(Bar::Hide),
+    bind(&[Key::Char('f')], Cmd::FullBlock, "full-block QR code")
+        .when(has_qr)
+        .bar(Bar::Hide),
+    bind(
+        &[Key::Char('w')],
+        Cmd::Open,
+        "open the address in this computer's browser",
+    )
+    .when(|_, app| app.display_available)
+    .bar(Bar::Hide),
+];
+
+impl WaitingScreen {
+    pub(crate) fn new(strategy: &Strategy) -> Self {
+        WaitingScreen {
+            link: *strategy == Strategy::EmailLink,
+        }
+    }
+}
+
+impl Component for WaitingScreen {
+    type Cmd = Cmd;
+
+    fn keymap(&self) -> &'static [Binding<Self, Cmd>] {
+        KEYS
+    }
+
+    fn run(&mut self, cmd: Cmd, cx: &mut Cx<'_>, _key: KeyEvent) -> Vec<Action> {
+        let app = cx.app;
+        match cmd {
+            Cmd::Retry => vec![Action::Retry],
+            Cmd::Again => match current(app) {
+                // A browser hand-off starts over as a new sign-in with the same provider.
+                Some(f) if is_hand_off(f.strategy()) => {
+                    vec![Action::StartOAuth(f.strategy().clone())]
+                }
+                _ => vec![Action::SendCode],
+            },
+            Cmd::OtherMethod => vec![Action::ChooseAnotherMethod],
+            Cmd::Open => {
+                let url = current(app).and_then(|f| {
+                    if is_link(&f) {
+                        dev_link_for(app)
+                    } else {
+                        hand_off_url(app, &f)
+                    }
+                });
+                url.map(|u| vec![Action::OpenInBrowser(u)])
+                    .unwrap_or_default()
+            }
+            Cmd::Invert => {
+                cx.shared.qr_inverted = !cx.shared.qr_inverted;
+                Vec::new()
+            }
+            Cmd::FullBlock => {
+                cx.shared.qr_full_block = !cx.shared.qr_full_block;
+                Vec::new()
+            }
+            Cmd::Copy => {
+                if let Some(url) = current(app).and_then(|f| hand_off_url(app, &f)) {
+                    cx.shared.request_copy(
+                        url,
+                        "Copy sent to the terminal (OSC 52). If your terminal blocks clipboard writes, select the line instead.",
+                    );
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    fn esc(&self) -> Option<&'static str> {
+        Some("cancel")
+    }
+
+    fn render(&self, view: &View<'_>, buf: &mut Buffer, area: Rect) -> Drawn {
+        let Some(f) = current(view.app) else {
+            return Drawn::default();
+        };
+        let mut col = Column::new(buf, area, view.theme);
+        let cursor = col.here();
+        let hyperlink = if is_link(&f) {
+            email_link(&mut col, view.app, &f);
+            if f.sent {
+                dev_link(&mut col, view.app, view.shared)
+            } else {
+                None
+            }
+        } else {
+            hand_off(&mut col, view.app, view.shared, &f)
+        };
+        Drawn {
+            cursor: Some(cursor),
+            hyperlink,
+        }
+    }
+
+    fn state(&self, app: &App) -> String {
+        match current(app) {
+            Some(f) if is_link(&f) && f.sent => match app.expires_in_secs() {
+                Some(0) => "The email link expired".to_string(),
+                Some(secs) => format!("Waiting for the link ({} left)", clock(secs)),
+                None => "Waiting for the email link".to_string(),
+            },
+            Some(f) if f.sent => "Waiting for the browser".to_string(),
+            _ => "Starting".to_string(),
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        if self.link {
+            "Email link"
+        } else {
+            "Browser sign-in"
+        }
+    }
+}
 
 fn current(app: &App) -> Option<FactorStep> {
     match app.step() {
@@ -35,27 +209,6 @@ fn is_link(f: &FactorStep) -> bool {
     *f.strategy() == Strategy::EmailLink
 }
 
-pub(crate) fn render(
-    buf: &mut Buffer,
-    area: Rect,
-    app: &App,
-    ui: &mut Ui,
-    theme: Theme,
-) -> Option<Position> {
-    let f = current(app)?;
-    let mut col = Column::new(buf, area, theme);
-    let cursor = col.here();
-    if is_link(&f) {
-        email_link(&mut col, app, &f);
-        if f.sent {
-            dev_link(&mut col, app, ui);
-        }
-    } else {
-        hand_off(&mut col, app, ui, &f);
-    }
-    Some(cursor)
-}
-
 fn checking_line(app: &App) -> String {
     match (app.polling, app.last_poll_at) {
         (true, Some(at)) => format!(
@@ -71,7 +224,7 @@ fn email_link(col: &mut Column<'_>, app: &App, f: &FactorStep) {
     let theme = col.theme;
     let target = common::target(&f.factor).unwrap_or_else(|| "your email address".to_string());
     col.line("Check your email", theme.title());
-    if let Some(who) = super::factor::who(app) {
+    if let Some(who) = who(app) {
         col.line(&format!("Signing in as {who}"), theme.hint());
     }
     col.gap();
@@ -134,10 +287,8 @@ fn dev_link_for(app: &App) -> Option<String> {
 
 /// Dev mode: show the emailed link itself (one unwrapped line, and a QR when it fits), so a
 /// demo can open it from a phone or a browser next to the terminal.
-fn dev_link(col: &mut Column<'_>, app: &App, ui: &mut Ui) {
-    let Some(link) = dev_link_for(app) else {
-        return;
-    };
+fn dev_link(col: &mut Column<'_>, app: &App, shared: &Shared) -> Option<Hyperlink> {
+    let link = dev_link_for(app)?;
     let theme = col.theme;
     col.gap();
     col.line(
@@ -146,20 +297,16 @@ fn dev_link(col: &mut Column<'_>, app: &App, ui: &mut Ui) {
     );
     let at = col.here();
     col.unwrapped(&link, theme.key());
-    ui.hyperlink = super::handoff::hyperlink(at, col.buf.area.right(), &link, theme);
-    if crate::app::handoff::display_available() {
+    let drawn = hyperlink(at, col.buf.area.right(), &link, theme);
+    if app.display_available {
         col.line("w: open it in this computer's browser", theme.hint());
     }
-    let style = if ui.qr_full_block {
-        QrStyle::FullBlock
-    } else {
-        QrStyle::HalfBlock
-    };
-    let qr = QrWidget::new(link).style(style).inverted(ui.qr_inverted);
+    let qr = shared.qr(link);
     let rest = col.rest();
     if qr.fits(rest) {
         qr.render(rest, col.buf, theme);
     }
+    drawn
 }
 
 fn resend_line(col: &mut Column<'_>, app: &App, what: &str) {
@@ -173,12 +320,9 @@ fn resend_line(col: &mut Column<'_>, app: &App, what: &str) {
     }
 }
 
-fn hand_off(col: &mut Column<'_>, app: &App, ui: &mut Ui, f: &FactorStep) {
+fn hand_off(col: &mut Column<'_>, app: &App, shared: &Shared, f: &FactorStep) -> Option<Hyperlink> {
     let theme = col.theme;
-    let title = match crate::app::handoff::providers(app)
-        .into_iter()
-        .find(|(s, _)| s == f.strategy())
-    {
+    let title = match providers(app).into_iter().find(|(s, _)| s == f.strategy()) {
         Some((_, name)) => format!("Sign in with {} in a browser", sanitize(&name)),
         None => format!("{} in a browser", common::describe(&f.factor)),
     };
@@ -190,7 +334,7 @@ fn hand_off(col: &mut Column<'_>, app: &App, ui: &mut Ui, f: &FactorStep) {
             theme.text(),
         );
         col.notice(app, app.notice.as_ref());
-        return;
+        return None;
     }
     let Some(url) = hand_off_url(app, f) else {
         if app.busy.is_some() {
@@ -202,7 +346,7 @@ fn hand_off(col: &mut Column<'_>, app: &App, ui: &mut Ui, f: &FactorStep) {
             );
         }
         col.notice(app, app.notice.as_ref());
-        return;
+        return None;
     };
     col.wrapped(
         "Open this address in a browser on any device. This screen moves on by itself when you finish there:",
@@ -210,7 +354,7 @@ fn hand_off(col: &mut Column<'_>, app: &App, ui: &mut Ui, f: &FactorStep) {
     );
     let at = col.here();
     col.unwrapped(&url, theme.key());
-    ui.hyperlink = super::handoff::hyperlink(at, col.buf.area.right(), &url, theme);
+    let drawn = hyperlink(at, col.buf.area.right(), &url, theme);
     col.line(&checking_line(app), theme.text());
     if let Some(secs) = app.expires_in_secs() {
         col.line(
@@ -218,19 +362,12 @@ fn hand_off(col: &mut Column<'_>, app: &App, ui: &mut Ui, f: &FactorStep) {
             theme.text(),
         );
     }
-    if let Some(copied) = ui.copied {
+    if let Some(copied) = shared.copied {
         col.wrapped(copied, theme.text());
     }
     col.notice(app, app.notice.as_ref());
-    col.line(&super::handoff::hint_line(), theme.hint());
-    let style = if ui.qr_full_block {
-        QrStyle::FullBlock
-    } else {
-        QrStyle::HalfBlock
-    };
-    let qr = QrWidget::new(url.clone())
-        .style(style)
-        .inverted(ui.qr_inverted);
+    col.line(&hint_line(app), theme.hint());
+    let qr = shared.qr(url.clone());
     let rest = col.rest();
     if qr.fits(rest) {
         qr.render(rest, col.buf, theme);
@@ -242,100 +379,5 @@ fn hand_off(col: &mut Column<'_>, app: &App, ui: &mut Ui, f: &FactorStep) {
             theme.hint(),
         );
     }
-}
-
-pub(crate) fn state(app: &App) -> String {
-    match current(app) {
-        Some(f) if is_link(&f) && f.sent => match app.expires_in_secs() {
-            Some(0) => "The email link expired".to_string(),
-            Some(secs) => format!("Waiting for the link ({} left)", clock(secs)),
-            None => "Waiting for the email link".to_string(),
-        },
-        Some(f) if f.sent => "Waiting for the browser".to_string(),
-        _ => "Starting".to_string(),
-    }
-}
-
-pub(crate) fn keys(app: &App, ui: &Ui) -> Vec<KeyHelp> {
-    let mut keys = Vec::new();
-    if app.resend_secs().is_none() {
-        keys.push(KeyHelp {
-            keys: "r",
-            action: "send again",
-        });
-    }
-    keys.push(KeyHelp {
-        keys: "m",
-        action: "other method",
-    });
-    keys.push(KeyHelp {
-        keys: "Esc",
-        action: "cancel",
-    });
-    if !matches!(&ui.screen, super::ScreenId::Waiting(_, Strategy::EmailLink)) {
-        keys.push(KeyHelp {
-            keys: "c",
-            action: "copy the address (OSC 52)",
-        });
-        keys.push(KeyHelp {
-            keys: "i, f",
-            action: "invert the QR code, full-block QR code",
-        });
-    }
-    if crate::app::handoff::display_available() {
-        keys.push(KeyHelp {
-            keys: "w",
-            action: "open the address in this computer's browser",
-        });
-    }
-    keys
-}
-
-pub(crate) fn on_key(app: &App, ui: &mut Ui, key: KeyEvent) -> Vec<Action> {
-    if key.modifiers.contains(KeyModifiers::CONTROL) {
-        return Vec::new();
-    }
-    match key.code {
-        KeyCode::Esc => vec![Action::Back],
-        // While the poller runs its own retries; `r` then means a new link, not the last call.
-        KeyCode::Char('r') if common::can_retry(app) => {
-            vec![Action::Retry]
-        }
-        KeyCode::Char('r') => match current(app) {
-            // A browser hand-off starts over as a new sign-in with the same provider.
-            Some(f) if crate::app::handoff::is_hand_off(f.strategy()) => {
-                vec![Action::StartOAuth(f.strategy().clone())]
-            }
-            _ => vec![Action::SendCode],
-        },
-        KeyCode::Char('w') if crate::app::handoff::display_available() => {
-            let url = current(app).and_then(|f| {
-                if is_link(&f) {
-                    dev_link_for(app)
-                } else {
-                    hand_off_url(app, &f)
-                }
-            });
-            url.map(|u| vec![Action::OpenInBrowser(u)])
-                .unwrap_or_default()
-        }
-        KeyCode::Char('i') => {
-            ui.qr_inverted = !ui.qr_inverted;
-            Vec::new()
-        }
-        KeyCode::Char('f') => {
-            ui.qr_full_block = !ui.qr_full_block;
-            Vec::new()
-        }
-        KeyCode::Char('c') => {
-            if let Some(url) = current(app).and_then(|f| hand_off_url(app, &f)) {
-                ui.request_copy(
-                    url,
-                    "Copy sent to the terminal (OSC 52). If your terminal blocks clipboard writes, select the line instead.",
-                );
-            }
-            Vec::new()
-        }
-        _ => Vec::new(),
-    }
+    drawn
 }

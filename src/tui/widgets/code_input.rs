@@ -50,7 +50,12 @@ impl CodeInput {
 
     /// Rows [`CodeInput::render`] needs at `width` (the error wraps).
     pub fn height(&self, width: u16) -> u16 {
-        field::height(self.error.as_deref(), Some(&self.progress()), width)
+        self.height_with_error(width, self.error.as_deref())
+    }
+
+    /// [`CodeInput::height`] when the screen supplies the error (see `render_with_error`).
+    pub fn height_with_error(&self, width: u16, error: Option<&str>) -> u16 {
+        field::height(error, Some(&self.progress()), width)
     }
 
     fn progress(&self) -> String {
@@ -190,12 +195,25 @@ impl CodeInput {
         theme: Theme,
         focused: bool,
     ) -> Option<Position> {
+        self.render_with_error(area, buf, theme, focused, self.error.as_deref())
+    }
+
+    /// Draws the boxes with `error` under them instead of their own: a screen derives the
+    /// error from the app each frame, so drawing never has to change the field.
+    pub fn render_with_error(
+        &self,
+        area: Rect,
+        buf: &mut Buffer,
+        theme: Theme,
+        focused: bool,
+        error: Option<&str>,
+    ) -> Option<Position> {
         // Callers may hand over an area that pokes out of the buffer; never draw there.
         let area = area.intersection(buf.area);
         let (label_row, value_row, note) = field::rows(area);
         field::render_label(buf, label_row, theme, &self.label, focused);
         let progress = self.progress();
-        field::render_note(buf, note, theme, self.error.as_deref(), Some(&progress));
+        field::render_note(buf, note, theme, error, Some(&progress));
         if value_row.height == 0 || value_row.width < 2 + BOX_STRIDE {
             return None;
         }

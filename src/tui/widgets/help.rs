@@ -11,9 +11,9 @@ use ratatui::widgets::{Block, Borders, Clear, Widget};
 use std::borrow::Cow;
 
 /// One row of a screen's key table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyHelp {
-    pub keys: &'static str,
+    pub keys: Cow<'static, str>,
     pub action: &'static str,
 }
 
@@ -57,7 +57,7 @@ impl HelpOverlay {
         let keys_w = self
             .keys
             .iter()
-            .map(|k| text::width(k.keys))
+            .map(|k| text::width(&k.keys))
             .max()
             .unwrap_or(0);
         let action_w = self
@@ -105,13 +105,13 @@ impl HelpOverlay {
         let keys_w = self
             .keys
             .iter()
-            .map(|k| text::width(k.keys))
+            .map(|k| text::width(&k.keys))
             .max()
             .unwrap_or(0);
         let width = usize::from(body.width);
         for (row, help) in self.keys.iter().skip(scroll).take(visible).enumerate() {
             let y = body.y + u16::try_from(row).unwrap_or(0);
-            let keys = text::truncate(help.keys, width);
+            let keys = text::truncate(&help.keys, width);
             buf.set_string(body.x, y, &keys, theme.key());
             let x = keys_w + 3;
             if x < width {
@@ -151,23 +151,23 @@ mod tests {
 
     const PASSWORD_KEYS: &[KeyHelp] = &[
         KeyHelp {
-            keys: "Enter",
+            keys: Cow::Borrowed("Enter"),
             action: "sign in",
         },
         KeyHelp {
-            keys: "Ctrl-R",
+            keys: Cow::Borrowed("Ctrl-R"),
             action: "reveal password",
         },
         KeyHelp {
-            keys: "m, Ctrl-O",
+            keys: Cow::Borrowed("m, Ctrl-O"),
             action: "use another method",
         },
         KeyHelp {
-            keys: "Esc",
+            keys: Cow::Borrowed("Esc"),
             action: "back to the identifier",
         },
         KeyHelp {
-            keys: "Ctrl-C",
+            keys: Cow::Borrowed("Ctrl-C"),
             action: "quit",
         },
     ];
@@ -193,7 +193,7 @@ mod tests {
         let text = screen(&terminal);
         for k in PASSWORD_KEYS {
             assert!(
-                text.contains(k.keys) && text.contains(k.action),
+                text.contains(k.keys.as_ref()) && text.contains(k.action),
                 "{k:?}\n{text}"
             );
         }
@@ -217,11 +217,11 @@ mod tests {
     fn long_tables_scroll_in_a_small_terminal() {
         let many: Vec<KeyHelp> = (0..30)
             .map(|_| KeyHelp {
-                keys: "k",
+                keys: Cow::Borrowed("k"),
                 action: "an action",
             })
             .chain([KeyHelp {
-                keys: "q",
+                keys: Cow::Borrowed("q"),
                 action: "the last one",
             }])
             .collect();

@@ -40,7 +40,12 @@ impl MaskedInput {
     /// Rows [`MaskedInput::render`] needs at `width`: label, value, and the error (wrapped)
     /// or hint.
     pub fn height(&self, width: u16) -> u16 {
-        field::height(self.error.as_deref(), Some(self.hint()), width)
+        self.height_with_error(width, self.error.as_deref())
+    }
+
+    /// [`MaskedInput::height`] when the screen supplies the error (see `render_with_error`).
+    pub fn height_with_error(&self, width: u16, error: Option<&str>) -> u16 {
+        field::height(error, Some(self.hint()), width)
     }
 
     fn hint(&self) -> &'static str {
@@ -175,12 +180,25 @@ impl MaskedInput {
         theme: Theme,
         focused: bool,
     ) -> Option<Position> {
+        self.render_with_error(area, buf, theme, focused, self.error.as_deref())
+    }
+
+    /// Draws the field with `error` under it instead of its own: a screen derives the error
+    /// from the app each frame, so drawing never has to change the field.
+    pub fn render_with_error(
+        &self,
+        area: Rect,
+        buf: &mut Buffer,
+        theme: Theme,
+        focused: bool,
+        error: Option<&str>,
+    ) -> Option<Position> {
         // Callers may hand over an area that pokes out of the buffer; never draw there.
         let area = area.intersection(buf.area);
         let decor = Decor {
             label: &self.label,
             hint: Some(self.hint()),
-            error: self.error.as_deref(),
+            error,
             focused,
         };
         let inner = field::render_decor(buf, area, theme, &decor);

@@ -7,24 +7,25 @@ use super::*;
 use crate::tui::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use std::borrow::Cow;
 use std::time::Duration;
 
 const THEMES: [Theme; 3] = [Theme::Default, Theme::Monochrome, Theme::HighContrast];
 const KEYS: &[KeyHelp] = &[
     KeyHelp {
-        keys: "Enter",
+        keys: Cow::Borrowed("Enter"),
         action: "sign in",
     },
     KeyHelp {
-        keys: "Tab",
+        keys: Cow::Borrowed("Tab"),
         action: "next field",
     },
     KeyHelp {
-        keys: "?",
+        keys: Cow::Borrowed("?"),
         action: "help",
     },
     KeyHelp {
-        keys: "Ctrl-C",
+        keys: Cow::Borrowed("Ctrl-C"),
         action: "quit",
     },
 ];

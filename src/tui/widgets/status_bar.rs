@@ -37,7 +37,7 @@ impl StatusBar<'_> {
         let badge_w = if self.dev { text::width(BADGE) + 1 } else { 0 };
         let state = sanitize(self.state);
         let state_w = text::width(&state);
-        let mut keys: Vec<KeyHelp> = self.keys.iter().take(4).copied().collect();
+        let mut keys: Vec<KeyHelp> = self.keys.iter().take(4).cloned().collect();
         while !keys.is_empty() {
             let keys_w = keys_width(&keys);
             let room = width.saturating_sub(badge_w + keys_w + 2);
@@ -88,7 +88,7 @@ impl StatusBar<'_> {
             if i > 0 {
                 x = buf.set_stringn(x, y, SEPARATOR, usize::MAX, theme.text()).0;
             }
-            x = buf.set_stringn(x, y, k.keys, usize::MAX, theme.key()).0;
+            x = buf.set_stringn(x, y, &k.keys, usize::MAX, theme.key()).0;
             x = buf
                 .set_stringn(x, y, format!(" {}", k.action), usize::MAX, theme.text())
                 .0;
@@ -99,7 +99,7 @@ impl StatusBar<'_> {
 fn keys_width(keys: &[KeyHelp]) -> usize {
     let items: usize = keys
         .iter()
-        .map(|k| text::width(k.keys) + 1 + text::width(k.action))
+        .map(|k| text::width(&k.keys) + 1 + text::width(k.action))
         .sum();
     items + text::width(SEPARATOR) * keys.len().saturating_sub(1)
 }
@@ -108,22 +108,23 @@ fn keys_width(keys: &[KeyHelp]) -> usize {
 mod tests {
     use super::*;
     use crate::tui::widgets::testing::{render, rows, snapshot};
+    use std::borrow::Cow;
 
     const KEYS: &[KeyHelp] = &[
         KeyHelp {
-            keys: "Enter",
+            keys: Cow::Borrowed("Enter"),
             action: "sign in",
         },
         KeyHelp {
-            keys: "Ctrl-R",
+            keys: Cow::Borrowed("Ctrl-R"),
             action: "reveal",
         },
         KeyHelp {
-            keys: "?",
+            keys: Cow::Borrowed("?"),
             action: "help",
         },
         KeyHelp {
-            keys: "Ctrl-C",
+            keys: Cow::Borrowed("Ctrl-C"),
             action: "quit",
         },
     ];
@@ -181,9 +182,9 @@ mod tests {
     fn at_most_four_keys_and_control_characters_removed() {
         let five: Vec<KeyHelp> = KEYS
             .iter()
-            .copied()
+            .cloned()
             .chain([KeyHelp {
-                keys: "Esc",
+                keys: Cow::Borrowed("Esc"),
                 action: "back",
             }])
             .collect();

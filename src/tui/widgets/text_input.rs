@@ -41,7 +41,12 @@ impl TextInput {
 
     /// Rows [`TextInput::render`] needs at `width` (the error wraps).
     pub fn height(&self, width: u16) -> u16 {
-        field::height(self.error.as_deref(), self.hint.as_deref(), width)
+        self.height_with_error(width, self.error.as_deref())
+    }
+
+    /// [`TextInput::height`] when the screen supplies the error (see `render_with_error`).
+    pub fn height_with_error(&self, width: u16, error: Option<&str>) -> u16 {
+        field::height(error, self.hint.as_deref(), width)
     }
 
     pub fn value(&self) -> &str {
@@ -106,12 +111,25 @@ impl TextInput {
         theme: Theme,
         focused: bool,
     ) -> Option<Position> {
+        self.render_with_error(area, buf, theme, focused, self.error.as_deref())
+    }
+
+    /// Draws the field with `error` under it instead of its own: a screen derives the error
+    /// from the app each frame, so drawing never has to change the field.
+    pub fn render_with_error(
+        &self,
+        area: Rect,
+        buf: &mut Buffer,
+        theme: Theme,
+        focused: bool,
+        error: Option<&str>,
+    ) -> Option<Position> {
         // Callers may hand over an area that pokes out of the buffer; never draw there.
         let area = area.intersection(buf.area);
         let decor = Decor {
             label: &self.label,
             hint: self.hint.as_deref(),
-            error: self.error.as_deref(),
+            error,
             focused,
         };
         let inner = field::render_decor(buf, area, theme, &decor);
