@@ -29,18 +29,29 @@ pub fn decode_jwt(jwt: &str) -> Option<DecodedJwt> {
     })
 }
 
-/// The token's `exp` claim in ms since the epoch.
+/// The token's `exp` claim in ms since the epoch; `None` when it has none or one that does not
+/// fit in milliseconds (a hostile `exp` must not wrap round to a time long past).
 pub fn jwt_expiry_ms(jwt: &str) -> Option<i64> {
     decode_jwt(jwt)?
         .claims
         .get("exp")?
-        .as_i64()
-        .map(|s| s * 1000)
+        .as_i64()?
+        .checked_mul(1000)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_expiry_too_large_for_milliseconds_is_no_expiry() {
+        assert_eq!(jwt_expiry_ms(&jwt(r#"{"exp":9223372036854776}"#)), None);
+        assert_eq!(jwt_expiry_ms(&jwt(r#"{"exp":-9223372036854776}"#)), None);
+        assert_eq!(
+            jwt_expiry_ms(&jwt(r#"{"exp":9223372036854775}"#)),
+            Some(9_223_372_036_854_775_000)
+        );
+    }
 
     fn jwt(claims: &str) -> String {
         format!(
