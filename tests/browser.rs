@@ -20,16 +20,16 @@ use clerk_tui::app::Backend;
 use clerk_tui::plain::{PlainOptions, PlainOutcome};
 
 use harness::{outbox_link, plain_session_as, printed_url, server, type_line};
-use support::prereq::{Need, require};
+use support::prereq::{Need, ensure_prerequisites};
 
 /// The browser, or `None` when this run skips the test (said on the terminal).
 fn chromium() -> Option<cdp::Chromium> {
-    let found = require(
+    let found = ensure_prerequisites(
         "tests/browser.rs (headless Chromium)",
         "CLERK_TUI_SKIP_BROWSER",
         &[Need::Chromium],
     )?;
-    let bin = found.chromium.expect("require found Chromium");
+    let bin = found.chromium.expect("ensure_prerequisites found Chromium");
     match cdp::Chromium::launch(&bin) {
         Ok(c) => Some(c),
         Err(e) => panic!(

@@ -12,7 +12,7 @@ use std::time::Duration;
 use clerk_tui::devserver::{DevServer, DevServerConfig, DevServerHandle};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode, decode_header, jwk::JwkSet};
 use serde_json::Value;
-use support::prereq::{Need, require, sdk_dir};
+use support::prereq::{Need, ensure_prerequisites, sdk_dir};
 
 const PASSWORD_USER: &str = "ada@example.com";
 const CODE_USER: &str = "katherine@example.com";
@@ -170,14 +170,14 @@ async fn check_token(server: &DevServerHandle, mode: &str, name: &str, f: &Value
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn clerk_js_signs_in_against_the_devserver() {
-    let Some(found) = require(
+    let Some(found) = ensure_prerequisites(
         "tests/sdk_clerk_js.rs (Clerk's JS SDK in Chromium and Node)",
         "CLERK_TUI_SKIP_SDK",
         &[Need::Chromium, Need::NodeSdk],
     ) else {
         return;
     };
-    let chromium = found.chromium.expect("require found Chromium");
+    let chromium = found.chromium.expect("ensure_prerequisites found Chromium");
 
     let server = DevServer::start(DevServerConfig::default())
         .await

@@ -131,7 +131,7 @@ fn in_ci() -> bool {
 /// Meets `needs` for `test`, setting them up if missing. `None`: skip the test (said on the
 /// terminal), because `skip_var=1` asks so or setup was impossible here. Panics instead under
 /// `CI=true`, where a skipped browser test would let a broken build pass.
-pub fn require(test: &str, skip_var: &str, needs: &[Need]) -> Option<Found> {
+pub fn ensure_prerequisites(test: &str, skip_var: &str, needs: &[Need]) -> Option<Found> {
     if std::env::var(skip_var).is_ok_and(|v| v == "1") {
         say(&format!("SKIPPED {test}: {skip_var}=1"));
         return None;
