@@ -215,6 +215,9 @@ pub struct App {
     /// looks (`effects::display_available`) and the front end sets it; `false` offers no
     /// "open in browser", so tests and snapshots never depend on the machine they run on.
     pub display_available: bool,
+    /// How a browser hand-off's nonce can come back (flags), and the one under way.
+    pub handoff_config: super::HandOffConfig,
+    pub handoff: Option<super::HandOff>,
 }
 
 impl App {
@@ -245,6 +248,8 @@ impl App {
             server_offset_ms: 0,
             had_stored_token: false,
             display_available: false,
+            handoff_config: super::HandOffConfig::default(),
+            handoff: None,
         }
     }
 

@@ -273,6 +273,9 @@ fn factor_instruction(app: &App, f: &FactorStep) -> Option<String> {
     }
     let live = f.sent && !expired(app);
     let mut options: Vec<String> = Vec::new();
+    if crate::app::handoff::is_hand_off(s) && live && f.ended.is_none() {
+        options.push("paste the address the browser ended on (or its nonce)".into());
+    }
     if *s == Strategy::Password {
         options.push("type the password".into());
     } else if s.is_code() && (live || !sendable) {

@@ -1,6 +1,8 @@
 //! The app on the hand-off: the line mode (piped input) lists the provider as a numbered
-//! choice, prints the address on its own line and waits, saying when it last checked; the
-//! test consents like a browser (fetch the page, submit its form) and the app signs in.
+//! choice, prints the address on its own line and the ways back, and waits, saying when it
+//! last checked; the test consents like a browser (fetch the page, submit its form). Followed
+//! like a browser here, the redirect reaches the app's loopback callback and the app signs in;
+//! not followed (a browser on another device), its address is pasted into the app instead.
 
 use std::time::Duration;
 
@@ -10,8 +12,23 @@ use clerk_tui::plain::{PlainOptions, PlainOutcome};
 use crate::plain_harness::{assert_plain, plain_session_as, printed_url, server, type_line};
 
 /// The consent URL the app printed (the line of its own after "Open this address…").
-/// Consents on the mock provider's page as `email`, by submitting that account's form.
+/// Consents on the mock provider's page as `email`, by submitting that account's form, and
+/// follows the redirect as a browser on this computer would (to the app's callback).
 pub async fn consent(url: &str, email: &str) -> String {
+    consent_with(reqwest::Client::new(), url, email).await
+}
+
+/// Consents as a browser on another device: the redirect is not followed (that device cannot
+/// reach this computer's loopback); returns the address the browser ends on.
+pub async fn consent_elsewhere(url: &str, email: &str) -> String {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    consent_with(http, url, email).await
+}
+
+async fn consent_with(http: reqwest::Client, url: &str, email: &str) -> String {
     let html = reqwest::get(url)
         .await
         .expect("consent page")
@@ -29,12 +46,20 @@ pub async fn consent(url: &str, email: &str) -> String {
         .expect("user id in the form");
     let state = url.split("state=").nth(1).expect("state");
     let base = url.split("/__dev/").next().expect("base");
-    let done = reqwest::Client::new()
+    let done = http
         .post(format!("{base}/__dev/oauth/authorize"))
         .form(&[("state", state), ("user_id", user_id)])
         .send()
         .await
         .expect("consent is submitted");
+    if done.status().is_redirection() {
+        return done
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|l| l.to_str().ok())
+            .expect("a redirect names where the browser goes")
+            .to_string();
+    }
     assert!(done.status().is_success(), "{}", done.status());
     done.text().await.expect("closing page")
 }
@@ -59,7 +84,10 @@ async fn line_mode_signs_in_through_the_mock_provider() {
         out.wait_for("Waiting for the sign-in to finish in the browser… checked")
             .await;
         let url = printed_url(&out).expect("the address is printed on a line of its own");
-        // The app was given no page of its own: the browser lands on the emulator's.
+        out.wait_for("comes back by itself to http://127.0.0.1:")
+            .await;
+        out.wait_for("ssh -L ").await;
+        // The browser follows the redirect to the app's loopback callback, which answers it.
         let page = consent(&url, "ada@example.com").await;
         assert!(
             page.contains("You can close this page; the terminal continues."),
@@ -110,6 +138,7 @@ async fn line_mode_says_when_the_browser_sign_in_was_cancelled_and_starts_again(
                 .expect("cancel");
             out.wait_for("The sign-in in the browser was cancelled or failed.")
                 .await;
+            out.wait_for("Error: The browser sign-in failed").await;
             out.wait_for("Press r to start it again").await;
             // Starting again gives a new address.
             type_line(&mut input, "r").await;
@@ -137,5 +166,46 @@ async fn line_mode_says_when_the_browser_sign_in_was_cancelled_and_starts_again(
     assert!(
         !matches!(outcome, PlainOutcome::SignedIn { .. }),
         "{outcome:?}\n{text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn line_mode_finishes_with_the_pasted_address_of_a_browser_elsewhere() {
+    let server = &server().await;
+    let backend = Backend::Embedded {
+        base_url: server.base_url().to_string(),
+        seed_users: Vec::new(),
+    };
+    let (outcome, text) = plain_session_as(
+        server,
+        backend,
+        PlainOptions::default(),
+        |mut input, out| async move {
+            out.wait_for("1. Mock OAuth").await;
+            type_line(&mut input, "1").await;
+            out.wait_for("paste the address it ends on here").await;
+            let url = printed_url(&out).expect("address");
+            // Not the address the browser ended on: said, and the hand-off goes on.
+            type_line(&mut input, &url).await;
+            out.wait_for("Error: That is the address to open").await;
+            let landed = consent_elsewhere(&url, "ada@example.com").await;
+            assert!(landed.contains("rotating_token_nonce="), "{landed}");
+            type_line(&mut input, &landed).await;
+            out.wait_for("Signed in as").await;
+            drop(input);
+        },
+    )
+    .await;
+    assert!(
+        matches!(outcome, PlainOutcome::SignedIn { .. }),
+        "{outcome:?}\n{text}"
+    );
+    assert!(
+        text.contains("Signed in as Ada Lovelace (ada@example.com)."),
+        "{text}"
+    );
+    assert!(
+        !text.contains("rtn_"),
+        "the nonce is never printed:\n{text}"
     );
 }
