@@ -209,3 +209,62 @@ async fn line_mode_finishes_with_the_pasted_address_of_a_browser_elsewhere() {
         "the nonce is never printed:\n{text}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_script_gets_the_address_as_an_event_and_finishes_with_the_address_on_stdin() {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+
+    let server = &server().await;
+    let dir = crate::plain_harness::TempDir::new();
+    let mut cmd = crate::plain_harness::bin(dir.path());
+    cmd.args([
+        "--frontend-api",
+        server.base_url(),
+        "sign-in",
+        "--strategy",
+        "oauth_mock",
+        "--json",
+        "--callback-port",
+        "0",
+    ])
+    .stdin(std::process::Stdio::piped());
+    let mut child = cmd.spawn().expect("the binary starts");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = tokio::io::BufReader::new(stdout).lines();
+    let hand_off: serde_json::Value = loop {
+        let line = tokio::time::timeout(Duration::from_secs(20), lines.next_line())
+            .await
+            .expect("in time")
+            .expect("stdout")
+            .expect("an event");
+        let event: serde_json::Value = serde_json::from_str(&line).expect("NDJSON");
+        if event["event"] == "hand_off" {
+            break event;
+        }
+    };
+    assert_eq!(hand_off["strategy"], "oauth_mock");
+    let url = hand_off["url"].as_str().expect("url").to_string();
+    let callback = hand_off["callback_url"].as_str().expect("callback_url");
+    assert!(callback.starts_with("http://127.0.0.1:") && callback.ends_with("/callback"));
+    let landed = consent_elsewhere(&url, "ada@example.com").await;
+    stdin
+        .write_all(format!("{landed}\n").as_bytes())
+        .await
+        .expect("stdin");
+    let complete: serde_json::Value = loop {
+        let line = tokio::time::timeout(Duration::from_secs(20), lines.next_line())
+            .await
+            .expect("in time")
+            .expect("stdout")
+            .expect("an event");
+        let event: serde_json::Value = serde_json::from_str(&line).expect("NDJSON");
+        assert_ne!(event["event"], "error", "{event}");
+        if event["event"] == "complete" {
+            break event;
+        }
+    };
+    assert_eq!(complete["identifier"], "ada@example.com", "{complete}");
+    let status = child.wait().await.expect("exit");
+    assert_eq!(status.code(), Some(0));
+}
