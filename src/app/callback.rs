@@ -208,6 +208,8 @@ pub fn from_paste(text: &str) -> Result<Returned, PasteProblem> {
     let Some(query) = query else {
         return if looks_like_nonce(text) {
             Ok(Returned::Nonce(SecretString::from(text.to_string())))
+        } else if url::Url::parse(text).is_ok_and(|u| matches!(u.scheme(), "http" | "https")) {
+            Err(PasteProblem::NoNonce)
         } else {
             Err(PasteProblem::NotANonce)
         };
@@ -296,6 +298,10 @@ mod tests {
         );
         assert_eq!(
             from_paste("https://example.com/done?x=1").err(),
+            Some(PasteProblem::NoNonce)
+        );
+        assert_eq!(
+            from_paste("http://127.0.0.1:4000/__dev/oauth/c/abcdef123456").err(),
             Some(PasteProblem::NoNonce)
         );
         assert_eq!(

@@ -137,6 +137,20 @@ pub(super) fn submit_return(app: &mut App, text: SecretString) -> Vec<Effect> {
     {
         return Vec::new();
     }
+    // The address to open, pasted back by mistake (whatever shape the provider gives it).
+    let opened = app
+        .sign_in
+        .as_ref()
+        .and_then(|s| s.first_factor_verification.as_ref())
+        .and_then(|v| v.external_verification_redirect_url.as_deref())
+        .is_some_and(|u| u.trim() == text.expose_secret().trim());
+    if opened {
+        return error_on(
+            app,
+            "return",
+            &callback::PasteProblem::ProviderPage.to_string(),
+        );
+    }
     match callback::from_paste(text.expose_secret()) {
         Ok(returned) => on_returned(app, returned, "pasted address"),
         Err(problem) => error_on(app, "return", &problem.to_string()),

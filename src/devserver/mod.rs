@@ -3,6 +3,7 @@
 //!
 //! Start it in-process with [`DevServer::start`], or run it on its own with [`serve_standalone`].
 
+mod allowlist;
 mod clock;
 mod config;
 mod crypto;
@@ -15,6 +16,7 @@ mod lockout;
 mod model;
 mod oauth;
 mod oauth_page;
+mod oauth_redeem;
 mod params;
 mod render;
 mod request;
@@ -29,6 +31,7 @@ mod seed;
 mod serve;
 mod sign_in_api;
 mod signin;
+mod sso;
 mod standalone;
 mod state;
 mod store;
@@ -226,7 +229,7 @@ fn router(app: Arc<Emulator>) -> Router {
         .route("/__dev/reset", post(routes_dev::reset))
         .route("/__dev/sign_in_tokens", post(routes_dev::sign_in_token))
         .route(
-            "/__dev/oauth/authorize",
+            "/__dev/oauth/c/{state}",
             get(oauth::authorize_page).post(oauth::authorize),
         )
         .route("/__dev/oauth/done", get(oauth::done))

@@ -1,44 +1,76 @@
-//! The mock OAuth provider `oauth_mock`: starting a sign-in with it (create or prepare) gives a
-//! verification whose `external_verification_redirect_url` is this server's consent page
-//! (`/__dev/oauth/authorize`); consenting there completes the sign-in on the client that asked.
+//! The mock OAuth provider `oauth_mock`: starting a hand-off (create or prepare, with an
+//! allowlisted `redirect_url`) gives a verification whose `external_verification_redirect_url`
+//! is a short consent address (`/__dev/oauth/c/{state}`). The person's choice there ends the
+//! hand-off by sending the browser to `redirect_url`: with a `rotating_token_nonce` (which only
+//! the sign-in's own client can redeem, `oauth_redeem.rs`), or failed, or transferable.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
-use serde_json::json;
 
-use super::crypto::new_id;
+use super::crypto::{ct_eq, new_id, random_alnum};
 use super::errors::ApiError;
-use super::link::redirect_allowed;
-use super::model::{Hidden, SignInRec, UserRec, VerificationRec};
+use super::model::{SignInRec, UserRec, VerificationRec};
 use super::oauth_page::{self, Outcome};
 use super::params::{Params, Query};
-use super::request::Caller;
+use super::request::{Caller, PathParam};
 use super::sign_in_api::{finish, load, reply};
 use super::signin::{self, SIGN_IN_ABANDON_MS, Status};
 use super::state::{Db, Emulator};
 use super::wire::{Strategy, VerificationStatus};
 
-/// A fresh hand-off on `si`: a new state (older consent pages stop working), the consent URL
-/// and the same lifetime as an email link.
-fn start(app: &Emulator, si: &mut SignInRec, redirect_url: &str, now: i64) {
-    let nonce = new_id("oauth");
+/// Characters of a consent state id: 12 base62 characters (71 bits) keep
+/// `http://127.0.0.1:65535/__dev/oauth/c/{state}` at 49 characters (one line, a small QR),
+/// and a single-use, expiring id that long cannot be guessed.
+const STATE_LEN: usize = 12;
+
+/// How long a `rotating_token_nonce` can be redeemed after the consent.
+pub const NONCE_TTL_MS: i64 = 5 * 60 * 1000;
+
+/// The open consent states of `sign_ins` (rebuilt when the server starts).
+pub fn open_states(sign_ins: &HashMap<String, SignInRec>) -> HashMap<String, String> {
+    sign_ins
+        .values()
+        .filter_map(|si| {
+            let v = si.first_factor.as_ref()?;
+            (is_hand_off(v.strategy) && !v.link_used)
+                .then(|| Some((v.link_nonce.clone()?, si.id.clone())))?
+        })
+        .collect()
+}
+
+/// Strategies whose first factor is a hand-off to this server's consent page: the mock OAuth
+/// provider and the mock enterprise connections (`sso.rs`, verified as `saml`).
+pub fn is_hand_off(strategy: Strategy) -> bool {
+    matches!(strategy, Strategy::OauthMock | Strategy::Saml)
+}
+
+/// A fresh hand-off on `si`: a new state (older consent pages stop working), the consent
+/// address and the same lifetime as an email link.
+pub fn start(
+    app: &Emulator,
+    st: &mut Db,
+    si: &mut SignInRec,
+    strategy: Strategy,
+    redirect_url: &str,
+    now: i64,
+) {
+    if let Some(old) = si.first_factor.as_ref().and_then(|v| v.link_nonce.as_ref()) {
+        st.oauth_states.remove(old);
+    }
+    let state = random_alnum(STATE_LEN);
+    st.oauth_states.insert(state.clone(), si.id.clone());
     let ttl = i64::try_from(app.limits.code_ttl.as_millis()).unwrap_or(i64::MAX);
-    let state = app
-        .keys
-        .sign_hs256(&json!({"k": "oauth", "sia": si.id, "n": nonce}));
     si.first_factor = Some(VerificationRec {
         expire_at: Some(now.saturating_add(ttl)),
-        link_nonce: Some(nonce),
         redirect_url: Some(redirect_url.to_string()),
-        external_url: Some(format!(
-            "{}/__dev/oauth/authorize?state={state}",
-            app.base_url
-        )),
-        ..VerificationRec::new(Strategy::OauthMock)
+        external_url: Some(format!("{}/__dev/oauth/c/{state}", app.base_url)),
+        link_nonce: Some(state),
+        ..VerificationRec::new(strategy)
     });
 }
 
@@ -50,10 +82,18 @@ pub fn create_sign_in(
     redirect_url: &str,
     now: i64,
 ) -> Result<Response, ApiError> {
+    super::allowlist::check(app.seed.redirect_urls.as_deref(), redirect_url)?;
     let mut st = app.lock();
     let client_id = caller.ensure_client(&mut st, now)?;
     let mut si = SignInRec::new(&client_id, now, SIGN_IN_ABANDON_MS);
-    start(app, &mut si, redirect_url, now);
+    start(
+        app,
+        &mut st,
+        &mut si,
+        Strategy::OauthMock,
+        redirect_url,
+        now,
+    );
     let mut client = st
         .clients
         .get(&client_id)
@@ -67,8 +107,8 @@ pub fn create_sign_in(
     Ok(reply(app, &st, &id, &client_id, caller))
 }
 
-/// `prepare_first_factor` with `strategy=oauth_mock`: a new consent URL for a sign-in that is
-/// still waiting for its first factor (or for its identifier).
+/// `prepare_first_factor` with `strategy=oauth_mock`: a new consent address for a sign-in
+/// that is still waiting for its first factor (or for its identifier).
 pub fn prepare(
     app: &Emulator,
     caller: &Caller,
@@ -76,6 +116,7 @@ pub fn prepare(
     redirect_url: &str,
     now: i64,
 ) -> Result<Response, ApiError> {
+    super::allowlist::check(app.seed.redirect_urls.as_deref(), redirect_url)?;
     let mut st = app.lock();
     let (mut si, client_id) = load(&st, caller, id, now)?;
     let status = signin::status_of(&st, &si, now);
@@ -85,24 +126,26 @@ pub fn prepare(
     if let Some(user) = si.user_id.as_ref().and_then(|u| st.users.get(u)) {
         super::lockout::ensure_unlocked(user, now)?;
     }
-    start(app, &mut si, redirect_url, now);
+    start(
+        app,
+        &mut st,
+        &mut si,
+        Strategy::OauthMock,
+        redirect_url,
+        now,
+    );
     finish(app, &mut st, si, &client_id, caller, Ok(()))
 }
 
-/// What a state parameter names, or why it names nothing usable.
+/// What a state names, or why it names nothing usable.
 enum Checked {
     Pending(Box<SignInRec>),
     Dead(Outcome),
 }
 
 /// Looks a consent state up; an expired one marks its verification `expired` on the way.
-fn check_state(app: &Emulator, st: &mut Db, state: &str, now: i64) -> Checked {
-    let Some(claims) = app.keys.verify_hs256(state) else {
-        return Checked::Dead(Outcome::Invalid);
-    };
-    let field = |k: &str| claims.get(k).and_then(|v| v.as_str()).map(String::from);
-    let (Some("oauth"), Some(sia), Some(nonce)) = (field("k").as_deref(), field("sia"), field("n"))
-    else {
+fn check_state(st: &mut Db, state: &str, now: i64) -> Checked {
+    let Some(sia) = st.oauth_states.get(state).cloned() else {
         return Checked::Dead(Outcome::Invalid);
     };
     let Some(mut si) = st.sign_ins.get(&sia).cloned() else {
@@ -111,14 +154,11 @@ fn check_state(app: &Emulator, st: &mut Db, state: &str, now: i64) -> Checked {
     let Some(v) = si
         .first_factor
         .as_mut()
-        .filter(|v| v.strategy == Strategy::OauthMock)
+        .filter(|v| is_hand_off(v.strategy))
+        .filter(|v| v.link_nonce.as_deref().is_some_and(|n| ct_eq(n, state)))
     else {
         return Checked::Dead(Outcome::Invalid);
     };
-    if v.link_nonce.as_deref() != Some(nonce.as_str()) {
-        // Replaced by a newer hand-off of the same sign-in.
-        return Checked::Dead(Outcome::Invalid);
-    }
     if v.status == VerificationStatus::Expired {
         return Checked::Dead(Outcome::Expired);
     }
@@ -134,6 +174,25 @@ fn check_state(app: &Emulator, st: &mut Db, state: &str, now: i64) -> Checked {
     Checked::Pending(Box::new(si))
 }
 
+/// Who the consent page speaks for: the mock OAuth provider, or the user's mock connection.
+fn provider(st: &Db, si: &SignInRec) -> String {
+    let sso = si
+        .first_factor
+        .as_ref()
+        .is_some_and(|v| v.strategy == Strategy::Saml);
+    let connection = si
+        .user_id
+        .as_ref()
+        .and_then(|u| st.users.get(u))
+        .and_then(|u| super::sso::connection_for(st, u))
+        .map(|(c, _)| c.name.clone());
+    match (sso, connection) {
+        (true, Some(name)) => name,
+        (true, None) => "Mock SSO".to_string(),
+        (false, _) => "Mock OAuth".to_string(),
+    }
+}
+
 /// The users the consent page offers: the sign-in's own user once it is known, else everyone
 /// who can sign in (not locked).
 fn offered_users(st: &Db, si: &SignInRec, now: i64) -> Vec<UserRec> {
@@ -145,16 +204,23 @@ fn offered_users(st: &Db, si: &SignInRec, now: i64) -> Vec<UserRec> {
         .collect()
 }
 
-/// The consent page's address and form: which hand-off (`state`), and the person's choice.
+/// The consent form: the person's choice (an account, or an outcome) and the page's token.
 #[derive(Deserialize)]
 pub struct Consent {
-    #[serde(default)]
-    state: String,
     user_id: Option<String>,
     identifier: Option<String>,
+    /// The cancel button: the provider reports `access_denied`.
     deny: Option<String>,
+    /// `failed` or `transferable` (buttons on the page; tests may put it in the query).
+    outcome: Option<String>,
     /// The page's CSRF token (`consent_token`), for browsers that send `Origin: null`.
     csrf: Option<String>,
+}
+
+/// `?outcome=` on the consent address, for tests that end a hand-off without a page.
+#[derive(Deserialize)]
+pub struct OutcomeQuery {
+    outcome: Option<String>,
 }
 
 /// The consent page's token: only this server can make it, and only the page shows it.
@@ -165,7 +231,7 @@ fn consent_token(app: &Emulator, state: &str) -> String {
 /// A consent may come from the consent page itself: an Origin of this server, or (for a
 /// browser that hides it as `null`) the page's token. No Origin at all is no browser's form
 /// post (scripts and tests); any other Origin is another site's forged post.
-fn consent_allowed(app: &Emulator, headers: &HeaderMap, c: &Consent) -> bool {
+fn consent_allowed(app: &Emulator, headers: &HeaderMap, state: &str, c: &Consent) -> bool {
     let Some(origin) = headers.get(header::ORIGIN) else {
         return true;
     };
@@ -178,25 +244,25 @@ fn consent_allowed(app: &Emulator, headers: &HeaderMap, c: &Consent) -> bool {
     }
     c.csrf.as_deref().is_some_and(|t| {
         app.keys
-            .mac_matches("oauth_consent", &c.state, &super::model::Hidden::new(t))
+            .mac_matches("oauth_consent", state, &super::model::Hidden::new(t))
     })
 }
 
-/// `GET /__dev/oauth/authorize?state=…`: the provider's consent page.
+/// `GET /__dev/oauth/c/{state}`: the provider's consent page.
 pub async fn authorize_page(
     State(app): State<Arc<Emulator>>,
-    q: Result<Query<Consent>, ApiError>,
+    PathParam(state): PathParam<String>,
 ) -> Response {
     let now = app.clock.now_ms();
-    let state = q.as_ref().map_or("", |Query(q)| q.state.as_str());
     let mut st = app.lock();
-    match check_state(&app, &mut st, state, now) {
+    match check_state(&mut st, &state, now) {
         Checked::Dead(outcome) => oauth_page::result(outcome),
         Checked::Pending(si) => {
             let users = offered_users(&st, &si, now);
-            let token = consent_token(&app, state);
+            let token = consent_token(&app, &state);
             Html(oauth_page::consent(
-                state,
+                &provider(&st, &si),
+                &state,
                 &token,
                 &users,
                 si.user_id.is_none(),
@@ -206,43 +272,36 @@ pub async fn authorize_page(
     }
 }
 
-/// `POST /__dev/oauth/authorize` (`state`, and `user_id` or `identifier`, or `deny`): the
-/// person chose an account (or refused); the sign-in completes on the client that started it.
+/// `POST /__dev/oauth/c/{state}` (`user_id` or `identifier`, or `deny`, or `outcome`): the
+/// person chose; the browser goes back to the app's `redirect_url`.
 pub async fn authorize(
     State(app): State<Arc<Emulator>>,
+    PathParam(state): PathParam<String>,
     headers: HeaderMap,
+    Query(q): Query<OutcomeQuery>,
     Params(c): Params<Consent>,
 ) -> Response {
     let now = app.clock.now_ms();
-    if !consent_allowed(&app, &headers, &c) {
+    if !consent_allowed(&app, &headers, &state, &c) {
         return ApiError::forbidden(
             "origin_invalid",
             "A consent is accepted only from the consent page itself.",
         )
         .into_response();
     }
-    let state = c.state.clone();
     let mut st = app.lock();
-    let mut si = match check_state(&app, &mut st, &state, now) {
+    let mut si = match check_state(&mut st, &state, now) {
         Checked::Dead(outcome) => return oauth_page::result(outcome),
         Checked::Pending(si) => *si,
     };
     let offered = offered_users(&st, &si, now);
-    let redirect = si
-        .first_factor
-        .as_ref()
-        .and_then(|v| v.redirect_url.clone());
-    let Some(v) = si.first_factor.as_mut() else {
-        return oauth_page::result(Outcome::Invalid);
+    let outcome = c.outcome.as_deref().or(q.outcome.as_deref());
+    let ending = match (outcome, c.deny.is_some()) {
+        (Some("failed"), _) | (None, true) => Some(Outcome::Denied),
+        (Some("transferable"), _) => Some(Outcome::Transferable),
+        (Some(_), _) => return oauth_page::result(Outcome::Invalid),
+        (None, false) => None,
     };
-    if c.deny.is_some() {
-        v.status = VerificationStatus::Failed;
-        v.link_used = true;
-        if st.save_sign_in(si).is_err() {
-            return oauth_page::result(Outcome::Invalid);
-        }
-        return finish_browser(redirect, "failed", None, Outcome::Denied);
-    }
     let chosen = match (c.user_id.as_deref(), c.identifier.as_deref()) {
         (Some(id), _) => offered.iter().find(|u| u.id == id),
         (None, Some(ident)) => st
@@ -250,53 +309,84 @@ pub async fn authorize(
             .and_then(|u| offered.iter().find(|o| o.id == u.id)),
         (None, None) => None,
     };
-    let Some(user) = chosen.cloned() else {
-        // Nothing is used up: the person can pick again on the same page.
-        let page = oauth_page::consent_with_error(
-            &state,
-            &consent_token(&app, &state),
-            &offered,
-            si.user_id.is_none(),
-            "No account here matches that choice. Pick one of the accounts listed.",
-        );
-        return (StatusCode::UNPROCESSABLE_ENTITY, Html(page)).into_response();
+    let user = match (ending, chosen) {
+        (Some(_), _) => None,
+        (None, Some(u)) => Some(u.clone()),
+        (None, None) => {
+            // Nothing is used up: the person can pick again on the same page.
+            let page = oauth_page::consent_with_error(
+                &provider(&st, &si),
+                &state,
+                &consent_token(&app, &state),
+                &offered,
+                si.user_id.is_none(),
+                "No account here matches that choice. Pick one of the accounts listed.",
+            );
+            return (StatusCode::UNPROCESSABLE_ENTITY, Html(page)).into_response();
+        }
     };
-    let nonce = new_id("rtn");
-    v.status = VerificationStatus::Verified;
+    let Some(v) = si.first_factor.as_mut() else {
+        return oauth_page::result(Outcome::Invalid);
+    };
+    let redirect = v.redirect_url.clone();
     v.link_used = true;
-    v.verified_at = Some(now);
-    v.rotating_nonce = Some(Hidden::new(nonce.clone()));
-    si.identifier = Some(user.display_identifier());
-    si.user_id = Some(user.id.clone());
-    let id = si.id.clone();
-    if st.save_sign_in(si).is_err() || signin::advance(&mut st, &id, now, true).is_err() {
+    st.oauth_states.remove(&state);
+    let Some(user) = user else {
+        let end = ending.unwrap_or(Outcome::Denied);
+        let (status, code) = if end == Outcome::Transferable {
+            (
+                VerificationStatus::Transferable,
+                "external_account_not_found",
+            )
+        } else {
+            (VerificationStatus::Failed, "oauth_access_denied")
+        };
+        v.status = status;
+        v.error_code = Some(code.to_string());
+        if st.save_sign_in(si).is_err() {
+            return oauth_page::result(Outcome::Invalid);
+        }
+        return finish_browser(redirect, None, end);
+    };
+    // The outcome waits for the nonce: the sign-in itself does not change until its client
+    // redeems it, so a client that only polls never finishes (FAPI.md, "OAuth / enterprise SSO").
+    let nonce = new_id("rtn");
+    v.pending_user_id = Some(user.id.clone());
+    v.rotating_nonce = Some(app.keys.mac("rotating_token_nonce", &nonce));
+    v.nonce_expire_at = Some(now.saturating_add(NONCE_TTL_MS));
+    if st.save_sign_in(si).is_err() {
         return oauth_page::result(Outcome::Invalid);
     }
-    finish_browser(redirect, "verified", Some(nonce), Outcome::Verified)
+    finish_browser(redirect, Some(nonce), Outcome::Verified)
 }
 
-/// Sends the browser back to the app's `redirect_url` (loopback pages and app links only),
-/// or shows the closing page.
-fn finish_browser(
-    redirect: Option<String>,
-    status: &str,
-    nonce: Option<String>,
-    outcome: Outcome,
-) -> Response {
-    let target = redirect
-        .and_then(|r| url::Url::parse(&r).ok())
-        .filter(redirect_allowed);
-    let Some(mut target) = target else {
+/// Sends the browser back to the app's `redirect_url` (allowlisted when the hand-off began),
+/// or shows the closing page when there is none.
+fn finish_browser(redirect: Option<String>, nonce: Option<String>, outcome: Outcome) -> Response {
+    let Some(mut target) = redirect.and_then(|r| url::Url::parse(&r).ok()) else {
         return oauth_page::result(outcome);
     };
-    if let Some(n) = &nonce {
-        target
-            .query_pairs_mut()
-            .append_pair("rotating_token_nonce", n);
+    {
+        let mut q = target.query_pairs_mut();
+        match (outcome, &nonce) {
+            (Outcome::Verified, Some(n)) => {
+                q.append_pair("rotating_token_nonce", n);
+            }
+            // What Clerk's Android SDK reads as "transfer to sign-up" (`SSOService.kt`).
+            (Outcome::Transferable, _) => {
+                q.append_pair("__clerk_status", "failed");
+                q.append_pair("__clerk_error_code", "external_account_not_found");
+            }
+            _ => {
+                q.append_pair("__clerk_status", "failed");
+                q.append_pair("error", "access_denied");
+                q.append_pair(
+                    "error_description",
+                    "The sign-in was refused at the provider.",
+                );
+            }
+        }
     }
-    target
-        .query_pairs_mut()
-        .append_pair("__clerk_status", status);
     (
         StatusCode::SEE_OTHER,
         [(header::LOCATION, target.to_string())],
@@ -307,50 +397,27 @@ fn finish_browser(
 /// The query the provider sends the browser back with.
 #[derive(Deserialize)]
 pub struct Done {
+    rotating_token_nonce: Option<String>,
     __clerk_status: Option<String>,
+    __clerk_error_code: Option<String>,
 }
 
-/// `GET /__dev/oauth/done`: where the app sends the browser when it has no page of its own.
+/// `GET /__dev/oauth/done`: the emulator's own redirect page, for an app that has none: it
+/// tells the person to bring this address (which carries the nonce) back to the terminal.
 pub async fn done(q: Result<Query<Done>, ApiError>) -> Response {
-    let status = q.ok().and_then(|Query(d)| d.__clerk_status);
-    match status.as_deref() {
-        Some("verified") => oauth_page::result(Outcome::Verified),
-        Some("failed") => oauth_page::result(Outcome::Denied),
+    let Ok(Query(d)) = q else {
+        return oauth_page::result(Outcome::Invalid);
+    };
+    match (
+        d.rotating_token_nonce.is_some(),
+        d.__clerk_status.as_deref(),
+        d.__clerk_error_code.as_deref(),
+    ) {
+        (true, _, _) => oauth_page::result(Outcome::Verified),
+        (false, Some("failed"), Some("external_account_not_found")) => {
+            oauth_page::result(Outcome::Transferable)
+        }
+        (false, Some("failed"), _) => oauth_page::result(Outcome::Denied),
         _ => oauth_page::result(Outcome::Invalid),
     }
-}
-
-/// `GET /v1/client/sign_ins/{id}?rotating_token_nonce=…` from a caller that is not (or no
-/// longer) the sign-in's client: the nonce the browser came back with proves it, once, and
-/// the answer carries that client's token.
-pub fn redeem_nonce(
-    app: &Emulator,
-    caller: &Caller,
-    id: &str,
-    nonce: &str,
-) -> Result<Response, ApiError> {
-    let now = app.clock.now_ms();
-    let mut st = app.lock();
-    let mut si = st
-        .sign_ins
-        .get(id)
-        .cloned()
-        .ok_or_else(|| ApiError::not_found("sign in"))?;
-    let matches = si
-        .first_factor
-        .as_ref()
-        .and_then(|v| v.rotating_nonce.as_ref())
-        .is_some_and(|n| {
-            use subtle::ConstantTimeEq;
-            bool::from(n.expose().as_bytes().ct_eq(nonce.as_bytes()))
-        });
-    if !matches || signin::status_of(&st, &si, now) == Status::Abandoned {
-        return Err(ApiError::not_found("sign in"));
-    }
-    if let Some(v) = si.first_factor.as_mut() {
-        v.rotating_nonce = None;
-    }
-    let client_id = si.client_id.clone();
-    st.save_sign_in(si)?;
-    Ok(reply(app, &st, id, &client_id, caller))
 }

@@ -21,6 +21,9 @@ pub fn verification(v: &VerificationRec) -> Value {
     if let Some(c) = &v.verified_at_client {
         out["verified_at_client"] = json!(c);
     }
+    if let Some(code) = &v.error_code {
+        out["error"] = verification_error(code);
+    }
     if let Some(u) = v
         .external_url
         .as_ref()
@@ -29,6 +32,19 @@ pub fn verification(v: &VerificationRec) -> Value {
         out["external_verification_redirect_url"] = json!(u);
     }
     out
+}
+
+/// `verification.error` for a hand-off that failed or is transferable, in Clerk's words
+/// (clerk-android `SSOService.kt` reads `external_account_not_found` as "transfer to sign-up").
+fn verification_error(code: &str) -> Value {
+    let (message, long) = match code {
+        "external_account_not_found" => (
+            "The External Account was not found.",
+            "The provider's account has no user in this application.",
+        ),
+        _ => ("Access denied", "The sign-in was refused at the provider."),
+    };
+    json!({"code": code, "message": message, "long_message": long, "meta": {}})
 }
 
 /// A verification as of `now`: an OAuth hand-off nobody finished in time reads `expired`
@@ -77,6 +93,7 @@ pub fn sign_in(st: &Db, si: &SignInRec, now: i64) -> Value {
             signin::first_factors(u, si.identifier.as_deref())
                 .iter()
                 .map(factor)
+                .chain(super::sso::factor(st, u, si.identifier.as_deref()))
                 .collect(),
         ),
         _ => Value::Null,

@@ -20,6 +20,11 @@ pub enum Strategy {
     BackupCode,
     /// The emulator's mock OAuth provider (`oauth_mock`).
     OauthMock,
+    /// A mock enterprise connection, as Clerk's SDKs ask for it (`sso.rs`).
+    EnterpriseSso,
+    /// The same, by its older name; the verification of either is a `saml` one (the only SSO
+    /// verification `fapi-2026-05-12.yml` describes).
+    Saml,
 }
 
 impl Strategy {
@@ -35,6 +40,8 @@ impl Strategy {
             Strategy::Totp => "totp",
             Strategy::BackupCode => "backup_code",
             Strategy::OauthMock => "oauth_mock",
+            Strategy::EnterpriseSso => "enterprise_sso",
+            Strategy::Saml => "saml",
         }
     }
 
@@ -73,6 +80,7 @@ impl Strategy {
             Strategy::BackupCode => "verification_backup_code",
             Strategy::Ticket => "verification_ticket",
             Strategy::OauthMock => "verification_oauth",
+            Strategy::EnterpriseSso | Strategy::Saml => "verification_saml",
             Strategy::EmailCode
             | Strategy::PhoneCode
             | Strategy::ResetPasswordEmailCode
@@ -95,6 +103,9 @@ pub enum VerificationStatus {
     Verified,
     Failed,
     Expired,
+    /// OAuth/SSO: the provider vouched for an account no user here has (a sign-up can take
+    /// it over with `transfer=true`).
+    Transferable,
 }
 
 /// The stored part of `Session.status`; `expired` and `abandoned` are read off the clock.
