@@ -13,7 +13,7 @@ use crate::fapi::{FapiClient, FapiError, SignIn};
 use super::effects_account as account;
 use super::effects_callback::{self as callback, Listener};
 use super::effects_sign_in as sign_in;
-use super::{Action, Call, Effect, Failure, OutboxEntry, Redirect, Reply, SignInReply};
+use super::{Action, Call, Effect, Failure, OutboxEntry, Reply, SignInReply};
 
 pub use super::effects_browser::{display_available, ssh_host};
 
@@ -71,7 +71,7 @@ impl EffectRunner {
     pub fn run(&mut self, effect: Effect) {
         match effect {
             Effect::Call { epoch, call } => {
-                let call = self.with_callback(call);
+                let call = callback::resolve(call, self.callback.as_ref());
                 if matches!(call, Call::LoadClient)
                     && let Some(had) = self.stored_token.take()
                 {
@@ -147,36 +147,6 @@ impl EffectRunner {
             listener.token.cancel();
         }
     }
-
-    /// A hand-off bound for the loopback callback gets the listener's address with its state;
-    /// only the runner knows the state, so nothing else can forge the callback.
-    fn with_callback(&self, call: Call) -> Call {
-        let url = || match &self.callback {
-            Some(l) => Redirect::Url(l.redirect_url()),
-            None => Redirect::Url(super::callback::callback_url(
-                super::callback::DEFAULT_CALLBACK_PORT,
-            )),
-        };
-        match call {
-            Call::CreateRedirectSignIn {
-                strategy,
-                redirect: Redirect::Callback,
-            } => Call::CreateRedirectSignIn {
-                strategy,
-                redirect: url(),
-            },
-            Call::PrepareHandOff {
-                sign_in_id,
-                factor,
-                redirect: Redirect::Callback,
-            } => Call::PrepareHandOff {
-                sign_in_id,
-                factor,
-                redirect: url(),
-            },
-            other => other,
-        }
-    }
 }
 
 impl Drop for EffectRunner {
@@ -238,14 +208,14 @@ pub async fn execute(client: &FapiClient, call: Call, redirect_url: Option<&str>
             sign_in::reset_password(client, sign_in_id, password, sign_out_of_other_sessions).await
         }
         Call::CreateRedirectSignIn { strategy, redirect } => {
-            sign_in::create_redirect(client, strategy, redirect_target(redirect)).await
+            sign_in::create_redirect(client, strategy, callback::target(redirect)).await
         }
         Call::PrepareHandOff {
             sign_in_id,
             factor,
             redirect,
         } => {
-            sign_in::prepare_hand_off(client, sign_in_id, &factor, redirect_target(redirect)).await
+            sign_in::prepare_hand_off(client, sign_in_id, &factor, callback::target(redirect)).await
         }
         Call::RedeemNonce { sign_in_id, nonce } => {
             sign_in::redeem_nonce(client, sign_in_id, &nonce).await
@@ -271,15 +241,6 @@ pub async fn execute(client: &FapiClient, call: Call, redirect_url: Option<&str>
         Call::VerifyToken { jwt } => account::check_token(client, &jwt).await,
         Call::DemoTotp { base_url, user_id } => account::demo_totp(&base_url, &user_id).await,
         Call::ShiftClock { base_url, seconds } => account::shift_clock(&base_url, seconds).await,
-    }
-}
-
-/// The address a hand-off call sends: the runner put the listener's in; a call made without
-/// the runner (tests) gets the default callback address.
-fn redirect_target(redirect: Redirect) -> String {
-    match redirect {
-        Redirect::Url(url) => url,
-        Redirect::Callback => super::callback::callback_url(super::callback::DEFAULT_CALLBACK_PORT),
     }
 }
 

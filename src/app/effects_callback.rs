@@ -15,8 +15,8 @@ use rand::Rng;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
-use super::callback::{self, CALLBACK_PATH, Returned};
-use super::{Action, CallbackEvent};
+use super::callback::{self, CALLBACK_PATH, DEFAULT_CALLBACK_PORT, Returned};
+use super::{Action, Call, CallbackEvent, Redirect};
 
 /// A listener the runner started: stop it with `token`; `state` goes into the redirect URL.
 pub struct Listener {
@@ -29,6 +29,43 @@ impl Listener {
     /// The redirect URL this listener accepts: the printed address plus its state.
     pub fn redirect_url(&self) -> String {
         format!("{}?state={}", callback::callback_url(self.port), self.state)
+    }
+}
+
+/// A hand-off call bound for the loopback callback gets the listener's address with its
+/// state; only the runner holds the state, so nothing else can forge the callback.
+pub fn resolve(call: Call, listener: Option<&Listener>) -> Call {
+    let url = || match listener {
+        Some(l) => Redirect::Url(l.redirect_url()),
+        None => Redirect::Url(callback::callback_url(DEFAULT_CALLBACK_PORT)),
+    };
+    match call {
+        Call::CreateRedirectSignIn {
+            strategy,
+            redirect: Redirect::Callback,
+        } => Call::CreateRedirectSignIn {
+            strategy,
+            redirect: url(),
+        },
+        Call::PrepareHandOff {
+            sign_in_id,
+            factor,
+            redirect: Redirect::Callback,
+        } => Call::PrepareHandOff {
+            sign_in_id,
+            factor,
+            redirect: url(),
+        },
+        other => other,
+    }
+}
+
+/// The address a hand-off call sends: `resolve` put the listener's in; a call made without
+/// the runner (tests) gets the default callback address.
+pub fn target(redirect: Redirect) -> String {
+    match redirect {
+        Redirect::Url(url) => url,
+        Redirect::Callback => callback::callback_url(DEFAULT_CALLBACK_PORT),
     }
 }
 
