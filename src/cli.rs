@@ -133,9 +133,11 @@ pub struct BackendArgs {
 /// How a browser sign-in (Google, GitHub, SAML, enterprise SSO) comes back to the terminal.
 #[derive(Debug, Args)]
 pub struct HandOffArgs {
-    /// Port of the loopback callback http://127.0.0.1:PORT/callback that a browser on this
-    /// computer (or through `ssh -L PORT:127.0.0.1:PORT`) returns to. Allowlist that address
-    /// as a native redirect URL in Clerk's Dashboard. 0 picks any free port.
+    /// Port of the browser sign-in's loopback callback http://127.0.0.1:PORT/callback.
+    ///
+    /// A browser on this computer (or through `ssh -L PORT:127.0.0.1:PORT`) returns there.
+    /// Allowlist that address as a native redirect URL in Clerk's Dashboard. 0 picks any
+    /// free port.
     #[arg(
         long,
         global = true,
@@ -144,8 +146,9 @@ pub struct HandOffArgs {
     )]
     pub callback_port: u16,
 
-    /// An allowlisted page of your own the browser ends on instead of the loopback callback;
-    /// you paste the address it ends on (or its rotating_token_nonce) into the terminal.
+    /// An allowlisted page the browser sign-in ends on instead of the loopback callback.
+    ///
+    /// Paste the address the browser ends on (or its rotating_token_nonce) into the terminal.
     #[arg(
         long,
         global = true,
