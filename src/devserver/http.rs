@@ -270,13 +270,17 @@ pub async fn layer(State(app): State<Arc<Emulator>>, mut req: Request, next: Nex
     };
     if is_fapi && let Some((token, source)) = token {
         match (app.token_subject(&token), source) {
-            (Some(TokenSubject::Client(id, rotating)), _) => {
-                if let Some(err) = super::oauth_redeem::stale_token(&app, &id, &rotating) {
-                    let mut resp = err.into_response();
-                    add_cors(&mut resp, origin, None);
-                    return resp;
+            (Some(TokenSubject::Client(id, rotating)), source) => {
+                match super::oauth_redeem::stale_token(&app, &id, &rotating) {
+                    // A browser's stale cookie is dropped, as an unknown one is.
+                    Some(_) if source == TokenSource::Cookie => {}
+                    Some(err) => {
+                        let mut resp = err.into_response();
+                        add_cors(&mut resp, origin, None);
+                        return resp;
+                    }
+                    None => auth.client_id = Some(id),
                 }
-                auth.client_id = Some(id);
             }
             (Some(TokenSubject::DevBrowser(dvb)), _) => {
                 auth.client_id = app
