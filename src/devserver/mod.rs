@@ -6,6 +6,7 @@
 mod allowlist;
 mod clock;
 mod config;
+mod connections;
 mod crypto;
 mod errors;
 mod factors;

@@ -3,8 +3,6 @@
 //! short consent address, `/__dev/oauth/c/{state}` (`oauth_consent.rs`); it ends with a
 //! `rotating_token_nonce` that only the sign-in's own client can redeem (`oauth_redeem.rs`).
 
-use std::collections::HashMap;
-
 use axum::response::Response;
 
 use super::crypto::random_alnum;
@@ -23,24 +21,6 @@ const STATE_LEN: usize = 12;
 
 /// How long a `rotating_token_nonce` can be redeemed after the consent.
 pub const NONCE_TTL_MS: i64 = 5 * 60 * 1000;
-
-/// The open consent states of `sign_ins` (rebuilt when the server starts).
-pub fn open_states(sign_ins: &HashMap<String, SignInRec>) -> HashMap<String, String> {
-    sign_ins
-        .values()
-        .filter_map(|si| {
-            let v = si.first_factor.as_ref()?;
-            (is_hand_off(v.strategy) && !v.link_used)
-                .then(|| Some((v.link_nonce.clone()?, si.id.clone())))?
-        })
-        .collect()
-}
-
-/// Strategies whose first factor is a hand-off to this server's consent page: the mock OAuth
-/// provider and the mock enterprise connections (`sso.rs`, verified as `saml`).
-pub fn is_hand_off(strategy: Strategy) -> bool {
-    matches!(strategy, Strategy::OauthMock | Strategy::Saml)
-}
 
 /// A fresh hand-off on `si`: a new state (older consent pages stop working), the consent
 /// address and the same lifetime as an email link.

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use super::crypto::{ct_eq, new_id};
 use super::errors::ApiError;
 use super::model::{SignInRec, UserRec};
-use super::oauth::{NONCE_TTL_MS, is_hand_off};
+use super::oauth::NONCE_TTL_MS;
 use super::oauth_page::{self, Outcome};
 use super::params::{Params, Query};
 use super::request::PathParam;
@@ -37,12 +37,13 @@ fn check_state(st: &mut Db, state: &str, now: i64) -> Checked {
     let Some(v) = si
         .first_factor
         .as_mut()
-        .filter(|v| is_hand_off(v.strategy))
+        .filter(|v| v.strategy.is_hand_off())
         .filter(|v| v.link_nonce.as_deref().is_some_and(|n| ct_eq(n, state)))
     else {
         return Checked::Dead(Outcome::Invalid);
     };
     if v.status == VerificationStatus::Expired {
+        st.oauth_states.remove(state);
         return Checked::Dead(Outcome::Expired);
     }
     if v.link_used || v.status != VerificationStatus::Unverified || si.created_session_id.is_some()
@@ -52,6 +53,7 @@ fn check_state(st: &mut Db, state: &str, now: i64) -> Checked {
     if v.expire_at.is_some_and(|t| now >= t) || now >= si.abandon_at {
         v.status = VerificationStatus::Expired;
         let _ = st.save_sign_in(si);
+        st.oauth_states.remove(state);
         return Checked::Dead(Outcome::Expired);
     }
     Checked::Pending(Box::new(si))
@@ -67,7 +69,7 @@ fn provider(st: &Db, si: &SignInRec) -> String {
         .user_id
         .as_ref()
         .and_then(|u| st.users.get(u))
-        .and_then(|u| super::sso::connection_for(st, u))
+        .and_then(|u| super::connections::connection_for(&st.enterprise_connections, u))
         .map(|(c, _)| c.name.clone());
     match (sso, connection) {
         (true, Some(name)) => name,
