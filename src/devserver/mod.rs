@@ -6,6 +6,7 @@
 mod allowlist;
 mod clock;
 mod config;
+mod connections;
 mod crypto;
 mod errors;
 mod factors;
@@ -15,6 +16,7 @@ mod link;
 mod lockout;
 mod model;
 mod oauth;
+mod oauth_consent;
 mod oauth_page;
 mod oauth_redeem;
 mod params;
@@ -230,9 +232,9 @@ fn router(app: Arc<Emulator>) -> Router {
         .route("/__dev/sign_in_tokens", post(routes_dev::sign_in_token))
         .route(
             "/__dev/oauth/c/{state}",
-            get(oauth::authorize_page).post(oauth::authorize),
+            get(oauth_consent::authorize_page).post(oauth_consent::authorize),
         )
-        .route("/__dev/oauth/done", get(oauth::done))
+        .route("/__dev/oauth/done", get(oauth_consent::done))
         .fallback(|| async { errors::ApiError::route_not_found() })
         .method_not_allowed_fallback(|| async { errors::ApiError::method_not_allowed() })
         .with_state(app.clone());

@@ -111,7 +111,7 @@ pub struct ClientRec {
     /// check for them again.
     pub trusted_user_ids: Vec<String>,
     /// The part of the client token that changes when the token rotates (a redeemed
-    /// `rotating_token_nonce`): a token carrying an older value is refused (`oauth_redeem.rs`).
+    /// `rotating_token_nonce`): a token carrying an older value is refused (`http.rs`).
     #[serde(default)]
     pub rotating_token: String,
 }

@@ -6,7 +6,7 @@
 
 use axum::response::Response;
 
-use super::crypto::{ct_eq, random_alnum};
+use super::crypto::random_alnum;
 use super::errors::ApiError;
 use super::lockout;
 use super::request::Caller;
@@ -14,21 +14,6 @@ use super::sign_in_api::{load, reply};
 use super::signin;
 use super::state::Emulator;
 use super::wire::VerificationStatus;
-
-/// A token whose rotating part is not its client's current one was replaced by a redeemed
-/// nonce: Clerk invalidates the old token when a sign-in resets it (clerk-docs
-/// `guides/secure/best-practices/fixation-protection`), so it authenticates nothing (401
-/// `authentication_invalid`, which Clerk's SDKs answer by reloading the client).
-pub fn stale_token(app: &Emulator, client_id: &str, rotating: &str) -> Option<ApiError> {
-    let st = app.lock();
-    let client = st.clients.get(client_id)?;
-    if ct_eq(&client.rotating_token, rotating) {
-        return None;
-    }
-    Some(ApiError::authentication_invalid(
-        "This client token was replaced: a sign-in finished with rotating_token_nonce rotated it. Use the token from that answer's Authorization header.",
-    ))
-}
 
 /// Why a nonce gives nothing (wrong, used, expired): the same answer in every case, and the
 /// sign-in stays as it was.

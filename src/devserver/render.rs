@@ -81,6 +81,19 @@ fn factor(f: &FactorInfo) -> Value {
     out
 }
 
+/// The `enterprise_sso` first factor of a user with a mock connection (`Stubs.SignInFactor`;
+/// clerk-android `Factor.kt` reads the connection's id and name from it).
+fn sso_factor(st: &Db, user: &UserRec, typed: Option<&str>) -> Option<Value> {
+    let (c, e) = super::connections::connection_for(&st.enterprise_connections, user)?;
+    Some(json!({
+        "strategy": "enterprise_sso",
+        "safe_identifier": signin::mask(&e.email, typed),
+        "email_address_id": e.id,
+        "enterprise_connection_id": c.id,
+        "enterprise_connection_name": c.name,
+    }))
+}
+
 pub fn sign_in(st: &Db, si: &SignInRec, now: i64) -> Value {
     let user = si.user_id.as_ref().and_then(|id| st.users.get(id));
     let status = signin::status_of(st, si, now);
@@ -93,7 +106,7 @@ pub fn sign_in(st: &Db, si: &SignInRec, now: i64) -> Value {
             signin::first_factors(u, si.identifier.as_deref())
                 .iter()
                 .map(factor)
-                .chain(super::sso::factor(st, u, si.identifier.as_deref()))
+                .chain(sso_factor(st, u, si.identifier.as_deref()))
                 .collect(),
         ),
         _ => Value::Null,

@@ -58,7 +58,7 @@ pub struct SeedFile {
     pub redirect_urls: Option<Vec<String>>,
     /// Mock enterprise connections: users whose email domain is listed sign in through them.
     #[serde(default)]
-    pub enterprise_connections: Vec<super::sso::EnterpriseConnection>,
+    pub enterprise_connections: Vec<super::connections::EnterpriseConnection>,
     #[serde(default)]
     pub users: Vec<UserSpec>,
 }

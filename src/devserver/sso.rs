@@ -4,58 +4,21 @@
 //! finished only with a `rotating_token_nonce` (`oauth.rs`, `oauth_redeem.rs`).
 
 use axum::response::Response;
-use serde::Deserialize;
-use serde_json::{Value, json};
 
+use super::connections::connection_for;
 use super::errors::ApiError;
-use super::model::{EmailRec, SignInRec, UserRec};
+use super::model::{SignInRec, UserRec};
 use super::request::Caller;
 use super::sign_in_api::{finish, load, reply};
 use super::signin::{self, SIGN_IN_ABANDON_MS, Status};
 use super::state::{Db, Emulator};
 use super::wire::Strategy;
 
-/// A mock enterprise connection (`[[enterprise_connections]]` in the seed).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EnterpriseConnection {
-    /// `ent_…`, as Clerk's ids.
-    pub id: String,
-    pub name: String,
-    /// Email domains whose users sign in through this connection.
-    pub domains: Vec<String>,
-}
-
-/// The connection a user signs in through, and the email address that puts them there.
-pub fn connection_for<'a, 'u>(
-    db: &'a Db,
-    user: &'u UserRec,
-) -> Option<(&'a EnterpriseConnection, &'u EmailRec)> {
-    user.emails.iter().find_map(|e| {
-        let domain = e.email.rsplit_once('@')?.1;
-        db.enterprise_connections
-            .iter()
-            .find(|c| c.domains.iter().any(|d| d.eq_ignore_ascii_case(domain)))
-            .map(|c| (c, e))
-    })
-}
-
-/// The `enterprise_sso` first factor of a user with a connection (`Stubs.SignInFactor`).
-pub fn factor(db: &Db, user: &UserRec, typed: Option<&str>) -> Option<Value> {
-    let (c, e) = connection_for(db, user)?;
-    Some(json!({
-        "strategy": "enterprise_sso",
-        "safe_identifier": signin::mask(&e.email, typed),
-        "email_address_id": e.id,
-        "enterprise_connection_id": c.id,
-        "enterprise_connection_name": c.name,
-    }))
-}
-
 /// The user's connection, or `strategy_for_user_invalid`; with `enterprise_connection_id`,
 /// it must be that one.
 fn ensure_connection(db: &Db, user: &UserRec, wanted: Option<&str>) -> Result<(), ApiError> {
-    let (c, _) = connection_for(db, user).ok_or_else(ApiError::strategy_invalid)?;
+    let (c, _) =
+        connection_for(&db.enterprise_connections, user).ok_or_else(ApiError::strategy_invalid)?;
     if wanted.is_some_and(|w| w != c.id) {
         return Err(ApiError::value_invalid(
             "enterprise_connection_id",

@@ -31,7 +31,7 @@ pub struct Db {
     /// The short state id of each open OAuth hand-off (its consent address) → its sign-in.
     pub oauth_states: HashMap<String, String>,
     /// The seed's mock enterprise connections (`sso.rs`).
-    pub enterprise_connections: Vec<super::sso::EnterpriseConnection>,
+    pub enterprise_connections: Vec<super::connections::EnterpriseConnection>,
 }
 
 /// What a token this instance issued names.
@@ -162,6 +162,19 @@ impl Emulator {
     }
 }
 
+/// The consent states of the hand-offs still open in `sign_ins` (`oauth.rs` keeps the map
+/// current; it is rebuilt when the server starts).
+fn open_hand_offs(sign_ins: &HashMap<String, SignInRec>) -> HashMap<String, String> {
+    sign_ins
+        .values()
+        .filter_map(|si| {
+            let v = si.first_factor.as_ref()?;
+            (v.strategy.is_hand_off() && !v.link_used)
+                .then(|| Some((v.link_nonce.clone()?, si.id.clone())))?
+        })
+        .collect()
+}
+
 impl Db {
     /// The user a sign-in is for (a copy to work on), or `form_identifier_not_found`.
     pub fn user_of(&self, si: &SignInRec) -> Result<UserRec, super::errors::ApiError> {
@@ -205,7 +218,7 @@ impl Db {
             .into_iter()
             .map(|d| (d.id.clone(), d))
             .collect();
-        let oauth_states = super::oauth::open_states(&sign_ins);
+        let oauth_states = open_hand_offs(&sign_ins);
         Ok(Self {
             store,
             users,

@@ -45,6 +45,12 @@ impl Strategy {
         }
     }
 
+    /// A first factor handed off to this server's consent page (`oauth_consent.rs`): the mock
+    /// OAuth provider, and the mock enterprise connections (verified as `saml`).
+    pub fn is_hand_off(self) -> bool {
+        matches!(self, Strategy::OauthMock | Strategy::Saml)
+    }
+
     /// Sent to an email address (a code or a link).
     pub fn is_email(self) -> bool {
         matches!(
