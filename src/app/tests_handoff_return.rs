@@ -308,3 +308,34 @@ fn enterprise_sso_picked_as_a_first_factor_prepares_with_its_connection_and_the_
         "{fx:?}"
     );
 }
+
+#[test]
+fn enterprise_sso_picked_from_the_list_after_a_code_prepares_the_hand_off() {
+    let mut a = app();
+    let si: SignIn = serde_json::from_value(json!({
+        "object": "sign_in_attempt", "id": "sia_e", "status": "needs_first_factor",
+        "identifier": "lin@sso.example.com",
+        "supported_first_factors": [
+            {"strategy": "email_code", "email_address_id": "idn_e", "safe_identifier": "lin@sso.example.com"},
+            {"strategy": "enterprise_sso", "enterprise_connection_id": "ent_1",
+             "enterprise_connection_name": "Mock SSO", "safe_identifier": "lin@sso.example.com"}
+        ],
+        "first_factor_verification": {"status": "unverified", "strategy": "email_code",
+            "expire_at": NOW + 600_000},
+        "abandon_at": NOW + 86_400_000
+    }))
+    .expect("sign-in parses");
+    send(&mut a, Reply::SignIn, si);
+    update(&mut a, Action::ChooseAnotherMethod);
+    let fx = update(&mut a, Action::PickFactor(Strategy::EnterpriseSso));
+    assert!(
+        fx.iter().any(|e| matches!(
+            e,
+            Effect::Call {
+                call: Call::PrepareHandOff { .. },
+                ..
+            }
+        )),
+        "{fx:?}"
+    );
+}

@@ -360,3 +360,28 @@ fn a_sent_code_expires_at_its_time(
     };
     assert_eq!(f.is_expired(now), expired);
 }
+
+#[test]
+fn an_enterprise_connection_verifies_as_its_protocol_but_a_code_is_not_sso() {
+    let mut s = first_factor();
+    s.supported_first_factors
+        .push(to(Strategy::EnterpriseSso, JANE));
+    let picked = Choices {
+        first: Some(Strategy::EnterpriseSso),
+        ..Choices::default()
+    };
+    for (verified_as, sent) in [
+        (Strategy::Saml, true),
+        (Strategy::Oauth("okta".into()), true),
+        (Strategy::EnterpriseSso, true),
+        (Strategy::EmailCode, false),
+    ] {
+        s.first_factor_verification = Some(verification(
+            verified_as.clone(),
+            VerificationStatus::Unverified,
+            Some(LATER),
+        ));
+        let f = factor_of(derive_step(Some(&s), &picked));
+        assert_eq!(f.sent, sent, "{verified_as}");
+    }
+}

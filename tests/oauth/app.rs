@@ -264,3 +264,91 @@ async fn a_script_gets_the_address_as_an_event_and_finishes_with_the_address_on_
     let status = child.wait().await.expect("exit");
     assert_eq!(status.code(), Some(0));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn line_mode_says_at_once_when_no_user_has_the_provider_account() {
+    let server = &server().await;
+    let backend = Backend::Remote {
+        base_url: server.base_url().to_string(),
+    };
+    let (outcome, text) = plain_session_as(
+        server,
+        backend,
+        PlainOptions::default(),
+        |mut input, out| async move {
+            out.wait_for("1. Mock OAuth").await;
+            type_line(&mut input, "1").await;
+            out.wait_for("It can be opened on any device").await;
+            let url = printed_url(&out).expect("address");
+            // The browser follows the provider's redirect to the app's callback.
+            reqwest::Client::new()
+                .post(&url)
+                .form(&[("outcome", "transferable")])
+                .send()
+                .await
+                .expect("consent page answers");
+            out.wait_for("No user of this application has that Mock OAuth account")
+                .await;
+            drop(input);
+        },
+    )
+    .await;
+    assert!(
+        !matches!(outcome, PlainOutcome::SignedIn { .. }),
+        "{outcome:?}\n{text}"
+    );
+    assert!(
+        text.contains("(Clerk calls the sign-in transferable)"),
+        "{text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn line_mode_signs_in_with_enterprise_sso_offered_as_a_first_factor() {
+    let server = &server().await;
+    let created = reqwest::Client::new()
+        .post(format!("{}/__dev/users", server.base_url()))
+        .json(&serde_json::json!({"email_address": "lin@sso.example.com", "first_name": "Lin"}))
+        .send()
+        .await
+        .expect("user created");
+    assert!(created.status().is_success(), "{}", created.status());
+    let backend = Backend::Remote {
+        base_url: server.base_url().to_string(),
+    };
+    let (outcome, text) = plain_session_as(
+        server,
+        backend,
+        PlainOptions::default(),
+        |mut input, out| async move {
+            out.wait_for("or a number to continue with a provider.")
+                .await;
+            type_line(&mut input, "lin@sso.example.com").await;
+            // A code is preferred for the address; single sign-on is one choice away.
+            out.wait_for("A code was sent").await;
+            type_line(&mut input, "m").await;
+            out.wait_for("Choose how to continue:").await;
+            let number = out
+                .text()
+                .lines()
+                .find(|l| l.contains("Single sign-on with Mock SSO"))
+                .and_then(|l| l.split('.').next())
+                .map(str::to_string)
+                .expect("single sign-on is offered");
+            type_line(&mut input, &number).await;
+            out.wait_for("It can be opened on any device").await;
+            out.wait_for("comes back by itself to http://127.0.0.1:")
+                .await;
+            let url = printed_url(&out).expect("address");
+            consent(&url, "lin@sso.example.com").await;
+            out.wait_for("Signed in as").await;
+            drop(input);
+        },
+    )
+    .await;
+    assert!(
+        matches!(outcome, PlainOutcome::SignedIn { .. }),
+        "{outcome:?}\n{text}"
+    );
+    assert!(text.contains("lin@sso.example.com"), "{text}");
+}
