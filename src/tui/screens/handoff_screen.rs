@@ -326,11 +326,15 @@ fn ways(col: &mut Column<'_>, app: &App) {
         (Some(Listening::On { port }), None) => {
             col.wrapped(
                 &format!(
-                    "A browser here returns by itself to {}. Over SSH, forward it first: {}",
-                    callback_url(*port),
-                    ssh_forward_line(*port, config.ssh_host.as_deref())
+                    "A browser here returns by itself to {}. Over SSH, forward it first:",
+                    callback_url(*port)
                 ),
                 theme.text(),
+            );
+            // On a line of its own, so it can be selected and copied whole.
+            col.unwrapped(
+                &format!("  {}", ssh_forward_line(*port, config.ssh_host.as_deref())),
+                theme.key(),
             );
             col.wrapped(
                 "Browser elsewhere: paste the address it ends on (Tab, or p).",
