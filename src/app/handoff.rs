@@ -133,9 +133,14 @@ pub(super) fn on_callback(app: &mut App, event: CallbackEvent) -> Vec<Effect> {
 
 /// What the user pasted on the hand-off screen.
 pub(super) fn submit_return(app: &mut App, text: SecretString) -> Vec<Effect> {
-    if app.handoff.is_none() || !matches!(app.step(), Step::Factor(f) if is_hand_off(f.strategy()))
-    {
+    if !on_hand_off(app) {
         return Vec::new();
+    }
+    // A hand-off resumed from an earlier run has no listener here; pasting still finishes it.
+    if app.handoff.is_none() {
+        let mut h = HandOff::new(&app.handoff_config);
+        h.listening = Listening::Off;
+        app.handoff = Some(h);
     }
     // The address to open, pasted back by mistake (whatever shape the provider gives it).
     let opened = app
@@ -270,8 +275,14 @@ pub(super) fn on_redeemed(
 /// A poll during a hand-off: a sign-in the server shows as finished is not this client's
 /// until the nonce is redeemed (`Some`: handled here, not adopted).
 pub(super) fn on_poll(app: &mut App, sign_in: &SignIn) -> Option<Vec<Effect>> {
-    let h = app.handoff.as_ref()?;
-    if h.returned_by.is_some() {
+    if app.handoff.is_none() && !on_hand_off(app) {
+        return None;
+    }
+    if app
+        .handoff
+        .as_ref()
+        .is_some_and(|h| h.returned_by.is_some())
+    {
         // The redemption's answer decides; a poll in between changes nothing.
         return Some(Vec::new());
     }
@@ -302,6 +313,11 @@ pub(super) fn on_poll(app: &mut App, sign_in: &SignIn) -> Option<Vec<Effect>> {
         return Some(fx);
     }
     None
+}
+
+/// The sign-in is at a browser hand-off (whether or not this run started it).
+fn on_hand_off(app: &App) -> bool {
+    matches!(app.step(), Step::Factor(f) if is_hand_off(f.strategy()))
 }
 
 /// What the hand-off screen says once the verification ended without a sign-in.

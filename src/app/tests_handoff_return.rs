@@ -339,3 +339,22 @@ fn enterprise_sso_picked_from_the_list_after_a_code_prepares_the_hand_off() {
         "{fx:?}"
     );
 }
+
+#[test]
+fn a_hand_off_resumed_from_an_earlier_run_is_not_finished_by_a_poll_but_by_a_paste() {
+    let mut a = app();
+    // The client's sign-in, as a new run finds it: no listener, no local hand-off state.
+    send(&mut a, Reply::SignIn, oauth_sign_in("unverified"));
+    assert!(a.handoff.is_none() && a.polling);
+    let mut done = oauth_sign_in("verified");
+    done.status = crate::fapi::SignInStatus::Complete;
+    done.created_session_id = Some("sess_1".into());
+    send(&mut a, Reply::Poll, done);
+    assert!(a.signed_in.is_none(), "a poll never signs in");
+    let fx = paste(&mut a, "rtn_0123456789");
+    assert!(redeems(&fx), "{fx:?}");
+    assert_eq!(
+        a.handoff.as_ref().map(|h| &h.listening),
+        Some(&Listening::Off)
+    );
+}

@@ -208,11 +208,13 @@ async fn line_mode_finishes_with_the_pasted_address_of_a_browser_elsewhere() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_script_gets_the_address_as_an_event_and_finishes_with_the_address_on_stdin() {
-    use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
 
     let server = &server().await;
     let dir = crate::plain_harness::TempDir::new();
+    let log = dir.path().join("trace.log");
     let mut cmd = crate::plain_harness::bin(dir.path());
+    cmd.arg("--log-file").arg(&log).env("RUST_LOG", "trace");
     cmd.args([
         "--frontend-api",
         server.base_url(),
@@ -263,6 +265,27 @@ async fn a_script_gets_the_address_as_an_event_and_finishes_with_the_address_on_
     assert_eq!(complete["identifier"], "ada@example.com", "{complete}");
     let status = child.wait().await.expect("exit");
     assert_eq!(status.code(), Some(0));
+    // The nonce is a credential until redeemed: never in the events, stderr or a trace log.
+    let nonce = url::Url::parse(&landed)
+        .expect("landed address")
+        .query_pairs()
+        .find(|(k, _)| k == "rotating_token_nonce")
+        .map(|(_, v)| v.into_owned())
+        .expect("a nonce");
+    let mut rest = String::new();
+    while let Ok(Some(line)) = lines.next_line().await {
+        rest.push_str(&line);
+    }
+    let mut stderr = String::new();
+    if let Some(mut e) = child.stderr.take() {
+        let _ = e.read_to_string(&mut stderr).await;
+    }
+    let logged = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(!logged.is_empty(), "the trace log was written");
+    for (what, text) in [("events", &rest), ("stderr", &stderr), ("log", &logged)] {
+        assert!(!text.contains(&nonce), "the nonce leaked into the {what}");
+    }
+    assert!(!hand_off.to_string().contains(&nonce) && !complete.to_string().contains(&nonce));
 }
 
 #[tokio::test(flavor = "multi_thread")]
