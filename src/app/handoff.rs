@@ -315,6 +315,22 @@ pub(super) fn on_poll(app: &mut App, sign_in: &SignIn) -> Option<Vec<Effect>> {
     None
 }
 
+/// The instance refused the hand-off's redirect URL (`resource_missmatch`): no address to
+/// open, and the one thing that fixes it, the allowlist, is named with the exact address.
+pub(super) fn not_allowed(app: &mut App, failure: Failure) -> Vec<Effect> {
+    let fx = stop_listening(app);
+    let address = match &app.handoff_config.redirect_url {
+        Some(url) => crate::flow::clean(url).into_owned(),
+        None => callback::callback_url(app.handoff_config.callback_port),
+    };
+    app.notice = Some(error(format!(
+        "{} Allowlist {address} in the Clerk Dashboard (Native applications, redirect URLs \
+         for native SSO), or pass an address it allows with --redirect-url.",
+        failure.message.trim_end()
+    )));
+    fx
+}
+
 /// The sign-in is at a browser hand-off (whether or not this run started it).
 fn on_hand_off(app: &App) -> bool {
     matches!(app.step(), Step::Factor(f) if is_hand_off(f.strategy()))

@@ -271,6 +271,8 @@ pub(super) fn on_sign_in(app: &mut App, result: Result<SignInReply, Failure>) ->
         // The client already holds a session (single-session instances): show it.
         Some("session_exists" | "identifier_already_signed_in") => call(app, Call::LoadClient),
         Some("resource_not_found") => gone(app),
+        // A hand-off's redirect URL the instance does not allow: say what to allowlist.
+        Some("resource_missmatch") if app.handoff.is_some() => handoff::not_allowed(app, failure),
         _ => {
             show_failure(app, failure);
             Vec::new()

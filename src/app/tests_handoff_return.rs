@@ -358,3 +358,34 @@ fn a_hand_off_resumed_from_an_earlier_run_is_not_finished_by_a_poll_but_by_a_pas
         Some(&Listening::Off)
     );
 }
+
+#[test]
+fn a_redirect_url_the_instance_refuses_names_what_to_allowlist() {
+    let mut a = app();
+    a.handoff_config.callback_port = 8976;
+    update(&mut a, Action::StartOAuth(Strategy::Oauth("google".into())));
+    let epoch = a.epoch;
+    let failure = Failure {
+        kind: FailureKind::Api {
+            status: 400,
+            code: "resource_missmatch".into(),
+        },
+        message: "The current redirect url passed in the sign in or sign up request does not match an authorized redirect URI for this instance.".into(),
+        param_name: None,
+    };
+    let fx = update(
+        &mut a,
+        Action::Api {
+            epoch,
+            reply: Reply::SignIn(Err(failure)),
+        },
+    );
+    assert!(matches!(fx.as_slice(), [Effect::StopListening]), "{fx:?}");
+    let n = a.notice.clone().expect("notice");
+    assert!(
+        n.message
+            .contains("Allowlist http://127.0.0.1:8976/callback in the Clerk Dashboard"),
+        "{}",
+        n.message
+    );
+}

@@ -375,3 +375,85 @@ async fn line_mode_signs_in_with_enterprise_sso_offered_as_a_first_factor() {
     );
     assert!(text.contains("lin@sso.example.com"), "{text}");
 }
+
+/// `clerk-tui sign-in --strategy oauth_mock --json` with extra flags, its stdin piped.
+fn script(
+    server: &clerk_tui::devserver::DevServerHandle,
+    dir: &std::path::Path,
+    extra: &[&str],
+) -> tokio::process::Child {
+    let mut cmd = crate::plain_harness::bin(dir);
+    cmd.args([
+        "--frontend-api",
+        server.base_url(),
+        "sign-in",
+        "--strategy",
+        "oauth_mock",
+        "--json",
+    ])
+    .args(extra)
+    .stdin(std::process::Stdio::piped());
+    cmd.spawn().expect("the binary starts")
+}
+
+async fn next_event(
+    lines: &mut tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>,
+) -> serde_json::Value {
+    let line = tokio::time::timeout(Duration::from_secs(20), lines.next_line())
+        .await
+        .expect("in time")
+        .expect("stdout")
+        .expect("an event");
+    serde_json::from_str(&line).expect("NDJSON")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_redirect_url_of_the_instances_own_is_finished_by_pasting_where_it_ended() {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+
+    let server = &server().await;
+    let dir = crate::plain_harness::TempDir::new();
+    let own = "http://localhost:9/native-callback";
+    let mut child = script(server, dir.path(), &["--redirect-url", own]);
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let hand_off = loop {
+        let event = next_event(&mut lines).await;
+        if event["event"] == "hand_off" {
+            break event;
+        }
+    };
+    assert_eq!(hand_off["redirect_url"], own);
+    assert!(
+        hand_off["callback_url"].is_null(),
+        "no listener: {hand_off}"
+    );
+    let url = hand_off["url"].as_str().expect("url");
+    let landed = consent_elsewhere(url, "ada@example.com").await;
+    assert!(landed.starts_with(own), "{landed}");
+    stdin
+        .write_all(format!("{landed}\n").as_bytes())
+        .await
+        .expect("stdin");
+    loop {
+        let event = next_event(&mut lines).await;
+        assert_ne!(event["event"], "error", "{event}");
+        if event["event"] == "complete" {
+            break;
+        }
+    }
+    assert_eq!(child.wait().await.expect("exit").code(), Some(0));
+
+    // An address the instance does not allow: refused, with what to allowlist.
+    let dir = crate::plain_harness::TempDir::new();
+    let child = script(
+        server,
+        dir.path(),
+        &["--redirect-url", "https://example.com/cb"],
+    );
+    let out = child.wait_with_output().await.expect("exit");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(stdout.contains("\"error\""), "{stdout}");
+    assert!(stdout.contains("resource_missmatch"), "{stdout}");
+}
