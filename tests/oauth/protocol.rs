@@ -230,7 +230,7 @@ async fn a_nonce_works_once() {
     assert!(session.is_string());
     fapi.get(&redeem_path(&sia, &nonce))
         .await
-        .expect_error(422, "form_param_value_invalid");
+        .expect_error(400, "invalid_query_parameter_value");
     let after = fapi.get(&format!("/v1/client/sign_ins/{sia}")).await;
     assert_eq!(after.response()["created_session_id"], session);
     let client = fapi.get("/v1/client").await;
@@ -248,7 +248,7 @@ async fn an_expired_nonce_gives_nothing() {
     shift_clock(&server, 5 * 60 + 1).await;
     fapi.get(&redeem_path(&sia, &nonce))
         .await
-        .expect_error(422, "form_param_value_invalid");
+        .expect_error(400, "invalid_query_parameter_value");
     let poll = fapi.get(&format!("/v1/client/sign_ins/{sia}")).await;
     assert_eq!(poll.status_of_sign_in(), "needs_identifier");
     assert_eq!(poll.body["client"]["sessions"], serde_json::json!([]));
@@ -260,8 +260,12 @@ async fn a_wrong_nonce_gives_nothing_and_burns_nothing() {
     let (mut fapi, sia, nonce) = consented(&server, "ada@example.com").await;
     for wrong in ["rtn_wrong", &nonce[..nonce.len() - 1]] {
         let r = fapi.get(&redeem_path(&sia, wrong)).await;
-        assert_ne!(r.status, 200, "{wrong:?}: {}", r.text);
-        assert_eq!(r.body["response"], Value::Null);
+        r.expect_error(400, "invalid_query_parameter_value");
+        assert_eq!(
+            r.body["errors"][0]["meta"]["param_name"],
+            "rotating_token_nonce"
+        );
+        assert!(!r.text.contains(wrong), "the value is not echoed");
     }
     let poll = fapi.get(&format!("/v1/client/sign_ins/{sia}")).await;
     assert_eq!(poll.status_of_sign_in(), "needs_identifier");
