@@ -64,11 +64,12 @@ pub fn redeem_nonce(
     v.rotating_nonce = None;
     v.nonce_expire_at = None;
     v.pending_user_id = None;
+    let session_id = v.pending_session_id.take();
     v.error_code = None;
     si.identifier = Some(user.display_identifier());
     si.user_id = Some(user.id.clone());
     st.save_sign_in(si)?;
-    signin::advance(&mut st, id, now, false)?;
+    signin::advance_as(&mut st, id, now, false, session_id)?;
     let mut client = st
         .clients
         .get(&client_id)

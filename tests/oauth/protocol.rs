@@ -111,6 +111,15 @@ fn holding(server: &TestServer, token: &Option<String>) -> Fapi {
 /// A sign-in started with the mock provider, consented as `email`: (device, sign-in id,
 /// nonce).
 async fn consented(server: &TestServer, email: &str) -> (Fapi, String, String) {
+    let (fapi, sia, q) = consented_with(server, email).await;
+    (fapi, sia, q["rotating_token_nonce"].clone())
+}
+
+/// [`consented`], with the whole query the browser came back with.
+async fn consented_with(
+    server: &TestServer,
+    email: &str,
+) -> (Fapi, String, HashMap<String, String>) {
     let base = server.base_url().to_string();
     let mut fapi = Fapi::new(server);
     let r = fapi
@@ -122,8 +131,8 @@ async fn consented(server: &TestServer, email: &str) -> (Fapi, String, String) {
     let back = consent_as(&url, &user_id(&base, email).await).await;
     let (location, q) = landed(&back);
     assert!(location.starts_with(REDIRECT), "{location}");
-    let nonce = q.get("rotating_token_nonce").expect("nonce").clone();
-    (fapi, sia, nonce)
+    assert!(q.contains_key("rotating_token_nonce"), "{location}");
+    (fapi, sia, q)
 }
 
 fn redeem_path(sia: &str, nonce: &str) -> String {
@@ -219,6 +228,27 @@ async fn redeeming_the_nonce_rotates_the_token_and_yields_the_session() {
         .get(&redeem_path(&sia, &nonce))
         .await
         .expect_error(401, "authentication_invalid");
+}
+
+#[tokio::test]
+async fn the_redirect_names_the_session_to_come() {
+    let server = start().await;
+    let (mut fapi, sia, q) = consented_with(&server, "ada@example.com").await;
+    let named = q
+        .get("created_session_id")
+        .expect("created_session_id")
+        .clone();
+    assert!(named.starts_with("sess_"), "{named}");
+    // Named, not made: polling still sees no session.
+    let poll = fapi.get("/v1/client").await;
+    assert_eq!(poll.response()["sessions"], serde_json::json!([]));
+    let done = fapi
+        .get(&redeem_path(&sia, &q["rotating_token_nonce"]))
+        .await;
+    assert_eq!(done.response()["created_session_id"], named.as_str());
+    // A second factor still due: no session to name.
+    let (_, _, q) = consented_with(&server, "grace@example.com").await;
+    assert!(!q.contains_key("created_session_id"), "{q:?}");
 }
 
 #[tokio::test]
