@@ -747,3 +747,25 @@ async fn enterprise_sso_can_start_at_create() {
         .await;
     assert_eq!(done.status_of_sign_in(), "complete");
 }
+
+#[tokio::test]
+async fn a_lockout_after_consent_holds_at_redemption() {
+    let server = start().await;
+    let (mut fapi, sia, nonce) = consented(&server, "ada@example.com").await;
+    let mut guesser = Fapi::new(&server);
+    for _ in 0..5 {
+        guesser
+            .create_sign_in(&[
+                ("strategy", "password"),
+                ("identifier", "ada@example.com"),
+                ("password", "not-the-password"),
+            ])
+            .await;
+    }
+    fapi.get(&redeem_path(&sia, &nonce))
+        .await
+        .expect_error(403, "user_locked");
+    let poll = fapi.get(&format!("/v1/client/sign_ins/{sia}")).await;
+    assert_eq!(poll.status_of_sign_in(), "needs_identifier");
+    assert_eq!(poll.body["client"]["sessions"], serde_json::json!([]));
+}
