@@ -145,6 +145,10 @@ pub struct VerificationRec {
     /// client redeems the nonce (polling never sees it).
     #[serde(default)]
     pub pending_user_id: Option<String>,
+    /// OAuth: the id the session will have when the nonce is redeemed, named on the redirect
+    /// (`created_session_id`) when nothing but the nonce stands between the sign-in and it.
+    #[serde(default)]
+    pub pending_session_id: Option<String>,
     /// Why the verification failed or is transferable (`verification.error.code`).
     #[serde(default)]
     pub error_code: Option<String>,
@@ -171,6 +175,7 @@ impl VerificationRec {
             rotating_nonce: None,
             nonce_expire_at: None,
             pending_user_id: None,
+            pending_session_id: None,
             error_code: None,
         }
     }

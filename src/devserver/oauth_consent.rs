@@ -236,26 +236,37 @@ pub async fn authorize(
     // The outcome waits for the nonce: the sign-in itself does not change until its client
     // redeems it, so a client that only polls never finishes (FAPI.md, "OAuth / enterprise SSO").
     let nonce = new_id("rtn");
+    // The redirect names the session to come when nothing else is due (a second factor would
+    // be), as Clerk's redirects carry `created_session_id` (docs/EMULATOR.md, rule 5).
+    let session = (!user.two_factor_enabled()).then(|| new_id("sess"));
+    v.pending_session_id = session.clone();
     v.pending_user_id = Some(user.id.clone());
     v.rotating_nonce = Some(app.keys.mac("rotating_token_nonce", &nonce));
     v.nonce_expire_at = Some(now.saturating_add(NONCE_TTL_MS));
     if st.save_sign_in(si).is_err() {
         return oauth_page::result(Outcome::Invalid);
     }
-    finish_browser(redirect, Some(nonce), Outcome::Verified)
+    finish_browser(redirect, Some((nonce, session)), Outcome::Verified)
 }
 
 /// Sends the browser back to the app's `redirect_url` (allowlisted when the hand-off began),
 /// or shows the closing page when there is none.
-fn finish_browser(redirect: Option<String>, nonce: Option<String>, outcome: Outcome) -> Response {
+fn finish_browser(
+    redirect: Option<String>,
+    nonce: Option<(String, Option<String>)>,
+    outcome: Outcome,
+) -> Response {
     let Some(mut target) = redirect.and_then(|r| url::Url::parse(&r).ok()) else {
         return oauth_page::result(outcome);
     };
     {
         let mut q = target.query_pairs_mut();
         match (outcome, &nonce) {
-            (Outcome::Verified, Some(n)) => {
+            (Outcome::Verified, Some((n, session))) => {
                 q.append_pair("rotating_token_nonce", n);
+                if let Some(s) = session {
+                    q.append_pair("created_session_id", s);
+                }
             }
             // What Clerk's Android SDK reads as "transfer to sign-up" (`SSOService.kt`).
             (Outcome::Transferable, _) => {

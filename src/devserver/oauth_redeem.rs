@@ -16,12 +16,17 @@ use super::state::Emulator;
 use super::wire::VerificationStatus;
 
 /// Why a nonce gives nothing (wrong, used, expired): the same answer in every case, and the
-/// sign-in stays as it was.
+/// sign-in stays as it was. Clerk's code for a bad query value (clerk-docs
+/// `frontend-api.mdx`, *InvalidQueryParameterValue*, 400, a status `getSignIn` declares); the
+/// value itself is not echoed, so no nonce reaches a log through an error text.
 fn refused() -> ApiError {
-    ApiError::value_invalid(
-        "rotating_token_nonce",
-        "The rotating_token_nonce is invalid, already used or expired.",
+    ApiError::new(
+        axum::http::StatusCode::BAD_REQUEST,
+        "invalid_query_parameter_value",
+        "",
+        "The given value does not match one of the allowed values for parameter rotating_token_nonce: it is wrong, already used or expired.",
     )
+    .param("rotating_token_nonce")
 }
 
 /// `GET /v1/client/sign_ins/{id}?rotating_token_nonce=…`. Another client (or none) gets the
@@ -59,11 +64,12 @@ pub fn redeem_nonce(
     v.rotating_nonce = None;
     v.nonce_expire_at = None;
     v.pending_user_id = None;
+    let session_id = v.pending_session_id.take();
     v.error_code = None;
     si.identifier = Some(user.display_identifier());
     si.user_id = Some(user.id.clone());
     st.save_sign_in(si)?;
-    signin::advance(&mut st, id, now, false)?;
+    signin::advance_as(&mut st, id, now, false, session_id)?;
     let mut client = st
         .clients
         .get(&client_id)

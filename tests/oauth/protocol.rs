@@ -111,6 +111,15 @@ fn holding(server: &TestServer, token: &Option<String>) -> Fapi {
 /// A sign-in started with the mock provider, consented as `email`: (device, sign-in id,
 /// nonce).
 async fn consented(server: &TestServer, email: &str) -> (Fapi, String, String) {
+    let (fapi, sia, q) = consented_with(server, email).await;
+    (fapi, sia, q["rotating_token_nonce"].clone())
+}
+
+/// [`consented`], with the whole query the browser came back with.
+async fn consented_with(
+    server: &TestServer,
+    email: &str,
+) -> (Fapi, String, HashMap<String, String>) {
     let base = server.base_url().to_string();
     let mut fapi = Fapi::new(server);
     let r = fapi
@@ -122,8 +131,8 @@ async fn consented(server: &TestServer, email: &str) -> (Fapi, String, String) {
     let back = consent_as(&url, &user_id(&base, email).await).await;
     let (location, q) = landed(&back);
     assert!(location.starts_with(REDIRECT), "{location}");
-    let nonce = q.get("rotating_token_nonce").expect("nonce").clone();
-    (fapi, sia, nonce)
+    assert!(q.contains_key("rotating_token_nonce"), "{location}");
+    (fapi, sia, q)
 }
 
 fn redeem_path(sia: &str, nonce: &str) -> String {
@@ -222,6 +231,27 @@ async fn redeeming_the_nonce_rotates_the_token_and_yields_the_session() {
 }
 
 #[tokio::test]
+async fn the_redirect_names_the_session_to_come() {
+    let server = start().await;
+    let (mut fapi, sia, q) = consented_with(&server, "ada@example.com").await;
+    let named = q
+        .get("created_session_id")
+        .expect("created_session_id")
+        .clone();
+    assert!(named.starts_with("sess_"), "{named}");
+    // Named, not made: polling still sees no session.
+    let poll = fapi.get("/v1/client").await;
+    assert_eq!(poll.response()["sessions"], serde_json::json!([]));
+    let done = fapi
+        .get(&redeem_path(&sia, &q["rotating_token_nonce"]))
+        .await;
+    assert_eq!(done.response()["created_session_id"], named.as_str());
+    // A second factor still due: no session to name.
+    let (_, _, q) = consented_with(&server, "grace@example.com").await;
+    assert!(!q.contains_key("created_session_id"), "{q:?}");
+}
+
+#[tokio::test]
 async fn a_nonce_works_once() {
     let server = start().await;
     let (mut fapi, sia, nonce) = consented(&server, "ada@example.com").await;
@@ -230,7 +260,7 @@ async fn a_nonce_works_once() {
     assert!(session.is_string());
     fapi.get(&redeem_path(&sia, &nonce))
         .await
-        .expect_error(422, "form_param_value_invalid");
+        .expect_error(400, "invalid_query_parameter_value");
     let after = fapi.get(&format!("/v1/client/sign_ins/{sia}")).await;
     assert_eq!(after.response()["created_session_id"], session);
     let client = fapi.get("/v1/client").await;
@@ -248,7 +278,7 @@ async fn an_expired_nonce_gives_nothing() {
     shift_clock(&server, 5 * 60 + 1).await;
     fapi.get(&redeem_path(&sia, &nonce))
         .await
-        .expect_error(422, "form_param_value_invalid");
+        .expect_error(400, "invalid_query_parameter_value");
     let poll = fapi.get(&format!("/v1/client/sign_ins/{sia}")).await;
     assert_eq!(poll.status_of_sign_in(), "needs_identifier");
     assert_eq!(poll.body["client"]["sessions"], serde_json::json!([]));
@@ -260,8 +290,12 @@ async fn a_wrong_nonce_gives_nothing_and_burns_nothing() {
     let (mut fapi, sia, nonce) = consented(&server, "ada@example.com").await;
     for wrong in ["rtn_wrong", &nonce[..nonce.len() - 1]] {
         let r = fapi.get(&redeem_path(&sia, wrong)).await;
-        assert_ne!(r.status, 200, "{wrong:?}: {}", r.text);
-        assert_eq!(r.body["response"], Value::Null);
+        r.expect_error(400, "invalid_query_parameter_value");
+        assert_eq!(
+            r.body["errors"][0]["meta"]["param_name"],
+            "rotating_token_nonce"
+        );
+        assert!(!r.text.contains(wrong), "the value is not echoed");
     }
     let poll = fapi.get(&format!("/v1/client/sign_ins/{sia}")).await;
     assert_eq!(poll.status_of_sign_in(), "needs_identifier");
@@ -712,4 +746,26 @@ async fn enterprise_sso_can_start_at_create() {
         .get(&redeem_path(&sia, &q["rotating_token_nonce"]))
         .await;
     assert_eq!(done.status_of_sign_in(), "complete");
+}
+
+#[tokio::test]
+async fn a_lockout_after_consent_holds_at_redemption() {
+    let server = start().await;
+    let (mut fapi, sia, nonce) = consented(&server, "ada@example.com").await;
+    let mut guesser = Fapi::new(&server);
+    for _ in 0..5 {
+        guesser
+            .create_sign_in(&[
+                ("strategy", "password"),
+                ("identifier", "ada@example.com"),
+                ("password", "not-the-password"),
+            ])
+            .await;
+    }
+    fapi.get(&redeem_path(&sia, &nonce))
+        .await
+        .expect_error(403, "user_locked");
+    let poll = fapi.get(&format!("/v1/client/sign_ins/{sia}")).await;
+    assert_eq!(poll.status_of_sign_in(), "needs_identifier");
+    assert_eq!(poll.body["client"]["sessions"], serde_json::json!([]));
 }
