@@ -75,40 +75,93 @@ fn new_state() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// How long a fixed port in use is tried again: the listener of the hand-off this one replaces
+/// (`r` starts again on the same port) lets go of it within milliseconds.
+const REBIND_FOR: Duration = Duration::from_secs(2);
+
+fn bind(port: u16) -> std::io::Result<std::net::TcpListener> {
+    let l = std::net::TcpListener::bind(("127.0.0.1", port))?;
+    l.set_nonblocking(true)?;
+    Ok(l)
+}
+
 /// Binds `127.0.0.1:port` (0: any free port) and serves until the token is cancelled, the
 /// deadline passes, or one callback with the right state arrived. What happens comes back as
-/// `Action::Callback` with `epoch`; a port that cannot be bound is said at once, and the
-/// returned listener still carries a state (the user can paste the address instead).
+/// `Action::Callback` with `epoch`. A fixed port still held (by the hand-off this replaces) is
+/// tried again briefly; one that stays taken is said, and the returned listener still carries
+/// a state (the user can paste the address instead).
 pub fn listen(tx: UnboundedSender<Action>, epoch: u64, port: u16, deadline: Duration) -> Listener {
     let token = CancellationToken::new();
     let state = new_state();
-    let send = {
-        let tx = tx.clone();
-        move |event: CallbackEvent| {
-            let _ = tx.send(Action::Callback { epoch, event });
-        }
+    let send = move |event: CallbackEvent| {
+        let _ = tx.send(Action::Callback { epoch, event });
     };
-    let bound = std::net::TcpListener::bind(("127.0.0.1", port))
-        .and_then(|l| l.set_nonblocking(true).map(|()| l))
-        .and_then(tokio::net::TcpListener::from_std);
-    let listener = match bound {
-        Ok(l) => l,
-        Err(e) => {
-            let why = match e.kind() {
-                std::io::ErrorKind::AddrInUse => {
-                    "another program is already listening on it".to_string()
-                }
-                _ => e.to_string(),
-            };
-            send(CallbackEvent::NotListening { port, why });
-            return Listener { token, state, port };
-        }
-    };
-    let port = listener.local_addr().map_or(port, |a| a.port());
-    send(CallbackEvent::Listening { port });
-    let shared = Arc::new(Shared {
+    let first = bind(port);
+    let bound_port = first
+        .as_ref()
+        .ok()
+        .and_then(|l| l.local_addr().ok())
+        .map_or(port, |a| a.port());
+    let listener = Listener {
+        token: token.clone(),
         state: state.clone(),
-        send: Box::new(send),
+        port: bound_port,
+    };
+    // Bound at once (the usual case): said before the hand-off's own call is even sent, so
+    // the first words about the hand-off already name the callback.
+    if let Ok(std) = first {
+        match tokio::net::TcpListener::from_std(std) {
+            Ok(tcp) => {
+                send(CallbackEvent::Listening { port: bound_port });
+                tokio::spawn(serve(tcp, state, Box::new(send), token, deadline));
+            }
+            Err(e) => send(CallbackEvent::NotListening {
+                port,
+                why: e.to_string(),
+            }),
+        }
+        return listener;
+    }
+    tokio::spawn(async move {
+        let mut bound = first;
+        let until = tokio::time::Instant::now() + REBIND_FOR;
+        while matches!(&bound, Err(e) if e.kind() == std::io::ErrorKind::AddrInUse)
+            && port != 0
+            && tokio::time::Instant::now() < until
+            && !token.is_cancelled()
+        {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            bound = bind(port);
+        }
+        let tcp = match bound.and_then(tokio::net::TcpListener::from_std) {
+            Ok(l) => l,
+            Err(e) => {
+                let why = match e.kind() {
+                    std::io::ErrorKind::AddrInUse => {
+                        "another program is already listening on it".to_string()
+                    }
+                    _ => e.to_string(),
+                };
+                send(CallbackEvent::NotListening { port, why });
+                return;
+            }
+        };
+        send(CallbackEvent::Listening { port: bound_port });
+        serve(tcp, state, Box::new(send), token, deadline).await;
+    });
+    listener
+}
+
+async fn serve(
+    tcp: tokio::net::TcpListener,
+    state: String,
+    send: Box<dyn Fn(CallbackEvent) + Send + Sync>,
+    token: CancellationToken,
+    deadline: Duration,
+) {
+    let shared = Arc::new(Shared {
+        state,
+        send,
         done: token.clone(),
         accepted: Mutex::new(false),
     });
@@ -116,19 +169,13 @@ pub fn listen(tx: UnboundedSender<Action>, epoch: u64, port: u16, deadline: Dura
         .fallback(handle)
         .with_state(shared)
         .into_make_service_with_connect_info::<SocketAddr>();
-    let stop = token.clone();
-    tokio::spawn(async move {
-        let until = async move {
-            tokio::select! {
-                _ = stop.cancelled() => {}
-                _ = tokio::time::sleep(deadline) => {}
-            }
-        };
-        let _ = axum::serve(listener, app)
-            .with_graceful_shutdown(until)
-            .await;
-    });
-    Listener { token, state, port }
+    let until = async move {
+        tokio::select! {
+            _ = token.cancelled() => {}
+            _ = tokio::time::sleep(deadline) => {}
+        }
+    };
+    let _ = axum::serve(tcp, app).with_graceful_shutdown(until).await;
 }
 
 struct Shared {

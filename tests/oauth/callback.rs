@@ -174,3 +174,27 @@ async fn a_port_in_use_is_said_and_stopping_frees_the_port() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn starting_again_on_the_same_fixed_port_listens_again() {
+    let port = {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        probe.local_addr().expect("addr").port()
+    };
+    let (mut runner, mut rx) = runner();
+    listen(&mut runner, port);
+    assert!(matches!(next_event(&mut rx).await, CallbackEvent::Listening { port: p } if p == port));
+    // `r` on the hand-off screen: the old listener is stopped and a new one asks for the port
+    // it still holds for a moment.
+    runner.run(Effect::StopListening);
+    listen(&mut runner, port);
+    match next_event(&mut rx).await {
+        CallbackEvent::Listening { port: p } => assert_eq!(p, port),
+        other => panic!("{other:?}"),
+    }
+    let redirect = runner.callback_redirect_url().expect("a redirect URL");
+    let r = reqwest::get(format!("{redirect}&rotating_token_nonce=rtn_again"))
+        .await
+        .expect("answered");
+    assert_eq!(r.status(), 200);
+}
