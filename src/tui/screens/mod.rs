@@ -8,6 +8,7 @@ mod code;
 mod common;
 mod component;
 mod confirm;
+mod demo_list;
 mod form;
 mod frame;
 mod global;
@@ -24,12 +25,15 @@ mod start;
 mod token;
 mod totp_setup;
 mod ui;
+mod unfinished;
 mod waiting;
 
 #[cfg(test)]
 mod fixtures;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_fit;
 #[cfg(test)]
 mod tests_handoff;
 #[cfg(test)]
@@ -40,5 +44,5 @@ mod tests_keytable;
 mod tests_signed_in;
 
 pub use frame::{MIN_HEIGHT, MIN_WIDTH, needs_tick, render, render_to_buffer};
-pub use shared::{Hyperlink, Shared};
+pub use shared::{Hyperlink, Printout, Shared};
 pub use ui::{Ui, on_key, on_paste};
