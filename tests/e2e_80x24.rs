@@ -284,6 +284,10 @@ fn storm(t: &mut Term, seed: u64, keys: &[&[u8]]) {
             t.raw_tail()
         );
     }
+    // Back to 80×24 by shrinking, so the app clears the screen and draws it whole (vt100
+    // keeps what a larger size left where the new frame has blanks).
+    t.resize(81, 24);
+    t.settle(Duration::from_millis(300));
     t.resize(80, 24);
     t.settle(Duration::from_millis(500));
     assert!(t.alive(), "the app died after the storm");
