@@ -123,11 +123,19 @@ impl<W: Write> Printer<W> {
         {
             self.line(&i);
         }
-        if self.token == Some(TokenWish::Print)
-            && let Some(jwt) = app.signed_in.as_ref().and_then(|s| s.jwt.as_deref())
-        {
-            self.line(jwt);
-            self.token = None;
+        if self.token == Some(TokenWish::Print) {
+            match app.signed_in.as_ref() {
+                Some(SignedIn { jwt: Some(jwt), .. }) => {
+                    self.line(jwt);
+                    self.token = None;
+                }
+                // The mint it waited for failed (its error is printed): 't' still gets an answer.
+                Some(SignedIn { minting: false, .. }) => {
+                    self.line("There is no session token yet. Type 'r' to mint one.");
+                    self.token = None;
+                }
+                _ => {}
+            }
         }
         if app.signed_in.is_none() {
             self.token = None;
