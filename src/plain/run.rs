@@ -103,11 +103,15 @@ impl<W: Write> Printer<W> {
         let step_changed = self.shown.as_ref() != Some(&shown);
         let notice_changed = self.notice != app.notice;
         if only_token {
-            if self.token == Some(TokenWish::Announce)
+            // The first token completes the sign-in; a refresh is news only when asked for.
+            let first = self.shown.as_ref().is_some_and(|old| old.jwt.is_none());
+            if (first || self.token == Some(TokenWish::Announce))
                 && let Some(line) = token_sentence(app)
             {
                 self.line(&line);
-                self.token = None;
+                if self.token == Some(TokenWish::Announce) {
+                    self.token = None;
+                }
             }
         } else if step_changed {
             for line in situation(app) {
