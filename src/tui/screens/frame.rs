@@ -17,6 +17,22 @@ use crate::tui::widgets::{OutboxMessage, OutboxPane, QrWidget, StatusBar, saniti
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
 
+/// The status bar's keys while the demo users' list is open.
+const DEMO_LIST_KEYS: &[crate::tui::widgets::KeyHelp] = &[
+    crate::tui::widgets::KeyHelp {
+        keys: std::borrow::Cow::Borrowed("Enter"),
+        action: "put it in the field",
+    },
+    crate::tui::widgets::KeyHelp {
+        keys: std::borrow::Cow::Borrowed("Up/Down"),
+        action: "choose",
+    },
+    crate::tui::widgets::KeyHelp {
+        keys: std::borrow::Cow::Borrowed("Esc"),
+        action: "close",
+    },
+];
+
 /// Width of the dev outbox pane when it is open beside the screen.
 const OUTBOX_WIDTH: u16 = 36;
 /// The narrowest terminal that shows the outbox beside the screen (the form keeps 76 cells).
@@ -103,13 +119,15 @@ fn body(
         };
         let _ = outbox.render(pane, buf, theme, false);
     }
-    let state = match &app.busy {
-        Some(busy) => format!("{}…", busy.what),
-        None => ui.screen.state(app),
+    let (state, keys) = match (&app.busy, &ui.demo_list) {
+        (Some(busy), _) => (format!("{}…", busy.what), ui.status_keys(app)),
+        // The list takes the keys while it is open: the bar says what they do there.
+        (None, Some(_)) => ("Choose a demo user".to_string(), DEMO_LIST_KEYS.to_vec()),
+        (None, None) => (ui.screen.state(app), ui.status_keys(app)),
     };
     StatusBar {
         state: &state,
-        keys: &ui.status_keys(app),
+        keys: &keys,
         dev: app.backend.is_embedded(),
     }
     .render(

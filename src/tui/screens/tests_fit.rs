@@ -225,3 +225,23 @@ fn a_resize_storm_never_panics_on_any_screen() {
         }
     }
 }
+
+/// The screens and views new at 80×24: the unfinished-sign-in question, the demo users' list
+/// and the enrolment QR code full screen (a fixed fake secret).
+#[test]
+fn snapshots_of_the_new_views() {
+    let app = unfinished();
+    insta::assert_snapshot!(
+        "unfinished_sign_in",
+        shot(&app, &mut super::Ui::new(), Theme::Default)
+    );
+    let app = ready();
+    let mut ui = super::Ui::new();
+    let _ = on_key(&app, &mut ui, key(KeyCode::F(2)));
+    let _ = on_key(&app, &mut ui, key(KeyCode::Down));
+    insta::assert_snapshot!("demo_users_list", shot(&app, &mut ui, Theme::Default));
+    let app = super::tests_signed_in::enrolling();
+    let mut ui = super::Ui::new();
+    let _ = on_key(&app, &mut ui, key(KeyCode::Char('v')));
+    insta::assert_snapshot!("enrolment_qr_view", shot(&app, &mut ui, Theme::Default));
+}
