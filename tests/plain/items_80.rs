@@ -57,6 +57,11 @@ async fn a_sign_in_left_unfinished_starts_again_and_answers_never_shift() {
             "no session had ended:\n{}",
             next.stdout
         );
+        assert!(
+            next.stdout.contains("left unfinished was set aside"),
+            "{}",
+            next.stdout
+        );
     }
     let dir = TempDir::new();
     let first = plain(&dir, "ada@example.com\n").await;
