@@ -196,15 +196,109 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
+/// The options shared by every command that a subcommand reads; its `--help` hides the rest
+/// (they are still accepted, so a script that passes them everywhere keeps working).
+const GLOBALS_READ: &[(&str, &[&str])] = &[
+    ("serve", &["config_dir", "log_file"]),
+    ("sign-in", CONNECTION),
+    ("token", CONNECTION),
+    ("status", CONNECTION),
+    ("sign-out", CONNECTION),
+    (
+        "doctor",
+        &[
+            "publishable_key",
+            "frontend_api",
+            "no_store",
+            "config_dir",
+            "plain",
+            "no_color",
+            "high_contrast",
+            "log_file",
+        ],
+    ),
+    ("completions", &[]),
+    ("man", &[]),
+];
+
+/// What the commands that talk to a Frontend API read.
+const CONNECTION: &[&str] = &[
+    "publishable_key",
+    "frontend_api",
+    "no_store",
+    "config_dir",
+    "log_file",
+];
+
+/// One example per subcommand, at the end of its `--help`.
+const EXAMPLES: &[(&str, &str)] = &[
+    (
+        "serve",
+        "Example:\n  clerk-tui serve --addr 127.0.0.1:8787 --ephemeral\n  clerk-tui --frontend-api http://127.0.0.1:8787",
+    ),
+    (
+        "sign-in",
+        "Example:\n  PW=... clerk-tui sign-in --identifier ada@example.com --password-env PW --json",
+    ),
+    (
+        "token",
+        "Example:\n  curl -H \"Authorization: Bearer $(clerk-tui token)\" https://api.example.com/me",
+    ),
+    ("status", "Example:\n  clerk-tui status --json"),
+    ("sign-out", "Example:\n  clerk-tui sign-out --all"),
+    ("doctor", "Example:\n  clerk-tui doctor --json"),
+    (
+        "completions",
+        "Example:\n  clerk-tui completions bash > ~/.local/share/bash-completion/completions/clerk-tui",
+    ),
+    ("man", "Example:\n  clerk-tui man | man -l -"),
+];
+
+/// The command line as parsed and documented: each subcommand's help lists only the shared
+/// options it reads, and ends with an example.
+pub fn command() -> clap::Command {
+    let mut command = Cli::command();
+    // Built first, so the shared options are already copied into each subcommand to hide.
+    command.build();
+    for (name, read) in GLOBALS_READ {
+        let example = EXAMPLES
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, e)| *e)
+            .unwrap_or_default();
+        command = command.mut_subcommand(*name, |mut sub| {
+            let unread: Vec<String> = sub
+                .get_arguments()
+                .filter(|a| a.is_global_set() && !read.contains(&a.get_id().as_str()))
+                .map(|a| a.get_id().to_string())
+                .collect();
+            for id in unread {
+                sub = sub.mut_arg(id, |a| a.hide(true));
+            }
+            sub.after_help(example)
+        });
+    }
+    command
+}
+
+/// Parses this process's arguments with [`command`] (exits with clap's message on error).
+pub fn parse() -> Cli {
+    use clap::FromArgMatches;
+    match Cli::from_arg_matches(&command().get_matches()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    }
+}
+
 /// Writes the completion script for `shell`, generated from the same definition the parser uses.
 pub fn write_completions(shell: clap_complete::Shell, out: &mut dyn std::io::Write) {
-    let mut command = Cli::command();
+    let mut command = command();
     clap_complete::generate(shell, &mut command, "clerk-tui", out);
 }
 
 /// Writes the man page (roff), generated from the same definition the parser uses.
 pub fn write_man_page(out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    clap_mangen::Man::new(Cli::command()).render(out)
+    clap_mangen::Man::new(command()).render(out)
 }
 
 #[derive(Debug, Args)]
@@ -350,5 +444,38 @@ mod tests {
                 "{status:?} missing:\n{help}"
             );
         }
+    }
+
+    #[test]
+    fn each_subcommand_help_shows_its_own_options_and_an_example() {
+        let mut command = super::command();
+        let help = |command: &mut clap::Command, name: &str| {
+            command
+                .find_subcommand_mut(name)
+                .map(|s| s.render_help().to_string())
+                .unwrap_or_default()
+        };
+        let serve = help(&mut command, "serve");
+        for shown in ["--addr", "--ephemeral", "--config-dir", "Example:"] {
+            assert!(serve.contains(shown), "{shown}:\n{serve}");
+        }
+        for hidden in [
+            "--publishable-key",
+            "--no-store",
+            "--no-color",
+            "--high-contrast",
+            "--plain",
+        ] {
+            assert!(!serve.contains(hidden), "{hidden}:\n{serve}");
+        }
+        let token = help(&mut command, "token");
+        assert!(
+            token.contains("--frontend-api") && !token.contains("--no-color"),
+            "{token}"
+        );
+        assert!(help(&mut command, "doctor").contains("--no-color"));
+        // Hidden is not refused: a script passing a shared option everywhere still runs.
+        let parsed = command.try_get_matches_from(["clerk-tui", "serve", "--no-color"]);
+        assert!(parsed.is_ok(), "{parsed:?}");
     }
 }

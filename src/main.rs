@@ -9,7 +9,6 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use clap::Parser;
 use clerk_tui::app::effects::{EffectRunner, now_ms};
 use clerk_tui::app::{Action, App, Backend, SeedUserInfo};
 use clerk_tui::cli::{Cli, Command, ExitStatus, ServeArgs, SignInArgs};
@@ -38,7 +37,7 @@ const DB_FILE_NAME: &str = "devserver.sqlite3";
 struct Fatal(ExitStatus, String);
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = clerk_tui::cli::parse();
     let _log_guard = match init_logging(cli.log_file.as_deref()) {
         Ok(guard) => guard,
         Err(e) => {

@@ -6,6 +6,8 @@ mod support;
 
 #[path = "plain/harness.rs"]
 mod harness;
+#[path = "plain/items_80.rs"]
+mod items_80;
 #[path = "plain/line_mode.rs"]
 mod line_mode;
 #[path = "plain/pty.rs"]

@@ -69,6 +69,9 @@ pub enum Action {
         seconds: i64,
     },
     Quit,
+    /// The question about a sign-in an earlier run left unfinished: `true` continues it,
+    /// `false` sets it aside and starts again at the identifier.
+    ResumeSignIn(bool),
     /// The effect runner's first client load found a client token in the store (`true`) or
     /// none: a stored session that has since ended is then explained, not silently dropped.
     StoredClientToken(bool),

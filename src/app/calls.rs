@@ -52,7 +52,10 @@ pub(super) fn sign_in_id(app: &App) -> String {
 pub(super) fn refuse_while_blocked(app: &mut App) -> bool {
     match app.blocked_secs() {
         Some(secs) => {
-            app.notice = Some(error(format!("Too many requests. Try again in {secs} s.")));
+            // The screens' words for a rate limit, so it reads the same however it arose.
+            app.notice = Some(error(format!(
+                "Too many attempts. You can try again in {secs} s."
+            )));
             true
         }
         None => false,

@@ -1,6 +1,6 @@
-//! The embedded emulator's demo helpers on the signed-in screen: the demo user's current
-//! authenticator code (`d`, fetched again when it rolls over) and moving the emulator's clock
-//! (`+`), to watch tokens expire and be refreshed.
+//! The embedded emulator's demo helpers: the demo user's current authenticator code (`d` when
+//! signed in, F2 on the sign-in's authenticator step; fetched again when it rolls over) and
+//! moving the emulator's clock (`+`), to watch tokens expire and be refreshed.
 
 use super::calls::{background, info, show_failure};
 use super::session::maybe_refresh;
@@ -13,18 +13,27 @@ fn embedded_base(app: &App) -> Option<String> {
     }
 }
 
-/// `d`: show (or hide) the demo user's current authenticator code.
+/// Whose code: the signed-in user, or during a sign-in the identifier it was started with
+/// (the emulator's `/__dev/totp/` takes either).
+fn demo_subject(app: &App) -> Option<String> {
+    match &app.signed_in {
+        Some(_) => app.user().map(|u| u.id.clone()),
+        None => app.identifier.clone(),
+    }
+}
+
+/// `d` (F2 while signing in): show (or hide) the demo user's current authenticator code.
 pub(super) fn toggle_demo_code(app: &mut App) -> Vec<Effect> {
-    if embedded_base(app).is_none() || app.signed_in.is_none() {
+    if embedded_base(app).is_none() || demo_subject(app).is_none() {
         return Vec::new();
     }
     if app.demo_totp.take().is_some() {
         return Vec::new();
     }
-    if !app.user().is_some_and(|u| u.totp_enabled) {
+    if app.signed_in.is_some() && !app.user().is_some_and(|u| u.totp_enabled) {
         return info(
             app,
-            "This user has no authenticator app, so there is no code to show. Press t to set one up."
+            "This user has no authenticator app, so there is no code to show. Press a to set one up."
                 .to_string(),
         );
     }
@@ -42,8 +51,7 @@ pub(super) fn on_tick(app: &mut App) -> Vec<Effect> {
 }
 
 fn refetch_demo_code(app: &mut App) -> Vec<Effect> {
-    let (Some(base_url), Some(user_id)) = (embedded_base(app), app.user().map(|u| u.id.clone()))
-    else {
+    let (Some(base_url), Some(user_id)) = (embedded_base(app), demo_subject(app)) else {
         return Vec::new();
     };
     match app.demo_totp.as_mut() {

@@ -183,14 +183,25 @@ pub(super) fn on_client(app: &mut App, result: Result<MaybeClient, Failure>) -> 
     app.client = client;
     let mut fx = check_still_active(app);
     if app.sign_in.is_none() {
-        app.sign_in = app
+        // Never resumed silently: the front end asks first (see `App::unfinished`).
+        app.unfinished = app
             .client
             .as_ref()
             .and_then(|c| c.sign_in.clone())
             .filter(|s| s.status != SignInStatus::Complete && s.status != SignInStatus::Abandoned);
     }
     fx.extend(adopt_active_session(app));
-    if std::mem::take(&mut app.had_stored_token) && app.signed_in.is_none() {
+    if app.signed_in.is_some() {
+        app.unfinished = None;
+    }
+    // Only a session that existed and is no longer active has "ended". The client lists
+    // active sessions only, but keeps how it last finished a sign-in: a client that only
+    // ever held a sign-in attempt (left half-finished, say) never had a session.
+    let had_session = app
+        .client
+        .as_ref()
+        .is_none_or(|c| !c.sessions.is_empty() || c.last_authentication_strategy.is_some());
+    if std::mem::take(&mut app.had_stored_token) && app.signed_in.is_none() && had_session {
         // An Info pinned to a field is not drawn; this is news for the form.
         app.notice = Some(Notice {
             kind: NoticeKind::Info,

@@ -267,6 +267,13 @@ pub(super) fn on_sign_in(app: &mut App, result: Result<SignInReply, Failure>) ->
         Ok(reply) => return adopt(app, reply),
         Err(failure) => failure,
     };
+    // Nothing was sent, so nothing to wait for before asking again.
+    if matches!(
+        app.last_call,
+        Some(Call::PrepareFirstFactor { .. } | Call::PrepareSecondFactor { .. })
+    ) {
+        app.resend_at = None;
+    }
     match failure.code() {
         // The client already holds a session (single-session instances): show it.
         Some("session_exists" | "identifier_already_signed_in") => call(app, Call::LoadClient),

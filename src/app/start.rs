@@ -65,3 +65,12 @@ pub(super) fn on_environment(
     }
     Vec::new()
 }
+
+/// The answer to "continue the sign-in an earlier run left unfinished?".
+pub(super) fn resume_sign_in(app: &mut App, resume: bool) -> Vec<Effect> {
+    let unfinished = app.unfinished.take();
+    if resume && app.sign_in.is_none() && app.signed_in.is_none() {
+        app.sign_in = unfinished;
+    }
+    Vec::new()
+}

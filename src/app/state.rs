@@ -211,6 +211,10 @@ pub struct App {
     /// by the effect runner): when it no longer holds an active session, the identifier
     /// screen says why.
     pub had_stored_token: bool,
+    /// A sign-in an earlier run left unfinished on this client, set aside until the person
+    /// says whether to continue it (the full screen asks; line mode and `sign-in` start again,
+    /// so a scripted answer never lands on a question it was not meant for).
+    pub unfinished: Option<SignIn>,
     /// A local browser can be shown (not over SSH, a graphical session). The effects side
     /// looks (`effects::display_available`) and the front end sets it; `false` offers no
     /// "open in browser", so tests and snapshots never depend on the machine they run on.
@@ -247,6 +251,7 @@ impl App {
             demo_totp: None,
             server_offset_ms: 0,
             had_stored_token: false,
+            unfinished: None,
             display_available: false,
             handoff_config: super::HandOffConfig::default(),
             handoff: None,
@@ -322,7 +327,10 @@ impl App {
     /// Seconds until the sent code or link expires, if the current step has one.
     pub fn expires_in_secs(&self) -> Option<i64> {
         match self.step() {
-            Step::Factor(f) if f.sent => f.expire_at.map(|at| ((at - self.now_ms) / 1000).max(0)),
+            // A verification that failed has nothing left to expire.
+            Step::Factor(f) if f.sent && f.ended.is_none() => {
+                f.expire_at.map(|at| ((at - self.now_ms) / 1000).max(0))
+            }
             _ => None,
         }
     }

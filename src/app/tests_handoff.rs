@@ -316,7 +316,7 @@ fn a_new_hand_off_replaces_the_flow_under_way_unless_rate_limited() {
     assert!(update(&mut a, Action::StartOAuth(mock())).is_empty());
     assert_eq!(
         a.notice.as_ref().map(|n| n.message.as_str()),
-        Some("Too many requests. Try again in 2 s.")
+        Some("Too many attempts. You can try again in 2 s.")
     );
 }
 

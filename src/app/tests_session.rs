@@ -243,7 +243,7 @@ fn the_last_active_session_is_adopted_and_else_the_first_active_one() {
 }
 
 #[test]
-fn a_sign_in_under_way_on_the_client_is_resumed_unless_it_is_over() {
+fn a_sign_in_under_way_on_the_client_is_offered_unless_it_is_over_and_resumed_when_asked() {
     let sign_in = |status: &str| {
         json!({"object": "sign_in_attempt", "id": "sia_r", "status": status,
             "identifier": "jane@example.com",
@@ -251,16 +251,30 @@ fn a_sign_in_under_way_on_the_client_is_resumed_unless_it_is_over() {
             "supported_second_factors": null, "first_factor_verification": null,
             "second_factor_verification": null, "created_session_id": null})
     };
+    let loaded = |status: &str| {
+        let mut app = App::new(backend(true), NOW);
+        update(&mut app, Action::StoredClientToken(true));
+        let c: crate::fapi::Client = parse(json!({"object": "client", "id": "client_1",
+            "sessions": [], "sign_in": sign_in(status)}));
+        api(&mut app, Reply::Client(Ok(Some(Box::new(c)))));
+        app
+    };
     for (status, resumed) in [
         ("needs_first_factor", true),
         ("abandoned", false),
         ("complete", false),
     ] {
-        let mut app = App::new(backend(true), NOW);
-        let c: crate::fapi::Client = parse(json!({"object": "client", "id": "client_1",
-            "sessions": [], "sign_in": sign_in(status)}));
-        api(&mut app, Reply::Client(Ok(Some(Box::new(c)))));
+        let mut app = loaded(status);
+        // Never resumed silently: set aside until the person answers.
+        assert!(app.sign_in.is_none(), "{status}");
+        assert_eq!(app.unfinished.is_some(), resumed, "{status}");
+        assert!(app.notice.is_none(), "no session had ended: {status}");
+        let mut again = loaded(status);
+        update(&mut again, Action::ResumeSignIn(false));
+        assert!(again.sign_in.is_none() && again.unfinished.is_none());
+        update(&mut app, Action::ResumeSignIn(true));
         assert_eq!(app.sign_in.is_some(), resumed, "{status}");
+        assert!(app.unfinished.is_none());
     }
 }
 

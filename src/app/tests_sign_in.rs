@@ -318,7 +318,7 @@ fn a_rate_limit_blocks_with_a_countdown_that_ends_on_the_clock() {
         password: None,
     };
     assert!(update(&mut a, submit()).is_empty());
-    assert_eq!(message(&a), "Too many requests. Try again in 3 s.");
+    assert_eq!(message(&a), "Too many attempts. You can try again in 3 s.");
     update(
         &mut a,
         Action::Tick {

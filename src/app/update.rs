@@ -62,6 +62,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         | Action::Confirm
         | Action::BackupCodesSaved => account::on_action(app, action),
         Action::ToggleDemoTotp => demo::toggle_demo_code(app),
+        Action::ResumeSignIn(resume) => start::resume_sign_in(app, resume),
         Action::ShiftClock { seconds } => demo::shift_clock(app, seconds),
         Action::StartOAuth(strategy) => handoff::start(app, strategy),
         Action::OpenInBrowser(url) => handoff::open_in_browser(url),

@@ -2,8 +2,8 @@
 //! text, plus the secret in groups of four), backup codes shown once, and the questions before
 //! removing the app or replacing the codes. Pure, like the rest of `describe`/`interpret`.
 
-use qrcode::QrCode;
 use qrcode::render::unicode::Dense1x2;
+use qrcode::{EcLevel, QrCode};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::app::{AccountTask, Action, App, BackupCodesReason, Confirm};
@@ -17,7 +17,7 @@ pub fn situation(app: &App) -> Option<Vec<String>> {
                 "Set up an authenticator app: scan this QR code with it, or type the secret by hand."
                     .to_string(),
             ];
-            lines.extend(qr_lines(uri.expose_secret()));
+            lines.extend(qr_drawings(uri.expose_secret()));
             lines.push(format!("Secret: {}", grouped(secret.expose_secret())));
             lines.push(format!("Or open: {}", uri.expose_secret()));
             lines
@@ -99,20 +99,37 @@ pub fn wants_secret(app: &App) -> bool {
     matches!(app.account, Some(AccountTask::EnrolTotp { .. }))
 }
 
-/// The otpauth URI as a QR code of half-block characters, drawn for the usual light-on-dark
-/// terminal: dark modules are spaces and light ones blocks, so the code looks dark on light
-/// as scanners expect. Empty when the URI does not fit a QR code.
-fn qr_lines(uri: &str) -> Vec<String> {
-    let Ok(code) = QrCode::new(uri.as_bytes()) else {
+/// The otpauth URI as two QR codes of half-block characters, each under a line saying which
+/// background it is drawn for: a code must be dark on light, and only blocks and spaces
+/// (no escape codes, which line mode never writes) cannot say which colour a terminal's
+/// background is. Empty when the URI does not fit a QR code.
+fn qr_drawings(uri: &str) -> Vec<String> {
+    let (Some(dark), Some(light)) = (qr_lines(uri, true), qr_lines(uri, false)) else {
         return Vec::new();
+    };
+    let mut lines = vec!["QR code for a terminal with a dark background:".to_string()];
+    lines.extend(dark);
+    lines.push("The same QR code for a terminal with a light background:".to_string());
+    lines.extend(light);
+    lines
+}
+
+/// One drawing: on a dark background the light modules are the blocks, on a light one the
+/// dark modules are. Error correction L, as on the full screen, keeps it small.
+fn qr_lines(uri: &str, dark_background: bool) -> Option<Vec<String>> {
+    let code = QrCode::with_error_correction_level(uri.as_bytes(), EcLevel::L).ok()?;
+    let (dark, light) = if dark_background {
+        (Dense1x2::Light, Dense1x2::Dark)
+    } else {
+        (Dense1x2::Dark, Dense1x2::Light)
     };
     let art = code
         .render::<Dense1x2>()
-        .dark_color(Dense1x2::Light)
-        .light_color(Dense1x2::Dark)
+        .dark_color(dark)
+        .light_color(light)
         .quiet_zone(true)
         .build();
-    art.lines().map(str::to_string).collect()
+    Some(art.lines().map(str::to_string).collect())
 }
 
 /// `JBSWY3DPEHPK3PXP` -> `JBSW Y3DP EHPK 3PXP`.
@@ -137,8 +154,8 @@ mod tests {
 
     #[test]
     fn qr_text_is_square_ish_and_has_no_escape_sequences() {
-        let lines =
-            qr_lines("otpauth://totp/Demo:ada%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=Demo");
+        let uri = "otpauth://totp/Demo:ada%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=Demo";
+        let lines = qr_lines(uri, true).unwrap_or_default();
         assert!(
             lines.len() > 10,
             "a QR code is drawn: {} lines",
@@ -149,6 +166,30 @@ mod tests {
         assert!(
             lines.iter().all(|l| l.chars().count() == width),
             "every row as wide"
+        );
+        // The light-background drawing is the same code with blocks and spaces swapped.
+        let light = qr_lines(uri, false).unwrap_or_default();
+        let swapped: Vec<String> = lines
+            .iter()
+            .map(|l| {
+                l.chars()
+                    .map(|c| match c {
+                        '█' => ' ',
+                        ' ' => '█',
+                        '▀' => '▄',
+                        '▄' => '▀',
+                        other => other,
+                    })
+                    .collect()
+            })
+            .collect();
+        // (The last row holds half a row of modules; the rest is the same code.)
+        assert_eq!(light[..light.len() - 1], swapped[..swapped.len() - 1]);
+        let both = qr_drawings(uri);
+        assert!(both[0].contains("dark background"), "{both:?}");
+        assert!(
+            both.iter().any(|l| l.contains("light background")),
+            "{both:?}"
         );
     }
 }

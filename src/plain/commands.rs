@@ -109,7 +109,27 @@ pub async fn status(
     json: bool,
     out: &mut impl Write,
 ) -> Result<SessionStatus, CommandError> {
-    let found = signed_in_client(client).await?;
+    let found = match signed_in_client(client).await {
+        Ok(found) => found,
+        Err(e) => {
+            // A script reading `--json` gets an answer whatever happened: no state, and why.
+            if json {
+                let frontend_api = if embedded {
+                    "embedded".to_string()
+                } else {
+                    client.base_url().as_str().trim_end_matches('/').to_string()
+                };
+                let mut value = json!({
+                    "signed_in": null,
+                    "error": e.message,
+                    "frontend_api": frontend_api,
+                });
+                crate::flow::clean_json(&mut value);
+                let _ = writeln!(out, "{value}");
+            }
+            return Err(e);
+        }
+    };
     let status = match found.as_ref().and_then(active_session) {
         Some(s) => SessionStatus::SignedIn {
             session_id: s.id.clone(),

@@ -39,6 +39,13 @@ pub fn situation(app: &App) -> Vec<String> {
                 },
             ];
             lines.extend(super::handoff::provider_lines(app));
+            if app.unfinished.is_some() {
+                // Said, not resumed: the next line answers this question, not an old one.
+                lines.push(
+                    "A sign-in an earlier run left unfinished was set aside; this one starts again."
+                        .to_string(),
+                );
+            }
             lines
         }
         Step::Factor(f) => factor_situation(app, &f),

@@ -75,8 +75,10 @@ pub enum PlainOutcome {
 impl PlainOutcome {
     pub fn exit_status(&self) -> ExitStatus {
         match self {
-            PlainOutcome::SignedIn { .. } | PlainOutcome::SignedOut => ExitStatus::Success,
-            PlainOutcome::Quit => ExitStatus::Other,
+            // Quitting is a choice the user made, not a failure.
+            PlainOutcome::SignedIn { .. } | PlainOutcome::SignedOut | PlainOutcome::Quit => {
+                ExitStatus::Success
+            }
             PlainOutcome::InputEnded => ExitStatus::NeedsInput,
             PlainOutcome::Failed { status, .. } => *status,
         }

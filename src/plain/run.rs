@@ -10,7 +10,7 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use zeroize::Zeroize;
 
 use crate::app::effects::EffectRunner;
-use crate::app::{Action, App, Notice};
+use crate::app::{Action, App, Notice, SignedIn};
 use crate::flow::Step;
 
 use super::demo::dev_outbox;
@@ -61,6 +61,18 @@ struct Printer<W: Write> {
     at_prompt: bool,
     /// Dev outbox entries already printed.
     outbox_seen: std::collections::HashSet<String>,
+    /// What the user asked of the next session token, if anything: a token refreshed on its
+    /// own is never announced (a screen reader would read it out every minute).
+    token: Option<TokenWish>,
+}
+
+/// Why the next session token is awaited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TokenWish {
+    /// `t` came before the first token: print it when it arrives.
+    Print,
+    /// `r`: say that the fresh one is ready.
+    Announce,
 }
 
 impl<W: Write> Printer<W> {
@@ -97,8 +109,15 @@ impl<W: Write> Printer<W> {
         let step_changed = self.shown.as_ref() != Some(&shown);
         let notice_changed = self.notice != app.notice;
         if only_token {
-            if let Some(line) = token_sentence(app) {
+            // The first token completes the sign-in; a refresh is news only when asked for.
+            let first = self.shown.as_ref().is_some_and(|old| old.jwt.is_none());
+            if (first || self.token == Some(TokenWish::Announce))
+                && let Some(line) = token_sentence(app)
+            {
                 self.line(&line);
+                if self.token == Some(TokenWish::Announce) {
+                    self.token = None;
+                }
             }
         } else if step_changed {
             for line in situation(app) {
@@ -113,6 +132,23 @@ impl<W: Write> Printer<W> {
             && let Some(i) = instruction(app)
         {
             self.line(&i);
+        }
+        if self.token == Some(TokenWish::Print) {
+            match app.signed_in.as_ref() {
+                Some(SignedIn { jwt: Some(jwt), .. }) => {
+                    self.line(jwt);
+                    self.token = None;
+                }
+                // The mint it waited for failed (its error is printed): 't' still gets an answer.
+                Some(SignedIn { minting: false, .. }) => {
+                    self.line("There is no session token yet. Type 'r' to mint one.");
+                    self.token = None;
+                }
+                _ => {}
+            }
+        }
+        if app.signed_in.is_none() {
+            self.token = None;
         }
         self.shown = Some(shown);
         self.notice = app.notice.clone();
@@ -155,6 +191,7 @@ pub(crate) async fn drive<W: Write>(
         waited_at: None,
         at_prompt: false,
         outbox_seen: Default::default(),
+        token: None,
     };
     let mut ticker = tokio::time::interval(Duration::from_secs(1));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -167,9 +204,19 @@ pub(crate) async fn drive<W: Write>(
     loop {
         printer.render(&engine.app, opts.waiting_every, engine.client_loaded);
         if engine.app.should_quit {
+            if engine.app.signed_in.is_none() {
+                printer.line("Quit without signing in.");
+            }
             break;
         }
-        let ready = engine.ready();
+        // A token asked for is printed before the next line is read (it answers that line).
+        let awaiting_token = printer.token == Some(TokenWish::Print)
+            && engine
+                .app
+                .signed_in
+                .as_ref()
+                .is_some_and(|s| s.jwt.is_none() && s.minting);
+        let ready = engine.ready() && !awaiting_token;
         if ready && input_open && pending.is_none() {
             let secret = wants_secret(&engine.app);
             if opts.prompt_marker {
@@ -222,12 +269,18 @@ fn on_line<W: Write>(
 ) {
     let app = &engine.app;
     let word = line.trim();
-    if matches!(app.step(), Step::Complete { .. }) && word == "t" {
-        match app.signed_in.as_ref().and_then(|s| s.jwt.as_deref()) {
-            Some(jwt) => printer.line(jwt),
-            None => printer.line("There is no session token yet. Type 'r' to mint one."),
+    let complete = matches!(app.step(), Step::Complete { .. }) && app.account.is_none();
+    if complete && word == "t" {
+        match app.signed_in.as_ref() {
+            Some(SignedIn { jwt: Some(jwt), .. }) => printer.line(jwt),
+            // Right after signing in the first token is still being minted: it follows.
+            Some(SignedIn { minting: true, .. }) => printer.token = Some(TokenWish::Print),
+            _ => printer.line("There is no session token yet. Type 'r' to mint one."),
         }
         return;
+    }
+    if complete && word == "r" {
+        printer.token = Some(TokenWish::Announce);
     }
     if app.step() == Step::NewPassword && !matches!(word, "" | "b" | "q") {
         match confirm_new_password(app, line, new_password) {
@@ -312,4 +365,68 @@ fn outcome(engine: &Engine) -> PlainOutcome {
         return PlainOutcome::Quit;
     }
     PlainOutcome::InputEnded
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::Backend;
+
+    fn signed_in(jwt: &str) -> App {
+        let mut app = App::new(
+            Backend::Remote {
+                base_url: "https://clerk.example.com".into(),
+            },
+            1_800_000_000_000,
+        );
+        app.environment = Some(crate::fapi::Environment::default());
+        app.signed_in = Some(SignedIn {
+            session_id: "sess_1".into(),
+            jwt: Some(jwt.into()),
+            ..Default::default()
+        });
+        app
+    }
+
+    fn new_token(app: &mut App, jwt: &str) {
+        if let Some(s) = app.signed_in.as_mut() {
+            s.jwt = Some(jwt.into());
+        }
+    }
+
+    #[test]
+    fn a_refreshed_token_is_announced_only_when_asked_for() {
+        let mut printer = Printer {
+            out: Vec::new(),
+            shown: None,
+            notice: None,
+            waited_at: None,
+            at_prompt: false,
+            outbox_seen: Default::default(),
+            token: None,
+        };
+        let every = Duration::from_secs(15);
+        let mut app = signed_in("a.b.c");
+        printer.render(&app, every, true);
+        printer.out.clear();
+        // Refreshed on its own: a screen reader would read each one out.
+        new_token(&mut app, "d.e.f");
+        printer.render(&app, every, true);
+        assert_eq!(String::from_utf8_lossy(&printer.out), "");
+        // `r`: the fresh one is announced, once.
+        printer.token = Some(TokenWish::Announce);
+        new_token(&mut app, "g.h.i");
+        printer.render(&app, every, true);
+        let said = String::from_utf8_lossy(&printer.out).into_owned();
+        assert!(said.contains("A fresh session token is ready."), "{said}");
+        printer.out.clear();
+        new_token(&mut app, "j.k.l");
+        printer.render(&app, every, true);
+        assert_eq!(String::from_utf8_lossy(&printer.out), "");
+        // `t` before the first token: printed when it arrives.
+        printer.token = Some(TokenWish::Print);
+        new_token(&mut app, "m.n.o");
+        printer.render(&app, every, true);
+        assert_eq!(String::from_utf8_lossy(&printer.out), "m.n.o\n");
+    }
 }

@@ -1,6 +1,9 @@
 //! The terminal's input as one async source: crossterm key, paste and resize events plus
 //! the signals that must end the app (SIGINT from outside, SIGTERM, SIGHUP). In raw mode
 //! Ctrl-C arrives as a key event; a SIGINT can still come from `kill`, so both are covered.
+//! A terminal that hangs up must end the app too, and crossterm's reader does not say so (it
+//! retries the failing read for ever, holding the lock its stream waits on): signals and the
+//! hang-up are watched apart from it.
 
 use futures::{Stream, StreamExt};
 use ratatui::crossterm::event::{
@@ -155,6 +158,41 @@ fn convert(event: Event) -> Option<TermEvent> {
         Event::Resize(w, h) => Some(TermEvent::Resize(w, h)),
         _ => None,
     }
+}
+
+/// Watches the quit signals on their own task, so a terminal reader that never returns cannot
+/// hide them; stops after the first.
+pub fn spawn_signal_task(mut signals: QuitSignals, tx: mpsc::Sender<TermEvent>) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let signal = signals.recv().await;
+        let _ = tx.send(TermEvent::Quit(signal)).await;
+    })
+}
+
+/// Watches standard input (the terminal) for a hang-up or error on a thread of its own: a
+/// closed pseudo-terminal (a killed tmux pane, a dropped ssh link) then ends the app instead
+/// of leaving crossterm's reader spinning on `EIO`. Asking `poll` for no events still
+/// reports `POLLHUP`, `POLLERR` and `POLLNVAL`, so the thread sleeps until one comes.
+pub fn spawn_hangup_watch(tx: mpsc::Sender<TermEvent>) {
+    std::thread::spawn(move || {
+        let mut fd = libc::pollfd {
+            fd: libc::STDIN_FILENO,
+            events: 0,
+            revents: 0,
+        };
+        loop {
+            // SAFETY: one valid pollfd, for the length of the call.
+            let ready = unsafe { libc::poll(&mut fd, 1, -1) };
+            if ready > 0 && fd.revents != 0 {
+                break;
+            }
+            if ready < 0 && io::Error::last_os_error().kind() != io::ErrorKind::Interrupted {
+                // Polling itself fails: nothing to watch, and nothing to report.
+                return;
+            }
+        }
+        let _ = tx.blocking_send(TermEvent::Error("the terminal hung up".into()));
+    });
 }
 
 /// Runs `source` on its own task, sending each event through `map` into the app's one

@@ -4,6 +4,7 @@
 
 pub mod backend;
 pub mod events;
+pub mod outside;
 #[cfg(test)]
 mod pty_child;
 pub mod run;

@@ -5,15 +5,19 @@
 use std::io::{self, Write};
 use std::time::Duration;
 
+use ratatui::Terminal;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
 
 use crate::app::effects::{EffectRunner, now_ms};
 use crate::app::{Action, App, Effect, update};
-use crate::tui::events::{EventSource, TermEvent, spawn_event_task};
+use crate::tui::events::{
+    EventSource, QuitSignals, TermEvent, spawn_event_task, spawn_hangup_watch, spawn_signal_task,
+};
 use crate::tui::screens::{self, Ui};
-use crate::tui::{Theme, terminal};
+use crate::tui::{Theme, outside, terminal};
+use ratatui::crossterm::event::EventStream;
 
 /// Terminal events waiting to be handled; the reader pauses when this many are queued.
 const EVENT_QUEUE: usize = 256;
@@ -44,37 +48,39 @@ pub async fn run_with(
     let mut after_first_frame = Some(after_first_frame);
     let mut guard = terminal::setup()?;
     let (event_tx, mut events) = mpsc::channel(EVENT_QUEUE);
-    let reader = spawn_event_task(EventSource::new()?, event_tx, |e| e);
+    let reader = spawn_event_task(
+        EventSource::from_parts(EventStream::new(), None),
+        event_tx.clone(),
+        |e| e,
+    );
+    let signals = spawn_signal_task(QuitSignals::new()?, event_tx.clone());
+    spawn_hangup_watch(event_tx);
     let mut ui = Ui::new();
     // Through the channel like any other action, so it is handled by the same path.
     let _ = tx.send(Action::Start);
     let mut failure = None;
     let mut last_frame: Option<(Buffer, Position)> = None;
+    // Text printed outside the full screen is showing (`t`): nothing is drawn over it.
+    let mut printed = false;
     loop {
+        if printed && !ui.outside(&app) {
+            outside::back(&mut guard)?;
+            last_frame = None;
+            printed = false;
+        }
         // Reached only after a batch of input (or at start): idle, the loop sleeps below.
         // A wake-up that changed nothing on screen (a poll with the same answer, say) writes
         // nothing to the terminal.
-        let size = guard.size()?;
-        let frame = screens::render_to_buffer(
-            Rect::new(0, 0, size.width, size.height),
-            &app,
-            &mut ui,
-            theme,
-        );
-        if last_frame.as_ref() != Some(&frame) {
-            guard.draw(|f| {
-                *f.buffer_mut() = frame.0.clone();
-                f.set_cursor_position(frame.1);
-            })?;
-            last_frame = Some(frame);
-            if let Some(seq) = ui.hyperlink().and_then(screens::Hyperlink::sequence) {
-                // The same text again, wrapped in OSC 8, so terminals that know hyperlinks
-                // make the address clickable; the others ignore it and show what was there.
-                let backend = guard.backend_mut();
-                let _ = backend
-                    .write_all(seq.as_bytes())
-                    .and_then(|()| backend.flush());
-            }
+        if !printed
+            && present(&mut *guard, &app, &mut ui, theme, &mut last_frame)?
+            && let Some(seq) = ui.hyperlink().and_then(screens::Hyperlink::sequence)
+        {
+            // The same text again, wrapped in OSC 8, so terminals that know hyperlinks
+            // make the address clickable; the others ignore it and show what was there.
+            let backend = guard.backend_mut();
+            let _ = backend
+                .write_all(seq.as_bytes())
+                .and_then(|()| backend.flush());
         }
         if let Some(first) = after_first_frame.take() {
             tracing::debug!("first frame drawn");
@@ -112,17 +118,55 @@ pub async fn run_with(
                 .write_all(osc52(&text).as_bytes())
                 .and_then(|()| backend.flush());
         }
+        if let Some(printout) = ui.take_printout() {
+            outside::print(&mut guard, &printout)?;
+            printed = true;
+        }
+        if ui.take_suspend() {
+            outside::suspend(&mut guard)?;
+            last_frame = None;
+        }
         if app.should_quit {
             break;
         }
     }
     reader.abort();
+    signals.abort();
     drop(runner);
     guard.restore()?;
     match failure {
         Some(e) => Err(e),
         None => Ok(()),
     }
+}
+
+/// Draws the frame for the terminal's size now; returns whether anything was written (an
+/// unchanged frame is not). The size is asked twice, once here and once by ratatui inside
+/// `draw`: a resize between the two would hand ratatui a buffer of the old size, and its diff
+/// panics on buffers of different widths ("buffer areas must have the same x, y, and width"),
+/// so a frame drawn for a size that has gone is drawn again for the new one.
+pub(crate) fn present<B: ratatui::backend::Backend>(
+    terminal: &mut Terminal<B>,
+    app: &App,
+    ui: &mut Ui,
+    theme: Theme,
+    last: &mut Option<(Buffer, Position)>,
+) -> Result<bool, B::Error> {
+    let size = terminal.size()?;
+    let mut frame =
+        screens::render_to_buffer(Rect::new(0, 0, size.width, size.height), app, ui, theme);
+    if last.as_ref() == Some(&frame) {
+        return Ok(false);
+    }
+    terminal.draw(|f| {
+        if f.area() != frame.0.area {
+            frame = screens::render_to_buffer(f.area(), app, ui, theme);
+        }
+        *f.buffer_mut() = frame.0.clone();
+        f.set_cursor_position(frame.1);
+    })?;
+    *last = Some(frame);
+    Ok(true)
 }
 
 /// The OSC 52 sequence that asks the terminal to put `text` on the clipboard.

@@ -37,17 +37,7 @@ pub struct TerminalGuard {
 /// after this would replace the restoring one: set any other panic hook before.
 pub fn setup() -> io::Result<TerminalGuard> {
     install_panic_hook();
-    enable_raw_mode()?;
-    ACTIVE.store(true, Ordering::SeqCst);
-    // Clearing with a plain escape, not `Terminal::clear`, which asks the terminal for the
-    // cursor position and can time out on slow links.
-    let entered = execute!(
-        io::stdout(),
-        EnterAlternateScreen,
-        EnableBracketedPaste,
-        Clear(ClearType::All)
-    )
-    .and_then(|()| Terminal::new(TrackingBackend::new(io::stdout())));
+    let entered = enter().and_then(|()| Terminal::new(TrackingBackend::new(io::stdout())));
     match entered {
         Ok(terminal) => Ok(TerminalGuard {
             terminal,
@@ -58,6 +48,21 @@ pub fn setup() -> io::Result<TerminalGuard> {
             Err(e)
         }
     }
+}
+
+/// Raw mode, the alternate screen and bracketed paste, on a cleared screen: at start and
+/// again after a suspend (`fg`).
+pub fn enter() -> io::Result<()> {
+    enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    // Clearing with a plain escape, not `Terminal::clear`, which asks the terminal for the
+    // cursor position and can time out on slow links.
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableBracketedPaste,
+        Clear(ClearType::All)
+    )
 }
 
 /// Leaves TUI mode. Every step is attempted even if an earlier one fails; the first error

@@ -27,6 +27,11 @@ pub struct Term {
 impl Term {
     /// Start the binary with these arguments in an 80x24 terminal.
     pub fn spawn(args: &[&str], envs: &[(&str, &str)]) -> Term {
+        Term::spawn_program(env!("CARGO_BIN_EXE_clerk-tui"), args, envs)
+    }
+
+    /// Start `program` (a shell, say) with these arguments in an 80x24 terminal.
+    pub fn spawn_program(program: &str, args: &[&str], envs: &[(&str, &str)]) -> Term {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: ROWS,
@@ -35,7 +40,7 @@ impl Term {
                 pixel_height: 0,
             })
             .unwrap_or_else(|e| panic!("openpty: {e}"));
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_clerk-tui"));
+        let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
@@ -118,6 +123,41 @@ impl Term {
             }
             self.pump(Duration::from_millis(50));
         }
+    }
+
+    /// Resize the terminal (the program gets SIGWINCH), and the emulator reading it.
+    pub fn resize(&mut self, cols: u16, rows: u16) {
+        let size = PtySize {
+            rows,
+            cols,
+            pixel_width: 0,
+            pixel_height: 0,
+        };
+        self._master
+            .resize(size)
+            .unwrap_or_else(|e| panic!("resize: {e}"));
+        // Whatever was written for the old size is read before the new size applies.
+        while self.pump(Duration::from_millis(5)) {}
+        self.parser.set_size(nz(rows), nz(cols));
+    }
+
+    /// Read what arrived, without waiting for anything in particular.
+    pub fn settle(&mut self, wait: Duration) {
+        let deadline = Instant::now() + wait;
+        while Instant::now() < deadline {
+            self.pump(Duration::from_millis(10));
+        }
+    }
+
+    /// The last thousand bytes the program wrote, escapes shown (for failure messages).
+    pub fn raw_tail(&self) -> String {
+        let from = self.raw.len().saturating_sub(1000);
+        format!("{:?}", String::from_utf8_lossy(&self.raw[from..]))
+    }
+
+    /// Whether the program is still running.
+    pub fn alive(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
     }
 
     /// Type text (each char as a key press).

@@ -165,14 +165,17 @@ impl Component for ChooseForm {
         if self.choices.choices().is_empty() {
             col.line("The server offered no methods for this step.", theme.text());
         }
-        let rows = self.choices.height().min(col.rows_left().saturating_sub(5));
+        let rows = self
+            .choices
+            .height_at(col.area.width)
+            .min(col.rows_left().saturating_sub(5));
         let cursor = self.choices.render(col.take(rows), col.buf, theme, true);
         col.gap();
         if let Some(e) = &self.local_error {
             col.line(&format!("Error: {e}"), theme.error());
         }
         col.notice(app, app.notice.as_ref());
-        col.line(
+        col.wrapped(
             "A number or Enter picks · Up/Down move · Esc goes back to the previous method",
             theme.hint(),
         );

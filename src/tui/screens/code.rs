@@ -3,26 +3,23 @@
 //! cooldown. The last digit submits.
 
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::KeyEvent;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
+use secrecy::ExposeSecret;
 
 use super::common::{self, Column, can_retry, clock, duration};
 use super::component::Component;
-use super::form::{Notes, who};
+use super::form::{CodeField, Notes, who};
 use super::keymap::{Bar, Binding, Key, bind};
 use super::shared::{Cx, Drawn, View};
 use crate::app::{Action, App};
 use crate::fapi::Strategy;
 use crate::flow::{FactorStep, Stage, Step};
-use crate::tui::widgets::{CodeInput, Outcome};
-
-const CODE_PARAMS: &[&str] = &["code"];
 
 #[derive(Debug)]
 pub(crate) struct CodeForm {
     strategy: Strategy,
-    code: CodeInput,
-    notes: Notes,
+    code: CodeField,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -33,6 +30,7 @@ pub(crate) enum Cmd {
     OtherMethod,
     Correct,
     Submit,
+    DemoCode,
 }
 
 fn empty(f: &CodeForm, _: &App) -> bool {
@@ -68,6 +66,13 @@ const KEYS: &[Binding<CodeForm, Cmd>] = &[
         "correct the last digit, clear all",
     ),
     bind(&[Key::ENTER], Cmd::Submit, "check the code"),
+    // A function key: digits go into the boxes, so a letter could not be typed here.
+    bind(
+        &[Key::Code(KeyCode::F(2))],
+        Cmd::DemoCode,
+        "show or hide the demo user's current code",
+    )
+    .when(|f, app| f.strategy == Strategy::Totp && app.backend.is_embedded()),
 ];
 
 /// The label over the boxes: where the code comes from.
@@ -104,9 +109,8 @@ fn title(f: &FactorStep) -> &'static str {
 impl CodeForm {
     pub(crate) fn new(stage: Stage, strategy: Strategy) -> Self {
         CodeForm {
-            code: CodeInput::new(code_label(stage, &strategy)),
+            code: CodeField::new(code_label(stage, &strategy)),
             strategy,
-            notes: Notes::default(),
         }
     }
 
@@ -117,12 +121,10 @@ impl CodeForm {
     }
 
     fn typed(&mut self, app: &App, key: KeyEvent) -> Vec<Action> {
-        let outcome = self.code.handle_key(key);
-        self.notes.outcome(app, &outcome);
-        match outcome {
-            Outcome::Complete | Outcome::Submit => vec![Action::SubmitCode(self.code.take_code())],
-            _ => Vec::new(),
-        }
+        self.code
+            .key(app, key)
+            .map(|code| vec![Action::SubmitCode(code)])
+            .unwrap_or_default()
     }
 }
 
@@ -139,23 +141,20 @@ impl Component for CodeForm {
             Cmd::Retry => vec![Action::Retry],
             Cmd::SendCode => vec![Action::SendCode],
             Cmd::OtherMethod => vec![Action::ChooseAnotherMethod],
+            Cmd::DemoCode => vec![Action::ToggleDemoTotp],
         }
     }
 
     fn on_other_key(&mut self, app: &App, key: KeyEvent) {
         // Letters are refused with a sentence; Ctrl-U clears. Never a submission.
-        let outcome = self.code.handle_key(key);
-        self.notes.outcome(app, &outcome);
+        let _ = self.code.key(app, key);
     }
 
     fn on_paste(&mut self, cx: &mut Cx<'_>, text: &str) -> Vec<Action> {
-        match self.code.handle_paste(text) {
-            Outcome::Complete => vec![Action::SubmitCode(self.code.take_code())],
-            outcome => {
-                self.notes.outcome(cx.app, &outcome);
-                Vec::new()
-            }
-        }
+        self.code
+            .paste(cx.app, text)
+            .map(|code| vec![Action::SubmitCode(code)])
+            .unwrap_or_default()
     }
 
     fn esc(&self) -> Option<&'static str> {
@@ -163,7 +162,7 @@ impl Component for CodeForm {
     }
 
     fn notes(&mut self) -> Option<&mut Notes> {
-        Some(&mut self.notes)
+        Some(&mut self.code.notes)
     }
 
     fn render(&self, view: &View<'_>, buf: &mut Buffer, area: Rect) -> Drawn {
@@ -198,17 +197,7 @@ impl Component for CodeForm {
         };
         col.wrapped(&intro, theme.text());
         col.gap();
-        let error = self
-            .notes
-            .local_error
-            .clone()
-            .or_else(|| self.notes.field_error(app, CODE_PARAMS));
-        let height = self
-            .code
-            .height_with_error(col.area.width, error.as_deref());
-        let cursor =
-            self.code
-                .render_with_error(col.take(height), col.buf, theme, true, error.as_deref());
+        let cursor = self.code.draw(&mut col, app);
         if f.sent {
             match app.expires_in_secs() {
                 Some(0) => col.line(
@@ -234,7 +223,10 @@ impl Component for CodeForm {
                 None => col.line("Didn't get it? Press r to send a new code.", theme.hint()),
             }
         }
-        col.notice(app, self.notes.form_notice(app, CODE_PARAMS));
+        if *f.strategy() == Strategy::Totp {
+            demo_code(&mut col, app);
+        }
+        col.notice(app, self.code.form_notice(app));
         col.gap();
         col.line("m or Ctrl-O: use another method · Esc: back", theme.hint());
         Drawn::at(cursor)
@@ -258,4 +250,26 @@ impl Component for CodeForm {
     fn title(&self) -> &'static str {
         "Verification code"
     }
+}
+
+/// The emulator's current code for the demo user (F2), so a demo needs no phone.
+fn demo_code(col: &mut Column<'_>, app: &App) {
+    if !app.backend.is_embedded() {
+        return;
+    }
+    let theme = col.theme;
+    let line = match &app.demo_totp {
+        None => "Demo: F2 shows this user's current code (from the emulator).".to_string(),
+        Some(demo) => match &demo.code {
+            Some(code) => {
+                let left = ((demo.valid_until - app.now_ms) / 1000).max(0);
+                format!(
+                    "Demo code from the emulator: {} ({left} s left; F2 hides it)",
+                    code.expose_secret()
+                )
+            }
+            None => "Demo: reading the code from the emulator.".to_string(),
+        },
+    };
+    col.line(&line, theme.hint());
 }

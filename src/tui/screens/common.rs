@@ -11,7 +11,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::app::{App, Notice, NoticeKind};
 use crate::tui::Theme;
-use crate::tui::widgets::sanitize;
+use crate::tui::widgets::{QrWidget, sanitize};
 
 /// Writes lines from the top of an area downwards; rows past the bottom are dropped.
 pub(crate) struct Column<'a> {
@@ -84,16 +84,12 @@ impl<'a> Column<'a> {
         }
     }
 
-    /// A line that is never wrapped or cut (links to select and copy): the buffer clips what
-    /// does not fit, the text itself is kept whole on one row.
-    pub fn unwrapped(&mut self, text: &str, style: Style) {
-        if self.y < self.area.bottom() {
-            let text = sanitize(text);
-            let room = usize::from(self.buf.area.right().saturating_sub(self.area.x));
-            self.buf
-                .set_stringn(self.area.x, self.y, text.as_ref(), room, style);
+    /// A paragraph wrapped at spaces, indented by `indent` cells.
+    pub fn wrapped_at(&mut self, indent: u16, text: &str, style: Style) {
+        let room = usize::from(self.area.width.saturating_sub(indent));
+        for line in word_wrap(&sanitize(text), room) {
+            self.line_at(indent, &line, style);
         }
-        self.y = self.y.saturating_add(1);
     }
 
     pub fn gap(&mut self) {
@@ -141,6 +137,28 @@ impl<'a> Column<'a> {
     }
 }
 
+/// The QR code in the rows left, when it fits there; else a word on where it can be seen.
+pub(crate) fn qr_below(col: &mut Column<'_>, qr: &QrWidget) {
+    let rest = col.rest();
+    if qr.fits(rest) {
+        qr.render(rest, col.buf, col.theme);
+        return;
+    }
+    let Some((w, h)) = qr.required_size() else {
+        return;
+    };
+    let screen = col.buf.area;
+    let line = if w <= screen.width && h <= screen.height {
+        "The QR code does not fit beside the text: v shows it full screen.".to_string()
+    } else {
+        format!(
+            "The QR code needs {w}×{h} characters and this terminal is {}×{}: enlarge it to scan the code, or use t.",
+            screen.width, screen.height
+        )
+    };
+    col.wrapped(&line, col.theme.hint());
+}
+
 /// Whether `r` can repeat the call that just failed: it failed for a reason retrying may
 /// fix, it carried no secret (so it was kept), and no poller is already retrying on its own.
 pub(crate) fn can_retry(app: &App) -> bool {
@@ -153,25 +171,7 @@ pub(crate) fn width(s: &str) -> usize {
 }
 
 /// Cuts `s` to at most `max` cells, ending with `…` when something was cut.
-pub(crate) fn truncate(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
-    if width(s) <= max {
-        return std::borrow::Cow::Borrowed(s);
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for g in s.graphemes(true) {
-        let w = g.width();
-        if used + w + 1 > max {
-            break;
-        }
-        out.push_str(g);
-        used += w;
-    }
-    if max > 0 {
-        out.push('…');
-    }
-    std::borrow::Cow::Owned(out)
-}
+pub(crate) use crate::tui::widgets::text::truncate;
 
 /// "45 s", "9:05 min", "2 h 5 min", "3 d 4 h": short enough for a status bar.
 pub(crate) fn duration(secs: i64) -> String {

@@ -6,7 +6,7 @@ use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
 use super::keymap::Binding;
-use super::shared::{Cx, Drawn, View};
+use super::shared::{Cx, Drawn, Printout, View};
 use crate::app::{Action, App};
 
 pub(crate) trait Component: Sized + 'static {
@@ -44,6 +44,16 @@ pub(crate) trait Component: Sized + 'static {
     }
 
     fn render(&self, view: &View<'_>, buf: &mut Buffer, area: Rect) -> Drawn;
+
+    /// The text of the QR code the screen offers, for the full-screen QR view (`v`).
+    fn qr(&self, _app: &App) -> Option<String> {
+        None
+    }
+
+    /// What `t` prints as plain text outside the full screen (an address, the token).
+    fn as_text(&self, _app: &App) -> Option<Printout> {
+        None
+    }
 
     /// The state in words for the status bar.
     fn state(&self, app: &App) -> String;

@@ -245,3 +245,19 @@ pub fn type_text(app: &App, ui: &mut Ui, text: &str) -> Vec<Action> {
         .flat_map(|c| on_key(app, ui, key(KeyCode::Char(c))))
         .collect()
 }
+
+/// An earlier run left a sign-in at the password step on this client: the app asks first.
+pub fn unfinished() -> App {
+    let mut app = ready();
+    let pending = sign_in("needs_first_factor", json!({}));
+    let client: Client = match serde_json::from_value(json!({
+        "object": "client", "id": "client_1", "sessions": [],
+        "sign_in": serde_json::to_value(&pending).unwrap_or_default()
+    })) {
+        Ok(c) => c,
+        Err(e) => panic!("client fixture: {e}"),
+    };
+    api(&mut app, Reply::Client(Ok(Some(Box::new(client)))));
+    assert!(app.unfinished.is_some() && app.sign_in.is_none());
+    app
+}

@@ -2,8 +2,13 @@
 //! refused with, and the server's notice the user has since edited away. Server notices are
 //! read from `App` when drawing; nothing here is written while drawing.
 
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::Position;
+use secrecy::SecretString;
+
+use super::common::Column;
 use crate::app::{Action, App, Notice, NoticeKind};
-use crate::tui::widgets::{Outcome, sanitize};
+use crate::tui::widgets::{CodeInput, Outcome, sanitize};
 
 #[derive(Debug, Default)]
 pub(crate) struct Notes {
@@ -21,7 +26,10 @@ impl Notes {
         (notice.kind == NoticeKind::Error
             && params.contains(&param)
             && self.dismissed.as_ref() != Some(notice))
-        .then(|| notice.message.clone())
+        .then(|| match next_step(param) {
+            Some(next) => format!("{} {next}", notice.message.trim_end()),
+            None => notice.message.clone(),
+        })
     }
 
     /// The local error when `focused`, else the server's error for `params`.
@@ -76,6 +84,80 @@ impl Notes {
             self.dismissed = None;
             self.local_error = None;
         }
+    }
+}
+
+/// The server's name for the code field, for errors pinned to it.
+pub(crate) const CODE_PARAMS: &[&str] = &["code"];
+
+/// A one-time code typed into boxes with its error memory: what the code screens (a sign-in
+/// step, the authenticator app's set-up) share. The last digit, or Enter, hands the code over.
+#[derive(Debug)]
+pub(crate) struct CodeField {
+    input: CodeInput,
+    pub notes: Notes,
+}
+
+impl CodeField {
+    pub(crate) fn new(label: impl Into<String>) -> Self {
+        CodeField {
+            input: CodeInput::new(label),
+            notes: Notes::default(),
+        }
+    }
+
+    pub(crate) fn filled(&self) -> usize {
+        self.input.filled()
+    }
+
+    /// A key for the boxes (letters are refused with a sentence); the code once complete.
+    pub(crate) fn key(&mut self, app: &App, key: KeyEvent) -> Option<SecretString> {
+        let outcome = self.input.handle_key(key);
+        self.notes.outcome(app, &outcome);
+        matches!(outcome, Outcome::Complete | Outcome::Submit).then(|| self.input.take_code())
+    }
+
+    /// A paste: a whole code is handed over at once.
+    pub(crate) fn paste(&mut self, app: &App, text: &str) -> Option<SecretString> {
+        match self.input.handle_paste(text) {
+            Outcome::Complete => Some(self.input.take_code()),
+            outcome => {
+                self.notes.outcome(app, &outcome);
+                None
+            }
+        }
+    }
+
+    /// The boxes with the error under them; where the cursor belongs.
+    pub(crate) fn draw(&self, col: &mut Column<'_>, app: &App) -> Option<Position> {
+        let error = self
+            .notes
+            .local_error
+            .clone()
+            .or_else(|| self.notes.field_error(app, CODE_PARAMS));
+        let height = self
+            .input
+            .height_with_error(col.area.width, error.as_deref());
+        let theme = col.theme;
+        self.input
+            .render_with_error(col.take(height), col.buf, theme, true, error.as_deref())
+    }
+
+    /// The notice for under the form: whatever the server did not pin to the code.
+    pub(crate) fn form_notice<'a>(&self, app: &'a App) -> Option<&'a Notice> {
+        self.notes.form_notice(app, CODE_PARAMS)
+    }
+}
+
+/// What to do about a field the server refused: its sentence says what is wrong, this says
+/// what to do next ("Incorrect code." alone leaves a person guessing).
+fn next_step(param: &str) -> Option<&'static str> {
+    match param {
+        "code" => Some("Check it and type it again."),
+        "identifier" | "email_address" | "phone_number" | "username" => {
+            Some("Check it for typos and press Enter again.")
+        }
+        _ => None,
     }
 }
 

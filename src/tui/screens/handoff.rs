@@ -1,6 +1,7 @@
-//! Pieces of the browser hand-off shared by the waiting and identifier screens: the OSC 8
-//! hyperlink of the address drawn this frame, the hint line (the open-in-browser key only
-//! where there is a display), and the identifier screen's numbered provider rows.
+//! Pieces of the browser hand-off shared by the waiting and identifier screens: the address
+//! drawn whole over as many rows as it needs, with its OSC 8 hyperlink, the hint line (the
+//! open-in-browser key only where there is a display), and the identifier screen's numbered
+//! provider rows.
 
 use ratatui::layout::Position;
 
@@ -12,11 +13,19 @@ use crate::fapi::Strategy;
 use crate::flow::FactorStep;
 use crate::tui::Theme;
 use crate::tui::widgets::sanitize;
+use crate::tui::widgets::text::hard_wrap;
 
-/// The hyperlink for an address drawn by `Column::unwrapped` at `at` (cut at `right`).
-pub(crate) fn hyperlink(at: Position, right: u16, url: &str, theme: Theme) -> Option<Hyperlink> {
-    let room = usize::from(right.saturating_sub(at.x));
-    let visible: String = sanitize(url).chars().take(room).collect();
+/// Draws `url` whole, cut into rows of the column's width (nothing clipped at the edge), and
+/// returns its hyperlink. Selecting across the rows breaks it, so `t` prints it unbroken.
+pub(crate) fn address(col: &mut Column<'_>, url: &str, theme: Theme) -> Option<Hyperlink> {
+    let at = col.here();
+    let rows = hard_wrap(&sanitize(url), usize::from(col.area.width));
+    let shown = rows.len().min(usize::from(col.rows_left()));
+    for row in &rows[..shown] {
+        col.line(row, theme.key());
+    }
+    let mut rows = rows.into_iter().take(shown);
+    let visible = rows.next()?;
     let sgr = if matches!(theme, Theme::Default) {
         "1;4;33"
     } else {
@@ -27,6 +36,7 @@ pub(crate) fn hyperlink(at: Position, right: u16, url: &str, theme: Theme) -> Op
         y: at.y,
         url: url.to_string(),
         visible,
+        continued: rows.collect(),
         sgr,
     })
 }
@@ -59,7 +69,9 @@ pub(crate) fn hint_line(app: &App) -> String {
     } else {
         ""
     };
-    format!("c: copy · {open}i: invert the QR · f: full-block QR · m: other method · Esc: cancel")
+    format!(
+        "t: the address as text · c: copy · {open}v: QR code · i: invert it · m: other method · Esc: cancel"
+    )
 }
 
 /// The providers as numbered rows under the form; the focused one carries `>`. Returns the

@@ -1,5 +1,5 @@
-//! The browser hand-off (OAuth, SAML, enterprise SSO): the address to open (one unwrapped line,
-//! an OSC 8 hyperlink, a QR code when it fits), then the ways the sign-in comes back, each
+//! The browser hand-off (OAuth, SAML, enterprise SSO): the address to open (whole, over as many
+//! rows as it needs, an OSC 8 hyperlink; `t` prints it unbroken, `v` shows its QR code), then the ways the sign-in comes back, each
 //! named where it can work: the loopback callback (with the `ssh -L` line), or the address the
 //! browser ended on pasted into the field here.
 
@@ -7,12 +7,12 @@ use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
-use super::common::{self, Column, can_retry, duration};
+use super::common::{self, Column, can_retry, duration, qr_below};
 use super::component::Component;
 use super::form::Notes;
-use super::handoff::{checking_line, hand_off_url, hint_line, hyperlink};
+use super::handoff::{address, checking_line, hand_off_url, hint_line};
 use super::keymap::{Bar, Binding, Key, bind};
-use super::shared::{Cx, Drawn, Hyperlink, Shared, View};
+use super::shared::{Cx, Drawn, Hyperlink, Printout, Shared, View};
 use crate::app::callback::{callback_url, ssh_forward_line};
 use crate::app::handoff::providers;
 use crate::app::{Action, App, Listening};
@@ -208,6 +208,31 @@ impl Component for HandOffScreen {
     fn title(&self) -> &'static str {
         "Browser sign-in"
     }
+
+    fn qr(&self, app: &App) -> Option<String> {
+        live_address(app)
+    }
+
+    fn as_text(&self, app: &App) -> Option<Printout> {
+        live_address(app).map(|text| Printout {
+            heading: "The sign-in address to open in a browser:",
+            help: "show the address as plain text (to select)",
+            text,
+        })
+    }
+}
+
+/// The address to open while the hand-off is live: none once it ended or the browser came back.
+fn live_address(app: &App) -> Option<String> {
+    let f = current(app)?;
+    let handoff = app.handoff.as_ref();
+    if f.ended.is_some()
+        || app.expires_in_secs() == Some(0)
+        || handoff.is_some_and(|h| h.ended.is_some() || h.returned_by.is_some())
+    {
+        return None;
+    }
+    hand_off_url(app, &f)
 }
 
 fn current(app: &App) -> Option<FactorStep> {
@@ -268,9 +293,7 @@ fn hand_off(
         "Open this address in a browser on any device:",
         theme.text(),
     );
-    let at = col.here();
-    col.unwrapped(&url, theme.key());
-    let drawn = hyperlink(at, col.buf.area.right(), &url, theme);
+    let drawn = address(col, &url, theme);
     col.line(&checking_line(app), theme.text());
     if let Some(secs) = app.expires_in_secs() {
         col.line(
@@ -294,19 +317,8 @@ fn hand_off(
         col.wrapped(copied, theme.text());
     }
     col.notice(app, screen.notes.form_notice(app, RETURN_PARAMS));
-    col.line(&hint_line(app), theme.hint());
-    let qr = shared.qr(url.clone());
-    let rest = col.rest();
-    if qr.fits(rest) {
-        qr.render(rest, col.buf, theme);
-    } else if let Some((w, h)) = qr.required_size() {
-        col.wrapped(
-            &format!(
-                "A QR code of this address needs {w}×{h} free cells; enlarge the terminal to scan it."
-            ),
-            theme.hint(),
-        );
-    }
+    col.wrapped(&hint_line(app), theme.hint());
+    qr_below(col, &shared.qr(url));
     (drawn, field)
 }
 
@@ -332,7 +344,7 @@ fn ways(col: &mut Column<'_>, app: &App) {
                 theme.text(),
             );
             // On a line of its own, so it can be selected and copied whole.
-            col.unwrapped(
+            col.line(
                 &format!("  {}", ssh_forward_line(*port, config.ssh_host.as_deref())),
                 theme.key(),
             );

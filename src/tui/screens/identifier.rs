@@ -151,6 +151,13 @@ impl IdentifierForm {
         }]
     }
 
+    /// A demo user picked from the list (F2): its identifier in the field, focus there.
+    pub(crate) fn fill(&mut self, identifier: &str) {
+        self.identifier = std::mem::take(&mut self.identifier).with_value(identifier);
+        self.focus = 0;
+        self.notes.local_error = None;
+    }
+
     /// Typed since the screen was built (tests check a submitted password is wiped).
     #[cfg(test)]
     pub(crate) fn password_len(&self) -> usize {
@@ -266,7 +273,7 @@ impl Component for IdentifierForm {
     }
 
     fn state(&self, _app: &App) -> String {
-        "Enter your identifier to sign in".to_string()
+        "Enter your identifier".to_string()
     }
 
     fn title(&self) -> &'static str {

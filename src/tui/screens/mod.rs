@@ -8,6 +8,7 @@ mod code;
 mod common;
 mod component;
 mod confirm;
+mod demo_list;
 mod form;
 mod frame;
 mod global;
@@ -25,12 +26,15 @@ mod start;
 mod token;
 mod totp_setup;
 mod ui;
+mod unfinished;
 mod waiting;
 
 #[cfg(test)]
 mod fixtures;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_fit;
 #[cfg(test)]
 mod tests_handoff;
 #[cfg(test)]
@@ -41,5 +45,5 @@ mod tests_keytable;
 mod tests_signed_in;
 
 pub use frame::{MIN_HEIGHT, MIN_WIDTH, needs_tick, render, render_to_buffer};
-pub use shared::{Hyperlink, Shared};
+pub use shared::{Hyperlink, Printout, Shared};
 pub use ui::{Ui, on_key, on_paste};

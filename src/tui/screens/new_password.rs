@@ -12,6 +12,7 @@ use super::form::{Notes, cycle};
 use super::keymap::{Binding, Key, bind};
 use super::shared::{Cx, Drawn, View};
 use crate::app::{Action, App};
+use crate::fapi::Strategy;
 use crate::fapi::{PasswordRule, PasswordSettings, password_length_bounds, validate_password};
 use crate::tui::widgets::MaskedInput;
 
@@ -177,6 +178,23 @@ impl NewPasswordForm {
             .unwrap_or_default();
         let mut col = Column::new(buf, area, theme);
         col.line("Choose a new password", theme.title());
+        // Why, as line mode says it: after a reset code, or because the account must.
+        let reset = app.sign_in.as_ref().is_some_and(|s| {
+            s.first_factor_verification.as_ref().is_some_and(|v| {
+                matches!(
+                    v.strategy,
+                    Some(Strategy::ResetPasswordEmailCode | Strategy::ResetPasswordPhoneCode)
+                )
+            })
+        });
+        col.line(
+            if reset {
+                "The reset code was accepted: choose the password you will sign in with."
+            } else {
+                "Your password must be changed before you can sign in."
+            },
+            theme.text(),
+        );
         col.gap();
         let ui = self;
         let local = |i: usize| {

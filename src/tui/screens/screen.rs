@@ -17,10 +17,11 @@ use super::keymap;
 use super::new_password::NewPasswordForm;
 use super::problem::{Problem, ProblemScreen};
 use super::secret::{Secret, SecretForm};
-use super::shared::{Cx, Drawn, View};
+use super::shared::{Cx, Drawn, Printout, View};
 use super::signed_in::SignedInScreen;
 use super::start::StartScreen;
 use super::totp_setup::TotpForm;
+use super::unfinished::UnfinishedScreen;
 use super::waiting::WaitingScreen;
 use crate::app::{AccountTask, Action, App};
 use crate::fapi::Strategy;
@@ -50,12 +51,17 @@ pub(crate) enum ScreenId {
     BackupCodes,
     /// Signed in, a question before removing the app or replacing the backup codes.
     Confirm(crate::app::Confirm),
+    /// A sign-in left unfinished by an earlier run: continue it or start again.
+    Unfinished,
 }
 
 impl ScreenId {
     pub(crate) fn of(app: &App) -> ScreenId {
         if app.loading() && app.signed_in.is_none() {
             return ScreenId::Start;
+        }
+        if app.unfinished.is_some() && app.sign_in.is_none() && app.signed_in.is_none() {
+            return ScreenId::Unfinished;
         }
         match app.step() {
             Step::Identifier => ScreenId::Identifier,
@@ -101,6 +107,7 @@ pub(crate) enum Screen {
     EnrolTotp(TotpForm),
     BackupCodes(BackupCodesScreen),
     Confirm(ConfirmScreen),
+    Unfinished(UnfinishedScreen),
 }
 
 /// Runs `$body` with `$s` bound to whichever screen `$screen` holds: the one place that
@@ -121,6 +128,7 @@ macro_rules! each {
             Screen::EnrolTotp($s) => $body,
             Screen::BackupCodes($s) => $body,
             Screen::Confirm($s) => $body,
+            Screen::Unfinished($s) => $body,
         }
     };
 }
@@ -147,6 +155,7 @@ impl Screen {
             ScreenId::EnrolTotp => Screen::EnrolTotp(TotpForm::new()),
             ScreenId::BackupCodes => Screen::BackupCodes(BackupCodesScreen),
             ScreenId::Confirm(which) => Screen::Confirm(ConfirmScreen::new(which)),
+            ScreenId::Unfinished => Screen::Unfinished(UnfinishedScreen),
         }
     }
 
@@ -193,6 +202,14 @@ impl Screen {
 
     pub(crate) fn state(&self, app: &App) -> String {
         each!(self, s => s.state(app))
+    }
+
+    pub(crate) fn qr(&self, app: &App) -> Option<String> {
+        each!(self, s => s.qr(app))
+    }
+
+    pub(crate) fn as_text(&self, app: &App) -> Option<Printout> {
+        each!(self, s => s.as_text(app))
     }
 
     pub(crate) fn title(&self) -> &'static str {

@@ -98,10 +98,14 @@ impl SecretForm {
                 Extra::AnotherMethod => Choice::new("Use another method"),
             })
             .collect();
+        let field = match &kind {
+            Secret::BackupCode => MaskedInput::new(label).for_code(),
+            Secret::Password => MaskedInput::new(label),
+        };
         SecretForm {
             kind,
             stage,
-            field: MaskedInput::new(label),
+            field,
             choices: ChoiceList::new(choices),
             extras,
             focus: 0,
@@ -251,7 +255,7 @@ impl Component for SecretForm {
         col.notice(app, self.notes.form_notice(app, params));
         col.gap();
         col.line("More options (Tab, then a number or Enter):", theme.text());
-        let list = col.take(self.choices.height());
+        let list = col.take(self.choices.height_at(col.area.width));
         let at = self.choices.render(list, col.buf, theme, self.focus == 1);
         if self.focus == 1 {
             cursor = at;

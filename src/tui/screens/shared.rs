@@ -84,15 +84,36 @@ impl Drawn {
 }
 
 /// An address on screen to wrap in an OSC 8 hyperlink after the frame is drawn: where it
-/// starts, the target, and exactly the text the frame shows there (one unwrapped line).
+/// starts, the target, and exactly the text the frame shows there: its first row, and the
+/// rows it continues on (at the same column) when it was wider than the screen.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Hyperlink {
     pub x: u16,
     pub y: u16,
     pub url: String,
     pub visible: String,
+    /// The next rows of the address, each starting at `x`.
+    pub continued: Vec<String>,
     /// SGR parameters that match how the frame drew the text (plus underline).
     pub sgr: &'static str,
+}
+
+/// Text to print outside the full screen (`t`), where the terminal soft-wraps it: an address
+/// or a token wider than the screen, whole, for selection or `tmux capture-pane -J`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Printout {
+    /// The line over it ("The sign-in address:").
+    pub heading: &'static str,
+    /// What the key's help row says it does.
+    pub help: &'static str,
+    pub text: String,
+}
+
+impl std::fmt::Debug for Printout {
+    // A token or a hand-off address: never in logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Printout({:?}, ***)", self.heading)
+    }
 }
 
 impl std::fmt::Debug for Hyperlink {
@@ -111,16 +132,25 @@ impl Hyperlink {
     /// was. `None` when the address holds anything but printable ASCII (no escape can leak).
     pub fn sequence(&self) -> Option<String> {
         let printable = |s: &str| s.bytes().all(|b| (0x21..0x7f).contains(&b));
-        if !printable(&self.url) || !printable(&self.visible) || self.visible.is_empty() {
+        let rows = std::iter::once(&self.visible).chain(&self.continued);
+        if !printable(&self.url) || self.visible.is_empty() {
             return None;
         }
-        Some(format!(
-            "\x1b7\x1b[{};{}H\x1b[{}m\x1b]8;;{}\x1b\\{}\x1b]8;;\x1b\\\x1b[0m\x1b8",
-            u32::from(self.y) + 1,
-            u32::from(self.x) + 1,
-            self.sgr,
-            self.url,
-            self.visible
-        ))
+        let mut out = String::from("\x1b7");
+        for (row, visible) in (0u32..).zip(rows) {
+            if !printable(visible) {
+                return None;
+            }
+            out.push_str(&format!(
+                "\x1b[{};{}H\x1b[{}m\x1b]8;;{}\x1b\\{}\x1b]8;;\x1b\\\x1b[0m",
+                u32::from(self.y) + 1 + row,
+                u32::from(self.x) + 1,
+                self.sgr,
+                self.url,
+                visible
+            ));
+        }
+        out.push_str("\x1b8");
+        Some(out)
     }
 }

@@ -10,7 +10,7 @@ use secrecy::ExposeSecret;
 use super::common::{Column, duration, utc};
 use super::component::Component;
 use super::keymap::{Binding, Key, bind};
-use super::shared::{Cx, Drawn, View};
+use super::shared::{Cx, Drawn, Printout, View};
 use super::token::token;
 use crate::app::{Action, App};
 
@@ -41,14 +41,8 @@ fn embedded(_: &SignedInScreen, app: &App) -> bool {
 }
 
 const KEYS: &[Binding<SignedInScreen, Cmd>] = &[
-    bind(&[Key::Char('t')], Cmd::Totp, "set up authenticator app").words(|_, app| {
-        if has_totp(app) {
-            "remove authenticator app"
-        } else {
-            "set up authenticator app"
-        }
-    }),
-    bind(&[Key::Char('c')], Cmd::Copy, "copy token"),
+    // Most important first: the status bar keeps sign out and quit (then help) whatever
+    // the width.
     bind(&[Key::Char('s')], Cmd::SignOut, "sign out"),
     bind(&[Key::Char('q')], Cmd::Quit, "quit"),
     bind(
@@ -56,6 +50,15 @@ const KEYS: &[Binding<SignedInScreen, Cmd>] = &[
         Cmd::Refresh,
         "mint a new session token now",
     ),
+    // `a` as in line mode; `t` shows the token as text on every screen that has one.
+    bind(&[Key::Char('a')], Cmd::Totp, "set up authenticator app").words(|_, app| {
+        if has_totp(app) {
+            "remove authenticator app"
+        } else {
+            "set up authenticator app"
+        }
+    }),
+    bind(&[Key::Char('c')], Cmd::Copy, "copy token"),
     bind(
         &[Key::Char('S')],
         Cmd::SignOutAll,
@@ -127,6 +130,15 @@ impl Component for SignedInScreen {
         Drawn::at(Some(render(buf, area, view)))
     }
 
+    fn as_text(&self, app: &App) -> Option<Printout> {
+        let jwt = app.signed_in.as_ref()?.jwt.clone()?;
+        Some(Printout {
+            heading: "The session token (JWT):",
+            help: "show the session token as plain text (to select)",
+            text: jwt,
+        })
+    }
+
     fn state(&self, app: &App) -> String {
         match who(app).1 {
             Some(id) => format!("Signed in as {id}"),
@@ -189,15 +201,15 @@ fn render(buf: &mut Buffer, area: Rect, view: &View<'_>) -> ratatui::layout::Pos
     let status = session
         .map(|s| s.status.as_str().to_string())
         .unwrap_or_else(|| "unknown".to_string());
-    let mut line = format!("{} ({status})", signed_in.session_id);
+    row(
+        &mut col,
+        "Session",
+        &format!("{} ({status})", signed_in.session_id),
+    );
     if let Some(at) = session.and_then(|s| s.expire_at) {
-        line.push_str(&format!(
-            " · expires in {} ({})",
-            duration((at - app.server_now()) / 1000),
-            utc(at)
-        ));
+        let left = duration((at - app.server_now()) / 1000);
+        row(&mut col, "Expires", &format!("in {left} ({})", utc(at)));
     }
-    row(&mut col, "Session", &line);
     sessions(&mut col, app);
     demo_code(&mut col, app);
     col.gap();
@@ -236,7 +248,7 @@ fn two_step(user: &crate::fapi::User) -> String {
     match (user.two_factor_enabled, factors.is_empty()) {
         (true, false) => format!("on ({})", factors.join(", ")),
         (true, true) => "on".to_string(),
-        (false, _) => "off (t sets up an authenticator app)".to_string(),
+        (false, _) => "off (a sets up an authenticator app)".to_string(),
     }
 }
 

@@ -11,6 +11,8 @@ use super::component::Component;
 use super::keymap::{Binding, Key, bind};
 use super::shared::{Cx, Drawn, View};
 use crate::app::{Action, App, Backend};
+use crate::tui::widgets::sanitize;
+use crate::tui::widgets::text::word_wrap;
 
 /// The start screen keeps nothing of its own: everything comes from `App`.
 #[derive(Debug, Default)]
@@ -112,28 +114,38 @@ pub(crate) fn backend_lines(col: &mut Column<'_>, app: &App) {
     }
 }
 
-/// The embedded server's demo users: identifier, password and what each one demonstrates.
+/// The embedded server's demo users: identifier, password and what each one demonstrates,
+/// each wrapped whole; those that do not fit are counted, and F2 lists them all.
 pub(crate) fn demo_users(col: &mut Column<'_>, users: &[crate::app::SeedUserInfo]) {
     let theme = col.theme;
     if users.is_empty() {
         return;
     }
-    col.line("Demo users:", theme.title());
-    for user in users {
-        if col.rows_left() == 0 {
-            break;
-        }
+    col.line("Demo users (F2 lists them all):", theme.title());
+    let width = usize::from(col.area.width);
+    for (i, user) in users.iter().enumerate() {
         let password = match &user.password {
             Some(p) => format!("password {p}"),
             None => "no password".to_string(),
         };
-        col.spans(&[
-            ("  ", theme.text()),
-            (&user.identifier, theme.key()),
-            ("  ", theme.text()),
-            (&password, theme.text()),
-            (" — ", theme.text()),
-            (&user.demonstrates, theme.hint()),
-        ]);
+        let text = format!(
+            "{}  {password} — {}",
+            sanitize(&user.identifier),
+            sanitize(&user.demonstrates)
+        );
+        let rows = word_wrap(&text, width.saturating_sub(2));
+        let left = users.len() - i;
+        // Keep a row to say how many more there are, unless this is the last user.
+        let needed = rows.len() + usize::from(left > 1);
+        if usize::from(col.rows_left()) < needed {
+            col.line(
+                &format!("{left} more demo users: F2 lists them all."),
+                theme.hint(),
+            );
+            return;
+        }
+        for row in rows {
+            col.line_at(2, &row, theme.text());
+        }
     }
 }

@@ -13,7 +13,7 @@ use crate::tui::Theme;
 use crate::tui::widgets::KeyHelp;
 
 /// The screens in the states that change which keys apply (focus, field contents).
-fn states() -> Vec<(&'static str, App, Vec<KeyEvent>)> {
+pub(crate) fn states() -> Vec<(&'static str, App, Vec<KeyEvent>)> {
     let tab = vec![key(KeyCode::Tab)];
     let picked = |s: Strategy, verification: serde_json::Value| {
         let mut app = at(sign_in("needs_first_factor", json!({})));
@@ -133,11 +133,12 @@ fn states() -> Vec<(&'static str, App, Vec<KeyEvent>)> {
             super::tests_signed_in::with_backup_codes(),
             vec![],
         ),
+        ("unfinished sign-in", unfinished(), vec![]),
     ]
 }
 
 /// A fresh `Ui` on the screen, after the keys that set its state.
-fn ui_at(app: &App, setup: &[KeyEvent]) -> Ui {
+pub(crate) fn ui_at(app: &App, setup: &[KeyEvent]) -> Ui {
     let mut ui = Ui::new();
     ui.sync(app);
     for k in setup {
@@ -162,6 +163,7 @@ fn press_for(name: &str) -> KeyEvent {
         "Delete" => plain(KeyCode::Delete),
         "Space" => plain(KeyCode::Char(' ')),
         "F1" => plain(KeyCode::F(1)),
+        "F2" => plain(KeyCode::F(2)),
         "0-9" => plain(KeyCode::Char('0')),
         "1-9" => plain(KeyCode::Char('1')),
         ctrl if ctrl.starts_with("Ctrl-") => {
@@ -213,7 +215,7 @@ fn the_states_reach_every_kind_of_screen() {
         .iter()
         .map(|(_, app, setup)| ui_at(app, setup).screen.title())
         .collect();
-    assert_eq!(titles.len(), 14, "every screen title: {titles:?}");
+    assert_eq!(titles.len(), 15, "every screen title: {titles:?}");
 }
 
 #[test]

@@ -43,9 +43,13 @@ fn verified(mut app: App) -> App {
 }
 
 pub(super) fn enrolling() -> App {
+    enrolling_with(URI)
+}
+
+fn enrolling_with(uri: &str) -> App {
     let mut app = signed_in();
     let totp = serde_json::from_value(json!({"object": "totp", "id": "totp_1",
-        "secret": SECRET, "uri": URI, "verified": false}));
+        "secret": SECRET, "uri": uri, "verified": false}));
     let Ok(totp) = totp else {
         panic!("totp fixture")
     };
@@ -74,7 +78,7 @@ fn signed_in_with_a_verified_token() {
     let text = screen(&app, &mut Ui::new());
     assert!(text.contains("Signature verified with the emulator's JWKS (kid ins_demo)."));
     assert!(text.contains("valid for 1:00 min more; renewed 15 s before expiry"));
-    assert!(text.contains("Two-step    off (t sets up an authenticator app)"));
+    assert!(text.contains("Two-step    off (a sets up an authenticator app)"));
 }
 
 #[test]
@@ -121,7 +125,7 @@ fn signed_in_keys_and_help() {
     let mut ui = Ui::new();
     let one = |ui: &mut Ui, code| press(&app, ui, code);
     assert!(matches!(
-        one(&mut ui, KeyCode::Char('t')).as_slice(),
+        one(&mut ui, KeyCode::Char('a')).as_slice(),
         [Action::SetUpTotp]
     ));
     assert!(matches!(
@@ -178,12 +182,14 @@ fn enrolment_at_80x24_shows_the_secret_in_groups_the_size_needed_and_the_uri() {
         text.contains("GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ"),
         "{text}"
     );
-    assert!(text.contains("QR needs"), "{text}");
-    let joined: String = testing::rows(&draw(&app, &mut ui, Theme::Default, 80, 24).0)
-        .iter()
-        .map(|r| r.trim().to_string())
-        .collect();
-    assert!(joined.contains(URI), "the URI as text: {joined}");
+    // The code needs the whole screen: a key shows it there, another prints the URI whole.
+    assert!(text.contains("v shows it full screen"), "{text}");
+    let keys = ui.help_keys(&app);
+    assert!(keys.iter().any(|k| k.keys == "v"), "{keys:?}");
+    assert!(keys.iter().any(|k| k.keys == "t"), "{keys:?}");
+    let _ = press(&app, &mut ui, KeyCode::Char('t'));
+    let printed = ui.take_printout().map(|p| p.text);
+    assert_eq!(printed.as_deref(), Some(URI), "the URI as text");
 }
 
 #[test]
@@ -253,6 +259,35 @@ fn decode(modules: &[Vec<bool>]) -> String {
     match grids[0].decode() {
         Ok((_, content)) => content,
         Err(e) => panic!("decode: {e:?}"),
+    }
+}
+
+/// As long as Clerk's own enrolment URIs get (an issuer and account name of some length).
+const CLERK_LENGTH_URI: &str = "otpauth://totp/Acme%20Inc:jane.doe%40example.com?algorithm=SHA1&digits=6&issuer=Acme%20Inc&period=30&secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+
+#[test]
+fn the_enrolment_qr_decodes_from_an_80x24_screen_in_both_polarities() {
+    assert!((120..=150).contains(&CLERK_LENGTH_URI.len()));
+    let app = enrolling_with(CLERK_LENGTH_URI);
+    for inverted in [false, true] {
+        let mut ui = Ui::new();
+        ui.shared.qr_inverted = inverted;
+        // The screen says where the code is when it does not fit beside the text.
+        assert!(screen(&app, &mut ui).contains("v shows it full screen"));
+        let _ = press(&app, &mut ui, KeyCode::Char('v'));
+        let (terminal, _) = draw(&app, &mut ui, Theme::Default, 80, 24);
+        let buf = terminal.backend().buffer();
+        let (dark, light) = if inverted {
+            (Color::White, Color::Black)
+        } else {
+            (Color::Black, Color::White)
+        };
+        let at = qr_box(buf, dark, light);
+        let read = modules(buf, at, false, dark);
+        assert_eq!(decode(&read), CLERK_LENGTH_URI, "inverted {inverted}");
+        // Any other key goes back to the form.
+        let _ = press(&app, &mut ui, KeyCode::Esc);
+        assert!(screen(&app, &mut ui).contains("Set up an authenticator app"));
     }
 }
 
@@ -360,7 +395,7 @@ fn removing_the_authenticator_app_asks_first() {
         user.backup_code_enabled = true;
     }
     let mut ui = Ui::new();
-    let actions = press(&app, &mut ui, KeyCode::Char('t'));
+    let actions = press(&app, &mut ui, KeyCode::Char('a'));
     assert!(matches!(actions.as_slice(), [Action::AskRemoveTotp]));
     let _ = crate::app::update(&mut app, Action::AskRemoveTotp);
     assert!(matches!(

@@ -54,35 +54,40 @@ pub(crate) fn token(col: &mut Column<'_>, app: &App, signed_in: &SignedIn) {
         ]);
     }
     if let Value::Object(claims) = &decoded.claims {
-        // Leave room for a notice under the claims.
+        let rows: Vec<(String, String)> = claims
+            .iter()
+            .map(|(name, value)| {
+                let mut text = plain(value);
+                if TIME_CLAIMS.contains(&name.as_str())
+                    && let Some(secs) = value.as_i64()
+                {
+                    text = format!("{text} ({})", utc(secs.saturating_mul(1000)));
+                }
+                (name.clone(), text)
+            })
+            .collect();
+        // Leave room for a notice under the claims. What does not fit one to a row is
+        // packed several to a row, so a small terminal shows every claim too.
         let room = usize::from(col.rows_left().saturating_sub(2));
-        let shown = if claims.len() > room {
-            room.saturating_sub(1)
+        let single = if rows.len() > room {
+            room.saturating_sub(2)
         } else {
-            claims.len()
+            rows.len()
         };
-        for (name, value) in claims.iter().take(shown) {
-            let mut text = plain(value);
-            if TIME_CLAIMS.contains(&name.as_str())
-                && let Some(secs) = value.as_i64()
-            {
-                text = format!("{text} ({})", utc(secs.saturating_mul(1000)));
-            }
+        for (name, text) in &rows[..single] {
             col.spans(&[
                 ("  ", theme.text()),
                 (&format!("{name:<LABEL$}"), theme.hint()),
-                (&text, theme.text()),
+                (text, theme.text()),
             ]);
         }
-        if shown < claims.len() {
-            col.line_at(
-                2,
-                &format!(
-                    "… {} more claims (enlarge the terminal)",
-                    claims.len() - shown
-                ),
-                theme.hint(),
-            );
+        if single < rows.len() {
+            let packed = rows[single..]
+                .iter()
+                .map(|(name, text)| format!("{name} {text}"))
+                .collect::<Vec<_>>()
+                .join(" · ");
+            col.wrapped_at(2, &packed, theme.text());
         }
     }
 }
@@ -105,7 +110,7 @@ fn verification(col: &mut Column<'_>, app: &App, signed_in: &SignedIn) {
             outcome: Ok(()),
             kid,
             ..
-        }) => col.line_at(
+        }) => col.wrapped_at(
             2,
             &format!(
                 "Signature verified with {whose} JWKS (kid {}).",
@@ -115,7 +120,7 @@ fn verification(col: &mut Column<'_>, app: &App, signed_in: &SignedIn) {
         ),
         Some(TokenCheck {
             outcome: Err(why), ..
-        }) => col.line_at(
+        }) => col.wrapped_at(
             2,
             &format!("Error: signature not verified: {why}."),
             theme.error(),

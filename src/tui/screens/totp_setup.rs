@@ -1,21 +1,19 @@
 //! Setting up an authenticator app: a QR code of the `otpauth://` URI the server returned
-//! (beside the text when there is room, else under it, else the size it needs and the URI as
-//! text), the secret in groups of four for typing by hand, and the code that confirms it.
+//! (beside the text when there is room, else under it, else full screen with `v`), the secret
+//! in groups of four for typing by hand, and the code that confirms it.
 
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Position, Rect};
 use secrecy::ExposeSecret;
 
-use super::common::Column;
+use super::common::{Column, qr_below};
 use super::component::Component;
-use super::form::Notes;
+use super::form::{CodeField, Notes};
 use super::keymap::{Bar, Binding, Key, bind};
-use super::shared::{Cx, Drawn, View};
+use super::shared::{Cx, Drawn, Printout, View};
 use crate::app::{AccountTask, Action, App};
-use crate::tui::widgets::{CodeInput, Outcome};
 
-const CODE_PARAMS: &[&str] = &["code"];
 /// The text column needs this much beside a QR code.
 const TEXT_WIDTH: u16 = 44;
 const COPIED: &str = "The secret was sent to the terminal's clipboard (OSC 52). If your terminal blocks clipboard writes, nothing was copied.";
@@ -43,8 +41,7 @@ fn enrolment(app: &App) -> Option<(&str, &str)> {
 
 #[derive(Debug)]
 pub(crate) struct TotpForm {
-    code: CodeInput,
-    notes: Notes,
+    code: CodeField,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -78,8 +75,7 @@ const KEYS: &[Binding<TotpForm, Cmd>] = &[
 impl TotpForm {
     pub(crate) fn new() -> Self {
         TotpForm {
-            code: CodeInput::new("Code from the authenticator app"),
-            notes: Notes::default(),
+            code: CodeField::new("Code from the authenticator app"),
         }
     }
 }
@@ -101,10 +97,8 @@ impl Component for TotpForm {
                 }
             }
             Cmd::Type => {
-                let outcome = self.code.handle_key(key);
-                self.notes.outcome(cx.app, &outcome);
-                if matches!(outcome, Outcome::Complete | Outcome::Submit) {
-                    return vec![Action::VerifyTotp(self.code.take_code())];
+                if let Some(code) = self.code.key(cx.app, key) {
+                    return vec![Action::VerifyTotp(code)];
                 }
             }
         }
@@ -113,18 +107,14 @@ impl Component for TotpForm {
 
     fn on_other_key(&mut self, app: &App, key: KeyEvent) {
         // Letters are refused with a sentence; never a submission.
-        let outcome = self.code.handle_key(key);
-        self.notes.outcome(app, &outcome);
+        let _ = self.code.key(app, key);
     }
 
     fn on_paste(&mut self, cx: &mut Cx<'_>, text: &str) -> Vec<Action> {
-        match self.code.handle_paste(text) {
-            Outcome::Complete => vec![Action::VerifyTotp(self.code.take_code())],
-            outcome => {
-                self.notes.outcome(cx.app, &outcome);
-                Vec::new()
-            }
-        }
+        self.code
+            .paste(cx.app, text)
+            .map(|code| vec![Action::VerifyTotp(code)])
+            .unwrap_or_default()
     }
 
     fn esc(&self) -> Option<&'static str> {
@@ -132,11 +122,23 @@ impl Component for TotpForm {
     }
 
     fn notes(&mut self) -> Option<&mut Notes> {
-        Some(&mut self.notes)
+        Some(&mut self.code.notes)
     }
 
     fn render(&self, view: &View<'_>, buf: &mut Buffer, area: Rect) -> Drawn {
         Drawn::at(self.draw(buf, area, view))
+    }
+
+    fn qr(&self, app: &App) -> Option<String> {
+        enrolment(app).map(|(_, uri)| uri.to_string())
+    }
+
+    fn as_text(&self, app: &App) -> Option<Printout> {
+        enrolment(app).map(|(_, uri)| Printout {
+            heading: "The authenticator app's address (otpauth URI), with the secret in it:",
+            help: "show the otpauth:// address as plain text",
+            text: uri.to_string(),
+        })
     }
 
     fn state(&self, _app: &App) -> String {
@@ -174,21 +176,11 @@ impl TotpForm {
             theme.text(),
         );
         col.gap();
-        let error = self
-            .notes
-            .local_error
-            .clone()
-            .or_else(|| self.notes.field_error(app, CODE_PARAMS));
-        let height = self
-            .code
-            .height_with_error(col.area.width, error.as_deref());
-        let cursor =
-            self.code
-                .render_with_error(col.take(height), col.buf, theme, true, error.as_deref());
+        let cursor = self.code.draw(&mut col, app);
         if let Some(copied) = view.shared.copied {
             col.wrapped(copied, theme.text());
         }
-        let notice = self.notes.form_notice(app, CODE_PARAMS);
+        let notice = self.code.form_notice(app);
         col.notice(app, notice);
         match beside {
             Some((w, _)) => {
@@ -197,8 +189,7 @@ impl TotpForm {
             }
             None => {
                 col.gap();
-                let rest = col.rest();
-                qr.render(rest, col.buf, theme);
+                qr_below(&mut col, &qr);
             }
         }
         cursor

@@ -1,14 +1,16 @@
 //! `Ui`: the screen the app is at (a [`Screen`], rebuilt when the sign-in moves on), the
-//! overlays over it (help, dev outbox), the display choices and the clipboard. Keys come in
-//! here: the shared table of global keys first, then the screen's own table.
+//! overlays over it (help, dev outbox, the full-screen QR view, text printed outside the full
+//! screen), the display choices and the clipboard. Keys come in here: the shared table of
+//! global keys first, then the screen's own table.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use std::borrow::Cow;
 
+use super::demo_list::{self, DemoKey, DemoList};
 use super::global::{GLOBAL_KEYS, Global, GlobalCmd};
 use super::keymap::{self, Key};
 use super::screen::{Screen, ScreenId};
-use super::shared::{Cx, Hyperlink, Shared};
+use super::shared::{Cx, Hyperlink, Printout, Shared};
 use super::start::StartScreen;
 use crate::app::{Action, App};
 use crate::tui::widgets::{HelpOverlay, KeyHelp, OutboxMessage, OutboxPane, Outcome, is_press};
@@ -26,6 +28,16 @@ pub struct Ui {
     pub outbox_open: bool,
     /// The address the last frame drew, for the loop to mark as a hyperlink (OSC 8).
     pub(crate) hyperlink: Option<Hyperlink>,
+    /// The screen's QR code fills the terminal.
+    pub(crate) qr_view: bool,
+    /// Text for the loop to print outside the full screen, once.
+    printout: Option<Printout>,
+    /// Printed text is on the terminal's main screen; the next key comes back.
+    outside: bool,
+    /// Ctrl-Z was pressed: the loop suspends the process.
+    suspend: bool,
+    /// The list of every demo user (F2), over the screen.
+    pub(crate) demo_list: Option<DemoList>,
 }
 
 /// What the status bar says about help, on every screen.
@@ -50,7 +62,32 @@ impl Ui {
             outbox: None,
             outbox_open: false,
             hyperlink: None,
+            qr_view: false,
+            printout: None,
+            outside: false,
+            suspend: false,
+            demo_list: None,
         }
+    }
+
+    /// Whether Ctrl-Z asked to suspend, once.
+    pub fn take_suspend(&mut self) -> bool {
+        std::mem::take(&mut self.suspend)
+    }
+
+    /// Text to print outside the full screen, once: the loop leaves the alternate screen,
+    /// prints it, and waits for a key (see [`Ui::outside`]).
+    pub fn take_printout(&mut self) -> Option<Printout> {
+        let printout = self.printout.take();
+        self.outside |= printout.is_some();
+        printout
+    }
+
+    /// Printed text is showing outside the full screen: the loop must not draw. A key, or
+    /// the sign-in moving on to another screen, ends it.
+    pub fn outside(&mut self, app: &App) -> bool {
+        self.sync(app);
+        self.outside
     }
 
     /// Text to put on the clipboard, once: the event loop writes it as an OSC 52 sequence.
@@ -85,6 +122,9 @@ impl Ui {
         self.id = id;
         self.shared.copied = None;
         self.help = None;
+        self.qr_view = false;
+        self.outside = false;
+        self.demo_list = None;
     }
 
     /// The dev outbox has something to show: the app's copy of the server's, or a fed one.
@@ -97,6 +137,10 @@ impl Ui {
             typing: self.screen.typing(),
             outbox: self.outbox_available(app),
             esc: self.screen.esc(),
+            qr: self.screen.qr(app).is_some(),
+            text: self.screen.as_text(app).map(|p| p.help),
+            demo_users: matches!(self.screen, Screen::Start(_) | Screen::Identifier(_))
+                && !demo_list::users(app).is_empty(),
         }
     }
 
@@ -146,7 +190,34 @@ impl Ui {
         if Key::Ctrl('c').matches(&key) {
             return vec![Action::Quit];
         }
+        if self.outside {
+            // Any key brings the full screen back; it does nothing else.
+            self.outside = false;
+            return Vec::new();
+        }
         self.shared.copied = None;
+        if self.qr_view {
+            match key.code {
+                KeyCode::Char('i') => self.shared.qr_inverted = !self.shared.qr_inverted,
+                KeyCode::Char('f') => self.shared.qr_full_block = !self.shared.qr_full_block,
+                KeyCode::Char('t') => self.printout = self.screen.as_text(app),
+                _ => self.qr_view = false,
+            }
+            return Vec::new();
+        }
+        if let Some(list) = self.demo_list.as_mut() {
+            match list.on_key(app, key) {
+                DemoKey::Stay => {}
+                DemoKey::Close => self.demo_list = None,
+                DemoKey::Pick(identifier) => {
+                    self.demo_list = None;
+                    if let Screen::Identifier(form) = &mut self.screen {
+                        form.fill(&identifier);
+                    }
+                }
+            }
+            return Vec::new();
+        }
         if let Some(help) = self.help.as_mut() {
             if help.handle_key(key) == Outcome::Close {
                 self.help = None;
@@ -167,6 +238,22 @@ impl Ui {
                     self.outbox_open = !self.outbox_open;
                     Vec::new()
                 }
+                GlobalCmd::QrView => {
+                    self.qr_view = true;
+                    Vec::new()
+                }
+                GlobalCmd::AsText => {
+                    self.printout = self.screen.as_text(app);
+                    Vec::new()
+                }
+                GlobalCmd::Suspend => {
+                    self.suspend = true;
+                    Vec::new()
+                }
+                GlobalCmd::DemoUsers => {
+                    self.demo_list = Some(DemoList::default());
+                    Vec::new()
+                }
             };
         }
         // A second Enter while the first is still on its way would send the form twice; the
@@ -185,7 +272,7 @@ impl Ui {
     /// trigger shortcuts); a complete pasted code submits at once.
     pub(crate) fn on_paste(&mut self, app: &App, text: &str) -> Vec<Action> {
         self.sync(app);
-        if self.help.is_some() {
+        if self.help.is_some() || self.qr_view || self.outside || self.demo_list.is_some() {
             return Vec::new();
         }
         let mut cx = Cx {

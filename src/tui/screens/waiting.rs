@@ -1,17 +1,18 @@
 //! Waiting for something finished elsewhere: an email link (where it went, a quiet "checking
 //! every second", its expiry, resend after the cooldown) or a browser hand-off for OAuth and
-//! enterprise SSO (the address as one unwrapped line to select, and a QR code when it fits).
+//! enterprise SSO (the address whole, `t` to print it unbroken, and a QR code beneath when it
+//! fits, else full screen with `v`).
 
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
-use super::common::{self, Column, can_retry, clock, duration};
+use super::common::{self, Column, can_retry, clock, duration, qr_below};
 use super::component::Component;
 use super::form::who;
-use super::handoff::{checking_line, hand_off_url, hyperlink};
+use super::handoff::{address, checking_line, hand_off_url};
 use super::keymap::{Bar, Binding, Key, bind};
-use super::shared::{Cx, Drawn, Hyperlink, Shared, View};
+use super::shared::{Cx, Drawn, Hyperlink, Printout, Shared, View};
 use crate::app::handoff::is_hand_off;
 use crate::app::{Action, App};
 use crate::fapi::Strategy;
@@ -87,6 +88,19 @@ impl WaitingScreen {
         WaitingScreen {
             link: *strategy == Strategy::EmailLink,
         }
+    }
+
+    /// The address on screen: the dev-mode email link, or the hand-off address while the
+    /// hand-off is live.
+    fn address(&self, app: &App) -> Option<String> {
+        let f = current(app)?;
+        if is_link(&f) {
+            return dev_link_for(app).filter(|_| f.sent);
+        }
+        if f.ended.is_some() || app.expires_in_secs() == Some(0) {
+            return None;
+        }
+        hand_off_url(app, &f)
     }
 }
 
@@ -165,6 +179,29 @@ impl Component for WaitingScreen {
             cursor: Some(cursor),
             hyperlink,
         }
+    }
+
+    fn qr(&self, app: &App) -> Option<String> {
+        self.address(app)
+    }
+
+    fn as_text(&self, app: &App) -> Option<Printout> {
+        let (heading, help) = if self.link {
+            (
+                "The sign-in link the emulator sent:",
+                "show the link as plain text (to select)",
+            )
+        } else {
+            (
+                "The sign-in address to open in a browser:",
+                "show the address as plain text (to select)",
+            )
+        };
+        self.address(app).map(|text| Printout {
+            heading,
+            help,
+            text,
+        })
     }
 
     fn state(&self, app: &App) -> String {
@@ -274,17 +311,17 @@ fn dev_link(col: &mut Column<'_>, app: &App, shared: &Shared) -> Option<Hyperlin
         "DEV: the emulator sent this link (open it to sign in):",
         theme.hint(),
     );
-    let at = col.here();
-    col.unwrapped(&link, theme.key());
-    let drawn = hyperlink(at, col.buf.area.right(), &link, theme);
-    if app.display_available {
-        col.line("w: open it in this computer's browser", theme.hint());
-    }
-    let qr = shared.qr(link);
-    let rest = col.rest();
-    if qr.fits(rest) {
-        qr.render(rest, col.buf, theme);
-    }
+    let drawn = address(col, &link, theme);
+    let open = if app.display_available {
+        "w: open it in this computer's browser · "
+    } else {
+        ""
+    };
+    col.wrapped(
+        &format!("{open}t: the link as text · v: QR code"),
+        theme.hint(),
+    );
+    qr_below(col, &shared.qr(link));
     drawn
 }
 

@@ -68,6 +68,40 @@ impl ChoiceList {
         u16::try_from(self.choices.len()).unwrap_or(u16::MAX)
     }
 
+    /// Rows the list takes at `width`: a row too long for it continues on the next.
+    pub fn height_at(&self, width: u16) -> u16 {
+        let rows: usize = (0..self.choices.len())
+            .map(|i| self.lines(i, usize::from(width)).len())
+            .sum();
+        u16::try_from(rows).unwrap_or(u16::MAX)
+    }
+
+    /// Choice `index` as drawn in `width` cells (after the marker): wrapped at spaces, the
+    /// continuation indented under the label.
+    fn lines(&self, index: usize, width: usize) -> Vec<String> {
+        let Some(choice) = self.choices.get(index) else {
+            return Vec::new();
+        };
+        let mut line = format!("{}. {}", index + 1, sanitize(&choice.label));
+        if let Some(reason) = &choice.disabled {
+            line.push_str(" — ");
+            line.push_str(&sanitize(reason));
+        }
+        let room = width.saturating_sub(2);
+        if text::width(&line) <= room {
+            return vec![line];
+        }
+        let indent = text::width(&format!("{}. ", index + 1));
+        let mut lines = text::word_wrap(&line, room);
+        let rest = lines.split_off(1).join(" ");
+        lines.extend(
+            text::word_wrap(&rest, room.saturating_sub(indent))
+                .into_iter()
+                .map(|l| format!("{}{l}", " ".repeat(indent))),
+        );
+        lines
+    }
+
     pub fn handle_key(&mut self, key: KeyEvent) -> Outcome {
         if !is_press(&key) || self.choices.is_empty() {
             return Outcome::Ignored;
@@ -111,35 +145,42 @@ impl ChoiceList {
             return None;
         }
         let rows = usize::from(area.height);
-        let offset = (self.focused + 1).saturating_sub(rows);
         let width = usize::from(area.width);
-        for (row, (index, choice)) in self
-            .choices
-            .iter()
-            .enumerate()
-            .skip(offset)
-            .take(rows)
-            .enumerate()
+        // The first choice shown: far enough down that the focused one fits whole.
+        let mut offset = 0;
+        while offset < self.focused
+            && (offset..=self.focused)
+                .map(|i| self.lines(i, width).len())
+                .sum::<usize>()
+                > rows
         {
-            let y = area.y + u16::try_from(row).unwrap_or(0);
+            offset += 1;
+        }
+        let mut y = area.y;
+        let mut cursor_y = area.y;
+        for index in offset..self.choices.len() {
+            let choice = &self.choices[index];
             let is_focused = index == self.focused;
-            if is_focused && focused {
-                buf.set_string(area.x, y, ">", theme.marker());
-            }
-            let mut line = format!("{}. {}", index + 1, sanitize(&choice.label));
-            if let Some(reason) = &choice.disabled {
-                line.push_str(" — ");
-                line.push_str(&sanitize(reason));
-            }
             let style = match (&choice.disabled, is_focused && focused) {
                 (_, true) => theme.selected(),
                 (Some(_), false) => theme.disabled(),
                 (None, false) => theme.text(),
             };
-            buf.set_string(area.x + 2, y, text::truncate(&line, width - 2), style);
+            if is_focused {
+                cursor_y = y;
+            }
+            for (i, line) in self.lines(index, width).iter().enumerate() {
+                if y >= area.bottom() {
+                    break;
+                }
+                if i == 0 && is_focused && focused {
+                    buf.set_string(area.x, y, ">", theme.marker());
+                }
+                buf.set_string(area.x + 2, y, text::truncate(line, width - 2), style);
+                y += 1;
+            }
         }
-        let cursor_row = u16::try_from(self.focused - offset).unwrap_or(0);
-        focused.then_some(Position::new(area.x, area.y + cursor_row))
+        focused.then_some(Position::new(area.x, cursor_y))
     }
 
     fn step(&mut self, forward: bool) -> Outcome {

@@ -25,6 +25,8 @@ pub struct MaskedInput {
     label: String,
     error: Option<String>,
     revealed: bool,
+    /// A masked code, not a password: the hint says so.
+    code: bool,
 }
 
 impl MaskedInput {
@@ -34,7 +36,14 @@ impl MaskedInput {
             label: label.into(),
             error: None,
             revealed: false,
+            code: false,
         }
+    }
+
+    /// The field holds a code (a backup code), so the hint does not speak of a password.
+    pub fn for_code(mut self) -> Self {
+        self.code = true;
+        self
     }
 
     /// Rows [`MaskedInput::render`] needs at `width`: label, value, and the error (wrapped)
@@ -49,10 +58,11 @@ impl MaskedInput {
     }
 
     fn hint(&self) -> &'static str {
-        if self.revealed {
-            "Password shown. Ctrl-R hides it."
-        } else {
-            "Ctrl-R shows the password."
+        match (self.revealed, self.code) {
+            (true, false) => "Password shown. Ctrl-R hides it.",
+            (false, false) => "Ctrl-R shows the password.",
+            (true, true) => "Code shown. Ctrl-R hides it.",
+            (false, true) => "Ctrl-R shows the code.",
         }
     }
 

@@ -1,6 +1,6 @@
 //! The dev-server outbox pane: the codes and links the embedded server "sent", newest
 //! first, so a demo can go on without a mailbox. Every field is server text and is
-//! sanitized; links stay on one line (cut with `…` only when the pane is narrower).
+//! sanitized; a link too long for the pane is wrapped over as many rows as it needs.
 
 use super::{Outcome, is_press, sanitize, text};
 use crate::tui::Theme;
@@ -29,9 +29,6 @@ pub struct OutboxPane {
     messages: Vec<OutboxMessage>,
     scroll: usize,
 }
-
-/// Rows one message takes: the header and the code or link.
-const ROWS_PER_MESSAGE: usize = 2;
 
 impl OutboxPane {
     pub fn new() -> Self {
@@ -108,41 +105,73 @@ impl OutboxPane {
             }
             return focused.then_some(Position::new(x, inner.y));
         }
-        let mut shown = usize::from(inner.height) / ROWS_PER_MESSAGE;
-        if self.messages.len().saturating_sub(self.scroll) > shown {
-            // Keep the last row for the "more below" line.
-            shown = usize::from(inner.height - 1) / ROWS_PER_MESSAGE;
-        }
-        let mut y = inner.y;
-        for message in self.messages.iter().skip(self.scroll).take(shown.max(1)) {
+        // Each message whole: its header wrapped, a link wrapped over as many rows as it
+        // needs (a cut link cannot be opened). What does not fit is counted at the bottom.
+        let lines_of = |message: &OutboxMessage| {
             let header = format!(
                 "{:<8} {} to {}",
                 age(message.age),
                 sanitize(&message.kind),
                 sanitize(&message.to)
             );
-            buf.set_string(x, y, text::truncate(&header, width), theme.text());
-            y += 1;
-            if y >= inner.bottom() {
-                break;
-            }
+            // Rows of (indent, [(text, style)]).
+            let header = if text::width(&header) <= width {
+                vec![header]
+            } else {
+                text::word_wrap(&header, width)
+            };
+            let mut lines: Vec<(u16, Vec<(String, ratatui::style::Style)>)> = header
+                .into_iter()
+                .map(|l| (0, vec![(l, theme.text())]))
+                .collect();
             let detail = match (&message.code, &message.link) {
                 (Some(code), _) => Some(("Code: ", sanitize(code))),
                 (None, Some(link)) => Some(("Link: ", sanitize(link))),
                 (None, None) => None,
             };
             if let Some((label, value)) = detail {
-                let (nx, _) =
-                    buf.set_stringn(x + 9, y, label, width.saturating_sub(9), theme.hint());
-                let room = width.saturating_sub(usize::from(nx - x));
-                buf.set_string(nx, y, text::truncate(&value, room), theme.key());
+                if text::width(label) + text::width(&value) + 9 <= width {
+                    lines.push((
+                        9,
+                        vec![
+                            (label.to_string(), theme.hint()),
+                            (value.into_owned(), theme.key()),
+                        ],
+                    ));
+                } else {
+                    lines.push((9, vec![(label.to_string(), theme.hint())]));
+                    lines.extend(
+                        text::hard_wrap(&value, width)
+                            .into_iter()
+                            .map(|l| (0, vec![(l, theme.key())])),
+                    );
+                }
             }
-            y += 1;
+            lines
+        };
+        let rows = usize::from(inner.height);
+        let mut y = inner.y;
+        let mut shown = 0;
+        let rest = &self.messages[self.scroll.min(self.messages.len())..];
+        for (i, message) in rest.iter().enumerate() {
+            let lines = lines_of(message);
+            let used = usize::from(y - inner.y);
+            let more_after = i + 1 < rest.len();
+            // Keep the last row for the "more below" line while messages remain.
+            let room = rows.saturating_sub(used + usize::from(more_after));
+            if lines.len() > room && shown > 0 {
+                break;
+            }
+            for (indent, segments) in lines.into_iter().take(rows - used) {
+                let mut at = x + indent;
+                for (text, style) in segments {
+                    at = buf.set_stringn(at, y, &text, usize::MAX, style).0;
+                }
+                y += 1;
+            }
+            shown += 1;
         }
-        let hidden = self
-            .messages
-            .len()
-            .saturating_sub(self.scroll + shown.max(1));
+        let hidden = rest.len().saturating_sub(shown);
         if hidden > 0 && inner.height > 1 {
             let more = format!("{hidden} more below (Down scrolls)");
             buf.set_string(

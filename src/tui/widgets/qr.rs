@@ -1,18 +1,22 @@
 //! A QR code drawn with block characters: half-block (two modules per cell, stacked) by
 //! default, full-block (two cells per module) on request. Modules are always drawn black on
 //! white with explicit styles, whatever the theme, because scanners need dark-on-light;
-//! `inverted` swaps them for terminals where that reads better. If the area is too small the
-//! widget says what it needs and shows the text instead, so nothing waits on an unreadable code.
+//! `inverted` swaps them for terminals where that reads better. Error correction L and a quiet
+//! zone cut to what the area allows keep it small enough for 80×24; if the area is still too
+//! small the widget says what it needs and shows the text instead.
 
 use super::{sanitize, text};
 use crate::tui::Theme;
-use qrcode::{Color as Module, QrCode};
+use qrcode::{Color as Module, EcLevel, QrCode};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 
-/// Light modules around the code, as the QR specification asks.
+/// Light modules around the code, as the QR specification asks, when there is room.
 pub const QUIET_ZONE: usize = 4;
+/// The least quiet zone drawn: phone scanners (ZXing, Apple's and Google's cameras) find a
+/// code with one light module round it, and every cell saved counts at 80×24.
+pub const MIN_QUIET_ZONE: usize = 1;
 
 /// How modules map to terminal cells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -35,17 +39,21 @@ pub struct QrWidget {
 }
 
 impl QrWidget {
-    /// Encodes `text`. Text too long for any QR version is kept and shown as text.
+    /// Encodes `text` at error-correction level L: a screen is not a printed label that gets
+    /// scratched, and L makes a 140-character `otpauth://` URI 41 modules a side, not 45.
+    /// Text too long for any QR version is kept and shown as text.
     pub fn new(text: impl Into<String>) -> Self {
         let text = text.into();
-        let code = QrCode::new(text.as_bytes()).ok().map(|code| Encoded {
-            width: code.width(),
-            dark: code
-                .to_colors()
-                .into_iter()
-                .map(|c| c == Module::Dark)
-                .collect(),
-        });
+        let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::L)
+            .ok()
+            .map(|code| Encoded {
+                width: code.width(),
+                dark: code
+                    .to_colors()
+                    .into_iter()
+                    .map(|c| c == Module::Dark)
+                    .collect(),
+            });
         QrWidget {
             text,
             code,
@@ -69,15 +77,29 @@ impl QrWidget {
         &self.text
     }
 
-    /// Columns × rows the code needs, quiet zone included; `None` when the text cannot be
-    /// encoded at all.
+    /// Columns × rows the code needs, with the least quiet zone; `None` when the text cannot
+    /// be encoded at all.
     pub fn required_size(&self) -> Option<(u16, u16)> {
-        let modules = self.modules_per_side()?;
+        self.size_with(MIN_QUIET_ZONE)
+    }
+
+    /// Columns × rows with `quiet` light modules all round.
+    fn size_with(&self, quiet: usize) -> Option<(u16, u16)> {
+        let modules = self.code.as_ref()?.width + 2 * quiet;
         let size = match self.style {
             QrStyle::HalfBlock => (modules, modules.div_ceil(2)),
             QrStyle::FullBlock => (modules * 2, modules),
         };
         Some((u16::try_from(size.0).ok()?, u16::try_from(size.1).ok()?))
+    }
+
+    /// Columns × rows the code takes when drawn in `area`: the widest quiet zone that fits,
+    /// up to the specification's four modules; `None` when it does not fit at all.
+    pub fn drawn_size(&self, area: Rect) -> Option<(u16, u16)> {
+        (MIN_QUIET_ZONE..=QUIET_ZONE)
+            .rev()
+            .filter_map(|q| self.size_with(q))
+            .find(|&(w, h)| w <= area.width && h <= area.height)
     }
 
     /// Whether the code itself (not the fallback text) would be drawn in `area`.
@@ -91,13 +113,18 @@ impl QrWidget {
     pub fn render(&self, area: Rect, buf: &mut Buffer, theme: Theme) {
         // Callers may hand over an area that pokes out of the buffer; never draw there.
         let area = area.intersection(buf.area);
-        match (&self.code, self.required_size()) {
-            (Some(code), Some((w, h))) if w <= area.width && h <= area.height => {
+        let quiet = (MIN_QUIET_ZONE..=QUIET_ZONE).rev().find(|&q| {
+            self.size_with(q)
+                .is_some_and(|(w, h)| w <= area.width && h <= area.height)
+        });
+        match (&self.code, quiet, self.required_size()) {
+            (Some(code), Some(quiet), _) => {
+                let (w, h) = self.size_with(quiet).unwrap_or_default();
                 let x = area.x + (area.width - w) / 2;
                 let y = area.y + (area.height - h) / 2;
-                self.draw_code(code, Rect::new(x, y, w, h), buf);
+                self.draw_code(code, quiet, Rect::new(x, y, w, h), buf);
             }
-            (_, Some((w, h))) => {
+            (_, _, Some((w, h))) => {
                 let (tw, th) = (buf.area.width, buf.area.height);
                 let message = if tw >= w && th >= h {
                     format!(
@@ -109,28 +136,23 @@ impl QrWidget {
                 };
                 self.draw_fallback(&message, area, buf, theme);
             }
-            (_, None) => {
+            (_, _, None) => {
                 let message = "This text is too long for a QR code; it is shown instead:";
                 self.draw_fallback(message, area, buf, theme);
             }
         }
     }
 
-    fn modules_per_side(&self) -> Option<usize> {
-        self.code.as_ref().map(|c| c.width + 2 * QUIET_ZONE)
-    }
-
-    fn draw_code(&self, code: &Encoded, at: Rect, buf: &mut Buffer) {
+    fn draw_code(&self, code: &Encoded, quiet: usize, at: Rect, buf: &mut Buffer) {
         let (dark, light) = if self.inverted {
             (Color::White, Color::Black)
         } else {
             (Color::Black, Color::White)
         };
         let style = Style::new().fg(dark).bg(light);
-        let modules = code.width + 2 * QUIET_ZONE;
+        let modules = code.width + 2 * quiet;
         let is_dark = |x: usize, y: usize| {
-            let (Some(cx), Some(cy)) = (x.checked_sub(QUIET_ZONE), y.checked_sub(QUIET_ZONE))
-            else {
+            let (Some(cx), Some(cy)) = (x.checked_sub(quiet), y.checked_sub(quiet)) else {
                 return false;
             };
             cx < code.width && cy < code.width && code.dark.get(cy * code.width + cx) == Some(&true)

@@ -73,7 +73,9 @@ fn decode(modules: &[Vec<bool>]) -> String {
 }
 
 fn drawn(widget: &QrWidget, width: u16, height: u16) -> (ratatui::Terminal<TestBackend>, Rect) {
-    let (w, h) = widget.required_size().unwrap_or_default();
+    let (w, h) = widget
+        .drawn_size(Rect::new(0, 0, width, height))
+        .unwrap_or_default();
     let (terminal, _) = render(width, height, |area, buf| {
         widget.render(area, buf, Theme::Default);
         None
@@ -87,6 +89,9 @@ fn half_block_code_decodes_to_the_input() {
     let widget = QrWidget::new(OTPAUTH);
     let (w, h) = widget.required_size().unwrap_or_default();
     assert_eq!(h, w.div_ceil(2));
+    // Error correction L: a 150-character URI is version 7 (45 modules), one light module
+    // round it at the least.
+    assert_eq!((w, h), (47, 24));
     let (terminal, at) = drawn(&widget, 100, 40);
     let modules = read_modules(
         terminal.backend().buffer(),
@@ -153,9 +158,30 @@ fn code_colours_ignore_the_theme() {
     }
 }
 
+/// A hand-off address of the length Clerk's OAuth consent pages had (256 characters).
+const LONG: &str = "https://accounts.example.com/o/oauth2/v2/auth?client_id=9876543210-abcdefghijklmnopqrstuvwxyz012345.apps.example.com&redirect_uri=https%3A%2F%2Fclerk.example.com%2Fv1%2Foauth_callback&response_type=code&scope=openid+email+profile&state=abcdefghij0123";
+
+#[test]
+fn the_quiet_zone_shrinks_to_one_module_before_the_code_gives_way() {
+    let widget = QrWidget::new(OTPAUTH);
+    let (w, h) = widget.required_size().unwrap_or_default();
+    // The whole 80×24 screen: only the least quiet zone fits, and the code still decodes.
+    assert!(widget.fits(Rect::new(0, 0, 80, 24)));
+    let (terminal, at) = drawn(&widget, 80, 24);
+    assert_eq!((at.width, at.height), (w, h));
+    let modules = read_modules(
+        terminal.backend().buffer(),
+        at,
+        QrStyle::HalfBlock,
+        Color::Black,
+    );
+    assert!(modules[0].iter().all(|d| !d), "one light row above");
+    assert_eq!(decode(&modules), OTPAUTH);
+}
+
 #[test]
 fn too_small_shows_the_needed_size_and_the_whole_text() {
-    let widget = QrWidget::new(OTPAUTH);
+    let widget = QrWidget::new(LONG);
     let (w, h) = widget.required_size().unwrap_or_default();
     assert!(!widget.fits(Rect::new(0, 0, 80, 24)));
     let (terminal, _) = render(80, 24, |area, buf| {
@@ -171,7 +197,7 @@ fn too_small_shows_the_needed_size_and_the_whole_text() {
     );
     let rows: Vec<String> = crate::tui::widgets::testing::rows(&terminal);
     let joined: String = rows[1..].iter().map(|r| r.trim_end()).collect();
-    assert!(joined.starts_with(OTPAUTH), "{joined}");
+    assert!(joined.starts_with(LONG), "{joined}");
     insta::assert_snapshot!("qr_too_small", terminal.backend());
 }
 

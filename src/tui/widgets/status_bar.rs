@@ -9,6 +9,8 @@ use ratatui::layout::Rect;
 
 const BADGE: &str = " DEV ";
 const SEPARATOR: &str = " · ";
+/// What the help key says it does: the one key kept while any key fits.
+pub const HELP: &str = "help";
 /// The state keeps at least this many cells before keys are dropped for it.
 const MIN_STATE: usize = 24;
 
@@ -38,9 +40,18 @@ impl StatusBar<'_> {
         let state = sanitize(self.state);
         let state_w = text::width(&state);
         let mut keys: Vec<KeyHelp> = self.keys.iter().take(4).cloned().collect();
+        // The screen's most important key and how to get help stay while the rest make room
+        // for the whole state; only then is the state cut, and last of all those two go.
+        let kept = |i: usize, k: &KeyHelp| i == 0 || k.action == HELP;
         while !keys.is_empty() {
-            let keys_w = keys_width(&keys);
-            let room = width.saturating_sub(badge_w + keys_w + 2);
+            let room = width.saturating_sub(badge_w + keys_width(&keys) + 2);
+            if room >= state_w {
+                break;
+            }
+            if let Some(i) = keys.iter().enumerate().rposition(|(i, k)| !kept(i, k)) {
+                keys.remove(i);
+                continue;
+            }
             if room >= state_w.min(MIN_STATE) {
                 break;
             }

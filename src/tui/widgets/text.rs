@@ -15,6 +15,8 @@ pub(crate) fn truncate(s: &str, max: usize) -> Cow<'_, str> {
     if width(s) <= max {
         return Cow::Borrowed(s);
     }
+    #[cfg(test)]
+    CUTS.with(|cuts| cuts.borrow_mut().push(s.to_string()));
     if max == 0 {
         return Cow::Borrowed("");
     }
@@ -30,6 +32,19 @@ pub(crate) fn truncate(s: &str, max: usize) -> Cow<'_, str> {
     }
     out.push('…');
     Cow::Owned(out)
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Every text cut short on this thread since the last [`take_cuts`]: tests of whole screens
+    /// assert that nothing was, which no look at the drawn cells can tell for sure.
+    static CUTS: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The texts cut short on this thread since the last call.
+#[cfg(test)]
+pub(crate) fn take_cuts() -> Vec<String> {
+    CUTS.with(|cuts| std::mem::take(&mut *cuts.borrow_mut()))
 }
 
 /// The part of `s` that starts `skip` cells in and is at most `max` cells wide, and the
