@@ -1,14 +1,17 @@
 //! The accept loop: axum's router on hyper with a header-read timeout, so a connection that
 //! sends half a request, or sits idle between requests, is closed instead of held for ever
 //! (hyper starts the same timer whenever a kept-alive connection waits for its next request).
+//! HTTP/1.1 only: every Frontend API client speaks it (browsers do not use HTTP/2 over plain
+//! `http://`, and the app's reqwest is built without it), and hyper's HTTP/2 (`h2`) was
+//! 0.65 MB of the binary.
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::Router;
 use axum::extract::ConnectInfo;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use hyper_util::server::conn::auto::Builder;
+use hyper::server::conn::http1::Builder;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::{oneshot, watch};
@@ -23,16 +26,10 @@ pub async fn serve(
     header_read_timeout: Duration,
     mut shutdown: oneshot::Receiver<()>,
 ) -> Result<(), DevServerError> {
-    let mut builder = Builder::new(TokioExecutor::new());
+    let mut builder = Builder::new();
     builder
-        .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(header_read_timeout);
-    builder
-        .http2()
-        .timer(TokioTimer::new())
-        .keep_alive_interval(header_read_timeout)
-        .keep_alive_timeout(header_read_timeout);
     let (closing_tx, closing_rx) = watch::channel(false);
     let mut connections = JoinSet::new();
     loop {
@@ -58,7 +55,9 @@ pub async fn serve(
         let builder = builder.clone();
         let mut closing = closing_rx.clone();
         connections.spawn(async move {
-            let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+            let conn = builder
+                .serve_connection(TokioIo::new(stream), service)
+                .with_upgrades();
             tokio::pin!(conn);
             tokio::select! {
                 _ = conn.as_mut() => return,

@@ -95,17 +95,22 @@ impl FapiClient {
         let store_key = store_key(&base_url);
         let token = store.load_token(&store_key)?;
         let device_id = store.device_id()?;
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             // A native client is never redirected by Clerk; following one could carry the
             // token somewhere else.
             .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(DEFAULT_TIMEOUT)
-            .build()
-            .map_err(|e| FapiError::InvalidBaseUrl {
-                url: base_url.to_string(),
-                reason: format!("cannot set up HTTP: {e}"),
-            })?;
+            .connect_timeout(DEFAULT_TIMEOUT);
+        if base_url.scheme() == "http" {
+            // Plain http on loopback (the emulator) makes no TLS connection, so it needs no CA
+            // store: the system's would be read, and its absence (a bare server, a container)
+            // would refuse to build the client at all (tests/ca_store.rs).
+            builder = builder.tls_certs_only(Vec::new());
+        }
+        let http = builder.build().map_err(|e| FapiError::InvalidBaseUrl {
+            url: base_url.to_string(),
+            reason: format!("cannot set up HTTP: {e}"),
+        })?;
         Ok(Self {
             inner: Arc::new(Inner {
                 http,
