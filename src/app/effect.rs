@@ -13,6 +13,10 @@ pub enum Call {
         identifier: String,
         password: Option<SecretString>,
     },
+    /// `POST /v1/client/sign_ins strategy=ticket ticket=…` (`SignInFuture::ticket`).
+    CreateTicketSignIn {
+        ticket: SecretString,
+    },
     PrepareFirstFactor {
         sign_in_id: String,
         factor: Factor,
@@ -131,6 +135,7 @@ impl Call {
             Call::LoadEnvironment => "Loading the instance settings",
             Call::LoadClient => "Loading the client",
             Call::CreateSignIn { .. } => "Starting the sign-in",
+            Call::CreateTicketSignIn { .. } => "Signing in with the ticket",
             Call::PrepareFirstFactor { .. } | Call::PrepareSecondFactor { .. } => "Sending",
             Call::AttemptFirstFactor { .. } | Call::AttemptSecondFactor { .. } => "Checking",
             Call::ResetPassword { .. } => "Setting the new password",

@@ -39,6 +39,8 @@ mod tests_account;
 #[cfg(test)]
 mod tests_handoff;
 #[cfg(test)]
+mod tests_sdk_parity;
+#[cfg(test)]
 mod tests_session;
 #[cfg(test)]
 mod tests_sign_in;

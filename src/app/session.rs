@@ -175,6 +175,9 @@ pub(super) fn on_touched(app: &mut App, result: Result<MaybeClient, Failure>) ->
 pub(super) fn on_client(app: &mut App, result: Result<MaybeClient, Failure>) -> Vec<Effect> {
     let client = match result {
         Ok(client) => client.map(|c| *c),
+        // The reload itself was refused: the client is gone (the FAPI client forgot its
+        // token), so every session it held has ended here.
+        Err(failure) if failure.is_authentication_invalid() => None,
         Err(failure) => {
             show_failure(app, failure);
             return Vec::new();
@@ -219,7 +222,7 @@ fn active_session_id(client: &Client) -> Option<String> {
         client
             .sessions
             .iter()
-            .any(|s| s.id == id && s.status == SessionStatus::Active)
+            .any(|s| s.id == id && s.is_signed_in())
     };
     match client.last_active_session_id.as_deref() {
         Some(id) if active(id) => Some(id.to_string()),
@@ -227,6 +230,7 @@ fn active_session_id(client: &Client) -> Option<String> {
             .sessions
             .iter()
             .find(|s| s.status == SessionStatus::Active)
+            .or_else(|| client.sessions.iter().find(|s| s.is_signed_in()))
             .map(|s| s.id.clone()),
     }
 }

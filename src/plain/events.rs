@@ -141,6 +141,21 @@ pub(crate) fn error(code: &str, message: &str, param: Option<&str>, exit_code: u
     })
 }
 
+/// An error event with Clerk's `clerk_trace_id` of the failed call, when Clerk sent one.
+pub(crate) fn error_traced(
+    code: &str,
+    message: &str,
+    param: Option<&str>,
+    exit_code: u8,
+    trace_id: Option<&str>,
+) -> Value {
+    let mut event = error(code, message, param, exit_code);
+    if let (Some(id), Some(map)) = (trace_id, event.as_object_mut()) {
+        map.insert("trace_id".into(), Value::String(clean(id)));
+    }
+    event
+}
+
 /// A sentence for an event, for people reading stderr.
 pub(crate) fn sentence(event: &Value) -> String {
     let s = |k: &str| {

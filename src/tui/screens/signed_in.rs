@@ -198,6 +198,13 @@ fn render(buf: &mut Buffer, area: Rect, view: &View<'_>) -> ratatui::layout::Pos
         ));
     }
     row(&mut col, "Session", &line);
+    if let Some(task) = session.and_then(crate::flow::session_task) {
+        row(
+            &mut col,
+            "Task left",
+            &format!("{task} (in the application)"),
+        );
+    }
     sessions(&mut col, app);
     demo_code(&mut col, app);
     col.gap();
