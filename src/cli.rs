@@ -183,8 +183,10 @@ pub struct SignInArgs {
     /// Read the password from the first line of stdin.
     #[arg(long)]
     pub password_stdin: bool,
-    /// Sign in with the sign-in ticket (a `__clerk_ticket` link or the token, from Clerk's
-    /// Backend API `sign_in_tokens`) in this environment variable; no identifier needed.
+    /// Sign in with the ticket (a `__clerk_ticket` link or the token) in this variable.
+    ///
+    /// An administrator makes one with Clerk's Backend API (`POST /v1/sign_in_tokens`); no
+    /// identifier, password or code is needed.
     #[arg(
         long,
         value_name = "VAR",
