@@ -120,14 +120,22 @@ impl EventLog {
 /// The "complete" event of a signed-in app.
 pub(crate) fn complete(app: &App, resumed: bool) -> Value {
     let session = app.session();
-    json!({
+    let mut event = json!({
         "event": "complete",
         "session_id": app.signed_in.as_ref().map(|s| s.session_id.clone()),
         "user_id": app.user().map(|u| u.id.clone()),
         "identifier": session.and_then(|s| s.display_identifier()).map(clean),
         "expires_at": session.and_then(|s| s.expire_at),
         "resumed": resumed,
-    })
+    });
+    // A `pending` session is signed in with a task left (`flow::session_task`).
+    if let (Some(task), Some(map)) = (
+        session.and_then(crate::flow::session_task),
+        event.as_object_mut(),
+    ) {
+        map.insert("task".into(), Value::String(task));
+    }
+    event
 }
 
 /// An "error" event with the exit code the command ends with.
@@ -177,13 +185,18 @@ pub(crate) fn sentence(event: &Value) -> String {
         "code_sent" => format!("A code was sent{to}."),
         "link_sent" => format!("A sign-in link was sent{to}. Waiting for it to be opened."),
         "complete" => format!(
-            "Signed in{}. Session {}.",
+            "Signed in{}. Session {}.{}",
             event
                 .get("identifier")
                 .and_then(Value::as_str)
                 .map(|i| format!(" as {i}"))
                 .unwrap_or_default(),
-            s("session_id")
+            s("session_id"),
+            event
+                .get("task")
+                .and_then(Value::as_str)
+                .map(|t| format!(" A task is left: {t}."))
+                .unwrap_or_default()
         ),
         "error" => format!("Error: {}", s("message")),
         other => other.to_string(),

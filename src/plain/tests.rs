@@ -188,3 +188,27 @@ fn an_error_with_a_trace_id_names_it_on_its_own_line() {
         Some("Error: Couldn't find your account.\nClerk's trace id for this error is trace_1a2b.")
     );
 }
+
+/// `sign-in`'s `complete` event names a pending session's task, in JSON and in words.
+#[test]
+fn a_pending_session_completes_with_its_task_named() {
+    let mut app = app_with(None);
+    app.client = Some(
+        serde_json::from_value(serde_json::json!({
+            "object": "client", "id": "client_1", "last_active_session_id": "sess_1",
+            "sessions": [{"object": "session", "id": "sess_1", "status": "pending",
+                          "tasks": [{"key": "setup-mfa"}]}]
+        }))
+        .expect("a client"),
+    );
+    app.signed_in = Some(crate::app::SignedIn {
+        session_id: "sess_1".into(),
+        ..Default::default()
+    });
+    let event = super::events::complete(&app, false);
+    assert_eq!(event["task"], "set up two-step verification");
+    assert!(
+        super::events::sentence(&event).ends_with("A task is left: set up two-step verification."),
+        "{event}"
+    );
+}
