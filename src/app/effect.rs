@@ -238,6 +238,8 @@ mod tests {
                 identifier: id(),
                 password: Some(secret()),
             },
+            // A ticket is single-use: never repeated behind the user's back.
+            Call::CreateTicketSignIn { ticket: secret() },
             Call::AttemptFirstFactor {
                 sign_in_id: id(),
                 strategy: Strategy::Password,
