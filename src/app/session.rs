@@ -192,6 +192,11 @@ pub(super) fn on_client(app: &mut App, result: Result<MaybeClient, Failure>) -> 
             .and_then(|c| c.sign_in.clone())
             .filter(|s| s.status != SignInStatus::Complete && s.status != SignInStatus::Abandoned);
     }
+    if let Some(id) = app.switch_to.take()
+        && app.signed_in.is_none()
+    {
+        fx.extend(switch(app, id));
+    }
     fx.extend(adopt_active_session(app));
     if std::mem::take(&mut app.had_stored_token) && app.signed_in.is_none() {
         // An Info pinned to a field is not drawn; this is news for the form.

@@ -322,11 +322,16 @@ pub(super) fn on_poll(app: &mut App, result: Result<SignInReply, Failure>) -> Ve
 /// components do with `existingSession.sessionId`, instead of a dead end. Without a session
 /// id, or one this app does not hold yet, the client is reloaded and its active session shown.
 fn already_signed_in(app: &mut App, session_id: Option<String>) -> Vec<Effect> {
-    let held = session_id.filter(|id| app.active_sessions().iter().any(|s| &s.id == id));
+    let held = session_id
+        .clone()
+        .filter(|id| app.active_sessions().iter().any(|s| &s.id == id));
     let mut fx = stop_polling(app);
     fx.extend(match held {
         Some(id) => session::switch(app, id),
-        None => call(app, Call::LoadClient),
+        None => {
+            app.switch_to = session_id;
+            call(app, Call::LoadClient)
+        }
     });
     app.notice = Some(Notice {
         kind: crate::app::NoticeKind::Info,

@@ -217,6 +217,9 @@ pub struct App {
     pub display_available: bool,
     /// The last failed call's message and its `clerk_trace_id` (see [`App::notice_trace_id`]).
     pub failure_trace: Option<(String, String)>,
+    /// The session an "already signed in" answer named before this app held it: switched to
+    /// once the reloaded client has it.
+    pub(crate) switch_to: Option<String>,
 }
 
 impl App {
@@ -248,6 +251,7 @@ impl App {
             had_stored_token: false,
             display_available: false,
             failure_trace: None,
+            switch_to: None,
         }
     }
 

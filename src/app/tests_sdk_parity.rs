@@ -225,6 +225,23 @@ fn an_existing_session_is_switched_to_not_a_dead_end() {
     let mut app = ready();
     let fx = api(&mut app, Reply::SignIn(Err(refused(400, "session_exists"))));
     assert!(loads_client(&fx), "{fx:?}");
+    // Named but not held yet: once the reloaded client has it, that session, not the last active.
+    let mut app = ready();
+    let failure = Failure {
+        session_id: Some("sess_2".into()),
+        ..refused(400, "identifier_already_signed_in")
+    };
+    assert!(loads_client(&api(&mut app, Reply::SignIn(Err(failure)))));
+    let both = client(&[
+        (
+            "sess_1",
+            "active",
+            user("user_1", "jane@example.com", false),
+        ),
+        ("sess_2", "active", user("user_2", "ada@example.com", false)),
+    ]);
+    api(&mut app, Reply::Client(Ok(Some(Box::new(both)))));
+    assert_eq!(app.session_id().as_deref(), Some("sess_2"));
 }
 
 #[test]
