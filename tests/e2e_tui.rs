@@ -228,6 +228,17 @@ fn a_pasted_ticket_link_signs_in() {
     t.send_bytes(format!("\x1b[200~{link}\x1b[201~").as_bytes());
     finish(&mut t, "Tia Ticket");
     assert!(!t.raw().contains(&token), "the ticket reached the terminal");
+
+    // The same ticket again, on a new client: refused, said so, and the form stays.
+    let mut t = server.app();
+    t.wait_for("Email address");
+    t.send_bytes(format!("\x1b[200~{link}\x1b[201~").as_bytes());
+    let screen = t.wait_for("This sign-in ticket cannot be used");
+    assert!(screen.contains("Email address"), "{screen}");
+    assert!(!t.raw().contains(&token), "the ticket reached the terminal");
+    t.ctrl_c();
+    t.wait_exit();
+    t.assert_restored();
 }
 
 #[test]
