@@ -36,3 +36,6 @@ mod security;
 
 #[path = "devserver/attacks_held.rs"]
 mod attacks_held;
+
+#[path = "devserver/oauth_outcomes.rs"]
+mod oauth_outcomes;

@@ -25,11 +25,15 @@ const ALNUM: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu
 
 /// A Clerk-style id: prefix plus 27 random base62 characters.
 pub fn new_id(prefix: &str) -> String {
+    format!("{prefix}_{}", random_alnum(27))
+}
+
+/// `len` random base62 characters (about 5.95 bits each).
+pub fn random_alnum(len: usize) -> String {
     let mut rng = rand::rng();
-    let tail: String = (0..27)
+    (0..len)
         .map(|_| ALNUM[rng.random_range(0..ALNUM.len())] as char)
-        .collect();
-    format!("{prefix}_{tail}")
+        .collect()
 }
 
 /// A random 6-digit one-time code.

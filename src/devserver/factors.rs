@@ -194,7 +194,10 @@ pub fn check_code(
 ) -> Result<(), ApiError> {
     match v.status {
         VerificationStatus::Verified => return Err(ApiError::already_verified()),
-        VerificationStatus::Failed => return Err(ApiError::verification_failed()),
+        // Codes are never transferable; a hand-off's verification is no code to check.
+        VerificationStatus::Failed | VerificationStatus::Transferable => {
+            return Err(ApiError::verification_failed());
+        }
         VerificationStatus::Expired => return Err(ApiError::verification_expired()),
         VerificationStatus::Unverified => {}
     }

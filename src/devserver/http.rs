@@ -270,7 +270,18 @@ pub async fn layer(State(app): State<Arc<Emulator>>, mut req: Request, next: Nex
     };
     if is_fapi && let Some((token, source)) = token {
         match (app.token_subject(&token), source) {
-            (Some(TokenSubject::Client(id)), _) => auth.client_id = Some(id),
+            (Some(TokenSubject::Client(id, rotating)), source) => {
+                match stale_token(&app, &id, &rotating) {
+                    // A browser's stale cookie is dropped, as an unknown one is.
+                    Some(_) if source == TokenSource::Cookie => {}
+                    Some(err) => {
+                        let mut resp = err.into_response();
+                        add_cors(&mut resp, origin, None);
+                        return resp;
+                    }
+                    None => auth.client_id = Some(id),
+                }
+            }
             (Some(TokenSubject::DevBrowser(dvb)), _) => {
                 auth.client_id = app
                     .lock()
@@ -335,6 +346,21 @@ pub async fn layer(State(app): State<Arc<Emulator>>, mut req: Request, next: Nex
     }
     add_cors(&mut resp, origin, None);
     resp
+}
+
+/// A token whose rotating part is not its client's current one was replaced by a redeemed
+/// nonce: Clerk invalidates the old token when a sign-in resets it (clerk-docs
+/// `guides/secure/best-practices/fixation-protection`), so it authenticates nothing (401
+/// `authentication_invalid`, which Clerk's SDKs answer by reloading the client).
+fn stale_token(app: &Emulator, client_id: &str, rotating: &str) -> Option<ApiError> {
+    let st = app.lock();
+    let client = st.clients.get(client_id)?;
+    if super::crypto::ct_eq(&client.rotating_token, rotating) {
+        return None;
+    }
+    Some(ApiError::authentication_invalid(
+        "This client token was replaced: a sign-in finished with rotating_token_nonce rotated it. Use the token from that answer's Authorization header.",
+    ))
 }
 
 /// Points a development browser at the client its latest request used (or created).

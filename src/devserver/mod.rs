@@ -3,8 +3,10 @@
 //!
 //! Start it in-process with [`DevServer::start`], or run it on its own with [`serve_standalone`].
 
+mod allowlist;
 mod clock;
 mod config;
+mod connections;
 mod crypto;
 mod errors;
 mod factors;
@@ -14,7 +16,9 @@ mod link;
 mod lockout;
 mod model;
 mod oauth;
+mod oauth_consent;
 mod oauth_page;
+mod oauth_redeem;
 mod params;
 mod render;
 mod request;
@@ -29,6 +33,7 @@ mod seed;
 mod serve;
 mod sign_in_api;
 mod signin;
+mod sso;
 mod standalone;
 mod state;
 mod store;
@@ -226,10 +231,10 @@ fn router(app: Arc<Emulator>) -> Router {
         .route("/__dev/reset", post(routes_dev::reset))
         .route("/__dev/sign_in_tokens", post(routes_dev::sign_in_token))
         .route(
-            "/__dev/oauth/authorize",
-            get(oauth::authorize_page).post(oauth::authorize),
+            "/__dev/oauth/c/{state}",
+            get(oauth_consent::authorize_page).post(oauth_consent::authorize),
         )
-        .route("/__dev/oauth/done", get(oauth::done))
+        .route("/__dev/oauth/done", get(oauth_consent::done))
         .fallback(|| async { errors::ApiError::route_not_found() })
         .method_not_allowed_fallback(|| async { errors::ApiError::method_not_allowed() })
         .with_state(app.clone());

@@ -110,6 +110,10 @@ pub struct ClientRec {
     /// Users that already proved this client (device) with a second factor: no client trust
     /// check for them again.
     pub trusted_user_ids: Vec<String>,
+    /// The part of the client token that changes when the token rotates (a redeemed
+    /// `rotating_token_nonce`): a token carrying an older value is refused (`http.rs`).
+    #[serde(default)]
+    pub rotating_token: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -130,9 +134,24 @@ pub struct VerificationRec {
     /// OAuth: the provider's consent page the client must open.
     #[serde(default)]
     pub external_url: Option<String>,
-    /// OAuth: the single-use nonce the browser is sent back with (`rotating_token_nonce`).
+    /// OAuth: the MAC of the single-use nonce the browser is sent back with
+    /// (`rotating_token_nonce`), until it is redeemed or expires.
     #[serde(default)]
     pub rotating_nonce: Option<Hidden>,
+    /// OAuth: when the nonce stops working.
+    #[serde(default)]
+    pub nonce_expire_at: Option<i64>,
+    /// OAuth: the account the provider vouched for, applied to the sign-in only when its
+    /// client redeems the nonce (polling never sees it).
+    #[serde(default)]
+    pub pending_user_id: Option<String>,
+    /// OAuth: the id the session will have when the nonce is redeemed, named on the redirect
+    /// (`created_session_id`) when nothing but the nonce stands between the sign-in and it.
+    #[serde(default)]
+    pub pending_session_id: Option<String>,
+    /// Why the verification failed or is transferable (`verification.error.code`).
+    #[serde(default)]
+    pub error_code: Option<String>,
 }
 
 impl VerificationRec {
@@ -154,6 +173,10 @@ impl VerificationRec {
             verified_at: None,
             external_url: None,
             rotating_nonce: None,
+            nonce_expire_at: None,
+            pending_user_id: None,
+            pending_session_id: None,
+            error_code: None,
         }
     }
 

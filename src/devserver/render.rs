@@ -21,6 +21,9 @@ pub fn verification(v: &VerificationRec) -> Value {
     if let Some(c) = &v.verified_at_client {
         out["verified_at_client"] = json!(c);
     }
+    if let Some(code) = &v.error_code {
+        out["error"] = verification_error(code);
+    }
     if let Some(u) = v
         .external_url
         .as_ref()
@@ -29,6 +32,19 @@ pub fn verification(v: &VerificationRec) -> Value {
         out["external_verification_redirect_url"] = json!(u);
     }
     out
+}
+
+/// `verification.error` for a hand-off that failed or is transferable, in Clerk's words
+/// (clerk-android `SSOService.kt` reads `external_account_not_found` as "transfer to sign-up").
+fn verification_error(code: &str) -> Value {
+    let (message, long) = match code {
+        "external_account_not_found" => (
+            "The External Account was not found.",
+            "The provider's account has no user in this application.",
+        ),
+        _ => ("Access denied", "The sign-in was refused at the provider."),
+    };
+    json!({"code": code, "message": message, "long_message": long, "meta": {}})
 }
 
 /// A verification as of `now`: an OAuth hand-off nobody finished in time reads `expired`
@@ -65,6 +81,19 @@ fn factor(f: &FactorInfo) -> Value {
     out
 }
 
+/// The `enterprise_sso` first factor of a user with a mock connection (`Stubs.SignInFactor`;
+/// clerk-android `Factor.kt` reads the connection's id and name from it).
+fn sso_factor(st: &Db, user: &UserRec, typed: Option<&str>) -> Option<Value> {
+    let (c, e) = super::connections::connection_for(&st.enterprise_connections, user)?;
+    Some(json!({
+        "strategy": "enterprise_sso",
+        "safe_identifier": signin::mask(&e.email, typed),
+        "email_address_id": e.id,
+        "enterprise_connection_id": c.id,
+        "enterprise_connection_name": c.name,
+    }))
+}
+
 pub fn sign_in(st: &Db, si: &SignInRec, now: i64) -> Value {
     let user = si.user_id.as_ref().and_then(|id| st.users.get(id));
     let status = signin::status_of(st, si, now);
@@ -77,6 +106,7 @@ pub fn sign_in(st: &Db, si: &SignInRec, now: i64) -> Value {
             signin::first_factors(u, si.identifier.as_deref())
                 .iter()
                 .map(factor)
+                .chain(sso_factor(st, u, si.identifier.as_deref()))
                 .collect(),
         ),
         _ => Value::Null,

@@ -27,6 +27,8 @@ pub struct PrepareFactor {
     email_address_id: Option<String>,
     phone_number_id: Option<String>,
     redirect_url: Option<String>,
+    /// Enterprise SSO: the connection of the factor picked.
+    enterprise_connection_id: Option<String>,
 }
 
 /// `attempt_first_factor`: what the strategy needs (a password, a code or a ticket).
@@ -91,6 +93,19 @@ async fn prepare(
             .redirect_url
             .ok_or_else(|| ApiError::missing("redirect_url"))?;
         return oauth::prepare(&app, &caller, &id, &redirect_url, now);
+    }
+    if stage == Stage::First && matches!(p.strategy, Strategy::EnterpriseSso | Strategy::Saml) {
+        let redirect_url = p
+            .redirect_url
+            .ok_or_else(|| ApiError::missing("redirect_url"))?;
+        return super::sso::prepare(
+            &app,
+            &caller,
+            &id,
+            &redirect_url,
+            p.enterprise_connection_id.as_deref(),
+            now,
+        );
     }
     let mut st = app.lock();
     let (mut si, client_id) = load(&st, &caller, &id, now)?;

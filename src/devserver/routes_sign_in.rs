@@ -58,6 +58,15 @@ pub async fn create(
                 .ok_or_else(|| ApiError::missing("redirect_url"))?;
             return oauth::create_sign_in(&app, &caller, &redirect_url, now);
         }
+        Some(Strategy::EnterpriseSso | Strategy::Saml) => {
+            let redirect_url = p
+                .redirect_url
+                .ok_or_else(|| ApiError::missing("redirect_url"))?;
+            let identifier = p
+                .identifier
+                .ok_or_else(|| ApiError::missing("identifier"))?;
+            return super::sso::create_sign_in(&app, &caller, &identifier, &redirect_url, now);
+        }
         Some(s @ (Strategy::Totp | Strategy::BackupCode)) => {
             return Err(ApiError::value_invalid(
                 "strategy",
@@ -163,23 +172,18 @@ pub struct GetSignIn {
     rotating_token_nonce: Option<String>,
 }
 
-/// `GET /v1/client/sign_ins/{id}` (the email-link polling target).
+/// `GET /v1/client/sign_ins/{id}` (the email-link polling target; with `rotating_token_nonce`,
+/// how an OAuth hand-off finishes).
 pub async fn get(
     State(app): State<Arc<Emulator>>,
     PathParam(id): PathParam<String>,
     caller: Caller,
     Query(q): Query<GetSignIn>,
 ) -> Result<Response, ApiError> {
-    let now = app.clock.now_ms();
     if let Some(nonce) = q.rotating_token_nonce.as_deref() {
-        let own = {
-            let st = app.lock();
-            load(&st, &caller, &id, now).is_ok()
-        };
-        if !own {
-            return oauth::redeem_nonce(&app, &caller, &id, nonce);
-        }
+        return super::oauth_redeem::redeem_nonce(&app, &caller, &id, nonce);
     }
+    let now = app.clock.now_ms();
     let st = app.lock();
     let (si, client_id) = load(&st, &caller, &id, now)?;
     Ok(reply(&app, &st, &si.id, &client_id, &caller))

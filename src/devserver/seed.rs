@@ -52,6 +52,13 @@ impl std::fmt::Debug for UserSpec {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SeedFile {
+    /// Where OAuth/SSO hand-offs may send the browser back (`allowlist.rs`); absent: loopback
+    /// on any port.
+    #[serde(default)]
+    pub redirect_urls: Option<Vec<String>>,
+    /// Mock enterprise connections: users whose email domain is listed sign in through them.
+    #[serde(default)]
+    pub enterprise_connections: Vec<super::connections::EnterpriseConnection>,
     #[serde(default)]
     pub users: Vec<UserSpec>,
 }
@@ -60,6 +67,9 @@ impl SeedFile {
     pub fn parse(text: &str) -> Result<Self, DevServerError> {
         let seed: SeedFile =
             toml::from_str(text).map_err(|e| DevServerError::Seed(e.to_string()))?;
+        if let Some(urls) = &seed.redirect_urls {
+            super::allowlist::validate(urls).map_err(DevServerError::Seed)?;
+        }
         for (i, u) in seed.users.iter().enumerate() {
             u.validate()
                 .map_err(|e| DevServerError::Seed(format!("user #{}: {e}", i + 1)))?;

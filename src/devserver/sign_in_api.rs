@@ -63,15 +63,15 @@ pub fn finish(
 }
 
 /// Uses up a ticket (`POST /__dev/sign_in_tokens`) for a user who may sign in now: a locked
-/// user's ticket is refused and stays unused.
+/// user's ticket is refused and stays unused; a used, expired or unknown one is refused with
+/// Clerk's codes (docs/EMULATOR.md, "Tickets").
 pub fn redeem_ticket(
     emu: &Emulator,
     db: &mut Db,
     ticket: &str,
     now: i64,
 ) -> Result<(String, VerificationRec), ApiError> {
-    let invalid =
-        || ApiError::value_invalid("ticket", "The ticket is invalid, already used or expired.");
+    let invalid = ApiError::ticket_invalid;
     let claims = emu.keys.verify_hs256(ticket).ok_or_else(invalid)?;
     if claims.get("k").and_then(|k| k.as_str()) != Some("ticket") {
         return Err(invalid());
@@ -81,8 +81,11 @@ pub fn redeem_ticket(
         .and_then(|v| v.as_str())
         .ok_or_else(invalid)?;
     let mut t = db.tickets.get(id).cloned().ok_or_else(invalid)?;
-    if t.used || now >= t.expires_at {
-        return Err(invalid());
+    if t.used {
+        return Err(ApiError::ticket_used());
+    }
+    if now >= t.expires_at {
+        return Err(ApiError::ticket_expired());
     }
     let user = db.users.get(&t.user_id).ok_or_else(invalid)?;
     lockout::ensure_unlocked(user, now)?;

@@ -228,6 +228,18 @@ pub fn advance(
     now: i64,
     keep_on_client: bool,
 ) -> Result<(), DevServerError> {
+    advance_as(st, sign_in_id, now, keep_on_client, None)
+}
+
+/// [`advance`], the session taking `session_id` when given (an OAuth redirect already named
+/// it as `created_session_id`).
+pub fn advance_as(
+    st: &mut Db,
+    sign_in_id: &str,
+    now: i64,
+    keep_on_client: bool,
+    session_id: Option<String>,
+) -> Result<(), DevServerError> {
     let Some(mut si) = st.sign_ins.get(sign_in_id).cloned() else {
         return Ok(());
     };
@@ -254,7 +266,7 @@ pub fn advance(
         .filter(|v| v.is_verified())
         .and_then(|v| v.verified_at);
     let session = SessionRec {
-        id: new_id("sess"),
+        id: session_id.unwrap_or_else(|| new_id("sess")),
         client_id: client.id.clone(),
         user_id: user_id.clone(),
         status: SessionStatus::Active,

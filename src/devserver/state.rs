@@ -28,12 +28,17 @@ pub struct Db {
     /// Password guesses admitted per user and still being hashed: they count against the
     /// lockout limit before their outcome is known (see `factors::GuessSlot`).
     pub pending_guesses: HashMap<String, u32>,
+    /// The short state id of each open OAuth hand-off (its consent address) → its sign-in.
+    pub oauth_states: HashMap<String, String>,
+    /// The seed's mock enterprise connections (`sso.rs`).
+    pub enterprise_connections: Vec<super::connections::EnterpriseConnection>,
 }
 
 /// What a token this instance issued names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TokenSubject {
-    Client(String),
+    /// A client id and the rotating part the token was issued with.
+    Client(String, String),
     DevBrowser(String),
 }
 
@@ -71,6 +76,7 @@ impl Emulator {
     ) -> Result<Self, DevServerError> {
         let keys = Keys::load_or_create(&store)?;
         let mut state = Db::load(store)?;
+        state.enterprise_connections = seed.enterprise_connections.clone();
         if state.store.meta_get("seeded")?.is_none() {
             state.apply_seed(&seed, &keys, clock.now_ms())?;
         }
@@ -93,10 +99,21 @@ impl Emulator {
         })
     }
 
-    /// The client JWT a native client sends back in `Authorization`.
+    /// The client JWT a native client sends back in `Authorization`: the client's id and its
+    /// current rotating part (a client never rotated keeps the token it always had).
     pub fn client_token(&self, client_id: &str) -> String {
-        self.keys
-            .sign_hs256(&serde_json::json!({"k": "client", "id": client_id}))
+        let rotating = self
+            .lock()
+            .clients
+            .get(client_id)
+            .map(|c| c.rotating_token.clone())
+            .unwrap_or_default();
+        let claims = if rotating.is_empty() {
+            serde_json::json!({"k": "client", "id": client_id})
+        } else {
+            serde_json::json!({"k": "client", "id": client_id, "rt": rotating})
+        };
+        self.keys.sign_hs256(&claims)
     }
 
     /// The client id inside a token this instance issued.
@@ -104,7 +121,10 @@ impl Emulator {
         let claims = self.keys.verify_hs256(token)?;
         let id = claims.get("id")?.as_str()?.to_string();
         match claims.get("k")?.as_str()? {
-            "client" => Some(TokenSubject::Client(id)),
+            "client" => {
+                let rotating = claims.get("rt").and_then(|v| v.as_str()).unwrap_or("");
+                Some(TokenSubject::Client(id, rotating.to_string()))
+            }
             "dev_browser" => Some(TokenSubject::DevBrowser(id)),
             _ => None,
         }
@@ -140,6 +160,19 @@ impl Emulator {
     pub fn notify_outbox(&self) {
         self.outbox_version.send_modify(|v| *v += 1);
     }
+}
+
+/// The consent states of the hand-offs still open in `sign_ins` (`oauth.rs` keeps the map
+/// current; it is rebuilt when the server starts).
+fn open_hand_offs(sign_ins: &HashMap<String, SignInRec>) -> HashMap<String, String> {
+    sign_ins
+        .values()
+        .filter_map(|si| {
+            let v = si.first_factor.as_ref()?;
+            (v.strategy.is_hand_off() && !v.link_used)
+                .then(|| Some((v.link_nonce.clone()?, si.id.clone())))?
+        })
+        .collect()
 }
 
 impl Db {
@@ -185,6 +218,7 @@ impl Db {
             .into_iter()
             .map(|d| (d.id.clone(), d))
             .collect();
+        let oauth_states = open_hand_offs(&sign_ins);
         Ok(Self {
             store,
             users,
@@ -195,6 +229,8 @@ impl Db {
             tickets,
             dev_browsers,
             pending_guesses: HashMap::new(),
+            oauth_states,
+            enterprise_connections: Vec::new(),
         })
     }
 
@@ -224,6 +260,7 @@ impl Db {
         self.outbox.clear();
         self.tickets.clear();
         self.dev_browsers.clear();
+        self.oauth_states.clear();
         Ok(())
     }
 
@@ -278,6 +315,7 @@ impl Db {
             last_active_session_id: None,
             last_authentication_strategy: None,
             trusted_user_ids: Vec::new(),
+            rotating_token: String::new(),
         };
         let id = c.id.clone();
         self.save_client(c)?;

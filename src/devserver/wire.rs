@@ -20,6 +20,11 @@ pub enum Strategy {
     BackupCode,
     /// The emulator's mock OAuth provider (`oauth_mock`).
     OauthMock,
+    /// A mock enterprise connection, as Clerk's SDKs ask for it (`sso.rs`).
+    EnterpriseSso,
+    /// The same, by its older name; the verification of either is a `saml` one (the only SSO
+    /// verification `fapi-2026-05-12.yml` describes).
+    Saml,
 }
 
 impl Strategy {
@@ -35,7 +40,15 @@ impl Strategy {
             Strategy::Totp => "totp",
             Strategy::BackupCode => "backup_code",
             Strategy::OauthMock => "oauth_mock",
+            Strategy::EnterpriseSso => "enterprise_sso",
+            Strategy::Saml => "saml",
         }
+    }
+
+    /// A first factor handed off to this server's consent page (`oauth_consent.rs`): the mock
+    /// OAuth provider, and the mock enterprise connections (verified as `saml`).
+    pub fn is_hand_off(self) -> bool {
+        matches!(self, Strategy::OauthMock | Strategy::Saml)
     }
 
     /// Sent to an email address (a code or a link).
@@ -73,6 +86,7 @@ impl Strategy {
             Strategy::BackupCode => "verification_backup_code",
             Strategy::Ticket => "verification_ticket",
             Strategy::OauthMock => "verification_oauth",
+            Strategy::EnterpriseSso | Strategy::Saml => "verification_saml",
             Strategy::EmailCode
             | Strategy::PhoneCode
             | Strategy::ResetPasswordEmailCode
@@ -95,6 +109,9 @@ pub enum VerificationStatus {
     Verified,
     Failed,
     Expired,
+    /// OAuth/SSO: the provider vouched for an account no user here has (a sign-up can take
+    /// it over with `transfer=true`).
+    Transferable,
 }
 
 /// The stored part of `Session.status`; `expired` and `abandoned` are read off the clock.

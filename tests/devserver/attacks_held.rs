@@ -98,7 +98,7 @@ async fn one_ticket_redeemed_at_once_by_many_clients_signs_in_one() {
     assert_eq!(won.len(), 1, "{answers:#?}");
     assert_eq!(won[0].response()["status"], "complete");
     for r in answers.iter().filter(|r| r.status != 200) {
-        r.expect_error(422, "form_param_value_invalid");
+        r.expect_error(400, "sign_in_token_already_used_code");
     }
 }
 

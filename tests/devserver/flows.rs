@@ -354,5 +354,35 @@ async fn ticket_signs_in_once() {
     other
         .create_sign_in(&[("strategy", "ticket"), ("ticket", &token)])
         .await
-        .expect_error(422, "form_param_value_invalid");
+        .expect_error(400, "sign_in_token_already_used_code");
+}
+
+#[tokio::test]
+async fn expired_and_forged_tickets_are_refused_with_clerks_codes() {
+    let server = start().await;
+    let (status, ticket) = dev_post(
+        &server,
+        "/__dev/sign_in_tokens",
+        json!({"identifier": "ada@example.com", "expires_in_seconds": 60}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let token = ticket["token"].as_str().expect("token").to_string();
+    shift_clock(&server, 61).await;
+    let mut fapi = Fapi::new(&server);
+    fapi.create_sign_in(&[("strategy", "ticket"), ("ticket", &token)])
+        .await
+        .expect_error(400, "ticket_expired_code");
+    let mut tampered = token.clone();
+    tampered.pop();
+    for bad in [tampered.as_str(), "not-a-ticket"] {
+        fapi.create_sign_in(&[("strategy", "ticket"), ("ticket", bad)])
+            .await
+            .expect_error(400, "ticket_invalid_code");
+    }
+    // Refused tickets started no session.
+    assert_eq!(
+        fapi.get("/v1/client").await.response()["sessions"],
+        json!([])
+    );
 }

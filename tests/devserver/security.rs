@@ -286,7 +286,10 @@ async fn the_consent_form_takes_posts_from_its_own_page_only() {
         .as_str()
         .expect("consent url")
         .to_string();
-    let state = url.split("state=").nth(1).expect("state").to_string();
+    let path = url
+        .strip_prefix(server.base_url())
+        .expect("consent address on this server")
+        .to_string();
     let users: Value = reqwest::get(format!("{}/__dev/users", server.base_url()))
         .await
         .expect("users")
@@ -299,12 +302,12 @@ async fn the_consent_form_takes_posts_from_its_own_page_only() {
         .and_then(|u| u["id"].as_str())
         .expect("ada")
         .to_string();
-    let form = format!("state={state}&user_id={ada}");
+    let form = format!("user_id={ada}");
     for origin in ["https://evil.example", "null"] {
         let (status, _) = raw(
             &server,
             &format!(
-                "POST /__dev/oauth/authorize HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/x-www-form-urlencoded\r\nOrigin: {origin}"
+                "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/x-www-form-urlencoded\r\nOrigin: {origin}"
             ),
             &form,
         )
@@ -319,7 +322,7 @@ async fn the_consent_form_takes_posts_from_its_own_page_only() {
     let (status, _) = raw(
         &server,
         &format!(
-            "POST /__dev/oauth/authorize HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/x-www-form-urlencoded\r\nOrigin: http://127.0.0.1:{port}"
+            "POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/x-www-form-urlencoded\r\nOrigin: http://127.0.0.1:{port}"
         ),
         &form,
     )

@@ -27,11 +27,9 @@ pub async fn consent(url: &str, email: &str) -> String {
         .nth(1)
         .and_then(|r| r.split('"').next())
         .expect("user id in the form");
-    let state = url.split("state=").nth(1).expect("state");
-    let base = url.split("/__dev/").next().expect("base");
     let done = reqwest::Client::new()
-        .post(format!("{base}/__dev/oauth/authorize"))
-        .form(&[("state", state), ("user_id", user_id)])
+        .post(url)
+        .form(&[("user_id", user_id)])
         .send()
         .await
         .expect("consent is submitted");
@@ -100,11 +98,9 @@ async fn line_mode_says_when_the_browser_sign_in_was_cancelled_and_starts_again(
             type_line(&mut input, "1").await;
             out.wait_for("It can be opened on any device").await;
             let url = printed_url(&out).expect("address");
-            let state = url.split("state=").nth(1).expect("state").to_string();
-            let base = url.split("/__dev/").next().expect("base").to_string();
             reqwest::Client::new()
-                .post(format!("{base}/__dev/oauth/authorize"))
-                .form(&[("state", state.as_str()), ("deny", "1")])
+                .post(&url)
+                .form(&[("deny", "1")])
                 .send()
                 .await
                 .expect("cancel");
@@ -118,7 +114,7 @@ async fn line_mode_says_when_the_browser_sign_in_was_cancelled_and_starts_again(
                 let urls: Vec<String> = out
                     .text()
                     .lines()
-                    .filter(|l| l.contains("/__dev/oauth/authorize?state="))
+                    .filter(|l| l.contains("/__dev/oauth/c/"))
                     .map(str::to_string)
                     .collect();
                 if urls.len() >= 2 && urls[urls.len() - 1] != urls[0] {

@@ -1,71 +1,16 @@
-//! The mock OAuth provider over HTTP: environment, create and prepare with `oauth_mock`, the
-//! consent page, completion seen by the polling client, the redirect with a single-use
-//! `rotating_token_nonce`, and expired, reused, refused and forged states.
+//! The mock OAuth provider over HTTP, finishing as Clerk's native SDKs finish: the consent
+//! page's short address, the redirect with a single-use `rotating_token_nonce`, a polling
+//! client that never finishes, the redemption that rotates the client's token, and every way
+//! a nonce gives nothing (used, wrong, expired, another client's). Failure, `transferable`,
+//! the allowlist and enterprise SSO: `tests/devserver/oauth_outcomes.rs`.
 
 use serde_json::Value;
 
 use crate::harness::*;
 
-const REDIRECT: &str = "http://127.0.0.1:9/oauth-callback";
-
-/// A browser that does not follow redirects, so the test sees where the provider sends it.
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("http client")
-}
-
-fn consent_url(sign_in: &Value) -> String {
-    let v = &sign_in["first_factor_verification"];
-    assert_eq!(v["object"], "verification_oauth", "{sign_in:#}");
-    assert_eq!(v["strategy"], "oauth_mock");
-    assert_eq!(v["status"], "unverified");
-    assert!(v["expire_at"].as_i64().is_some());
-    v["external_verification_redirect_url"]
-        .as_str()
-        .expect("a consent URL")
-        .to_string()
-}
-
-fn state_of(url: &str) -> String {
-    url::Url::parse(url)
-        .expect("consent URL parses")
-        .query_pairs()
-        .find(|(k, _)| k == "state")
-        .map(|(_, v)| v.into_owned())
-        .expect("state")
-}
-
-/// Picks a seeded user on the consent page by submitting its form, as a person would.
-async fn consent_as(server: &str, url: &str, user_id: &str) -> reqwest::Response {
-    let page = browser().get(url).send().await.expect("consent page");
-    assert_eq!(page.status(), 200);
-    let html = page.text().await.expect("html");
-    assert!(html.contains("Continue as"), "{html}");
-    assert!(html.contains(&format!("value=\"{user_id}\"")), "{html}");
-    browser()
-        .post(format!("{server}/__dev/oauth/authorize"))
-        .form(&[("state", state_of(url).as_str()), ("user_id", user_id)])
-        .send()
-        .await
-        .expect("consent")
-}
-
-async fn user_id(server: &str, email: &str) -> String {
-    let users: Value = reqwest::get(format!("{server}/__dev/users"))
-        .await
-        .expect("users")
-        .json()
-        .await
-        .expect("json");
-    users
-        .as_array()
-        .and_then(|us| us.iter().find(|u| u["email_address"] == email))
-        .and_then(|u| u["id"].as_str())
-        .expect("seeded user")
-        .to_string()
-}
+#[path = "consent.rs"]
+mod consent;
+use consent::*;
 
 #[tokio::test]
 async fn the_environment_offers_the_mock_provider() {
@@ -80,37 +25,50 @@ async fn the_environment_offers_the_mock_provider() {
 }
 
 #[tokio::test]
-async fn consenting_completes_the_sign_in_the_client_polls() {
+async fn the_consent_address_fits_one_80_column_line() {
     let server = start().await;
     let base = server.base_url().to_string();
     let mut fapi = Fapi::new(&server);
     let r = fapi
         .create_sign_in(&[("strategy", "oauth_mock"), ("redirect_url", REDIRECT)])
         .await;
-    assert_eq!(r.status_of_sign_in(), "needs_identifier");
-    let si = r.response().clone();
-    let url = consent_url(&si);
-    assert!(url.starts_with(&format!("{base}/__dev/oauth/authorize?state=")));
-    let sia = id(&si);
-
-    // Nothing happened yet: polling sees the same waiting verification.
-    let poll = fapi.get(&format!("/v1/client/sign_ins/{sia}")).await;
-    assert_eq!(poll.status_of_sign_in(), "needs_identifier");
-
-    let ada = user_id(&base, "ada@example.com").await;
-    let back = consent_as(&base, &url, &ada).await;
-    assert_eq!(back.status(), 303);
-    let location = back.headers()["location"].to_str().expect("location");
-    let target = url::Url::parse(location).expect("redirect parses");
-    assert!(location.starts_with(REDIRECT), "{location}");
-    let q: std::collections::HashMap<_, _> = target.query_pairs().into_owned().collect();
-    assert_eq!(
-        q.get("__clerk_status").map(String::as_str),
-        Some("verified")
+    let url = consent_url(r.ok().response());
+    let path = url.strip_prefix(&base).expect("on this server");
+    assert!(path.starts_with("/__dev/oauth/c/"), "{url}");
+    // The longest loopback base a server can have.
+    let worst = format!("http://127.0.0.1:65535{path}");
+    assert!(worst.len() <= 80, "{} characters: {worst}", worst.len());
+    assert!(
+        !url.contains(&id(r.response())),
+        "the sign-in id stays server-side"
     );
-    let nonce = q.get("rotating_token_nonce").expect("nonce").clone();
+}
 
-    let done = fapi.get(&format!("/v1/client/sign_ins/{sia}")).await;
+#[tokio::test]
+async fn a_polling_client_never_receives_the_session() {
+    let server = start().await;
+    let (mut fapi, sia, _nonce) = consented(&server, "ada@example.com").await;
+    // The browser is back with the nonce; the app only polls, again and again.
+    for _ in 0..3 {
+        let poll = fapi.get(&format!("/v1/client/sign_ins/{sia}")).await;
+        assert_eq!(poll.status_of_sign_in(), "needs_identifier");
+        let si = poll.response();
+        assert_eq!(si["created_session_id"], Value::Null);
+        assert_eq!(si["identifier"], Value::Null);
+        assert_eq!(si["first_factor_verification"]["status"], "unverified");
+        assert_eq!(poll.body["client"]["sessions"], serde_json::json!([]));
+        let client = fapi.get("/v1/client").await;
+        assert_eq!(client.ok().response()["sessions"], serde_json::json!([]));
+        assert_eq!(client.response()["last_active_session_id"], Value::Null);
+    }
+}
+
+#[tokio::test]
+async fn redeeming_the_nonce_rotates_the_token_and_yields_the_session() {
+    let server = start().await;
+    let (mut fapi, sia, nonce) = consented(&server, "ada@example.com").await;
+    let old = fapi.token.clone();
+    let done = fapi.get(&redeem_path(&sia, &nonce)).await;
     assert_eq!(done.status_of_sign_in(), "complete");
     let si = done.response();
     assert_eq!(si["first_factor_verification"]["status"], "verified");
@@ -121,67 +79,144 @@ async fn consenting_completes_the_sign_in_the_client_polls() {
         done.body["client"]["last_authentication_strategy"],
         "oauth_mock"
     );
+    let new = done.header("authorization").expect("a rotated token");
+    assert_ne!(Some(new.to_string()), old, "the token rotated");
 
-    // A device without the client token gets it back once with the nonce, never twice.
-    let mut other = Fapi::new(&server);
-    let redeemed = other
-        .get(&format!(
-            "/v1/client/sign_ins/{sia}?rotating_token_nonce={nonce}"
-        ))
+    // The new token holds the session; the old one authenticates nothing any more.
+    let client = fapi.get("/v1/client").await;
+    assert_eq!(client.ok().response()["sessions"][0]["id"], session);
+    fapi.post(&format!("/v1/client/sessions/{session}/tokens"), &[])
+        .await
+        .ok();
+    let mut stale = holding(&server, &old);
+    stale
+        .get("/v1/client")
+        .await
+        .expect_error(401, "authentication_invalid");
+    stale
+        .get(&format!("/v1/client/sign_ins/{sia}"))
+        .await
+        .expect_error(401, "authentication_invalid");
+    stale
+        .get(&redeem_path(&sia, &nonce))
+        .await
+        .expect_error(401, "authentication_invalid");
+}
+
+#[tokio::test]
+async fn the_redirect_names_the_session_to_come() {
+    let server = start().await;
+    let (mut fapi, sia, q) = consented_with(&server, "ada@example.com").await;
+    let named = q
+        .get("created_session_id")
+        .expect("created_session_id")
+        .clone();
+    assert!(named.starts_with("sess_"), "{named}");
+    // Named, not made: polling still sees no session.
+    let poll = fapi.get("/v1/client").await;
+    assert_eq!(poll.response()["sessions"], serde_json::json!([]));
+    let done = fapi
+        .get(&redeem_path(&sia, &q["rotating_token_nonce"]))
         .await;
-    assert_eq!(redeemed.status_of_sign_in(), "complete");
-    assert_eq!(other.token, fapi.token, "the sign-in's client token");
-    let mut third = Fapi::new(&server);
-    third
-        .get(&format!(
-            "/v1/client/sign_ins/{sia}?rotating_token_nonce={nonce}"
-        ))
+    assert_eq!(done.response()["created_session_id"], named.as_str());
+    // A second factor still due: no session to name.
+    let (_, _, q) = consented_with(&server, "grace@example.com").await;
+    assert!(!q.contains_key("created_session_id"), "{q:?}");
+}
+
+#[tokio::test]
+async fn a_nonce_works_once() {
+    let server = start().await;
+    let (mut fapi, sia, nonce) = consented(&server, "ada@example.com").await;
+    let first = fapi.get(&redeem_path(&sia, &nonce)).await;
+    let session = first.response()["created_session_id"].clone();
+    assert!(session.is_string());
+    fapi.get(&redeem_path(&sia, &nonce))
+        .await
+        .expect_error(400, "invalid_query_parameter_value");
+    let after = fapi.get(&format!("/v1/client/sign_ins/{sia}")).await;
+    assert_eq!(after.response()["created_session_id"], session);
+    let client = fapi.get("/v1/client").await;
+    assert_eq!(
+        client.response()["sessions"].as_array().map(Vec::len),
+        Some(1),
+        "a second redemption made no second session"
+    );
+}
+
+#[tokio::test]
+async fn an_expired_nonce_gives_nothing() {
+    let server = start().await;
+    let (mut fapi, sia, nonce) = consented(&server, "ada@example.com").await;
+    shift_clock(&server, 5 * 60 + 1).await;
+    fapi.get(&redeem_path(&sia, &nonce))
+        .await
+        .expect_error(400, "invalid_query_parameter_value");
+    let poll = fapi.get(&format!("/v1/client/sign_ins/{sia}")).await;
+    assert_eq!(poll.status_of_sign_in(), "needs_identifier");
+    assert_eq!(poll.body["client"]["sessions"], serde_json::json!([]));
+}
+
+#[tokio::test]
+async fn a_wrong_nonce_gives_nothing_and_burns_nothing() {
+    let server = start().await;
+    let (mut fapi, sia, nonce) = consented(&server, "ada@example.com").await;
+    for wrong in ["rtn_wrong", &nonce[..nonce.len() - 1]] {
+        let r = fapi.get(&redeem_path(&sia, wrong)).await;
+        r.expect_error(400, "invalid_query_parameter_value");
+        assert_eq!(
+            r.body["errors"][0]["meta"]["param_name"],
+            "rotating_token_nonce"
+        );
+        assert!(!r.text.contains(wrong), "the value is not echoed");
+    }
+    let poll = fapi.get(&format!("/v1/client/sign_ins/{sia}")).await;
+    assert_eq!(poll.status_of_sign_in(), "needs_identifier");
+    let done = fapi.get(&redeem_path(&sia, &nonce)).await;
+    assert_eq!(done.status_of_sign_in(), "complete");
+}
+
+#[tokio::test]
+async fn another_client_redeeming_the_nonce_gets_nothing() {
+    let server = start().await;
+    let (mut fapi, sia, nonce) = consented(&server, "ada@example.com").await;
+    // A device with no token, and one with a client of its own.
+    let mut stranger = Fapi::new(&server);
+    stranger
+        .get(&redeem_path(&sia, &nonce))
         .await
         .expect_error(404, "resource_not_found");
-
-    // The state is single-use.
-    let again = browser()
-        .post(format!("{base}/__dev/oauth/authorize"))
-        .form(&[
-            ("state", state_of(&url).as_str()),
-            ("user_id", ada.as_str()),
-        ])
-        .send()
-        .await
-        .expect("second consent");
-    assert_eq!(again.status(), 400);
-    assert!(again.text().await.expect("html").contains("already used"));
-}
-
-#[tokio::test]
-async fn without_an_allowed_redirect_the_page_says_the_terminal_continues() {
-    let server = start().await;
-    let base = server.base_url().to_string();
-    let mut fapi = Fapi::new(&server);
-    // Not loopback: the dev server is no open redirector.
-    let r = fapi
-        .create_sign_in(&[
-            ("strategy", "oauth_mock"),
-            ("redirect_url", "https://example.com/after"),
-        ])
-        .await;
-    let url = consent_url(r.ok().response());
-    let grace = user_id(&base, "grace@example.com").await;
-    let page = consent_as(&base, &url, &grace).await;
-    assert_eq!(page.status(), 200);
-    let html = page.text().await.expect("html");
-    assert!(
-        html.contains("You can close this page; the terminal continues."),
-        "{html}"
+    let mut other = Fapi::new(&server);
+    other.post("/v1/client", &[]).await.ok();
+    let before = other.token.clone();
+    assert!(before.is_some());
+    let r = other.get(&redeem_path(&sia, &nonce)).await;
+    r.expect_error(404, "resource_not_found");
+    assert_eq!(
+        other.token, before,
+        "no token of the sign-in's client handed out"
     );
-    // Grace has an authenticator app: the provider proves who she is, MFA still applies.
-    let sia = id(r.response());
-    let next = fapi.get(&format!("/v1/client/sign_ins/{sia}")).await;
-    assert_eq!(next.status_of_sign_in(), "needs_second_factor");
+    assert_eq!(
+        other.get("/v1/client").await.response()["sessions"],
+        serde_json::json!([])
+    );
+    // The owner still finishes: the attempts used nothing up.
+    let done = fapi.get(&redeem_path(&sia, &nonce)).await;
+    assert_eq!(done.status_of_sign_in(), "complete");
 }
 
 #[tokio::test]
-async fn an_expired_state_shows_a_clear_page_and_the_verification_expires() {
+async fn the_provider_proves_who_it_is_and_mfa_still_applies() {
+    let server = start().await;
+    let (mut fapi, sia, nonce) = consented(&server, "grace@example.com").await;
+    let r = fapi.get(&redeem_path(&sia, &nonce)).await;
+    assert_eq!(r.status_of_sign_in(), "needs_second_factor");
+    assert_eq!(r.response()["created_session_id"], Value::Null);
+    factor(r.response(), "supported_second_factors", "totp");
+}
+
+#[tokio::test]
+async fn an_expired_consent_address_shows_a_clear_page() {
     let server = start().await;
     let base = server.base_url().to_string();
     let mut fapi = Fapi::new(&server);
@@ -191,7 +226,6 @@ async fn an_expired_state_shows_a_clear_page_and_the_verification_expires() {
     let url = consent_url(r.ok().response());
     let sia = id(r.response());
     shift_clock(&server, 11 * 60).await;
-
     let polled = fapi.get(&format!("/v1/client/sign_ins/{sia}")).await;
     assert_eq!(
         polled.ok().response()["first_factor_verification"]["status"],
@@ -202,23 +236,14 @@ async fn an_expired_state_shows_a_clear_page_and_the_verification_expires() {
     assert!(page.text().await.expect("html").contains("has expired"));
     let ada = user_id(&base, "ada@example.com").await;
     let late = browser()
-        .post(format!("{base}/__dev/oauth/authorize"))
-        .form(&[
-            ("state", state_of(&url).as_str()),
-            ("user_id", ada.as_str()),
-        ])
+        .post(&url)
+        .form(&[("user_id", ada.as_str())])
         .send()
         .await
         .expect("late consent");
     assert_eq!(late.status(), 400);
-    let after = fapi.get(&format!("/v1/client/sign_ins/{sia}")).await;
-    assert_eq!(after.status_of_sign_in(), "needs_identifier");
-    assert_eq!(
-        after.response()["first_factor_verification"]["status"],
-        "expired"
-    );
 
-    // Preparing again gives a new consent URL; the old one stays dead.
+    // Preparing again gives a new address; the old one stays dead.
     let fresh = fapi
         .sign_in_action(
             &sia,
@@ -228,16 +253,16 @@ async fn an_expired_state_shows_a_clear_page_and_the_verification_expires() {
         .await;
     let new_url = consent_url(fresh.ok().response());
     assert_ne!(new_url, url);
-    let old = browser().get(&url).send().await.expect("old page");
-    assert_eq!(old.status(), 400);
-    let back = consent_as(&base, &new_url, &ada).await;
-    assert_eq!(back.status(), 303);
-    let done = fapi.get(&format!("/v1/client/sign_ins/{sia}")).await;
+    assert_eq!(browser().get(&url).send().await.expect("old").status(), 400);
+    let (_, q) = landed(&consent_as(&new_url, &ada).await);
+    let done = fapi
+        .get(&redeem_path(&sia, &q["rotating_token_nonce"]))
+        .await;
     assert_eq!(done.status_of_sign_in(), "complete");
 }
 
 #[tokio::test]
-async fn cancelling_fails_the_verification_and_forged_states_are_refused() {
+async fn a_used_or_forged_consent_address_does_nothing() {
     let server = start().await;
     let base = server.base_url().to_string();
     let mut fapi = Fapi::new(&server);
@@ -245,27 +270,18 @@ async fn cancelling_fails_the_verification_and_forged_states_are_refused() {
         .create_sign_in(&[("strategy", "oauth_mock"), ("redirect_url", REDIRECT)])
         .await;
     let url = consent_url(r.ok().response());
-    let sia = id(r.response());
-    let cancel = browser()
-        .post(format!("{base}/__dev/oauth/authorize"))
-        .form(&[("state", state_of(&url).as_str()), ("deny", "1")])
+    let ada = user_id(&base, "ada@example.com").await;
+    landed(&consent_as(&url, &ada).await);
+    let again = browser()
+        .post(&url)
+        .form(&[("user_id", ada.as_str())])
         .send()
         .await
-        .expect("cancel");
-    assert_eq!(cancel.status(), 303);
-    let location = cancel.headers()["location"].to_str().expect("location");
-    assert!(location.contains("__clerk_status=failed"), "{location}");
-    assert!(!location.contains("rotating_token_nonce"));
-    let polled = fapi.get(&format!("/v1/client/sign_ins/{sia}")).await;
-    assert_eq!(
-        polled.ok().response()["first_factor_verification"]["status"],
-        "failed"
-    );
-
+        .expect("second consent");
+    assert_eq!(again.status(), 400);
+    assert!(again.text().await.expect("html").contains("cannot be used"));
     let forged = browser()
-        .get(format!(
-            "{base}/__dev/oauth/authorize?state=eyJhbGciOiJIUzI1NiJ9.e30.AAAA"
-        ))
+        .get(format!("{base}/__dev/oauth/c/AAAAAAAAAAAA"))
         .send()
         .await
         .expect("forged");
@@ -278,11 +294,10 @@ async fn cancelling_fails_the_verification_and_forged_states_are_refused() {
             .contains("cannot be used")
     );
 
-    // The strategy needs a redirect URL, as Clerk's does.
+    // The strategy needs a redirect URL, as Clerk's does; providers off are refused.
     fapi.create_sign_in(&[("strategy", "oauth_mock")])
         .await
         .expect_error(422, "form_param_missing");
-    // Providers the instance does not enable are refused.
     fapi.create_sign_in(&[("strategy", "oauth_github"), ("redirect_url", REDIRECT)])
         .await
         .expect_error(422, "form_param_value_invalid");
@@ -291,29 +306,68 @@ async fn cancelling_fails_the_verification_and_forged_states_are_refused() {
 #[tokio::test]
 async fn an_unknown_account_on_the_page_can_be_picked_again() {
     let server = start().await;
-    let base = server.base_url().to_string();
     let mut fapi = Fapi::new(&server);
     let r = fapi
         .create_sign_in(&[("strategy", "oauth_mock"), ("redirect_url", REDIRECT)])
         .await;
     let url = consent_url(r.ok().response());
-    let state = state_of(&url);
     let wrong = browser()
-        .post(format!("{base}/__dev/oauth/authorize"))
-        .form(&[
-            ("state", state.as_str()),
-            ("identifier", "nobody@example.com"),
-        ])
+        .post(&url)
+        .form(&[("identifier", "nobody@example.com")])
         .send()
         .await
         .expect("wrong");
     assert_eq!(wrong.status(), 422);
     assert!(wrong.text().await.expect("html").contains("Error:"));
     let right = browser()
-        .post(format!("{base}/__dev/oauth/authorize"))
-        .form(&[("state", state.as_str()), ("identifier", "ADA@example.com")])
+        .post(&url)
+        .form(&[("identifier", "ADA@example.com")])
         .send()
         .await
         .expect("right");
-    assert_eq!(right.status(), 303);
+    assert!(landed(&right).1.contains_key("rotating_token_nonce"));
+}
+
+#[tokio::test]
+async fn the_emulators_own_landing_page_says_what_happened() {
+    let server = start().await;
+    let base = server.base_url();
+    for (query, says) in [
+        ("rotating_token_nonce=rtn_x", "copy this page's address"),
+        ("__clerk_status=failed&error=access_denied", "refused"),
+        (
+            "__clerk_status=failed&__clerk_error_code=external_account_not_found",
+            "has no user",
+        ),
+    ] {
+        let page = reqwest::get(format!("{base}/__dev/oauth/done?{query}"))
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("html");
+        assert!(page.contains(says), "{query}: {page}");
+    }
+}
+
+#[tokio::test]
+async fn a_lockout_after_consent_holds_at_redemption() {
+    let server = start().await;
+    let (mut fapi, sia, nonce) = consented(&server, "ada@example.com").await;
+    let mut guesser = Fapi::new(&server);
+    for _ in 0..5 {
+        guesser
+            .create_sign_in(&[
+                ("strategy", "password"),
+                ("identifier", "ada@example.com"),
+                ("password", "not-the-password"),
+            ])
+            .await;
+    }
+    fapi.get(&redeem_path(&sia, &nonce))
+        .await
+        .expect_error(403, "user_locked");
+    let poll = fapi.get(&format!("/v1/client/sign_ins/{sia}")).await;
+    assert_eq!(poll.status_of_sign_in(), "needs_identifier");
+    assert_eq!(poll.body["client"]["sessions"], serde_json::json!([]));
 }

@@ -32,7 +32,7 @@ fn full_screen_app_signs_in_through_the_mock_provider() {
     t.tab();
     t.wait_for("> 1. Continue with Mock OAuth");
     t.enter();
-    let screen = t.wait_for("/__dev/oauth/authorize?state=");
+    let screen = t.wait_for("/__dev/oauth/c/");
     assert!(
         screen.contains("Sign in with Mock OAuth in a browser"),
         "{screen}"
@@ -41,10 +41,10 @@ fn full_screen_app_signs_in_through_the_mock_provider() {
     // The first poll redraws the checking line (and the loop writes the hyperlink each time).
     t.wait_for("last checked");
     let url = osc8_target(&t.raw()).expect("the address is written as an OSC 8 hyperlink");
-    assert!(url.contains("/__dev/oauth/authorize?state="), "{url}");
+    assert!(url.contains("/__dev/oauth/c/"), "{url}");
     let line = screen
         .lines()
-        .find(|l| l.contains("/__dev/oauth/authorize?state="))
+        .find(|l| l.contains("/__dev/oauth/c/"))
         .expect("one line")
         .trim()
         .to_string();

@@ -67,7 +67,7 @@ impl Write for SharedOut {
 pub fn printed_url(out: &SharedOut) -> Option<String> {
     out.text()
         .lines()
-        .find(|l| l.starts_with("http://") && l.contains("/__dev/oauth/authorize?state="))
+        .find(|l| l.starts_with("http://") && l.contains("/__dev/oauth/c/"))
         .map(str::to_string)
 }
 
