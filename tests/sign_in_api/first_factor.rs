@@ -252,7 +252,10 @@ async fn a_ticket_signs_in_once() {
 
     let mut again = future(&server);
     let err = again.ticket(secret(&ticket)).await.expect_err("used");
-    assert!(err.clerk().is_some_and(|c| c.status == 422), "{err}");
+    assert!(
+        err.clerk().is_some_and(|c| (400..500).contains(&c.status)),
+        "{err}"
+    );
     assert!(
         err.clerk().is_some_and(|c| c.clerk_trace_id.is_some()),
         "{err}"
