@@ -20,7 +20,7 @@ Exit codes (stable, for scripts):
   6  the Frontend API could not be reached (network, timeout, server error)
 
 Environment: CLERK_PUBLISHABLE_KEY, CLERK_FRONTEND_API, CLERK_TUI_CONFIG_DIR, CLERK_TUI_LOG,
-NO_COLOR.
+CLERK_TUI_REDIRECT_URL, NO_COLOR.
 
 Examples:
   clerk-tui                # try it: the embedded demo server, no Clerk account or network needed
@@ -81,6 +81,9 @@ pub struct Cli {
     #[command(flatten)]
     pub backend: BackendArgs,
 
+    #[command(flatten)]
+    pub hand_off: HandOffArgs,
+
     /// Keep the client token in memory only (nothing is written to disk).
     #[arg(long, global = true)]
     pub no_store: bool,
@@ -125,6 +128,38 @@ pub struct BackendArgs {
     /// (plain http only for loopback addresses).
     #[arg(long, env = "CLERK_FRONTEND_API", global = true, value_name = "URL")]
     pub frontend_api: Option<String>,
+}
+
+/// How a browser sign-in (Google, GitHub, SAML, enterprise SSO) comes back to the terminal.
+#[derive(Debug, Args)]
+pub struct HandOffArgs {
+    /// Port of the browser sign-in's loopback callback http://127.0.0.1:PORT/callback.
+    ///
+    /// A browser on this computer (or through `ssh -L PORT:127.0.0.1:PORT`) returns there.
+    /// Allowlist that address as a native redirect URL in Clerk's Dashboard. 0 picks any
+    /// free port.
+    #[arg(
+        long,
+        global = true,
+        value_name = "PORT",
+        default_value_t = clerk_tui_default_port()
+    )]
+    pub callback_port: u16,
+
+    /// An allowlisted page the browser sign-in ends on instead of the loopback callback.
+    ///
+    /// Paste the address the browser ends on (or its rotating_token_nonce) into the terminal.
+    #[arg(
+        long,
+        global = true,
+        env = "CLERK_TUI_REDIRECT_URL",
+        value_name = "URL"
+    )]
+    pub redirect_url: Option<String>,
+}
+
+const fn clerk_tui_default_port() -> u16 {
+    crate::app::callback::DEFAULT_CALLBACK_PORT
 }
 
 #[derive(Debug, Subcommand)]

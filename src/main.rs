@@ -407,12 +407,41 @@ async fn connect_with(cli: &Cli, start: StartServer) -> Result<Connection, Fatal
 
 type Channel = (UnboundedSender<Action>, UnboundedReceiver<Action>);
 
-fn app_parts(conn: &Connection) -> (App, EffectRunner, Channel) {
+fn app_parts(conn: &Connection, cli: &Cli) -> Result<(App, EffectRunner, Channel), Fatal> {
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let runner = EffectRunner::new(Arc::new(conn.client.clone()), tx.clone(), None);
     let mut app = App::new(conn.backend.clone(), now_ms());
     app.display_available = clerk_tui::app::effects::display_available();
-    (app, runner, (tx, rx))
+    app.handoff_config = hand_off_config(cli)?;
+    Ok((app, runner, (tx, rx)))
+}
+
+/// How a browser hand-off comes back: `--callback-port`, `--redirect-url` (checked here, so a
+/// typo is a usage error rather than a hand-off that can never finish).
+fn hand_off_config(cli: &Cli) -> Result<clerk_tui::app::HandOffConfig, Fatal> {
+    let redirect_url = match cli.hand_off.redirect_url.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(raw) => {
+            let parsed = url::Url::parse(raw).map_err(|e| {
+                Fatal(
+                    ExitStatus::Usage,
+                    format!("--redirect-url {raw:?} is not a web address ({e})"),
+                )
+            })?;
+            if !matches!(parsed.scheme(), "https" | "http") {
+                return Err(Fatal(
+                    ExitStatus::Usage,
+                    format!("--redirect-url must be an http(s) address, not {raw:?}"),
+                ));
+            }
+            Some(parsed.to_string())
+        }
+    };
+    Ok(clerk_tui::app::HandOffConfig {
+        callback_port: cli.hand_off.callback_port,
+        redirect_url,
+        ssh_host: clerk_tui::app::effects::ssh_host(),
+    })
 }
 
 async fn run_app(cli: &Cli) -> Result<ExitStatus, Fatal> {
@@ -427,7 +456,7 @@ async fn run_app(cli: &Cli) -> Result<ExitStatus, Fatal> {
     let mut conn = connect_with(cli, start).await?;
     let first_frame = conn.start_trigger();
     let theme = Theme::detect(cli.no_color, cli.high_contrast);
-    let (app, runner, (tx, rx)) = app_parts(&conn);
+    let (app, runner, (tx, rx)) = app_parts(&conn, cli)?;
     let status = if plain {
         plain::run(app, runner, tx, rx, PlainOptions::default())
             .await
@@ -518,7 +547,7 @@ async fn sign_in(cli: &Cli, args: &SignInArgs) -> Result<ExitStatus, Fatal> {
         strategy,
     };
     let conn = connect(cli).await?;
-    let (app, runner, (tx, rx)) = app_parts(&conn);
+    let (app, runner, (tx, rx)) = app_parts(&conn, cli)?;
     let stdin = tokio::io::BufReader::new(tokio::io::stdin());
     let status = plain::sign_in(
         app,

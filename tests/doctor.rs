@@ -61,6 +61,7 @@ fn json_report_against_the_embedded_server_has_every_check() {
             "locale",
             "colour",
             "headless",
+            "browser_sign_in",
             "frontend_api",
             "clock",
             "keyring",

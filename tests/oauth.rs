@@ -1,7 +1,8 @@
 //! The OAuth/SSO hand-off end to end: the embedded server's mock provider (`oauth_mock`) over
-//! real HTTP with every `/v1` body checked against Clerk's OpenAPI, and the app itself (plain
-//! front end, piped input; and the full-screen binary in a pseudo-terminal) waiting on the
-//! hand-off while the test consents like a browser.
+//! real HTTP with every `/v1` body checked against Clerk's OpenAPI, the requests the client
+//! makes (shapes), the loopback callback listener under attack, and the app itself (plain
+//! front end, piped input; and the full-screen binary in a pseudo-terminal) finishing the
+//! hand-off through the callback and through paste-back while the test consents like a browser.
 
 mod support;
 
@@ -25,3 +26,13 @@ mod pty;
 
 #[path = "oauth/tui.rs"]
 mod tui;
+
+#[path = "fapi_client/harness.rs"]
+#[allow(dead_code)]
+mod fapi_harness;
+
+#[path = "oauth/shapes.rs"]
+mod shapes;
+
+#[path = "oauth/callback.rs"]
+mod callback;

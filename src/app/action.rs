@@ -5,6 +5,7 @@ use secrecy::SecretString;
 
 use crate::fapi::Strategy;
 
+use super::callback::Returned;
 use super::{OutboxEntry, Reply};
 
 #[derive(Debug)]
@@ -81,6 +82,13 @@ pub enum Action {
     OpenInBrowser(String),
     /// The browser launcher finished: `None` when it started, else why it could not.
     BrowserOpened(Option<String>),
+    /// What the user pasted on the hand-off: the address the browser ended on, or its nonce.
+    SubmitReturn(SecretString),
+    /// The loopback callback listener of the hand-off of `epoch` has news.
+    Callback {
+        epoch: u64,
+        event: CallbackEvent,
+    },
     /// The embedded server's outbox changed (newest first).
     Outbox(Vec<OutboxEntry>),
     /// A call finished: its answer, with the epoch of the flow that asked for it.
@@ -88,4 +96,17 @@ pub enum Action {
         epoch: u64,
         reply: Reply,
     },
+}
+
+/// What the loopback callback listener saw.
+#[derive(Debug)]
+pub enum CallbackEvent {
+    /// Listening on this port (the one asked for, or the free one given for port 0).
+    Listening { port: u16 },
+    /// The port could not be bound: the browser's address has to be pasted instead.
+    NotListening { port: u16, why: String },
+    /// The hand-off's own callback came back (it is accepted once).
+    Returned(Returned),
+    /// A request that was not the hand-off's callback, and why it was ignored.
+    Ignored(String),
 }

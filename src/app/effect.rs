@@ -87,11 +87,34 @@ pub enum Call {
         base_url: String,
         seconds: i64,
     },
-    /// A new sign-in with a browser strategy; the browser is sent to `redirect_url` afterwards.
+    /// A new sign-in with a browser strategy (`SignInFuture::sso`); the browser is sent to
+    /// the redirect afterwards.
     CreateRedirectSignIn {
         strategy: Strategy,
-        redirect_url: String,
+        redirect: Redirect,
     },
+    /// `prepare_first_factor` of a browser factor (SAML, enterprise SSO, OAuth picked as a
+    /// first factor), with the redirect and the factor's `enterprise_connection_id`.
+    PrepareHandOff {
+        sign_in_id: String,
+        factor: Factor,
+        redirect: Redirect,
+    },
+    /// `GET /v1/client/sign_ins/{id}?rotating_token_nonce=…`: finish a hand-off; the answer's
+    /// `Authorization` header is this client's new token, with the session.
+    RedeemNonce {
+        sign_in_id: String,
+        nonce: SecretString,
+    },
+}
+
+/// Where a browser hand-off sends the browser when the provider is done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Redirect {
+    /// The loopback listener's address with its state (the effects runner knows both).
+    Callback,
+    /// An address of the instance's own (`--redirect-url`); the user pastes where it ended.
+    Url(String),
 }
 
 impl Call {
@@ -117,12 +140,18 @@ impl Call {
             Call::LoadUser { session_id } => Some(Call::LoadUser {
                 session_id: session_id.clone(),
             }),
-            Call::CreateRedirectSignIn {
-                strategy,
-                redirect_url,
-            } => Some(Call::CreateRedirectSignIn {
+            Call::CreateRedirectSignIn { strategy, redirect } => Some(Call::CreateRedirectSignIn {
                 strategy: strategy.clone(),
-                redirect_url: redirect_url.clone(),
+                redirect: redirect.clone(),
+            }),
+            Call::PrepareHandOff {
+                sign_in_id,
+                factor,
+                redirect,
+            } => Some(Call::PrepareHandOff {
+                sign_in_id: sign_in_id.clone(),
+                factor: factor.clone(),
+                redirect: redirect.clone(),
             }),
             // Calls carrying a secret are not kept: the user types it again.
             _ => None,
@@ -150,7 +179,10 @@ impl Call {
             Call::VerifyToken { .. } => "Verifying the token",
             Call::DemoTotp { .. } => "Reading the demo code",
             Call::ShiftClock { .. } => "Moving the emulator's clock",
-            Call::CreateRedirectSignIn { .. } => "Asking for the sign-in address",
+            Call::CreateRedirectSignIn { .. } | Call::PrepareHandOff { .. } => {
+                "Asking for the sign-in address"
+            }
+            Call::RedeemNonce { .. } => "Finishing the sign-in",
         }
     }
 }
@@ -177,6 +209,14 @@ pub enum Effect {
     OpenBrowser {
         url: String,
     },
+    /// Listen on `127.0.0.1:port` for the hand-off's callback until `until_ms` (or
+    /// `StopListening`, or one accepted callback); news comes back as `Action::Callback`.
+    ListenForCallback {
+        epoch: u64,
+        port: u16,
+        until_ms: i64,
+    },
+    StopListening,
     /// Follow the embedded server's outbox (`/__dev/outbox` long-poll) for the dev pane; each
     /// change comes back as `Action::Outbox`.
     WatchOutbox {
@@ -226,7 +266,12 @@ mod tests {
             Call::LoadUser { session_id: id() },
             Call::CreateRedirectSignIn {
                 strategy: Strategy::Oauth("github".into()),
-                redirect_url: "https://example.com/done".into(),
+                redirect: super::Redirect::Url("https://example.com/done".into()),
+            },
+            Call::PrepareHandOff {
+                sign_in_id: id(),
+                factor: factor(),
+                redirect: super::Redirect::Callback,
             },
         ];
         for call in kept {
@@ -263,6 +308,10 @@ mod tests {
             Call::DeleteTotp { session_id: id() },
             Call::CreateBackupCodes { session_id: id() },
             Call::TouchSession { session_id: id() },
+            Call::RedeemNonce {
+                sign_in_id: id(),
+                nonce: secret(),
+            },
         ];
         for call in dropped {
             assert!(call.repeatable().is_none(), "{call:?}");

@@ -11,10 +11,11 @@ use tokio_util::sync::CancellationToken;
 use crate::fapi::{FapiClient, FapiError, SignIn};
 
 use super::effects_account as account;
+use super::effects_callback::{self as callback, Listener};
 use super::effects_sign_in as sign_in;
 use super::{Action, Call, Effect, Failure, OutboxEntry, Reply, SignInReply};
 
-pub use super::effects_browser::display_available;
+pub use super::effects_browser::{display_available, ssh_host};
 
 /// How often the poller asks, and the longest it backs off to after errors.
 const POLL_EVERY: Duration = Duration::from_secs(1);
@@ -25,6 +26,8 @@ pub struct EffectRunner {
     tx: UnboundedSender<Action>,
     poller: Option<CancellationToken>,
     outbox_watch: Option<CancellationToken>,
+    /// The hand-off's loopback callback listener, with the state its redirect URL carries.
+    callback: Option<Listener>,
     /// Where an email link or OAuth hand-off sends the browser afterwards, if configured.
     redirect_url: Option<String>,
     /// Whether a client token came from the store, read before any call could rotate or clear
@@ -51,6 +54,7 @@ impl EffectRunner {
             tx,
             poller: None,
             outbox_watch: None,
+            callback: None,
             redirect_url,
         }
     }
@@ -59,9 +63,15 @@ impl EffectRunner {
         &self.client
     }
 
+    /// The redirect URL of the listening hand-off callback (address and state), if one runs.
+    pub fn callback_redirect_url(&self) -> Option<String> {
+        self.callback.as_ref().map(Listener::redirect_url)
+    }
+
     pub fn run(&mut self, effect: Effect) {
         match effect {
             Effect::Call { epoch, call } => {
+                let call = callback::resolve(call, self.callback.as_ref());
                 if matches!(call, Call::LoadClient)
                     && let Some(had) = self.stored_token.take()
                 {
@@ -98,6 +108,17 @@ impl EffectRunner {
                 }
             }
             Effect::StopPolling => self.stop_polling(),
+            Effect::ListenForCallback {
+                epoch,
+                port,
+                until_ms,
+            } => {
+                self.stop_listening();
+                let for_ms = until_ms.saturating_sub(now_ms()).max(0);
+                let deadline = Duration::from_millis(u64::try_from(for_ms).unwrap_or(0));
+                self.callback = Some(callback::listen(self.tx.clone(), epoch, port, deadline));
+            }
+            Effect::StopListening => self.stop_listening(),
             Effect::OpenBrowser { url } => {
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
@@ -107,6 +128,7 @@ impl EffectRunner {
             }
             Effect::Quit => {
                 self.stop_polling();
+                self.stop_listening();
                 if let Some(token) = self.outbox_watch.take() {
                     token.cancel();
                 }
@@ -119,11 +141,18 @@ impl EffectRunner {
             token.cancel();
         }
     }
+
+    fn stop_listening(&mut self) {
+        if let Some(listener) = self.callback.take() {
+            listener.token.cancel();
+        }
+    }
 }
 
 impl Drop for EffectRunner {
     fn drop(&mut self) {
         self.stop_polling();
+        self.stop_listening();
         if let Some(token) = self.outbox_watch.take() {
             token.cancel();
         }
@@ -179,12 +208,18 @@ pub async fn execute(client: &FapiClient, call: Call, redirect_url: Option<&str>
         } => {
             sign_in::reset_password(client, sign_in_id, password, sign_out_of_other_sessions).await
         }
-        Call::CreateRedirectSignIn {
-            strategy,
-            redirect_url: fallback,
+        Call::CreateRedirectSignIn { strategy, redirect } => {
+            sign_in::create_redirect(client, strategy, callback::target(redirect)).await
+        }
+        Call::PrepareHandOff {
+            sign_in_id,
+            factor,
+            redirect,
         } => {
-            let target = redirect_url.map_or(fallback, str::to_string);
-            sign_in::create_redirect(client, strategy, target).await
+            sign_in::prepare_hand_off(client, sign_in_id, &factor, callback::target(redirect)).await
+        }
+        Call::RedeemNonce { sign_in_id, nonce } => {
+            sign_in::redeem_nonce(client, sign_in_id, &nonce).await
         }
         Call::MintToken { session_id } => Reply::Token(
             client

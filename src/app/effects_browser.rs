@@ -15,6 +15,19 @@ pub fn display_available_in(set: impl Fn(&str) -> bool) -> bool {
     cfg!(target_os = "macos") || set("DISPLAY") || set("WAYLAND_DISPLAY")
 }
 
+/// The SSH server's own address when this runs over SSH (`SSH_CONNECTION` is "client-ip
+/// client-port server-ip server-port"), for the `ssh -L` line the hand-off prints.
+pub fn ssh_host() -> Option<String> {
+    let conn = std::env::var("SSH_CONNECTION").ok()?;
+    ssh_host_in(&conn)
+}
+
+fn ssh_host_in(conn: &str) -> Option<String> {
+    let host = conn.split_whitespace().nth(2)?;
+    let ip: std::net::IpAddr = host.parse().ok()?;
+    Some(ip.to_string())
+}
+
 /// Runs the platform's opener on `url` (http or https only) and waits for it to hand over.
 pub async fn open_browser(url: &str) -> Result<(), String> {
     if !display_available() {
@@ -48,6 +61,16 @@ pub async fn open_browser(url: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::display_available_in;
+
+    #[test]
+    fn the_ssh_line_names_the_server_the_user_connected_to() {
+        assert_eq!(
+            super::ssh_host_in("198.51.100.4 51234 203.0.113.7 22").as_deref(),
+            Some("203.0.113.7")
+        );
+        assert_eq!(super::ssh_host_in("garbage"), None);
+        assert_eq!(super::ssh_host_in("a b $(rm) d"), None);
+    }
 
     #[test]
     fn a_browser_is_offered_only_with_a_graphical_session_and_never_over_ssh() {

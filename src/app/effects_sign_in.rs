@@ -8,7 +8,7 @@ use crate::fapi::{
     AttemptFirstFactorParams, AttemptSecondFactorParams, CreateSignInParams, Factor, FapiClient,
     PrepareFirstFactorParams, PrepareSecondFactorParams, SignIn, Strategy,
 };
-use crate::sign_in::{SignInError, SignInFuture};
+use crate::sign_in::{SignInError, SignInFuture, SsoParams};
 
 use super::{Failure, FailureKind, Reply, SignInReply};
 
@@ -98,16 +98,52 @@ fn about_the_ticket(f: &Failure) -> bool {
     }
 }
 
-/// A new sign-in for a browser strategy (OAuth/SSO); `sso()` is not in the API yet, so this is
-/// `create` with the redirect params.
+/// A new sign-in for a browser strategy (OAuth/SSO): `sso()`, which for `enterprise_sso` also
+/// prepares the first factor.
 pub(super) async fn create_redirect(
     client: &FapiClient,
     strategy: Strategy,
     redirect_url: String,
 ) -> Reply {
-    let params = CreateSignInParams::redirect(strategy, redirect_url, None);
     let mut future = future(client, None);
-    reply(client, future.create(&params).await)
+    let answer = future.sso(&SsoParams::new(strategy, redirect_url)).await;
+    reply(client, answer)
+}
+
+/// A browser factor picked on a sign-in under way: `prepare_first_factor` with the redirect and
+/// the factor's own ids (`enterprise_connection_id` for enterprise SSO), as clerk-js's
+/// `SignInFuture.sso` prepares it.
+pub(super) async fn prepare_hand_off(
+    client: &FapiClient,
+    sign_in_id: String,
+    factor: &Factor,
+    redirect_url: String,
+) -> Reply {
+    let mut params = PrepareFirstFactorParams::from_factor(factor);
+    params.redirect_url = Some(redirect_url);
+    let mut future = future(client, Some(sign_in_id));
+    reply(client, future.prepare_first_factor(&params).await)
+}
+
+/// The nonce the browser brought back: `reload` with it (the client adopts the rotated token
+/// from the answer's `Authorization` header), answered as `Reply::Redeemed`.
+pub(super) async fn redeem_nonce(
+    client: &FapiClient,
+    sign_in_id: String,
+    nonce: &SecretString,
+) -> Reply {
+    let mut future = future(client, Some(sign_in_id));
+    let answer = future
+        .reload(Some(secrecy::ExposeSecret::expose_secret(nonce)))
+        .await
+        .map(|_| ());
+    if answer.is_ok() && future.is_transferable() {
+        tracing::info!("the hand-off came back transferable: no user for that account");
+    }
+    match reply(client, answer.map(|()| future.resource())) {
+        Reply::SignIn(r) => Reply::Redeemed(r),
+        other => other,
+    }
 }
 
 /// Sends the code or link for the factor the screen chose. The `send_code` methods would pick

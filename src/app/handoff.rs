@@ -1,16 +1,25 @@
-//! Browser hand-offs (OAuth providers, SAML, enterprise SSO): starting one from the identifier
-//! screen, noticing when it ended or ran out of time, and asking for its address to be opened
-//! locally (the effects runner opens it, only where there is a display). Nothing here ever
-//! waits silently.
+//! Browser hand-offs (OAuth providers, SAML, enterprise SSO): starting one, the two roads the
+//! nonce comes back by (the loopback callback, or the address pasted), redeeming it, and
+//! noticing when the hand-off failed, is `transferable` or ran out of time. A hand-off finishes
+//! only by redeeming `rotating_token_nonce`, as every Clerk SDK finishes it (Android
+//! `sso/SSOService.kt`, iOS `SignIn.swift`, clerk-js `utils/authenticateWithTransport.ts`):
+//! a poll that sees the sign-in complete does not sign this client in.
 
-use crate::fapi::{Strategy, VerificationStatus};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::fapi::{Factor, SignIn, Strategy, VerificationStatus};
 use crate::flow::Step;
 
-use super::calls::{call, error, info, refuse_while_blocked, stop_polling};
-use super::{App, Backend, Call, Effect, Notice};
+use super::callback::{self, HandOff, Listening, Returned};
+use super::calls::{call, error, error_on, info, refuse_while_blocked, sign_in_id, stop_polling};
+use super::{App, Call, CallbackEvent, Effect, Failure, Notice, Redirect, SignInReply};
 
 /// How long after a hand-off's expiry the app stops waiting even if the server never said so.
 const EXPIRY_GRACE_MS: i64 = 3_000;
+
+/// How long the loopback listener waits for the browser at most (a Clerk hand-off lives ten
+/// minutes; the listener outlives it a little).
+const LISTEN_FOR_MS: i64 = 15 * 60_000;
 
 /// Strategies finished in a browser the app hands the user to (not the email link, which
 /// arrives in the mail).
@@ -18,30 +27,39 @@ pub fn is_hand_off(strategy: &Strategy) -> bool {
     strategy.completes_elsewhere() && *strategy != Strategy::EmailLink
 }
 
-/// Where the browser goes when the provider is done. The embedded server has a page that
-/// says the terminal continues; a real instance gets its own home page (the app polls, so
-/// the page only has to exist). A redirect URL given to the `EffectRunner` wins over both.
-pub fn redirect_url(app: &App) -> String {
-    match &app.backend {
-        Backend::Embedded { base_url, .. } => {
-            format!("{}/__dev/oauth/done", base_url.trim_end_matches('/'))
-        }
-        Backend::Remote { base_url } => app
-            .environment
-            .as_ref()
-            .and_then(|e| {
-                e.display_config
-                    .home_url
-                    .clone()
-                    .or_else(|| e.display_config.sign_in_url.clone())
-            })
-            .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
-            .unwrap_or_else(|| base_url.clone()),
+/// Where the browser goes when the provider is done: the instance's own page when one was
+/// configured (`--redirect-url`), else the loopback callback.
+pub fn redirect(app: &App) -> Redirect {
+    match &app.handoff_config.redirect_url {
+        Some(url) => Redirect::Url(url.clone()),
+        None => Redirect::Callback,
     }
 }
 
-/// `StartOAuth`: a new sign-in with the strategy; the reply opens the hand-off screen and
-/// starts the poller.
+/// A new hand-off's local state, and the listener it needs.
+fn begin(app: &mut App) -> Vec<Effect> {
+    let mut fx = stop_listening(app);
+    app.handoff = Some(HandOff::new(&app.handoff_config));
+    if app.handoff_config.uses_callback() {
+        fx.push(Effect::ListenForCallback {
+            epoch: app.epoch,
+            port: app.handoff_config.callback_port,
+            until_ms: app.now_ms.saturating_add(LISTEN_FOR_MS),
+        });
+    }
+    fx
+}
+
+/// Ends the local side of a hand-off (back, a new one, finished): the listener stops.
+pub(super) fn stop_listening(app: &mut App) -> Vec<Effect> {
+    match app.handoff.take() {
+        Some(h) if h.listening != Listening::Off => vec![Effect::StopListening],
+        _ => Vec::new(),
+    }
+}
+
+/// `StartOAuth`: a new sign-in with the strategy (`SignInFuture::sso`); the reply opens the
+/// hand-off screen and starts the poller.
 pub(super) fn start(app: &mut App, strategy: Strategy) -> Vec<Effect> {
     if !is_hand_off(&strategy) {
         return Vec::new();
@@ -61,15 +79,261 @@ pub(super) fn start(app: &mut App, strategy: Strategy) -> Vec<Effect> {
     app.auto_sent = None;
     app.resend_at = None;
     app.last_poll_at = None;
-    let redirect_url = redirect_url(app);
+    fx.extend(begin(app));
+    let redirect = redirect(app);
+    fx.extend(call(app, Call::CreateRedirectSignIn { strategy, redirect }));
+    fx
+}
+
+/// A browser factor picked on a sign-in that exists (SAML or enterprise SSO offered as a
+/// first factor): `prepare_first_factor` with the redirect and the factor's connection.
+pub(super) fn prepare(app: &mut App, sign_in_id: String, factor: Factor) -> Vec<Effect> {
+    let mut fx = begin(app);
+    let redirect = redirect(app);
     fx.extend(call(
         app,
-        Call::CreateRedirectSignIn {
-            strategy,
-            redirect_url,
+        Call::PrepareHandOff {
+            sign_in_id,
+            factor,
+            redirect,
         },
     ));
     fx
+}
+
+/// The listener's news, for the hand-off of the app's epoch (older ones were dropped).
+pub(super) fn on_callback(app: &mut App, event: CallbackEvent) -> Vec<Effect> {
+    let Some(h) = app.handoff.as_mut() else {
+        return Vec::new();
+    };
+    match event {
+        CallbackEvent::Listening { port } => h.listening = Listening::On { port },
+        CallbackEvent::NotListening { port, why } => {
+            h.listening = Listening::Failed { port, why };
+        }
+        CallbackEvent::Ignored(why) => {
+            if h.returned_by.is_none() && h.ended.is_none() {
+                h.ignored = Some(why.clone());
+                return info(
+                    app,
+                    format!(
+                        "Ignored {why} on the callback address. Still waiting for the browser."
+                    ),
+                );
+            }
+        }
+        CallbackEvent::Returned(returned) => {
+            // The listener closes after the one callback it accepts.
+            h.listening = Listening::Off;
+            return on_returned(app, returned, "loopback callback");
+        }
+    }
+    Vec::new()
+}
+
+/// What the user pasted on the hand-off screen.
+pub(super) fn submit_return(app: &mut App, text: SecretString) -> Vec<Effect> {
+    if !on_hand_off(app) {
+        return Vec::new();
+    }
+    // A hand-off resumed from an earlier run has no listener here; pasting still finishes it.
+    if app.handoff.is_none() {
+        let mut h = HandOff::new(&app.handoff_config);
+        h.listening = Listening::Off;
+        app.handoff = Some(h);
+    }
+    // The address to open, pasted back by mistake (whatever shape the provider gives it).
+    let opened = app
+        .sign_in
+        .as_ref()
+        .and_then(|s| s.first_factor_verification.as_ref())
+        .and_then(|v| v.external_verification_redirect_url.as_deref())
+        .is_some_and(|u| u.trim() == text.expose_secret().trim());
+    if opened {
+        return error_on(
+            app,
+            "return",
+            &callback::PasteProblem::ProviderPage.to_string(),
+        );
+    }
+    match callback::from_paste(text.expose_secret()) {
+        Ok(returned) => on_returned(app, returned, "pasted address"),
+        Err(problem) => error_on(app, "return", &problem.to_string()),
+    }
+}
+
+/// The browser came back, by either road: redeem the nonce, or say why it cannot finish.
+fn on_returned(app: &mut App, returned: Returned, by: &'static str) -> Vec<Effect> {
+    let provider = provider_words(app);
+    let Some(h) = app.handoff.as_mut() else {
+        return Vec::new();
+    };
+    if h.returned_by.is_some() {
+        return Vec::new();
+    }
+    let mut fx = stop_polling(app);
+    match returned {
+        Returned::Nonce(nonce) => {
+            if let Some(h) = app.handoff.as_mut() {
+                h.returned_by = Some(by);
+                h.ignored = None;
+            }
+            if refuse_while_blocked(app) {
+                return fx;
+            }
+            let sign_in_id = sign_in_id(app);
+            fx.extend(call(app, Call::RedeemNonce { sign_in_id, nonce }));
+        }
+        Returned::Transferable => {
+            let words = transferable_words(&provider);
+            fx.extend(end(app, words));
+        }
+        Returned::Failed(why) => {
+            let words = format!(
+                "The browser sign-in failed: {why}. Press r to start it again, or Esc to go back."
+            );
+            fx.extend(end(app, words));
+        }
+    }
+    fx
+}
+
+/// The hand-off cannot finish: stop listening and say why, on the hand-off screen.
+fn end(app: &mut App, words: String) -> Vec<Effect> {
+    let fx = match app.handoff.as_mut() {
+        Some(h) if h.listening != Listening::Off => {
+            h.listening = Listening::Off;
+            vec![Effect::StopListening]
+        }
+        _ => Vec::new(),
+    };
+    if let Some(h) = app.handoff.as_mut() {
+        h.ended = Some(words.clone());
+    }
+    app.notice = Some(error(words));
+    fx
+}
+
+fn transferable_words(provider: &str) -> String {
+    format!(
+        "No user of this application has that {provider} account, so there is no one to sign in \
+         (Clerk calls the sign-in transferable). Sign up for the application with it first, or \
+         press r to try another account."
+    )
+}
+
+fn provider_words(app: &App) -> String {
+    let strategy = match app.step() {
+        Step::Factor(f) => f.strategy().clone(),
+        _ => return "provider".to_string(),
+    };
+    providers(app)
+        .into_iter()
+        .find(|(s, _)| *s == strategy)
+        .map(|(_, name)| crate::flow::clean(&name).into_owned())
+        .unwrap_or_else(|| "provider".to_string())
+}
+
+/// The answer to the nonce redemption. `Ok` is the sign-in to adopt as any answer is (complete,
+/// or a second factor still to do); a transferable sign-in or a refused nonce is said here.
+pub(super) fn on_redeemed(
+    app: &mut App,
+    result: Result<SignInReply, Failure>,
+) -> Result<SignInReply, Vec<Effect>> {
+    match result {
+        Ok(reply) if reply.sign_in.is_transferable() => {
+            let provider = provider_words(app);
+            Err(end(app, transferable_words(&provider)))
+        }
+        Ok(reply) => {
+            app.handoff = None;
+            Ok(reply)
+        }
+        Err(failure) => {
+            if let Some(h) = app.handoff.as_mut() {
+                h.returned_by = None;
+            }
+            let retry = if failure.retryable() {
+                "Press Enter on the pasted address to try again, or r to start again."
+            } else {
+                "A nonce works once and for a few minutes: press r to start again, or paste \
+                 the address of a newer attempt."
+            };
+            app.notice = Some(Notice {
+                param_name: Some("return".to_string()),
+                retryable: false,
+                ..error(format!(
+                    "The sign-in could not be finished with what the browser brought back: {} {retry}",
+                    failure.message.trim_end()
+                ))
+            });
+            Err(Vec::new())
+        }
+    }
+}
+
+/// A poll during a hand-off: a sign-in the server shows as finished is not this client's
+/// until the nonce is redeemed (`Some`: handled here, not adopted).
+pub(super) fn on_poll(app: &mut App, sign_in: &SignIn) -> Option<Vec<Effect>> {
+    if app.handoff.is_none() && !on_hand_off(app) {
+        return None;
+    }
+    if app
+        .handoff
+        .as_ref()
+        .is_some_and(|h| h.returned_by.is_some())
+    {
+        // The redemption's answer decides; a poll in between changes nothing.
+        return Some(Vec::new());
+    }
+    if sign_in.is_transferable() {
+        let provider = provider_words(app);
+        let mut fx = stop_polling(app);
+        fx.extend(end(app, transferable_words(&provider)));
+        return Some(fx);
+    }
+    let verified = sign_in
+        .first_factor_verification
+        .as_ref()
+        .is_some_and(|v| v.status == VerificationStatus::Verified);
+    if sign_in.created_session_id.is_some() || verified {
+        let mut fx = stop_polling(app);
+        if let Some(h) = app.handoff.as_mut() {
+            h.browser_done = true;
+        }
+        let words = match &app.handoff_config.redirect_url {
+            Some(_) => {
+                "The browser's side is done. Paste the address it ended on (or its nonce) to finish here."
+            }
+            None => {
+                "The browser's side is done, but its callback has not come back here. Paste the address it ended on (or its nonce) to finish."
+            }
+        };
+        fx.extend(info(app, words.to_string()));
+        return Some(fx);
+    }
+    None
+}
+
+/// The instance refused the hand-off's redirect URL (`resource_missmatch`): no address to
+/// open, and the one thing that fixes it, the allowlist, is named with the exact address.
+pub(super) fn not_allowed(app: &mut App, failure: Failure) -> Vec<Effect> {
+    let fx = stop_listening(app);
+    let address = match &app.handoff_config.redirect_url {
+        Some(url) => crate::flow::clean(url).into_owned(),
+        None => callback::callback_url(app.handoff_config.callback_port),
+    };
+    app.notice = Some(error(format!(
+        "{} Allowlist {address} in the Clerk Dashboard (Native applications, redirect URLs \
+         for native SSO), or pass an address it allows with --redirect-url.",
+        failure.message.trim_end()
+    )));
+    fx
+}
+
+/// The sign-in is at a browser hand-off (whether or not this run started it).
+fn on_hand_off(app: &App) -> bool {
+    matches!(app.step(), Step::Factor(f) if is_hand_off(f.strategy()))
 }
 
 /// What the hand-off screen says once the verification ended without a sign-in.
@@ -100,7 +364,13 @@ pub(super) fn on_tick(app: &mut App) -> Vec<Effect> {
     if !is_hand_off(f.strategy()) || !overdue {
         return Vec::new();
     }
-    let fx = stop_polling(app);
+    let mut fx = stop_polling(app);
+    if let Some(h) = app.handoff.as_mut()
+        && h.listening != Listening::Off
+    {
+        h.listening = Listening::Off;
+        fx.push(Effect::StopListening);
+    }
     app.notice = Some(ended_notice(Some(&VerificationStatus::Expired)));
     fx
 }
@@ -112,7 +382,7 @@ pub(super) fn open_in_browser(url: String) -> Vec<Effect> {
 
 pub(super) fn browser_opened(app: &mut App, error: Option<String>) -> Vec<Effect> {
     let message = match error {
-        None => "Asked the system to open the address in your browser. Finish there; this screen moves on by itself.".to_string(),
+        None => "Asked the system to open the address in your browser. Finish there; this screen moves on when the browser comes back.".to_string(),
         Some(why) => format!("Could not open a browser: {why}. Open the address yourself."),
     };
     info(app, message)

@@ -5,12 +5,14 @@
 
 mod account;
 mod action;
+pub mod callback;
 mod calls;
 mod demo;
 mod effect;
 pub mod effects;
 mod effects_account;
 mod effects_browser;
+mod effects_callback;
 mod effects_sign_in;
 mod failure;
 pub mod handoff;
@@ -21,8 +23,9 @@ mod start;
 mod state;
 mod update;
 
-pub use action::Action;
-pub use effect::{Call, Effect};
+pub use action::{Action, CallbackEvent};
+pub use callback::{HandOff, HandOffConfig, Listening};
+pub use effect::{Call, Effect, Redirect};
 pub use failure::{Failure, FailureKind};
 pub use reply::{DemoCode, MaybeClient, Reply, SignInReply};
 pub use session::REFRESH_BEFORE_MS;
@@ -38,6 +41,8 @@ mod tests;
 mod tests_account;
 #[cfg(test)]
 mod tests_handoff;
+#[cfg(test)]
+mod tests_handoff_return;
 #[cfg(test)]
 mod tests_sdk_parity;
 #[cfg(test)]

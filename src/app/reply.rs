@@ -21,6 +21,8 @@ pub enum Reply {
     SignIn(Result<SignInReply, Failure>),
     /// The poller's reload of the sign-in while waiting for an email link or a hand-off.
     Poll(Result<SignInReply, Failure>),
+    /// The sign-in reloaded with the hand-off's `rotating_token_nonce`.
+    Redeemed(Result<SignInReply, Failure>),
     /// A session token (JWT).
     Token(Result<String, Failure>),
     /// Sign-out of one session or of every session; the client as the server now has it.
@@ -64,7 +66,7 @@ impl Reply {
         match self {
             Reply::Environment(r) => r.as_ref().err(),
             Reply::Client(r) | Reply::SignOut(r) | Reply::Touched(r) => r.as_ref().err(),
-            Reply::SignIn(r) | Reply::Poll(r) => r.as_ref().err(),
+            Reply::SignIn(r) | Reply::Poll(r) | Reply::Redeemed(r) => r.as_ref().err(),
             Reply::Token(r) => r.as_ref().err(),
             Reply::TokenCheck(_) => None,
             Reply::Totp(r) => r.as_ref().err(),

@@ -246,6 +246,9 @@ fn prepare(app: &mut App, f: &FactorStep) -> Vec<Effect> {
     let mut fx = stop_polling(app);
     let factor = f.factor.clone();
     fx.extend(match f.stage {
+        Stage::First if handoff::is_hand_off(f.strategy()) => {
+            handoff::prepare(app, sign_in_id, factor)
+        }
         Stage::First => call(app, Call::PrepareFirstFactor { sign_in_id, factor }),
         Stage::Second | Stage::ClientTrust => {
             call(app, Call::PrepareSecondFactor { sign_in_id, factor })
@@ -282,6 +285,8 @@ pub(super) fn on_sign_in(app: &mut App, result: Result<SignInReply, Failure>) ->
             already_signed_in(app, failure.session_id.map(String::from))
         }
         Some("resource_not_found") => gone(app),
+        // A hand-off's redirect URL the instance does not allow: say what to allowlist.
+        Some("resource_missmatch") if app.handoff.is_some() => handoff::not_allowed(app, failure),
         _ => {
             show_failure(app, failure);
             Vec::new()
@@ -296,6 +301,9 @@ pub(super) fn on_poll(app: &mut App, result: Result<SignInReply, Failure>) -> Ve
             app.last_poll_at = Some(app.now_ms);
             if app.notice.as_ref().is_some_and(|n| n.retryable) {
                 app.notice = None;
+            }
+            if let Some(fx) = handoff::on_poll(app, &reply.sign_in) {
+                return fx;
             }
             return adopt(app, reply);
         }
@@ -348,7 +356,8 @@ fn gone(app: &mut App) -> Vec<Effect> {
     app.epoch += 1;
     app.sign_in = None;
     app.choices = Default::default();
-    let fx = stop_polling(app);
+    let mut fx = stop_polling(app);
+    fx.extend(handoff::stop_listening(app));
     app.notice = Some(Notice {
         param_name: Some("identifier".to_string()),
         ..error("This sign-in attempt is no longer valid. Start again.".to_string())
@@ -393,6 +402,7 @@ fn adopt(app: &mut App, reply: SignInReply) -> Vec<Effect> {
         }
         Step::Factor(f) if f.ended.is_some() && handoff::is_hand_off(f.strategy()) => {
             fx.extend(stop_polling(app));
+            fx.extend(handoff::stop_listening(app));
             app.notice = Some(handoff::ended_notice(f.ended.as_ref()));
             return fx;
         }

@@ -220,6 +220,9 @@ pub struct App {
     /// The session an "already signed in" answer named before this app held it: switched to
     /// once the reloaded client has it.
     pub(crate) switch_to: Option<String>,
+    /// How a browser hand-off's nonce can come back (flags), and the one under way.
+    pub handoff_config: super::HandOffConfig,
+    pub handoff: Option<super::HandOff>,
 }
 
 impl App {
@@ -252,6 +255,8 @@ impl App {
             display_available: false,
             failure_trace: None,
             switch_to: None,
+            handoff_config: super::HandOffConfig::default(),
+            handoff: None,
         }
     }
 

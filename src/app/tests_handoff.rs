@@ -1,7 +1,10 @@
-//! Unit tests of the browser hand-off: starting OAuth creates a sign-in with the strategy and a
-//! redirect URL, the reply starts the poller, expiry and cancel say so and stop it, Esc stops
-//! it and returns to the identifier, and a browser is only launched where there is a display.
+//! Unit tests of the browser hand-off: starting OAuth listens on the loopback callback and
+//! creates a sign-in with the strategy and the redirect, the reply starts the poller, only the
+//! redeemed nonce finishes (a poll that sees the sign-in complete does not), expiry and cancel
+//! say so and stop it, Esc stops it and returns to the identifier, and a browser is only
+//! launched where there is a display. Pasting and the callback: `tests_handoff_return.rs`.
 
+use secrecy::SecretString;
 use serde_json::json;
 
 use super::*;
@@ -51,25 +54,33 @@ fn mock() -> Strategy {
 }
 
 #[test]
-fn starting_oauth_creates_a_sign_in_with_the_strategy_and_a_redirect_url() {
+fn starting_oauth_listens_and_creates_a_sign_in_with_the_strategy_and_the_callback() {
     let mut a = app();
     let fx = update(&mut a, Action::StartOAuth(mock()));
     match fx.as_slice() {
         [
+            Effect::ListenForCallback {
+                port,
+                until_ms,
+                epoch,
+            },
             Effect::Call {
-                call:
-                    Call::CreateRedirectSignIn {
-                        strategy,
-                        redirect_url,
-                    },
+                call: Call::CreateRedirectSignIn { strategy, redirect },
                 ..
             },
         ] => {
+            assert_eq!(*port, a.handoff_config.callback_port);
+            assert_eq!(*epoch, a.epoch);
+            assert!(*until_ms > NOW + 600_000, "outlives the hand-off");
             assert_eq!(*strategy, mock());
-            assert_eq!(redirect_url, "http://127.0.0.1:4000/__dev/oauth/done");
+            assert_eq!(*redirect, Redirect::Callback);
         }
         other => panic!("{other:?}"),
     }
+    assert_eq!(
+        a.handoff.as_ref().map(|h| &h.listening),
+        Some(&Listening::Starting)
+    );
     assert_eq!(
         a.busy.as_ref().map(|b| b.what),
         Some("Asking for the sign-in address")
@@ -79,7 +90,7 @@ fn starting_oauth_creates_a_sign_in_with_the_strategy_and_a_redirect_url() {
 }
 
 #[test]
-fn the_reply_opens_the_hand_off_and_polls_until_complete() {
+fn a_poll_that_sees_the_sign_in_complete_does_not_sign_in_only_the_nonce_does() {
     let mut a = app();
     update(&mut a, Action::StartOAuth(mock()));
     let fx = reply(&mut a, Reply::SignIn, oauth_sign_in("unverified"));
@@ -100,10 +111,29 @@ fn the_reply_opens_the_hand_off_and_polls_until_complete() {
         "created_session_id": "sess_1", "abandon_at": NOW + 1
     }))
     .expect("complete parses");
-    let fx = reply(&mut a, Reply::Poll, done);
-    assert!(fx.iter().any(|e| matches!(e, Effect::StopPolling)));
-    assert!(fx.iter().any(|e| matches!(e, Effect::Call { call: Call::MintToken { session_id }, .. } if session_id == "sess_1")));
-    assert!(!a.polling);
+    let fx = reply(&mut a, Reply::Poll, done.clone());
+    assert!(matches!(fx.as_slice(), [Effect::StopPolling]), "{fx:?}");
+    assert!(a.signed_in.is_none() && !a.polling);
+    assert!(matches!(a.step(), Step::Factor(_)), "still the hand-off");
+    assert!(a.handoff.as_ref().is_some_and(|h| h.browser_done));
+    assert!(
+        a.notice
+            .as_ref()
+            .is_some_and(|n| n.message.contains("Paste the address")),
+        "{:?}",
+        a.notice
+    );
+    let fx = update(
+        &mut a,
+        Action::SubmitReturn(SecretString::from("rtn_0123456789".to_string())),
+    );
+    assert!(
+        matches!(fx.as_slice(), [Effect::Call { call: Call::RedeemNonce { sign_in_id, .. }, .. }] if sign_in_id == "sia_o"),
+        "{fx:?}"
+    );
+    let fx = reply(&mut a, Reply::Redeemed, done);
+    assert!(fx.iter().any(|e| matches!(e, Effect::Call { call: Call::MintToken { session_id }, .. } if session_id == "sess_1")), "{fx:?}");
+    assert!(a.handoff.is_none());
 }
 
 #[test]
@@ -146,7 +176,10 @@ fn a_hand_off_the_server_never_ends_stops_after_its_expiry() {
             now_ms: NOW + 604_000,
         },
     );
-    assert!(matches!(fx.as_slice(), [Effect::StopPolling]), "{fx:?}");
+    assert!(
+        matches!(fx.as_slice(), [Effect::StopPolling, Effect::StopListening]),
+        "{fx:?}"
+    );
     assert!(
         a.notice
             .as_ref()
@@ -161,9 +194,12 @@ fn esc_cancels_polling_and_returns_to_the_identifier() {
     reply(&mut a, Reply::SignIn, oauth_sign_in("unverified"));
     let epoch = a.epoch;
     let fx = update(&mut a, Action::Back);
-    assert!(matches!(fx.as_slice(), [Effect::StopPolling]), "{fx:?}");
+    assert!(
+        matches!(fx.as_slice(), [Effect::StopListening, Effect::StopPolling]),
+        "{fx:?}"
+    );
     assert_eq!(a.step(), Step::Identifier);
-    assert!(!a.polling);
+    assert!(!a.polling && a.handoff.is_none());
     // A poll that was already on its way is dropped.
     let late = Action::Api {
         epoch,
@@ -195,20 +231,25 @@ fn browsers_open_only_when_asked_and_a_failure_says_why() {
 }
 
 #[test]
-fn a_remote_instance_sends_the_browser_to_its_home_page() {
+fn a_configured_redirect_url_replaces_the_listener() {
     let mut a = App::new(
         Backend::Remote {
             base_url: "https://clerk.example.com".into(),
         },
         NOW,
     );
-    a.environment = Some(
-        serde_json::from_value(json!({"display_config": {"home_url": "https://example.com"}}))
-            .expect("environment parses"),
-    );
-    assert_eq!(handoff::redirect_url(&a), "https://example.com");
     a.environment = Some(serde_json::from_value(json!({})).expect("environment parses"));
-    assert_eq!(handoff::redirect_url(&a), "https://clerk.example.com");
+    assert_eq!(handoff::redirect(&a), Redirect::Callback);
+    a.handoff_config.redirect_url = Some("https://example.com/native-callback".into());
+    let fx = update(&mut a, Action::StartOAuth(mock()));
+    assert!(
+        matches!(fx.as_slice(), [Effect::Call { call: Call::CreateRedirectSignIn { redirect: Redirect::Url(u), .. }, .. }] if u == "https://example.com/native-callback"),
+        "{fx:?}"
+    );
+    assert_eq!(
+        a.handoff.as_ref().map(|h| &h.listening),
+        Some(&Listening::Off)
+    );
 }
 
 #[test]
@@ -221,7 +262,7 @@ fn the_hand_off_waits_three_seconds_past_its_expiry_for_the_server_to_say_so() {
     assert!(a.notice.is_none());
     assert!(matches!(
         tick(&mut a, NOW + 603_000).as_slice(),
-        [Effect::StopPolling]
+        [Effect::StopPolling, Effect::StopListening]
     ));
     assert!(tick(&mut a, NOW + 604_000).is_empty(), "said once");
 }
@@ -257,7 +298,18 @@ fn a_new_hand_off_replaces_the_flow_under_way_unless_rate_limited() {
     a.resend_at = Some(NOW + 1);
     let epoch = a.epoch;
     let fx = update(&mut a, Action::StartOAuth(mock()));
-    assert!(matches!(fx.first(), Some(Effect::StopPolling)), "{fx:?}");
+    assert!(
+        matches!(
+            fx.as_slice(),
+            [
+                Effect::StopPolling,
+                Effect::StopListening,
+                Effect::ListenForCallback { .. },
+                Effect::Call { .. }
+            ]
+        ),
+        "{fx:?}"
+    );
     assert!(a.epoch > epoch && a.sign_in.is_none() && !a.polling);
     assert_eq!((a.last_poll_at, a.resend_at), (None, None));
     a.blocked_until = Some(NOW + 2_000);
@@ -277,25 +329,6 @@ fn a_started_browser_says_to_finish_there() {
             && n.message
                 .starts_with("Asked the system to open the address")
     }));
-}
-
-#[test]
-fn a_remote_instance_without_a_home_page_uses_its_sign_in_page_if_it_is_a_web_address() {
-    let mut a = App::new(
-        Backend::Remote {
-            base_url: "https://clerk.example.com".into(),
-        },
-        NOW,
-    );
-    let with = |config: serde_json::Value| {
-        serde_json::from_value(json!({"display_config": config})).expect("environment parses")
-    };
-    a.environment = Some(with(json!({"sign_in_url": "https://example.com/sign-in"})));
-    assert_eq!(handoff::redirect_url(&a), "https://example.com/sign-in");
-    a.environment = Some(with(json!({"home_url": "http://localhost:3000"})));
-    assert_eq!(handoff::redirect_url(&a), "http://localhost:3000");
-    a.environment = Some(with(json!({"home_url": "javascript:alert(1)"})));
-    assert_eq!(handoff::redirect_url(&a), "https://clerk.example.com");
 }
 
 #[test]

@@ -41,7 +41,18 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             sign_out_of_other_sessions,
         } => sign_in::submit_new_password(app, password, sign_out_of_other_sessions),
         Action::Back if app.signed_in.is_some() => account::back(app),
-        Action::Back => sign_in::back(app),
+        Action::Back => {
+            // Leaving the hand-off screen ends its listener; closing a list over it does not.
+            let on_hand_off = app.choices.choosing.is_none()
+                && matches!(app.step(), crate::flow::Step::Factor(f) if handoff::is_hand_off(f.strategy()));
+            let mut fx = if on_hand_off {
+                handoff::stop_listening(app)
+            } else {
+                Vec::new()
+            };
+            fx.extend(sign_in::back(app));
+            fx
+        }
         Action::RefreshToken => session::refresh_now(app),
         Action::SwitchSession(id) => session::switch(app, id),
         Action::SignOut { all } => session::sign_out(app, all),
@@ -56,6 +67,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::StartOAuth(strategy) => handoff::start(app, strategy),
         Action::OpenInBrowser(url) => handoff::open_in_browser(url),
         Action::BrowserOpened(error) => handoff::browser_opened(app, error),
+        Action::SubmitReturn(text) => handoff::submit_return(app, text),
+        Action::Callback { epoch, event } if epoch == app.epoch => handoff::on_callback(app, event),
+        Action::Callback { .. } => Vec::new(),
         Action::Api { epoch, reply } => on_reply(app, epoch, reply),
     }
 }
@@ -127,6 +141,10 @@ fn route(app: &mut App, reply: Reply) -> Vec<Effect> {
         Reply::Client(r) => session::on_client(app, r),
         Reply::SignIn(r) => sign_in::on_sign_in(app, r),
         Reply::Poll(r) => sign_in::on_poll(app, r),
+        Reply::Redeemed(r) => match handoff::on_redeemed(app, r) {
+            Ok(reply) => sign_in::on_sign_in(app, Ok(reply)),
+            Err(fx) => fx,
+        },
         Reply::Token(r) => session::on_token(app, r),
         Reply::TokenCheck(check) => {
             session::on_token_check(app, check);

@@ -5,6 +5,7 @@
 pub mod clock;
 pub mod facts;
 pub mod frontend_api;
+pub mod hand_off;
 pub mod report;
 pub mod storage;
 pub mod terminal;
@@ -32,6 +33,9 @@ pub struct DoctorOptions {
     pub no_store: bool,
     pub config_dir: Option<PathBuf>,
     pub ui: UiFlags,
+    /// `--callback-port` and `--redirect-url`: where a browser sign-in comes back.
+    pub callback_port: u16,
+    pub redirect_url: Option<String>,
 }
 
 impl DoctorOptions {
@@ -53,6 +57,8 @@ impl DoctorOptions {
                 no_color: cli.no_color,
                 high_contrast: cli.high_contrast,
             },
+            callback_port: cli.hand_off.callback_port,
+            redirect_url: cli.hand_off.redirect_url.clone(),
         }
     }
 }
@@ -80,7 +86,22 @@ pub struct Facts {
 /// runs every check.
 pub async fn run(opts: &DoctorOptions) -> Report {
     let facts = gather(opts).await;
-    checks(&facts, opts.ui)
+    let mut report = checks(&facts, opts.ui);
+    let free = match opts.redirect_url {
+        Some(_) => None,
+        None => hand_off::port_free(opts.callback_port),
+    };
+    // After `headless`, which says whether a browser can open here at all.
+    let at = report
+        .checks
+        .iter()
+        .position(|c| c.name == "headless")
+        .map_or(report.checks.len(), |i| i + 1);
+    report.checks.insert(
+        at,
+        hand_off::browser_sign_in(opts.callback_port, opts.redirect_url.as_deref(), free),
+    );
+    report
 }
 
 pub async fn gather(opts: &DoctorOptions) -> Facts {

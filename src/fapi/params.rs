@@ -127,6 +127,9 @@ pub struct PrepareFirstFactorParams {
     pub trusted_device_id: Option<String>,
     pub redirect_url: Option<String>,
     pub action_complete_redirect_url: Option<String>,
+    /// `enterprise_sso`: which of the account's connections (clerk-js `SignInFuture.sso`
+    /// sends `enterpriseConnectionId` with its prepare).
+    pub enterprise_connection_id: Option<String>,
     pub oidc_login_hint: Option<String>,
     pub oidc_prompt: Option<String>,
 }
@@ -142,19 +145,22 @@ impl PrepareFirstFactorParams {
             trusted_device_id: None,
             redirect_url: None,
             action_complete_redirect_url: None,
+            enterprise_connection_id: None,
             oidc_login_hint: None,
             oidc_prompt: None,
         }
     }
 
     /// Copies the ids a factor from `supported_first_factors` carries, which is what the
-    /// prepare call needs for `email_code`, `phone_code`, `reset_password_*` and web3.
+    /// prepare call needs for `email_code`, `phone_code`, `reset_password_*`, web3 and
+    /// `enterprise_sso` (its connection).
     pub fn from_factor(factor: &Factor) -> Self {
         Self {
             email_address_id: factor.email_address_id.clone(),
             phone_number_id: factor.phone_number_id.clone(),
             web3_wallet_id: factor.web3_wallet_id.clone(),
             passkey_id: factor.passkey_id.clone(),
+            enterprise_connection_id: factor.enterprise_connection_id.clone(),
             ..Self::new(factor.strategy.clone())
         }
     }
@@ -223,6 +229,10 @@ impl PrepareFirstFactorParams {
             .opt(
                 "action_complete_redirect_url",
                 self.action_complete_redirect_url.as_deref(),
+            )
+            .opt(
+                "enterprise_connection_id",
+                self.enterprise_connection_id.as_deref(),
             )
             .opt("oidc_login_hint", self.oidc_login_hint.as_deref())
             .opt("oidc_prompt", self.oidc_prompt.as_deref())

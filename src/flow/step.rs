@@ -167,6 +167,15 @@ fn hand_off_step(sign_in: &SignIn) -> Option<Step> {
     Some(Step::Factor(factor_step(Stage::First, factor, Some(v))))
 }
 
+/// Whether a verification of `verification`'s strategy is the one `factor` started: the same
+/// strategy, or an enterprise SSO factor whose connection verifies as the protocol it speaks
+/// (SAML, or OIDC as an `oauth_…` strategy; the emulator answers `saml`).
+fn verifies(factor: &Strategy, verification: &Strategy) -> bool {
+    factor == verification
+        || (*factor == Strategy::EnterpriseSso
+            && (*verification == Strategy::Saml || verification.is_oauth()))
+}
+
 /// The factor whose verification is under way (a code was sent), so a reload resumes it.
 fn active_factor(stage: Stage, sign_in: &SignIn) -> Option<&Factor> {
     let v = stage.verification(sign_in)?;
@@ -181,7 +190,11 @@ fn active_factor(stage: Stage, sign_in: &SignIn) -> Option<&Factor> {
 }
 
 fn factor_step(stage: Stage, factor: Factor, verification: Option<&Verification>) -> FactorStep {
-    let own = verification.filter(|v| v.strategy.as_ref() == Some(&factor.strategy));
+    let own = verification.filter(|v| {
+        v.strategy
+            .as_ref()
+            .is_some_and(|s| verifies(&factor.strategy, s))
+    });
     let (sent, expire_at, ended) = match own {
         Some(v) => match &v.status {
             VerificationStatus::Unverified => (v.expire_at.is_some(), v.expire_at, None),

@@ -392,3 +392,28 @@ fn email_links_that_need_the_same_client_are_never_started_on_here() {
     assert_eq!(methods[0].support, Err(crate::flow::SAME_CLIENT_LINK));
     assert!(crate::flow::SAME_CLIENT_LINK.contains("require_same_client"));
 }
+
+#[test]
+fn an_enterprise_connection_verifies_as_its_protocol_but_a_code_is_not_sso() {
+    let mut s = first_factor();
+    s.supported_first_factors
+        .push(to(Strategy::EnterpriseSso, JANE));
+    let picked = Choices {
+        first: Some(Strategy::EnterpriseSso),
+        ..Choices::default()
+    };
+    for (verified_as, sent) in [
+        (Strategy::Saml, true),
+        (Strategy::Oauth("okta".into()), true),
+        (Strategy::EnterpriseSso, true),
+        (Strategy::EmailCode, false),
+    ] {
+        s.first_factor_verification = Some(verification(
+            verified_as.clone(),
+            VerificationStatus::Unverified,
+            Some(LATER),
+        ));
+        let f = factor_of(derive_step(Some(&s), &picked));
+        assert_eq!(f.sent, sent, "{verified_as}");
+    }
+}

@@ -45,6 +45,8 @@ pub(crate) enum Need {
     Password,
     Code,
     Ticket,
+    /// The address a browser hand-off ended on, or its nonce.
+    Return,
 }
 
 /// What the script has done so far.
@@ -92,6 +94,18 @@ pub(crate) fn decide(app: &App, state: &mut State) -> Decision {
             None => Decision::Read(Need::Ticket),
         },
         Step::Identifier => match state.answers.identifier.take() {
+            // `--strategy oauth_<provider>` (or SAML, enterprise SSO) with no identifier: a
+            // browser hand-off; its address goes out as an event and the nonce comes on stdin.
+            None if state
+                .answers
+                .strategy
+                .as_ref()
+                .is_some_and(crate::app::handoff::is_hand_off) =>
+            {
+                state.submitted_identifier = true;
+                let strategy = state.answers.strategy.clone().unwrap_or_default();
+                Decision::Dispatch(vec![Action::StartOAuth(strategy)])
+            }
             Some(identifier) => {
                 state.submitted_identifier = true;
                 Decision::Dispatch(vec![Action::SubmitIdentifier {
@@ -249,6 +263,22 @@ fn answer_factor(
                 )
             } else {
                 Answer::Act(vec![Action::SendCode])
+            }
+        }
+        s if crate::app::handoff::is_hand_off(s) => {
+            let handoff = app.handoff.as_ref();
+            if let Some(words) = handoff.and_then(|h| h.ended.clone()) {
+                Answer::Stop(ExitStatus::WrongCredentials, "hand_off_failed", words)
+            } else if f.ended.is_some() || expired(app) {
+                Answer::Stop(
+                    ExitStatus::WrongCredentials,
+                    "verification_ended",
+                    "The browser sign-in expired or failed.".into(),
+                )
+            } else if f.sent && handoff.is_some_and(|h| h.returned_by.is_none()) {
+                Answer::Read(Need::Return)
+            } else {
+                Answer::Wait
             }
         }
         other => Answer::Stop(

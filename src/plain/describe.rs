@@ -276,6 +276,13 @@ fn factor_instruction(app: &App, f: &FactorStep) -> Option<String> {
     }
     let live = f.sent && !expired(app);
     let mut options: Vec<String> = Vec::new();
+    let came_back = app
+        .handoff
+        .as_ref()
+        .is_some_and(|h| h.ended.is_some() || h.returned_by.is_some());
+    if crate::app::handoff::is_hand_off(s) && live && f.ended.is_none() && !came_back {
+        options.push("paste the address the browser ended on (or its nonce)".into());
+    }
     if *s == Strategy::Password {
         options.push("type the password".into());
     } else if s.is_code() && (live || !sendable) {

@@ -97,7 +97,10 @@ impl EventLog {
                 f.strategy(),
                 f.expire_at
             );
-            if self.seen.insert(key) {
+            if !self.seen.insert(key) {
+            } else if crate::app::handoff::is_hand_off(f.strategy()) {
+                out.push(hand_off(app, sign_in, &f));
+            } else {
                 let event = if *f.strategy() == Strategy::EmailLink {
                     "link_sent"
                 } else {
@@ -115,6 +118,29 @@ impl EventLog {
         }
         out
     }
+}
+
+/// `hand_off`: the address to open, and how the sign-in comes back (`callback_url` when the
+/// loopback listener is up; the final address or nonce may always be written to stdin).
+fn hand_off(app: &App, sign_in: &crate::fapi::SignIn, f: &crate::flow::FactorStep) -> Value {
+    let url = f
+        .stage
+        .verification(sign_in)
+        .and_then(|v| v.external_verification_redirect_url.as_deref())
+        .map(clean);
+    let callback_url = match app.handoff.as_ref().map(|h| &h.listening) {
+        Some(crate::app::Listening::On { port }) => Some(crate::app::callback::callback_url(*port)),
+        _ => None,
+    };
+    json!({
+        "event": "hand_off",
+        "sign_in_id": sign_in.id,
+        "strategy": f.strategy().as_str(),
+        "url": url,
+        "callback_url": callback_url,
+        "redirect_url": app.handoff_config.redirect_url.as_deref().map(clean),
+        "expires_at": f.expire_at,
+    })
 }
 
 /// The "complete" event of a signed-in app.
@@ -184,6 +210,16 @@ pub(crate) fn sentence(event: &Value) -> String {
         "needs_new_password" => "The account's password must be changed.".into(),
         "code_sent" => format!("A code was sent{to}."),
         "link_sent" => format!("A sign-in link was sent{to}. Waiting for it to be opened."),
+        "hand_off" => {
+            let back = match event.get("callback_url").and_then(Value::as_str) {
+                Some(cb) => format!(" A browser here comes back to {cb} by itself;"),
+                None => String::new(),
+            };
+            format!(
+                "Open this address in a browser: {}{back} or write the address the browser ends on (or its nonce) to standard input.",
+                s("url")
+            )
+        }
         "complete" => format!(
             "Signed in{}. Session {}.{}",
             event

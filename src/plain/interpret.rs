@@ -66,6 +66,10 @@ pub fn interpret(app: &App, line: &str) -> Vec<Action> {
                     vec![Action::SubmitPassword(secret(line_secret(line)))]
                 }
                 _ if strategy.is_code() => vec![Action::SubmitCode(secret(normalize_code(word)))],
+                // Anything else on a hand-off is the address the browser ended on, or its nonce.
+                _ if crate::app::handoff::is_hand_off(&strategy) => {
+                    vec![Action::SubmitReturn(secret(word.to_string()))]
+                }
                 _ => Vec::new(),
             }
         }

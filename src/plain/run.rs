@@ -30,6 +30,8 @@ struct Shown {
     jwt: Option<String>,
     /// Which account task is open on the signed-in screen, if any.
     account: Option<&'static str>,
+    /// A browser hand-off's way back and whether it came back failed (not in the `Step`).
+    hand_off: Option<(crate::app::Listening, bool)>,
 }
 
 impl Shown {
@@ -41,6 +43,10 @@ impl Shown {
             expired: expired(app),
             jwt: app.signed_in.as_ref().and_then(|s| s.jwt.clone()),
             account: super::account::kind(app),
+            hand_off: app
+                .handoff
+                .as_ref()
+                .map(|h| (h.listening.clone(), h.ended.is_some())),
         }
     }
 }

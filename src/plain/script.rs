@@ -109,10 +109,17 @@ where
         password_line_used: false,
         used_ticket: false,
     };
-    // Only read stdin when answers are to come from it; otherwise leave it to the caller.
+    // Only read stdin when answers are to come from it; otherwise leave it to the caller. A
+    // browser hand-off reads the address the browser ended on (or its nonce) from it.
+    let hand_off = state
+        .answers
+        .strategy
+        .as_ref()
+        .is_some_and(crate::app::handoff::is_hand_off);
     let mut lines = if state.answers.password_from_input
         || state.answers.codes_from_input
         || state.answers.ticket_from_input
+        || hand_off
     {
         LineInput::from_reader(input)
     } else {
@@ -120,10 +127,15 @@ where
         LineInput::from_reader(tokio::io::empty())
     };
     let mut pending: Option<Need> = None;
+    // Stdin ended while a hand-off waited: its callback (or its expiry) still ends the wait.
+    let mut input_open = true;
     engine.start();
     loop {
         for event in log.changes(&engine.app) {
             report.event(&event);
+        }
+        if pending == Some(Need::Return) && !waiting_for_return(&engine.app) {
+            pending = None;
         }
         if engine.ready() && pending.is_none() {
             // Signed in is signed in, even if minting the first session token failed.
@@ -224,7 +236,7 @@ where
                 }
             }
             _ = ticker.tick() => engine.tick(),
-            line = lines.recv(), if pending.is_some() => {
+            line = lines.recv(), if pending.is_some() && input_open => {
                 let need = pending.take();
                 match line {
                     Some(Ok(mut line)) => {
@@ -250,11 +262,16 @@ where
                                 state.password_line_used = true;
                                 engine.dispatch(Action::SubmitPassword(secret));
                             }
+                            Some(Need::Return) => engine.dispatch(Action::SubmitReturn(secret)),
                             _ => {
                                 let code = crate::flow::normalize_code(secret.expose_secret());
                                 engine.dispatch(Action::SubmitCode(SecretString::from(code)));
                             }
                         }
+                    }
+                    Some(Err(_)) | None if need == Some(Need::Return) => {
+                        input_open = false;
+                        pending = need;
                     }
                     Some(Err(_)) | None => {
                         let what = match need {
@@ -272,4 +289,13 @@ where
             }
         }
     }
+}
+
+/// A hand-off is still waiting for the browser's address (nothing came back yet).
+fn waiting_for_return(app: &crate::app::App) -> bool {
+    app.signed_in.is_none()
+        && app
+            .handoff
+            .as_ref()
+            .is_some_and(|h| h.returned_by.is_none() && h.ended.is_none())
 }

@@ -7,6 +7,7 @@ mod email_link;
 mod error;
 mod first_factor;
 mod mfa;
+mod sso;
 
 use secrecy::SecretString;
 
@@ -23,6 +24,7 @@ pub use first_factor::{
     ResetPasswordPhoneCode,
 };
 pub use mfa::Mfa;
+pub use sso::SsoParams;
 
 /// The client's sign-in in progress and the methods that move it on.
 ///

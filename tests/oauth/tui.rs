@@ -1,6 +1,7 @@
 //! The full-screen binary in an 80x24 pseudo-terminal: Tab to the provider row, Enter, the
-//! hand-off screen shows the address (also as an OSC 8 hyperlink carrying the whole URL), the
-//! test consents over HTTP, and the app reaches the signed-in screen by itself.
+//! hand-off screen shows the address (also as an OSC 8 hyperlink carrying the whole URL) and
+//! the ways back; the test consents over HTTP and the browser's redirect reaches the app's
+//! loopback callback (signed in by itself), or the address the browser ended on is pasted.
 
 use crate::pty::Term;
 use crate::support::server::Background;
@@ -19,7 +20,13 @@ fn full_screen_app_signs_in_through_the_mock_provider() {
     let dir = tempfile::tempdir().expect("temp dir");
     let home = dir.path().to_string_lossy().into_owned();
     let mut t = Term::spawn(
-        &["--frontend-api", &server.base_url(), "--no-store"],
+        &[
+            "--frontend-api",
+            &server.base_url(),
+            "--no-store",
+            "--callback-port",
+            "0",
+        ],
         &[
             ("XDG_CONFIG_HOME", &home),
             ("XDG_DATA_HOME", &home),
@@ -53,11 +60,62 @@ fn full_screen_app_signs_in_through_the_mock_provider() {
         "the visible line is the start of the URL"
     );
 
-    // The binary was pointed at the server as a remote instance: the browser is sent on to
-    // the instance's own pages afterwards, whatever they show.
+    assert!(
+        t.screen()
+            .contains("returns by itself to http://127.0.0.1:"),
+        "{}",
+        t.screen()
+    );
+    // The browser follows the provider's redirect to the app's loopback callback.
     server
         .rt
         .block_on(crate::app::consent(&url, "ada@example.com"));
+    let screen = t.wait_for("Signed in");
+    assert!(screen.contains("Ada Lovelace"), "{screen}");
+    t.send_bytes(b"q");
+    let status = t.wait_exit();
+    assert!(status.success(), "clean exit: {status:?}");
+    t.assert_restored();
+}
+
+#[test]
+fn full_screen_app_finishes_with_the_pasted_address_of_a_browser_elsewhere() {
+    let server = Background::start();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let home = dir.path().to_string_lossy().into_owned();
+    let mut t = Term::spawn(
+        &[
+            "--frontend-api",
+            &server.base_url(),
+            "--no-store",
+            "--callback-port",
+            "0",
+        ],
+        &[
+            ("XDG_CONFIG_HOME", &home),
+            ("XDG_DATA_HOME", &home),
+            ("HOME", &home),
+        ],
+    );
+    t.wait_for("1. Continue with Mock OAuth");
+    t.tab();
+    t.tab();
+    t.wait_for("> 1. Continue with Mock OAuth");
+    t.enter();
+    t.wait_for("Browser elsewhere: paste the address it ends on");
+    let url = osc8_target(&t.raw()).expect("the address is written as an OSC 8 hyperlink");
+    let landed = server
+        .rt
+        .block_on(crate::app::consent_elsewhere(&url, "ada@example.com"));
+    assert!(landed.contains("rotating_token_nonce="), "{landed}");
+    // Something that is not it first: the screen says what is wrong and waits.
+    t.send_bytes(b"p");
+    t.type_text("hello");
+    t.enter();
+    t.wait_for("neither a web address nor a nonce");
+    // The field keeps the focus for another try.
+    t.type_text(&landed);
+    t.enter();
     let screen = t.wait_for("Signed in");
     assert!(screen.contains("Ada Lovelace"), "{screen}");
     t.send_bytes(b"q");

@@ -196,6 +196,15 @@ impl SignIn {
             .filter(|s| !s.is_empty())
     }
 
+    /// The provider's account has no user here (`first_factor_verification.status` is
+    /// `transferable`): clerk-js `SignInFuture.isTransferable`, Android `needsTransferToSignUp`.
+    /// A sign-up with `transfer=true` could take it over; waiting will not finish the sign-in.
+    pub fn is_transferable(&self) -> bool {
+        self.first_factor_verification
+            .as_ref()
+            .is_some_and(|v| v.status == super::VerificationStatus::Transferable)
+    }
+
     /// The first offered first factor with this strategy (the primary one when several match).
     pub fn first_factor(&self, strategy: &Strategy) -> Option<&Factor> {
         pick(&self.supported_first_factors, strategy)

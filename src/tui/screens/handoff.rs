@@ -4,11 +4,12 @@
 
 use ratatui::layout::Position;
 
-use super::common::Column;
+use super::common::{Column, duration};
 use super::shared::Hyperlink;
 use crate::app::App;
 use crate::app::handoff::providers;
 use crate::fapi::Strategy;
+use crate::flow::FactorStep;
 use crate::tui::Theme;
 use crate::tui::widgets::sanitize;
 
@@ -28,6 +29,28 @@ pub(crate) fn hyperlink(at: Position, right: u16, url: &str, theme: Theme) -> Op
         visible,
         sgr,
     })
+}
+
+/// The address the browser must open, once the server gave it.
+pub(crate) fn hand_off_url(app: &App, f: &FactorStep) -> Option<String> {
+    let sign_in = app.sign_in.as_ref()?;
+    f.stage
+        .verification(sign_in)?
+        .external_verification_redirect_url
+        .clone()
+        .filter(|u| !u.is_empty())
+}
+
+/// "Checking every second (last checked 2 s ago)." while the poller runs.
+pub(crate) fn checking_line(app: &App) -> String {
+    match (app.polling, app.last_poll_at) {
+        (true, Some(at)) => format!(
+            "Checking every second (last checked {} ago).",
+            duration((app.now_ms - at) / 1000)
+        ),
+        (true, None) => "Checking every second.".to_string(),
+        (false, _) => "Not checking right now.".to_string(),
+    }
 }
 
 pub(crate) fn hint_line(app: &App) -> String {

@@ -12,6 +12,7 @@ mod form;
 mod frame;
 mod global;
 mod handoff;
+mod handoff_screen;
 mod identifier;
 mod keymap;
 mod new_password;

@@ -11,6 +11,7 @@ use super::choose::ChooseForm;
 use super::code::CodeForm;
 use super::component::Component;
 use super::confirm::ConfirmScreen;
+use super::handoff_screen::HandOffScreen;
 use super::identifier::IdentifierForm;
 use super::keymap;
 use super::new_password::NewPasswordForm;
@@ -34,8 +35,10 @@ pub(crate) enum ScreenId {
     Password,
     Code(Stage, Strategy),
     BackupCode(Stage),
-    /// An email link or a browser hand-off (OAuth, SAML, enterprise SSO).
+    /// An email link.
     Waiting(Stage, Strategy),
+    /// A browser hand-off (OAuth, SAML, enterprise SSO).
+    HandOff(Stage, Strategy),
     Choose(Stage),
     /// What cannot be done in a terminal.
     Problem(Problem),
@@ -62,6 +65,7 @@ impl ScreenId {
                     Strategy::Password => ScreenId::Password,
                     Strategy::BackupCode => ScreenId::BackupCode(f.stage),
                     s if s.is_code() => ScreenId::Code(f.stage, s),
+                    s if crate::app::handoff::is_hand_off(&s) => ScreenId::HandOff(f.stage, s),
                     s if s.completes_elsewhere() => ScreenId::Waiting(f.stage, s),
                     // Picked before the list refused it, or preferred.
                     s => ScreenId::Problem(Problem::Unusable(f.stage, s)),
@@ -89,6 +93,7 @@ pub(crate) enum Screen {
     Secret(SecretForm),
     Code(CodeForm),
     Waiting(WaitingScreen),
+    HandOff(HandOffScreen),
     Choose(ChooseForm),
     Problem(ProblemScreen),
     NewPassword(NewPasswordForm),
@@ -108,6 +113,7 @@ macro_rules! each {
             Screen::Secret($s) => $body,
             Screen::Code($s) => $body,
             Screen::Waiting($s) => $body,
+            Screen::HandOff($s) => $body,
             Screen::Choose($s) => $body,
             Screen::Problem($s) => $body,
             Screen::NewPassword($s) => $body,
@@ -133,6 +139,7 @@ impl Screen {
             }
             ScreenId::Code(stage, strategy) => Screen::Code(CodeForm::new(stage, strategy)),
             ScreenId::Waiting(_, strategy) => Screen::Waiting(WaitingScreen::new(&strategy)),
+            ScreenId::HandOff(..) => Screen::HandOff(HandOffScreen::new()),
             ScreenId::Choose(stage) => Screen::Choose(ChooseForm::new(app, stage)),
             ScreenId::Problem(problem) => Screen::Problem(ProblemScreen::new(problem)),
             ScreenId::NewPassword => Screen::NewPassword(NewPasswordForm::new()),
@@ -207,6 +214,7 @@ impl Screen {
             Screen::Secret(f) => f.typed_len(),
             Screen::Code(f) => f.filled(),
             Screen::NewPassword(f) => f.typed_len(),
+            Screen::HandOff(f) => f.typed_len(),
             _ => 0,
         }
     }

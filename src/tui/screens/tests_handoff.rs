@@ -1,13 +1,15 @@
 //! Keys and drawing of the browser hand-off: the identifier screen's providers are reached
-//! with Tab and started with Enter or their number, the waiting screen starts a hand-off
-//! again with `r`, says when it ended, and marks the address as an OSC 8 hyperlink.
+//! with Tab and started with Enter or their number, the hand-off screen starts a hand-off
+//! again with `r`, says when it ended, marks the address as an OSC 8 hyperlink, names the
+//! ways back (the loopback callback with its `ssh -L` line, paste-back) and takes a pasted
+//! address into its field, cleared once submitted.
 
 use ratatui::crossterm::event::KeyCode;
 use serde_json::json;
 
 use super::fixtures::*;
-use super::{Ui, on_key};
-use crate::app::{Action, App, update};
+use super::{Ui, on_key, on_paste};
+use crate::app::{Action, App, CallbackEvent, update};
 use crate::fapi::Strategy;
 
 fn github() -> Strategy {
@@ -111,4 +113,90 @@ fn an_expired_hand_off_says_so_instead_of_the_address() {
     assert!(text.contains("expired before it was finished"), "{text}");
     assert!(ui.hyperlink().is_none());
     assert!(!app.polling);
+}
+
+#[test]
+fn the_ways_back_are_named_and_a_paste_lands_in_the_field() {
+    let mut app = hand_off("unverified");
+    app.handoff_config.ssh_host = Some("203.0.113.7".into());
+    let epoch = app.epoch;
+    let _ = update(
+        &mut app,
+        Action::Callback {
+            epoch,
+            event: CallbackEvent::Listening { port: 8976 },
+        },
+    );
+    let mut ui = Ui::new();
+    let text = screen(&app, &mut ui);
+    assert!(text.contains("http://127.0.0.1:8976/callback"), "{text}");
+    assert!(
+        text.contains("ssh -L 8976:127.0.0.1:8976 203.0.113.7"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Browser elsewhere: paste the address"),
+        "{text}"
+    );
+    // Letters are shortcuts until the field has focus; Tab gives it.
+    assert!(on_key(&app, &mut ui, key(KeyCode::Tab)).is_empty());
+    assert!(type_text(&app, &mut ui, "rtn_secret_nonce").is_empty());
+    let text = screen(&app, &mut ui);
+    assert!(
+        text.contains("rtn_secret_nonce"),
+        "shown to be checked: {text}"
+    );
+    let actions = on_key(&app, &mut ui, key(KeyCode::Enter));
+    match actions.as_slice() {
+        [Action::SubmitReturn(s)] => {
+            assert_eq!(secrecy::ExposeSecret::expose_secret(s), "rtn_secret_nonce");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(ui.screen.typed_secret_len(), 0, "wiped after submit");
+    // A paste anywhere on the screen goes to the field.
+    let mut ui = Ui::new();
+    assert!(
+        on_paste(
+            &app,
+            &mut ui,
+            "http://127.0.0.1:8976/callback?rotating_token_nonce=rtn_x"
+        )
+        .is_empty()
+    );
+    assert!(matches!(
+        on_key(&app, &mut ui, key(KeyCode::Enter)).as_slice(),
+        [Action::SubmitReturn(_)]
+    ));
+}
+
+#[test]
+fn a_configured_redirect_url_or_a_port_in_use_leaves_paste_back_named() {
+    let mut app = hand_off("unverified");
+    let epoch = app.epoch;
+    let _ = update(
+        &mut app,
+        Action::Callback {
+            epoch,
+            event: CallbackEvent::NotListening {
+                port: 8976,
+                why: "another program is already listening on it".into(),
+            },
+        },
+    );
+    let mut ui = Ui::new();
+    let text = screen(&app, &mut ui);
+    assert!(
+        text.contains("Nothing listens on http://127.0.0.1:8976/callback"),
+        "{text}"
+    );
+    let mut app = hand_off("unverified");
+    app.handoff_config.redirect_url = Some("https://example.com/native".into());
+    let mut ui = Ui::new();
+    let text = screen(&app, &mut ui);
+    assert!(
+        text.contains("It ends on https://example.com/native"),
+        "{text}"
+    );
+    assert!(!text.contains("ssh -L"), "{text}");
 }

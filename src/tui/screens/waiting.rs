@@ -9,14 +9,13 @@ use ratatui::layout::Rect;
 use super::common::{self, Column, can_retry, clock, duration};
 use super::component::Component;
 use super::form::who;
-use super::handoff::{hint_line, hyperlink};
+use super::handoff::{checking_line, hand_off_url, hyperlink};
 use super::keymap::{Bar, Binding, Key, bind};
 use super::shared::{Cx, Drawn, Hyperlink, Shared, View};
-use crate::app::handoff::{is_hand_off, providers};
+use crate::app::handoff::is_hand_off;
 use crate::app::{Action, App};
 use crate::fapi::Strategy;
 use crate::flow::{FactorStep, Step};
-use crate::tui::widgets::sanitize;
 
 /// Waiting keeps nothing of its own but what it waits for: the rest comes from `App`.
 #[derive(Debug)]
@@ -159,7 +158,8 @@ impl Component for WaitingScreen {
                 None
             }
         } else {
-            hand_off(&mut col, view.app, view.shared, &f)
+            // Hand-offs have their own screen (`handoff_screen.rs`).
+            None
         };
         Drawn {
             cursor: Some(cursor),
@@ -195,29 +195,8 @@ fn current(app: &App) -> Option<FactorStep> {
     }
 }
 
-/// The address the browser must open, once the server gave it.
-fn hand_off_url(app: &App, f: &FactorStep) -> Option<String> {
-    let sign_in = app.sign_in.as_ref()?;
-    f.stage
-        .verification(sign_in)?
-        .external_verification_redirect_url
-        .clone()
-        .filter(|u| !u.is_empty())
-}
-
 fn is_link(f: &FactorStep) -> bool {
     *f.strategy() == Strategy::EmailLink
-}
-
-fn checking_line(app: &App) -> String {
-    match (app.polling, app.last_poll_at) {
-        (true, Some(at)) => format!(
-            "Checking every second (last checked {} ago).",
-            duration((app.now_ms - at) / 1000)
-        ),
-        (true, None) => "Checking every second.".to_string(),
-        (false, _) => "Not checking right now.".to_string(),
-    }
 }
 
 fn email_link(col: &mut Column<'_>, app: &App, f: &FactorStep) {
@@ -318,66 +297,4 @@ fn resend_line(col: &mut Column<'_>, app: &App, what: &str) {
         ),
         None => col.line(&format!("Press r to send a new {what}."), theme.hint()),
     }
-}
-
-fn hand_off(col: &mut Column<'_>, app: &App, shared: &Shared, f: &FactorStep) -> Option<Hyperlink> {
-    let theme = col.theme;
-    let title = match providers(app).into_iter().find(|(s, _)| s == f.strategy()) {
-        Some((_, name)) => format!("Sign in with {} in a browser", sanitize(&name)),
-        None => format!("{} in a browser", common::describe(&f.factor)),
-    };
-    col.line(&title, theme.title());
-    col.gap();
-    if f.ended.is_some() || app.expires_in_secs() == Some(0) {
-        col.wrapped(
-            "This browser sign-in has ended without signing in. Press r to start it again, or Esc to go back.",
-            theme.text(),
-        );
-        col.notice(app, app.notice.as_ref());
-        return None;
-    }
-    let Some(url) = hand_off_url(app, f) else {
-        if app.busy.is_some() {
-            col.line("Asking for the sign-in address…", theme.text());
-        } else {
-            col.line(
-                "No sign-in address yet. Press r to ask for one.",
-                theme.text(),
-            );
-        }
-        col.notice(app, app.notice.as_ref());
-        return None;
-    };
-    col.wrapped(
-        "Open this address in a browser on any device. This screen moves on by itself when you finish there:",
-        theme.text(),
-    );
-    let at = col.here();
-    col.unwrapped(&url, theme.key());
-    let drawn = hyperlink(at, col.buf.area.right(), &url, theme);
-    col.line(&checking_line(app), theme.text());
-    if let Some(secs) = app.expires_in_secs() {
-        col.line(
-            &format!("The address expires in {}.", duration(secs)),
-            theme.text(),
-        );
-    }
-    if let Some(copied) = shared.copied {
-        col.wrapped(copied, theme.text());
-    }
-    col.notice(app, app.notice.as_ref());
-    col.line(&hint_line(app), theme.hint());
-    let qr = shared.qr(url.clone());
-    let rest = col.rest();
-    if qr.fits(rest) {
-        qr.render(rest, col.buf, theme);
-    } else if let Some((w, h)) = qr.required_size() {
-        col.wrapped(
-            &format!(
-                "A QR code of this address needs {w}×{h} free cells; enlarge the terminal to scan it."
-            ),
-            theme.hint(),
-        );
-    }
-    drawn
 }
