@@ -312,6 +312,22 @@ pub struct SignInArgs {
     /// Read the password from the first line of stdin.
     #[arg(long)]
     pub password_stdin: bool,
+    /// Sign in with the ticket (a `__clerk_ticket` link or the token) in this variable.
+    ///
+    /// An administrator makes one with Clerk's Backend API (`POST /v1/sign_in_tokens`); no
+    /// identifier, password or code is needed.
+    #[arg(
+        long,
+        value_name = "VAR",
+        conflicts_with_all = ["ticket_stdin", "identifier", "password_env", "password_stdin"]
+    )]
+    pub ticket_env: Option<String>,
+    /// Read the sign-in ticket (link or token) from the first line of stdin.
+    #[arg(
+        long,
+        conflicts_with_all = ["identifier", "password_env", "password_stdin"]
+    )]
+    pub ticket_stdin: bool,
     /// Read each one-time code (email, SMS, authenticator, backup) from the next line of stdin.
     #[arg(long)]
     pub code_stdin: bool,

@@ -19,7 +19,7 @@ use clerk_tui::fapi::{
 };
 use clerk_tui::plain::{self, Answers, PlainOptions, ScriptIo, ScriptOptions};
 use clerk_tui::tui::Theme;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 use tracing_subscriber::filter::{LevelFilter, Targets};
@@ -517,7 +517,27 @@ async fn sign_in(cli: &Cli, args: &SignInArgs) -> Result<ExitStatus, Fatal> {
         }
         other => other,
     };
+    // The variable may hold the Backend API's `url` (a `__clerk_ticket` link) or the token.
+    let ticket = match &args.ticket_env {
+        Some(var) => {
+            let raw = from_env(var, "sign-in ticket")?;
+            Some(
+                clerk_tui::flow::ticket_from_pasted(raw.expose_secret()).ok_or_else(|| {
+                    Fatal(
+                        ExitStatus::Usage,
+                        format!(
+                            "the environment variable {var} holds no sign-in ticket \
+                             (a __clerk_ticket link or the token itself)"
+                        ),
+                    )
+                })?,
+            )
+        }
+        None => None,
+    };
     let answers = Answers {
+        ticket,
+        ticket_from_input: args.ticket_stdin,
         identifier: args.identifier.clone(),
         password,
         password_from_input: args.password_stdin,

@@ -216,6 +216,31 @@ fn sigterm_restores_the_terminal() {
     t.assert_restored();
 }
 
+/// An operator pastes the `__clerk_ticket` link an administrator made with the Backend API:
+/// the paste alone signs in, and the ticket never reaches the screen.
+#[test]
+fn a_pasted_ticket_link_signs_in() {
+    let server = Server::start();
+    server.add_user(json!({"email_address": "tia@example.com", "password": PASSWORD, "first_name": "Tia", "last_name": "Ticket"}));
+    let (token, link) = server.sign_in_ticket("tia@example.com");
+    let mut t = server.app();
+    t.wait_for("Email address");
+    t.send_bytes(format!("\x1b[200~{link}\x1b[201~").as_bytes());
+    finish(&mut t, "Tia Ticket");
+    assert!(!t.raw().contains(&token), "the ticket reached the terminal");
+
+    // The same ticket again, on a new client: refused, said so, and the form stays.
+    let mut t = server.app();
+    t.wait_for("Email address");
+    t.send_bytes(format!("\x1b[200~{link}\x1b[201~").as_bytes());
+    let screen = t.wait_for("This sign-in ticket cannot be used");
+    assert!(screen.contains("Email address"), "{screen}");
+    assert!(!t.raw().contains(&token), "the ticket reached the terminal");
+    t.ctrl_c();
+    t.wait_exit();
+    t.assert_restored();
+}
+
 #[test]
 fn ctrl_c_restores_the_terminal() {
     let server = Server::start();

@@ -14,3 +14,5 @@ mod line_mode;
 mod pty;
 #[path = "plain/scripting.rs"]
 mod scripting;
+#[path = "plain/tickets.rs"]
+mod tickets;

@@ -21,6 +21,9 @@ pub enum Action {
         identifier: String,
         password: Option<SecretString>,
     },
+    /// A sign-in ticket (pasted as a `__clerk_ticket` link or bare, or given to `sign-in`):
+    /// sign in with `strategy=ticket`, no identifier needed.
+    SubmitTicket(SecretString),
     /// The password of the current first factor.
     SubmitPassword(SecretString),
     /// A one-time code (email, SMS, TOTP, backup code, reset code) for the current factor.

@@ -13,6 +13,10 @@ pub enum Call {
         identifier: String,
         password: Option<SecretString>,
     },
+    /// `POST /v1/client/sign_ins strategy=ticket ticket=…` (`SignInFuture::ticket`).
+    CreateTicketSignIn {
+        ticket: SecretString,
+    },
     PrepareFirstFactor {
         sign_in_id: String,
         factor: Factor,
@@ -160,6 +164,7 @@ impl Call {
             Call::LoadEnvironment => "Loading the instance settings",
             Call::LoadClient => "Loading the client",
             Call::CreateSignIn { .. } => "Starting the sign-in",
+            Call::CreateTicketSignIn { .. } => "Signing in with the ticket",
             Call::PrepareFirstFactor { .. } | Call::PrepareSecondFactor { .. } => "Sending",
             Call::AttemptFirstFactor { .. } | Call::AttemptSecondFactor { .. } => "Checking",
             Call::ResetPassword { .. } => "Setting the new password",
@@ -278,6 +283,8 @@ mod tests {
                 identifier: id(),
                 password: Some(secret()),
             },
+            // A ticket is single-use: never repeated behind the user's back.
+            Call::CreateTicketSignIn { ticket: secret() },
             Call::AttemptFirstFactor {
                 sign_in_id: id(),
                 strategy: Strategy::Password,

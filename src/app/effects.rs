@@ -184,6 +184,7 @@ pub async fn execute(client: &FapiClient, call: Call, redirect_url: Option<&str>
             identifier,
             password,
         } => sign_in::create(client, identifier, password).await,
+        Call::CreateTicketSignIn { ticket } => sign_in::ticket(client, ticket).await,
         Call::PrepareFirstFactor { sign_in_id, factor } => {
             sign_in::prepare_first(client, sign_in_id, &factor, redirect_url).await
         }
@@ -244,13 +245,16 @@ pub async fn execute(client: &FapiClient, call: Call, redirect_url: Option<&str>
     }
 }
 
-/// Signing out always forgets the local token, even if the server could not be reached or
-/// refused, so the next run does not resume a session the user ended; the failure still comes
-/// back so the screen can say what happened.
+/// A failed sign-out still forgets the local token, so the next run does not resume a session
+/// the user ended; the failure comes back so the screen can say what happened. Signing out of
+/// every session forgets it even when the server agreed, as Clerk's Android SDK does
+/// (`signout/SignOutService.kt` deletes `DEVICE_TOKEN` in `finally`): the next start then
+/// begins afresh instead of telling of a "previous session" the user ended on purpose.
 async fn sign_out(
     client: &FapiClient,
     session_id: Option<String>,
 ) -> Result<super::MaybeClient, Failure> {
+    let all = session_id.is_none();
     let r = match session_id {
         Some(id) => client
             .remove_session(&id)
@@ -259,6 +263,19 @@ async fn sign_out(
         None => client.destroy_client().await,
     };
     match r {
+        Ok(_) if all => match client.forget_client() {
+            Ok(()) => Ok(None),
+            Err(store) => Err(Failure {
+                kind: super::FailureKind::Setup,
+                message: format!(
+                    "Every session has ended, but the stored client token could not be removed: {store}"
+                ),
+                param_name: None,
+                trace_id: None,
+                session_id: None,
+                client: None,
+            }),
+        },
         Ok(c) => Ok(c.map(Box::new)),
         Err(e) => {
             let mut failure = Failure::from(&e);

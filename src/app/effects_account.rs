@@ -118,6 +118,9 @@ fn bad_answer(what: &str) -> Failure {
         kind: FailureKind::BadResponse,
         message: format!("The emulator's answer about {what} could not be read."),
         param_name: None,
+        trace_id: None,
+        session_id: None,
+        client: None,
     }
 }
 
@@ -130,6 +133,9 @@ fn http() -> Result<reqwest::Client, Failure> {
             kind: FailureKind::Setup,
             message: format!("Cannot set up HTTP: {e}"),
             param_name: None,
+            trace_id: None,
+            session_id: None,
+            client: None,
         })
 }
 
@@ -147,6 +153,9 @@ async fn dev_json(
         },
         message: format!("Could not reach {url}: {e}"),
         param_name: None,
+        trace_id: None,
+        session_id: None,
+        client: None,
     };
     let mut request = http()?.request(method, url);
     if let Some(body) = body {
@@ -158,6 +167,9 @@ async fn dev_json(
         kind: FailureKind::BadResponse,
         message: format!("{url} {why} (HTTP {status})."),
         param_name: None,
+        trace_id: None,
+        session_id: None,
+        client: None,
     };
     let body = match crate::fapi::read_capped(response, crate::fapi::MAX_BODY_BYTES).await {
         Ok(body) => body,
@@ -187,6 +199,9 @@ async fn dev_json(
             },
             message,
             param_name: None,
+            trace_id: None,
+            session_id: None,
+            client: None,
         });
     }
     Ok(value)

@@ -43,6 +43,9 @@ pub(super) fn failure(e: &SignInError) -> Failure {
             kind: FailureKind::Setup,
             message: e.to_string(),
             param_name: None,
+            trace_id: None,
+            session_id: None,
+            client: None,
         },
     }
 }
@@ -61,6 +64,38 @@ pub(super) async fn create(
     };
     let mut future = future(client, None);
     reply(client, future.create(&params).await)
+}
+
+/// `ticket()`: a sign-in token in one request. A refusal that is not about the network or a
+/// rate limit is about the ticket itself (Clerk sends it for an unknown, used or expired
+/// token), so it is said in those words, under the field it was pasted into.
+pub(super) async fn ticket(client: &FapiClient, ticket: SecretString) -> Reply {
+    let mut future = future(client, None);
+    match reply(client, future.ticket(ticket).await) {
+        Reply::SignIn(Err(mut f)) if about_the_ticket(&f) => {
+            f.message = format!(
+                "This sign-in ticket cannot be used: it has expired, was already used, or is not \
+                 valid ({}). Ask for a new one.",
+                f.message.trim_end_matches('.')
+            );
+            f.param_name = Some("identifier".to_string());
+            Reply::SignIn(Err(f))
+        }
+        other => other,
+    }
+}
+
+fn about_the_ticket(f: &Failure) -> bool {
+    match &f.kind {
+        FailureKind::Api { status, code } => {
+            *status < 500
+                && !matches!(
+                    code.as_str(),
+                    "session_exists" | "identifier_already_signed_in"
+                )
+        }
+        _ => false,
+    }
 }
 
 /// A new sign-in for a browser strategy (OAuth/SSO): `sso()`, which for `enterprise_sso` also

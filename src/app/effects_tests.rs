@@ -218,3 +218,37 @@ async fn the_first_client_load_says_whether_a_token_was_stored() {
         assert_eq!(told, vec![had], "said once, before the loads' results");
     }
 }
+
+/// Clerk's Android SDK forgets the client token after signing out of every session
+/// (`SignOutService.kt`), so the next start is a fresh one, not "your previous session has
+/// ended"; one session's sign-out keeps the client for the others.
+#[tokio::test]
+async fn signing_out_of_every_session_forgets_the_client_token() {
+    let server = server().await;
+    let host = server.base_url().trim_start_matches("http://").to_string();
+    let store = Arc::new(MemoryTokenStore::new());
+    let client = client_for(server.base_url(), store.clone());
+    let session_id = sign_in(&client).await;
+    let one = run(
+        &client,
+        Call::SignOut {
+            session_id: Some(session_id),
+        },
+    )
+    .await;
+    assert!(matches!(one, Reply::SignOut(Ok(_))), "{one:?}");
+    assert!(client.has_client_token(), "one session: the client stays");
+    sign_in(&client).await;
+    match run(&client, Call::SignOut { session_id: None }).await {
+        Reply::SignOut(Ok(None)) => {}
+        other => panic!("sign-out of all: {other:?}"),
+    }
+    assert!(!client.has_client_token());
+    assert!(
+        store.load_token(&host).ok().flatten().is_none(),
+        "stored token gone"
+    );
+    // The next start loads no client, so it has no "previous session" to speak of.
+    let again = client_for(server.base_url(), store);
+    assert!(!again.has_client_token());
+}

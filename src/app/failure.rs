@@ -21,13 +21,22 @@ pub enum FailureKind {
     Setup,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Failure {
     pub kind: FailureKind,
     /// A sentence for the user (the server's `long_message` when it gave one).
     pub message: String,
     /// The form field the server named (`meta.param_name`), e.g. `code`, `password`.
     pub param_name: Option<String>,
+    /// Clerk's `clerk_trace_id` of the failed call: what Clerk's support asks for. Shown in
+    /// error details, `--json` errors and logs (it identifies a request, not a person).
+    pub trace_id: Option<Box<str>>,
+    /// The session the error names (`meta.session_id`), e.g. the one this client already
+    /// holds for `session_exists` / `identifier_already_signed_in`.
+    pub session_id: Option<Box<str>>,
+    /// The client Clerk sent along with the error (`meta.client`), as clerk-js applies it
+    /// (`Base.ts`, `_updateClient` runs before the status is looked at).
+    pub client: Option<Box<crate::fapi::Client>>,
 }
 
 impl Failure {
@@ -36,6 +45,13 @@ impl Failure {
             FailureKind::Api { code, .. } => Some(code),
             _ => None,
         }
+    }
+
+    /// Clerk did not accept the client token for this call (401 `authentication_invalid`):
+    /// clerk-js then reloads the client to learn whether its session still exists
+    /// (`Base.ts` calls `handleUnauthenticated`, `clerk.ts` fetches the client).
+    pub fn is_authentication_invalid(&self) -> bool {
+        matches!(&self.kind, FailureKind::Api { status: 401, code } if code == "authentication_invalid")
     }
 
     /// Whether retrying the same call may help (network trouble, timeouts, 5xx).
@@ -55,6 +71,17 @@ impl From<&FapiError> for Failure {
                 let code = e.first_code().unwrap_or("unknown_error").to_string();
                 let message = e.user_message();
                 let param_name = e.param_name().map(str::to_string);
+                let trace_id = e
+                    .clerk_trace_id
+                    .as_deref()
+                    .map(|t| crate::flow::clean(t).into_owned())
+                    .filter(|t| !t.is_empty())
+                    .map(String::into_boxed_str);
+                let session_id = e
+                    .errors
+                    .iter()
+                    .find_map(|x| x.meta.session_id.as_deref())
+                    .map(Box::from);
                 let kind = if e.status == 429 {
                     FailureKind::RateLimited {
                         retry_after_secs: e
@@ -72,6 +99,9 @@ impl From<&FapiError> for Failure {
                     kind,
                     message,
                     param_name,
+                    trace_id,
+                    session_id,
+                    client: e.client.clone(),
                 }
             }
             other => {
@@ -87,6 +117,9 @@ impl From<&FapiError> for Failure {
                     kind,
                     message: other.to_string(),
                     param_name: None,
+                    trace_id: None,
+                    session_id: None,
+                    client: None,
                 }
             }
         }
@@ -110,6 +143,7 @@ mod tests {
             errors,
             clerk_trace_id: None,
             retry_after: retry_after.map(Duration::from_secs),
+            client: None,
         })
     }
 

@@ -175,6 +175,9 @@ pub(super) fn on_touched(app: &mut App, result: Result<MaybeClient, Failure>) ->
 pub(super) fn on_client(app: &mut App, result: Result<MaybeClient, Failure>) -> Vec<Effect> {
     let client = match result {
         Ok(client) => client.map(|c| *c),
+        // The reload itself was refused: the client is gone (the FAPI client forgot its
+        // token), so every session it held has ended here.
+        Err(failure) if failure.is_authentication_invalid() => None,
         Err(failure) => {
             show_failure(app, failure);
             return Vec::new();
@@ -189,6 +192,11 @@ pub(super) fn on_client(app: &mut App, result: Result<MaybeClient, Failure>) -> 
             .as_ref()
             .and_then(|c| c.sign_in.clone())
             .filter(|s| s.status != SignInStatus::Complete && s.status != SignInStatus::Abandoned);
+    }
+    if let Some(id) = app.switch_to.take()
+        && app.signed_in.is_none()
+    {
+        fx.extend(switch(app, id));
     }
     fx.extend(adopt_active_session(app));
     if app.signed_in.is_some() {
@@ -230,7 +238,7 @@ fn active_session_id(client: &Client) -> Option<String> {
         client
             .sessions
             .iter()
-            .any(|s| s.id == id && s.status == SessionStatus::Active)
+            .any(|s| s.id == id && s.is_signed_in())
     };
     match client.last_active_session_id.as_deref() {
         Some(id) if active(id) => Some(id.to_string()),
@@ -238,6 +246,7 @@ fn active_session_id(client: &Client) -> Option<String> {
             .sessions
             .iter()
             .find(|s| s.status == SessionStatus::Active)
+            .or_else(|| client.sessions.iter().find(|s| s.is_signed_in()))
             .map(|s| s.id.clone()),
     }
 }

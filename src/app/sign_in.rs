@@ -45,6 +45,18 @@ pub(super) fn submit_identifier(
     )
 }
 
+/// A ticket replaces any sign-in under way: it names its user itself, so no identifier is
+/// kept (the one typed before may be someone else's).
+pub(super) fn submit_ticket(app: &mut App, ticket: SecretString) -> Vec<Effect> {
+    if refuse_while_blocked(app) {
+        return Vec::new();
+    }
+    app.identifier = None;
+    app.choices = Default::default();
+    app.auto_sent = None;
+    call(app, Call::CreateTicketSignIn { ticket })
+}
+
 pub(super) fn submit_password(app: &mut App, secret: SecretString) -> Vec<Effect> {
     match current_factor(app) {
         Some(f) if f.stage == Stage::First && *f.strategy() == Strategy::Password => {
@@ -128,7 +140,7 @@ pub(super) fn pick_factor(app: &mut App, strategy: Strategy) -> Vec<Effect> {
     let Step::ChooseFactor(stage) = app.step() else {
         return Vec::new();
     };
-    if let Err(why) = crate::flow::terminal_support(&strategy) {
+    if let Err(why) = app.support(&strategy) {
         return info(app, format!("{strategy} can't be used here: {why}."));
     }
     match stage {
@@ -275,8 +287,10 @@ pub(super) fn on_sign_in(app: &mut App, result: Result<SignInReply, Failure>) ->
         app.resend_at = None;
     }
     match failure.code() {
-        // The client already holds a session (single-session instances): show it.
-        Some("session_exists" | "identifier_already_signed_in") => call(app, Call::LoadClient),
+        // The client already holds a session for this user: continue with it.
+        Some("session_exists" | "identifier_already_signed_in") => {
+            already_signed_in(app, failure.session_id.map(String::from))
+        }
         Some("resource_not_found") => gone(app),
         // A hand-off's redirect URL the instance does not allow: say what to allowlist.
         Some("resource_missmatch") if app.handoff.is_some() => handoff::not_allowed(app, failure),
@@ -318,6 +332,32 @@ pub(super) fn on_poll(app: &mut App, result: Result<SignInReply, Failure>) -> Ve
     stop_polling(app)
 }
 
+/// This device is already signed in (`session_exists`, `identifier_already_signed_in`, or a
+/// sign-in whose `existingSession` Clerk names): switch to that session, as clerk-js's
+/// components do with `existingSession.sessionId`, instead of a dead end. Without a session
+/// id, or one this app does not hold yet, the client is reloaded and its active session shown.
+fn already_signed_in(app: &mut App, session_id: Option<String>) -> Vec<Effect> {
+    let held = session_id
+        .clone()
+        .filter(|id| app.active_sessions().iter().any(|s| &s.id == id));
+    let mut fx = stop_polling(app);
+    fx.extend(match held {
+        Some(id) => session::switch(app, id),
+        None => {
+            app.switch_to = session_id;
+            call(app, Call::LoadClient)
+        }
+    });
+    app.notice = Some(Notice {
+        kind: crate::app::NoticeKind::Info,
+        message: "You are already signed in on this device; continuing with that session."
+            .to_string(),
+        param_name: None,
+        retryable: false,
+    });
+    fx
+}
+
 /// The sign-in is gone (expired or abandoned): start again from the identifier.
 fn gone(app: &mut App) -> Vec<Effect> {
     app.epoch += 1;
@@ -338,6 +378,14 @@ fn adopt(app: &mut App, reply: SignInReply) -> Vec<Effect> {
         app.client = Some(*c);
     }
     app.sign_in = Some(*reply.sign_in);
+    let existing = app
+        .sign_in
+        .as_ref()
+        .and_then(|s| s.existing_session_id())
+        .map(str::to_string);
+    if existing.is_some() {
+        return already_signed_in(app, existing);
+    }
     let mut fx = Vec::new();
     match app.step() {
         Step::Complete {

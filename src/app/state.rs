@@ -219,6 +219,11 @@ pub struct App {
     /// looks (`effects::display_available`) and the front end sets it; `false` offers no
     /// "open in browser", so tests and snapshots never depend on the machine they run on.
     pub display_available: bool,
+    /// The last failed call's message and its `clerk_trace_id` (see [`App::notice_trace_id`]).
+    pub failure_trace: Option<(String, String)>,
+    /// The session an "already signed in" answer named before this app held it: switched to
+    /// once the reloaded client has it.
+    pub(crate) switch_to: Option<String>,
     /// How a browser hand-off's nonce can come back (flags), and the one under way.
     pub handoff_config: super::HandOffConfig,
     pub handoff: Option<super::HandOff>,
@@ -253,9 +258,22 @@ impl App {
             had_stored_token: false,
             unfinished: None,
             display_available: false,
+            failure_trace: None,
+            switch_to: None,
             handoff_config: super::HandOffConfig::default(),
             handoff: None,
         }
+    }
+
+    /// Clerk's trace id of the failure the notice on screen tells of, for error details (the
+    /// id Clerk's support asks for); `None` when the notice is about something else.
+    pub fn notice_trace_id(&self) -> Option<&str> {
+        let (message, trace_id) = self.failure_trace.as_ref()?;
+        let notice = self.notice.as_ref()?;
+        (notice.kind == NoticeKind::Error
+            && !message.is_empty()
+            && notice.message.contains(message.as_str()))
+        .then_some(trace_id.as_str())
     }
 
     /// Now on the server's clock (ms).
@@ -276,7 +294,8 @@ impl App {
             .map(|c| {
                 c.sessions
                     .iter()
-                    .filter(|s| s.status == crate::fapi::SessionStatus::Active)
+                    // A `pending` session (tasks left) is signed in, as clerk-js counts it.
+                    .filter(|s| s.is_signed_in())
                     .collect()
             })
             .unwrap_or_default()
@@ -289,7 +308,27 @@ impl App {
                 session_id: self.signed_in.as_ref().map(|s| s.session_id.clone()),
             };
         }
-        flow::derive_step(self.sign_in.as_ref(), &self.choices)
+        let choices = flow::Choices {
+            email_link_same_client: self.email_link_same_client(),
+            ..self.choices.clone()
+        };
+        flow::derive_step(self.sign_in.as_ref(), &choices)
+    }
+
+    /// The instance requires email links to be opened on the client that asked for them.
+    pub fn email_link_same_client(&self) -> bool {
+        self.environment.as_ref().is_some_and(|e| {
+            e.user_settings
+                .attack_protection
+                .email_link
+                .require_same_client
+        })
+    }
+
+    /// Whether a strategy can be finished here under this instance's rules, and if not, why
+    /// ([`flow::support_here`]).
+    pub fn support(&self, strategy: &crate::fapi::Strategy) -> Result<(), &'static str> {
+        flow::support_here(strategy, self.email_link_same_client())
     }
 
     /// Still loading the environment (the splash screen).

@@ -305,6 +305,9 @@ fn a_form_error_lands_on_its_field_and_429_blocks_with_a_countdown() {
                 },
                 message: "Password is incorrect. Try again, or use another method.".into(),
                 param_name: Some("password".into()),
+                trace_id: None,
+                session_id: None,
+                client: None,
             })),
         },
     );
@@ -321,6 +324,9 @@ fn a_form_error_lands_on_its_field_and_429_blocks_with_a_countdown() {
                 },
                 message: "Too many requests".into(),
                 param_name: None,
+                trace_id: None,
+                session_id: None,
+                client: None,
             })),
         },
     );
@@ -353,6 +359,9 @@ fn network_failures_offer_retry_of_calls_without_secrets() {
                 kind: FailureKind::Network,
                 message: "cannot reach".into(),
                 param_name: None,
+                trace_id: None,
+                session_id: None,
+                client: None,
             })),
         },
     );
@@ -427,6 +436,9 @@ fn a_rate_limited_poll_keeps_waiting_for_the_link() {
                 },
                 message: "Too many requests.".into(),
                 param_name: None,
+                trace_id: None,
+                session_id: None,
+                client: None,
             })),
         },
     );

@@ -63,6 +63,9 @@ fn totp_enrolment_shows_the_secret_verifies_and_shows_backup_codes_once() {
             },
             message: "Incorrect code".into(),
             param_name: Some("code".into()),
+            trace_id: None,
+            session_id: None,
+            client: None,
         })),
     );
     assert!(matches!(app.account, Some(AccountTask::EnrolTotp { .. })));

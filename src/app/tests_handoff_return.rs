@@ -225,6 +225,9 @@ fn a_refused_nonce_says_why_and_a_new_paste_may_follow() {
         },
         message: "Sign in not found.".into(),
         param_name: None,
+        trace_id: None,
+        session_id: None,
+        client: None,
     };
     let fx = update(
         &mut a,
@@ -372,6 +375,9 @@ fn a_redirect_url_the_instance_refuses_names_what_to_allowlist() {
         },
         message: "The current redirect url passed in the sign in or sign up request does not match an authorized redirect URI for this instance.".into(),
         param_name: None,
+        trace_id: None,
+        session_id: None,
+        client: None,
     };
     let fx = update(
         &mut a,

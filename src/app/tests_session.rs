@@ -16,6 +16,9 @@ fn refused(status: u16, code: &str) -> Failure {
         },
         message: "The request was refused.".into(),
         param_name: None,
+        trace_id: None,
+        session_id: None,
+        client: None,
     }
 }
 
@@ -24,6 +27,9 @@ fn network() -> Failure {
         kind: FailureKind::Network,
         message: "Could not reach the server.".into(),
         param_name: None,
+        trace_id: None,
+        session_id: None,
+        client: None,
     }
 }
 

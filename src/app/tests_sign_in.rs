@@ -47,6 +47,9 @@ fn failure(kind: FailureKind, message: &str) -> Failure {
         kind,
         message: message.into(),
         param_name: None,
+        trace_id: None,
+        session_id: None,
+        client: None,
     }
 }
 
@@ -130,7 +133,13 @@ fn an_existing_session_is_shown_instead_of_a_new_sign_in() {
             "{fx:?}"
         );
         assert!(a.busy.is_some(), "the user waits for the client");
-        assert!(a.notice.is_none());
+        assert!(
+            a.notice
+                .as_ref()
+                .is_some_and(|n| n.message.contains("already signed in")),
+            "the screen says why no new sign-in starts: {:?}",
+            a.notice
+        );
     }
 }
 

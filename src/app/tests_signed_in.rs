@@ -186,6 +186,9 @@ fn a_failed_refresh_backs_off_and_an_ended_session_reloads_the_client() {
         kind: FailureKind::Network,
         message: "cannot reach".into(),
         param_name: None,
+        trace_id: None,
+        session_id: None,
+        client: None,
     };
     api(&mut app, Reply::Token(Err(network)));
     assert!(
@@ -200,6 +203,9 @@ fn a_failed_refresh_backs_off_and_an_ended_session_reloads_the_client() {
         },
         message: "No active session was found.".into(),
         param_name: None,
+        trace_id: None,
+        session_id: None,
+        client: None,
     };
     let fx = api(&mut app, Reply::Token(Err(gone)));
     assert!(
@@ -321,6 +327,9 @@ fn sign_out_says_what_happened() {
             kind: FailureKind::Network,
             message: "Could not reach the server.".into(),
             param_name: None,
+            trace_id: None,
+            session_id: None,
+            client: None,
         })),
     );
     assert!(app.signed_in.is_none() && app.client.is_none());

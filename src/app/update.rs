@@ -2,7 +2,7 @@
 //! goes to the topic that owns it (sign-in, session, account, hand-off, demo, start). Pure: it
 //! reads no clock (time arrives in `Tick`), does no I/O, and answers with `Effect`s to run.
 
-use super::{Action, App, Effect, FailureKind, Reply};
+use super::{Action, App, Call, Effect, FailureKind, Reply};
 use super::{account, demo, handoff, session, sign_in, start};
 
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
@@ -29,6 +29,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             identifier,
             password,
         } => sign_in::submit_identifier(app, identifier, password),
+        Action::SubmitTicket(ticket) => sign_in::submit_ticket(app, ticket),
         Action::SubmitPassword(secret) => sign_in::submit_password(app, secret),
         Action::SubmitCode(code) => sign_in::submit_code(app, code),
         Action::SendCode => sign_in::send_code(app),
@@ -83,8 +84,20 @@ fn on_reply(app: &mut App, epoch: u64, reply: Reply) -> Vec<Effect> {
     if !reply.is_background() {
         app.busy = None;
     }
+    // A refused client token reloads the client, as clerk-js does; the reload itself answers
+    // whether the client (and the token) is really gone (`session::on_client`).
+    let reload = reply
+        .failure()
+        .is_some_and(|f| f.is_authentication_invalid())
+        && !matches!(reply, Reply::Client(_));
+    if let Some(client) = reply.failure().and_then(|f| f.client.clone()) {
+        adopt_error_client(app, *client);
+    }
     match reply.failure() {
         Some(f) => {
+            if let Some(trace_id) = &f.trace_id {
+                app.failure_trace = Some((f.message.clone(), trace_id.to_string()));
+            }
             if let FailureKind::RateLimited { retry_after_secs } = f.kind {
                 app.blocked_until = Some(app.now_ms + retry_after_secs as i64 * 1000);
             }
@@ -93,6 +106,37 @@ fn on_reply(app: &mut App, epoch: u64, reply: Reply) -> Vec<Effect> {
         None if !reply.is_background() && !reply.is_environment() => app.notice = None,
         None => {}
     }
+    let mut fx = route(app, reply);
+    let reloading = fx.iter().any(|e| {
+        matches!(
+            e,
+            Effect::Call {
+                call: Call::LoadClient,
+                ..
+            }
+        )
+    });
+    if reload && !reloading {
+        fx.push(Effect::Call {
+            epoch: app.epoch,
+            call: Call::LoadClient,
+        });
+    }
+    fx
+}
+
+/// The client Clerk sent with an error (`meta.client`) is the client as it now is: keep it,
+/// and the sign-in under way when it is the same one (clerk-js `updateClient`).
+fn adopt_error_client(app: &mut App, client: crate::fapi::Client) {
+    if let (Some(current), Some(sent)) = (app.sign_in.as_mut(), client.sign_in.as_ref())
+        && current.id == sent.id
+    {
+        *current = sent.clone();
+    }
+    app.client = Some(client);
+}
+
+fn route(app: &mut App, reply: Reply) -> Vec<Effect> {
     match reply {
         Reply::Environment(r) => start::on_environment(app, r),
         Reply::Client(r) => session::on_client(app, r),

@@ -193,7 +193,39 @@ impl FapiClient {
         Ok(())
     }
 
-    /// Clerk said the token we sent is not (or no longer) valid: keeping it would fail every
+    /// What an error answer changes here. Its piggy-backed client is applied as clerk-js does
+    /// for any call but a GET (`Base.ts`: `_updateClient` before the status is looked at); its
+    /// `clerk_trace_id` goes to the log. A 401 `authentication_invalid` on most calls only says
+    /// this request was not accepted: clerk-js reloads the client (`handleUnauthenticated`)
+    /// and keeps it when the reload works. Only a refused reload (`GET /v1/client`) means the
+    /// client is gone, and then the token that names it is forgotten.
+    fn on_error_answer(
+        &self,
+        call: &Call,
+        e: &super::error::ClerkError,
+        sent: Option<&SecretString>,
+    ) -> Result<(), FapiError> {
+        tracing::info!(
+            method = %call.method,
+            path = %call.path,
+            status = e.status,
+            code = %crate::flow::clean(e.first_code().unwrap_or("")),
+            clerk_trace_id = %crate::flow::clean(e.clerk_trace_id.as_deref().unwrap_or("")),
+            "clerk refused the request"
+        );
+        if call.method != Method::GET
+            && let Some(client) = &e.client
+        {
+            self.set_cached_client(Some((**client).clone()));
+        }
+        let client_reload = call.method == Method::GET && call.path == "/v1/client";
+        if client_reload && e.status == 401 && e.has_code("authentication_invalid") {
+            self.drop_rejected_token(sent)?;
+        }
+        Ok(())
+    }
+
+    /// Clerk said the token we sent names no client any more: keeping it would fail every
     /// later call the same way, so forget it and let the next call start a fresh client.
     fn drop_rejected_token(&self, sent: Option<&SecretString>) -> Result<(), FapiError> {
         let Some(sent) = sent else { return Ok(()) };
@@ -265,10 +297,8 @@ impl FapiClient {
                     );
                     self.rotate_token(sent_token.as_ref(), resp.headers())?;
                     let reply = self.read_reply(status, resp, timeout).await;
-                    if let Err(e) = &reply
-                        && e.is_authentication_invalid()
-                    {
-                        self.drop_rejected_token(sent_token.as_ref())?;
+                    if let Err(FapiError::Api(e)) = &reply {
+                        self.on_error_answer(&call, e, sent_token.as_ref())?;
                     }
                     return reply;
                 }

@@ -5,7 +5,7 @@ use std::fmt;
 use std::time::{Duration, SystemTime};
 
 use super::key::KeyError;
-use super::models::ApiError;
+use super::models::{ApiError, Client};
 use super::store::StoreError;
 
 /// An error answer from Clerk: HTTP status plus the `errors` list of the body.
@@ -16,6 +16,8 @@ pub struct ClerkError {
     pub clerk_trace_id: Option<String>,
     /// From `Retry-After` (seconds or an HTTP date), sent with 429.
     pub retry_after: Option<Duration>,
+    /// The client piggy-backed on the error body (`meta.client`, or `client`), if any.
+    pub client: Option<Box<Client>>,
 }
 
 impl ClerkError {
@@ -180,6 +182,7 @@ mod tests {
             errors: serde_json::from_value(errors).unwrap(),
             clerk_trace_id: None,
             retry_after: None,
+            client: None,
         }
     }
 

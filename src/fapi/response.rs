@@ -113,6 +113,9 @@ pub(crate) fn decode(
         .get(header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| parse_retry_after(v, SystemTime::now()));
+    // clerk-js reads the client of an error body as of any other (`Base.ts` `_updateClient`,
+    // `getClientResourceFromPayload`); one that does not parse is left out, not fatal.
+    let client = error_client(&body);
     let (errors, clerk_trace_id) = match body {
         Value::Null => (Vec::new(), None),
         other => {
@@ -131,7 +134,20 @@ pub(crate) fn decode(
         errors,
         clerk_trace_id,
         retry_after,
+        client,
     }))
+}
+
+/// The client an error body carries (`meta.client`, or a top-level `client`).
+fn error_client(body: &Value) -> Option<Box<Client>> {
+    let found = body
+        .get("meta")
+        .and_then(|m| m.get("client"))
+        .filter(|c| !c.is_null())
+        .or_else(|| body.get("client").filter(|c| !c.is_null()))?;
+    serde_json::from_value::<Client>(found.clone())
+        .ok()
+        .map(Box::new)
 }
 
 /// Reads the client part of an envelope: `client`, else `meta.client`. A `null` client next

@@ -29,6 +29,20 @@ pub fn terminal_support(strategy: &Strategy) -> Result<(), &'static str> {
     }
 }
 
+/// Why an email link cannot finish here when the instance requires the same client.
+pub const SAME_CLIENT_LINK: &str = "this instance requires an email link to be opened on the device that \
+     asked for it (require_same_client), and a terminal cannot open one; use a code instead";
+
+/// [`terminal_support`] under the instance's rules: with `email_link_same_client`
+/// (`attack_protection.email_link.require_same_client`) an email link opened in a browser
+/// ends in `client_mismatch`, so it cannot finish a terminal's sign-in.
+pub fn support_here(strategy: &Strategy, email_link_same_client: bool) -> Result<(), &'static str> {
+    match strategy {
+        Strategy::EmailLink if email_link_same_client => Err(SAME_CLIENT_LINK),
+        s => terminal_support(s),
+    }
+}
+
 /// The first factor to start on, as Clerk's sign-in components choose it.
 pub fn preferred_first_factor<'a>(
     factors: &'a [Factor],
@@ -109,15 +123,21 @@ pub struct Method<'a> {
 /// reset strategies left to "forgot password?", and the usable ones first so the numbers a
 /// person types are small. The server's order is kept otherwise.
 pub fn other_methods(factors: &[Factor]) -> Vec<Method<'_>> {
+    other_methods_here(factors, false)
+}
+
+/// [`other_methods`] under the instance's rules ([`support_here`]).
+pub fn other_methods_here(factors: &[Factor], email_link_same_client: bool) -> Vec<Method<'_>> {
     let mut out: Vec<Method<'_>> = Vec::new();
     for factor in factors {
         if is_reset(&factor.strategy) || out.iter().any(|m| m.factor.strategy == factor.strategy) {
             continue;
         }
-        out.push(Method {
-            factor,
-            support: pick_support(&factor.strategy),
-        });
+        let support = match pick_support(&factor.strategy) {
+            Ok(()) => support_here(&factor.strategy, email_link_same_client),
+            refused => refused,
+        };
+        out.push(Method { factor, support });
     }
     out.sort_by_key(|m| m.support.is_err());
     out

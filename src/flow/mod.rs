@@ -9,15 +9,19 @@ mod code;
 mod jwt;
 mod mask;
 mod step;
+mod task;
+mod ticket;
 mod words;
 
 pub use choose::{
-    Method, can_reset_password, is_reset, other_methods, pick_support, preferred_first_factor,
-    preferred_second_factor, terminal_support,
+    Method, SAME_CLIENT_LINK, can_reset_password, is_reset, other_methods, other_methods_here,
+    pick_support, preferred_first_factor, preferred_second_factor, support_here, terminal_support,
 };
 pub use clean::{clean, clean_json};
 pub use code::normalize_code;
 pub use jwt::{DecodedJwt, decode_jwt, jwt_expiry_ms};
 pub use mask::mask_identifier;
 pub use step::{Choices, FactorStep, Stage, Step, derive_step};
-pub use words::{factor_label, factor_name, factor_target, provider_name};
+pub use task::{session_task, session_task_sentence};
+pub use ticket::{TICKET_PARAM, mentions_ticket, ticket_from_pasted};
+pub use words::{factor_label, factor_name, factor_target, provider_name, unsupported_status};

@@ -3,7 +3,7 @@
 
 use crate::fapi::{Factor, SignIn, SignInStatus, Strategy, Verification, VerificationStatus};
 
-use super::choose::{preferred_first_factor, preferred_second_factor};
+use super::choose::{preferred_first_factor, preferred_second_factor, support_here};
 
 /// Which verification stage of a sign-in a factor belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -43,6 +43,9 @@ pub struct Choices {
     pub second: Option<Strategy>,
     /// The factor list is open for this stage.
     pub choosing: Option<Stage>,
+    /// The instance's rule, not a choice: email links must be opened on the client that
+    /// asked (`require_same_client`), so one is never started on here ([`support_here`]).
+    pub email_link_same_client: bool,
 }
 
 /// A factor the user is working on, with what the server says about its verification.
@@ -123,18 +126,23 @@ pub fn derive_step(sign_in: Option<&SignIn>, choices: &Choices) -> Step {
     let factor = picked
         .and_then(|s| factors.iter().find(|f| &f.strategy == s))
         .or_else(|| active_factor(stage, sign_in))
-        .or_else(|| match stage {
-            Stage::First => preferred_first_factor(factors, sign_in.identifier.as_deref()),
-            Stage::Second | Stage::ClientTrust => preferred_second_factor(factors),
+        .cloned()
+        .or_else(|| {
+            let here: Vec<Factor> = factors
+                .iter()
+                .filter(|f| support_here(&f.strategy, choices.email_link_same_client).is_ok())
+                .cloned()
+                .collect();
+            match stage {
+                Stage::First => preferred_first_factor(&here, sign_in.identifier.as_deref()),
+                Stage::Second | Stage::ClientTrust => preferred_second_factor(&here),
+            }
+            .cloned()
         });
     let Some(factor) = factor else {
         return Step::NoFactor(stage);
     };
-    Step::Factor(factor_step(
-        stage,
-        factor.clone(),
-        stage.verification(sign_in),
-    ))
+    Step::Factor(factor_step(stage, factor, stage.verification(sign_in)))
 }
 
 /// A sign-in started with a browser strategy (OAuth, SSO) waits in `needs_identifier` until the

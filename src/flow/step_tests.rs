@@ -151,6 +151,7 @@ fn a_picked_factor_is_worked_on_in_its_own_stage_only() {
         first: Some(Strategy::EmailLink),
         second: Some(Strategy::PhoneCode),
         choosing: None,
+        ..Choices::default()
     };
     let f = factor_of(derive_step(Some(&first_factor()), &picked));
     assert_eq!(f.factor, to(Strategy::EmailLink, JANE));
@@ -359,6 +360,37 @@ fn a_sent_code_expires_at_its_time(
         ended: None,
     };
     assert_eq!(f.is_expired(now), expired);
+}
+
+/// `attack_protection.email_link.require_same_client`: a link opened in a browser ends in
+/// `client_mismatch`, so an account whose only way is an email link has no way here, and one
+/// with a code starts on the code.
+#[test]
+fn email_links_that_need_the_same_client_are_never_started_on_here() {
+    let only_link = serde_json::from_value::<SignIn>(serde_json::json!({
+        "object": "sign_in_attempt", "id": "sia_1", "status": "needs_first_factor",
+        "identifier": "jane@example.com",
+        "supported_first_factors": [
+            {"strategy": "email_link", "safe_identifier": "jane@example.com", "email_address_id": "idn_1", "primary": true}
+        ]
+    }))
+    .expect("sign-in");
+    let same_client = Choices {
+        email_link_same_client: true,
+        ..Choices::default()
+    };
+    assert!(matches!(
+        derive_step(Some(&only_link), &Choices::default()),
+        Step::Factor(_)
+    ));
+    assert_eq!(
+        derive_step(Some(&only_link), &same_client),
+        Step::NoFactor(Stage::First)
+    );
+    let methods = crate::flow::other_methods_here(&only_link.supported_first_factors, true);
+    assert_eq!(methods.len(), 1);
+    assert_eq!(methods[0].support, Err(crate::flow::SAME_CLIENT_LINK));
+    assert!(crate::flow::SAME_CLIENT_LINK.contains("require_same_client"));
 }
 
 #[test]

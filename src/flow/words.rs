@@ -7,6 +7,28 @@ use crate::fapi::{Factor, Strategy};
 
 use super::clean::clean;
 
+/// Why a sign-in status cannot be continued here, and the way on, for both front ends.
+/// `needs_protect_check`: Clerk Protect wants a proof token only its browser script makes
+/// (clerk-js `SignIn.ts`, `protectCheck`/`submitProtectCheck`); a new attempt may not be asked.
+pub fn unsupported_status(status: &str) -> String {
+    match status {
+        "needs_protect_check" => {
+            "Clerk asks for a bot-protection check (needs_protect_check), which \
+             only a browser can pass. Start again: the check is not asked on every attempt; if it \
+             keeps coming back, sign in once on the application's website from this network."
+                .to_string()
+        }
+        "abandoned" => {
+            "This sign-in attempt was abandoned (it timed out). Start again.".to_string()
+        }
+        other => format!(
+            "The server says the sign-in is \"{}\", a status clerk-tui does not know how to \
+             continue. Start again, or use another method.",
+            clean(other)
+        ),
+    }
+}
+
 /// An OAuth provider or web3 wallet as people write it (`github` -> "GitHub").
 pub fn provider_name(provider: &str) -> String {
     let provider = clean(provider.trim());

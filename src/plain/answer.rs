@@ -26,6 +26,17 @@ pub struct Answers {
     pub totp_secret: Option<SecretString>,
     /// Use this strategy wherever the sign-in offers it.
     pub strategy: Option<Strategy>,
+    /// A sign-in ticket, already read (from an environment variable): no identifier needed.
+    pub ticket: Option<SecretString>,
+    /// The ticket is the first line of the input.
+    pub ticket_from_input: bool,
+}
+
+impl Answers {
+    /// A ticket signs in on its own: given, or to be read.
+    pub fn has_ticket(&self) -> bool {
+        self.ticket.is_some() || self.ticket_from_input
+    }
 }
 
 /// What the script needs next from its input.
@@ -33,6 +44,7 @@ pub struct Answers {
 pub(crate) enum Need {
     Password,
     Code,
+    Ticket,
     /// The address a browser hand-off ended on, or its nonce.
     Return,
 }
@@ -46,6 +58,8 @@ pub(crate) struct State {
     /// The last question answered (see `answer_key`).
     pub last_answer: Option<String>,
     pub password_line_used: bool,
+    /// A ticket was sent: a refusal from here on is about it.
+    pub used_ticket: bool,
 }
 
 pub(crate) enum Decision {
@@ -70,6 +84,15 @@ pub(crate) fn decide(app: &App, state: &mut State) -> Decision {
             "sign_in_restarted",
             notice_or(app, "The sign-in was started over."),
         ),
+        Step::Identifier if state.answers.has_ticket() => match state.answers.ticket.take() {
+            Some(ticket) => {
+                state.submitted_identifier = true;
+                state.used_ticket = true;
+                state.answers.ticket_from_input = false;
+                Decision::Dispatch(vec![Action::SubmitTicket(ticket)])
+            }
+            None => Decision::Read(Need::Ticket),
+        },
         Step::Identifier => match state.answers.identifier.take() {
             // `--strategy oauth_<provider>` (or SAML, enterprise SSO) with no identifier: a
             // browser hand-off; its address goes out as an event and the nonce comes on stdin.
@@ -97,7 +120,9 @@ pub(crate) fn decide(app: &App, state: &mut State) -> Decision {
             ),
         },
         // A sign-in left unfinished on this client is for whoever started it: start afresh.
-        _ if !state.submitted_identifier && state.answers.identifier.is_some() => {
+        _ if !state.submitted_identifier
+            && (state.answers.identifier.is_some() || state.answers.has_ticket()) =>
+        {
             Decision::Dispatch(vec![Action::Back])
         }
         Step::Factor(f) => {

@@ -4,9 +4,7 @@
 
 use crate::app::{App, NoticeKind};
 use crate::fapi::{PasswordSettings, Strategy, password_length_bounds};
-use crate::flow::{
-    FactorStep, Stage, Step, factor_label, factor_target, mask_identifier, terminal_support,
-};
+use crate::flow::{FactorStep, Stage, Step, factor_label, factor_target, mask_identifier};
 
 use super::demo::backend_sentences;
 use super::interpret::{can_send, has_password_reset, method_choices};
@@ -75,10 +73,7 @@ pub fn situation(app: &App) -> Vec<String> {
         Step::Complete { .. } => {
             super::account::situation(app).unwrap_or_else(|| signed_in_sentences(app))
         }
-        Step::Unsupported { status } => vec![format!(
-            "This sign-in needs a step this app cannot do here ({}).",
-            clean(&status)
-        )],
+        Step::Unsupported { status } => vec![crate::flow::unsupported_status(&status)],
     }
 }
 
@@ -89,11 +84,19 @@ pub fn notice(app: &App) -> Option<String> {
     if !message.ends_with(['.', '!', '?']) {
         message.push('.');
     }
-    Some(match n.kind {
+    let mut said = match n.kind {
         NoticeKind::Error if n.retryable => format!("Error: {message} Type 'r' to try again."),
         NoticeKind::Error => format!("Error: {message}"),
         NoticeKind::Info => message,
-    })
+    };
+    // On a line of its own, so the error's own line reads the same with or without it.
+    if let Some(trace_id) = app.notice_trace_id() {
+        said.push_str(&format!(
+            "\nClerk's trace id for this error is {}.",
+            clean(trace_id)
+        ));
+    }
+    Some(said)
 }
 
 /// What the user can type now; `None` while nothing can be typed.
@@ -251,7 +254,7 @@ fn factor_situation(app: &App, f: &FactorStep) -> Vec<String> {
         s if crate::app::handoff::is_hand_off(s) && (f.sent || f.ended.is_some()) => {
             return super::handoff::hand_off_sentences(app, f);
         }
-        s if f.sent && terminal_support(s).is_ok() => {
+        s if f.sent && app.support(s).is_ok() => {
             let url = app
                 .sign_in
                 .as_ref()
@@ -262,7 +265,7 @@ fn factor_situation(app: &App, f: &FactorStep) -> Vec<String> {
                 None => "The server gave no address to open in a browser.".to_string(),
             }
         }
-        s => match terminal_support(s) {
+        s => match app.support(s) {
             Ok(()) if app.busy.is_some() => return Vec::new(),
             Ok(()) => format!("{} has not started yet.", factor_label(&f.factor)),
             Err(why) => format!("{} can't be used here: {why}.", factor_label(&f.factor)),
@@ -356,6 +359,7 @@ fn signed_in_sentences(app: &App) -> Vec<String> {
         ));
         lines.extend(token_sentence(app));
     }
+    lines.extend(session.and_then(crate::flow::session_task_sentence));
     lines
 }
 

@@ -81,6 +81,7 @@ impl Engine {
                 }
             }
             Action::SubmitIdentifier { .. }
+            | Action::SubmitTicket(_)
             | Action::SubmitPassword(_)
             | Action::SubmitCode(_)
             | Action::SubmitNewPassword { .. } => self.last_failure = None,
@@ -145,6 +146,9 @@ mod tests {
             },
             message: String::new(),
             param_name: None,
+            trace_id: None,
+            session_id: None,
+            client: None,
         }
     }
 
@@ -170,12 +174,18 @@ mod tests {
             },
             message: String::new(),
             param_name: None,
+            trace_id: None,
+            session_id: None,
+            client: None,
         };
         assert_eq!(exit_status_for(&limited).code(), 5);
         let down = Failure {
             kind: FailureKind::Network,
             message: String::new(),
             param_name: None,
+            trace_id: None,
+            session_id: None,
+            client: None,
         };
         assert_eq!(exit_status_for(&down).code(), 6);
     }

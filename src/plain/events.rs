@@ -146,14 +146,22 @@ fn hand_off(app: &App, sign_in: &crate::fapi::SignIn, f: &crate::flow::FactorSte
 /// The "complete" event of a signed-in app.
 pub(crate) fn complete(app: &App, resumed: bool) -> Value {
     let session = app.session();
-    json!({
+    let mut event = json!({
         "event": "complete",
         "session_id": app.signed_in.as_ref().map(|s| s.session_id.clone()),
         "user_id": app.user().map(|u| u.id.clone()),
         "identifier": session.and_then(|s| s.display_identifier()).map(clean),
         "expires_at": session.and_then(|s| s.expire_at),
         "resumed": resumed,
-    })
+    });
+    // A `pending` session is signed in with a task left (`flow::session_task`).
+    if let (Some(task), Some(map)) = (
+        session.and_then(crate::flow::session_task),
+        event.as_object_mut(),
+    ) {
+        map.insert("task".into(), Value::String(task));
+    }
+    event
 }
 
 /// An "error" event with the exit code the command ends with.
@@ -165,6 +173,21 @@ pub(crate) fn error(code: &str, message: &str, param: Option<&str>, exit_code: u
         "param": param,
         "exit_code": exit_code,
     })
+}
+
+/// An error event with Clerk's `clerk_trace_id` of the failed call, when Clerk sent one.
+pub(crate) fn error_traced(
+    code: &str,
+    message: &str,
+    param: Option<&str>,
+    exit_code: u8,
+    trace_id: Option<&str>,
+) -> Value {
+    let mut event = error(code, message, param, exit_code);
+    if let (Some(id), Some(map)) = (trace_id, event.as_object_mut()) {
+        map.insert("trace_id".into(), Value::String(clean(id)));
+    }
+    event
 }
 
 /// A sentence for an event, for people reading stderr.
@@ -198,13 +221,18 @@ pub(crate) fn sentence(event: &Value) -> String {
             )
         }
         "complete" => format!(
-            "Signed in{}. Session {}.",
+            "Signed in{}. Session {}.{}",
             event
                 .get("identifier")
                 .and_then(Value::as_str)
                 .map(|i| format!(" as {i}"))
                 .unwrap_or_default(),
-            s("session_id")
+            s("session_id"),
+            event
+                .get("task")
+                .and_then(Value::as_str)
+                .map(|t| format!(" A task is left: {t}."))
+                .unwrap_or_default()
         ),
         "error" => format!("Error: {}", s("message")),
         other => other.to_string(),

@@ -35,6 +35,15 @@ pub fn interpret(app: &App, line: &str) -> Vec<Action> {
                 _ => Vec::new(),
             }
         }
+        // A pasted `__clerk_ticket` link or bare ticket signs in by itself.
+        Step::Identifier if crate::flow::ticket_from_pasted(word).is_some() => {
+            crate::flow::ticket_from_pasted(word)
+                .map(Action::SubmitTicket)
+                .into_iter()
+                .collect()
+        }
+        // Meant as a ticket but unusable: never sent on as someone's identifier.
+        Step::Identifier if crate::flow::mentions_ticket(word) => Vec::new(),
         Step::Identifier => vec![Action::SubmitIdentifier {
             identifier: word.to_string(),
             password: None,
@@ -121,7 +130,7 @@ pub fn wants_secret(app: &App) -> bool {
 pub fn method_choices(app: &App, stage: Stage) -> Vec<Method<'_>> {
     app.sign_in
         .as_ref()
-        .map(|s| crate::flow::other_methods(stage.factors(s)))
+        .map(|s| crate::flow::other_methods_here(stage.factors(s), app.email_link_same_client()))
         .unwrap_or_default()
 }
 

@@ -107,6 +107,7 @@ where
         switched: Vec::new(),
         last_answer: None,
         password_line_used: false,
+        used_ticket: false,
     };
     // Only read stdin when answers are to come from it; otherwise leave it to the caller. A
     // browser hand-off reads the address the browser ended on (or its nonce) from it.
@@ -115,13 +116,16 @@ where
         .strategy
         .as_ref()
         .is_some_and(crate::app::handoff::is_hand_off);
-    let mut lines =
-        if state.answers.password_from_input || state.answers.codes_from_input || hand_off {
-            LineInput::from_reader(input)
-        } else {
-            drop(input);
-            LineInput::from_reader(tokio::io::empty())
-        };
+    let mut lines = if state.answers.password_from_input
+        || state.answers.codes_from_input
+        || state.answers.ticket_from_input
+        || hand_off
+    {
+        LineInput::from_reader(input)
+    } else {
+        drop(input);
+        LineInput::from_reader(tokio::io::empty())
+    };
     let mut pending: Option<Need> = None;
     // Stdin ended while a hand-off waited: its callback (or its expiry) still ends the wait.
     let mut input_open = true;
@@ -136,6 +140,20 @@ where
         if engine.ready() && pending.is_none() {
             // Signed in is signed in, even if minting the first session token failed.
             if engine.app.signed_in.is_some() {
+                // A ticket names its own user; one left unused is not "signed in as asked".
+                if !state.submitted_identifier && state.answers.has_ticket() {
+                    let who = engine
+                        .app
+                        .session()
+                        .and_then(|s| s.display_identifier())
+                        .unwrap_or("another account")
+                        .to_string();
+                    return report.fail(
+                        ExitStatus::Other,
+                        "session_exists",
+                        &format!("Already signed in as {who}; run `clerk-tui sign-out` first."),
+                    );
+                }
                 if let Some(wanted) = state.answers.identifier.as_deref()
                     && !session_matches(&engine.app, wanted)
                 {
@@ -159,7 +177,17 @@ where
                 return ExitStatus::Success;
             }
             if let Some(f) = engine.last_failure.as_ref() {
-                let status = exit_status_for(f);
+                let status = match (exit_status_for(f), &f.kind) {
+                    // Clerk refuses an unknown, used or expired ticket with a form error.
+                    (ExitStatus::Other, FailureKind::Api { status, .. })
+                        if *status < 500
+                            && state.used_ticket
+                            && f.param_name.as_deref() == Some("identifier") =>
+                    {
+                        ExitStatus::WrongCredentials
+                    }
+                    (status, _) => status,
+                };
                 let code = match &f.kind {
                     FailureKind::Api { code, .. } => code.as_str(),
                     FailureKind::RateLimited { .. } => "too_many_requests",
@@ -168,7 +196,13 @@ where
                     FailureKind::BadResponse => "bad_response",
                     FailureKind::Setup => "setup",
                 };
-                let event = events::error(code, &f.message, f.param_name.as_deref(), status.code());
+                let event = events::error_traced(
+                    code,
+                    &f.message,
+                    f.param_name.as_deref(),
+                    status.code(),
+                    f.trace_id.as_deref(),
+                );
                 report.event(&event);
                 if opts.json {
                     report.say(&format!("Error: {}", f.message));
@@ -210,6 +244,20 @@ where
                         line.zeroize();
                         state.last_answer = answer_key(&engine.app, &engine.app.step());
                         match need {
+                            Some(Need::Ticket) => {
+                                let Some(ticket) = crate::flow::ticket_from_pasted(secret.expose_secret()) else {
+                                    return report.fail(
+                                        ExitStatus::Usage,
+                                        "ticket_invalid",
+                                        "The first line of standard input is not a sign-in ticket \
+                                         (a __clerk_ticket link or the token itself).",
+                                    );
+                                };
+                                state.submitted_identifier = true;
+                                state.used_ticket = true;
+                                state.answers.ticket_from_input = false;
+                                engine.dispatch(Action::SubmitTicket(ticket));
+                            }
                             Some(Need::Password) => {
                                 state.password_line_used = true;
                                 engine.dispatch(Action::SubmitPassword(secret));
@@ -226,7 +274,11 @@ where
                         pending = need;
                     }
                     Some(Err(_)) | None => {
-                        let what = if need == Some(Need::Password) { "password" } else { "code" };
+                        let what = match need {
+                            Some(Need::Password) => "password",
+                            Some(Need::Ticket) => "sign-in ticket",
+                            _ => "code",
+                        };
                         return report.fail(
                             ExitStatus::NeedsInput,
                             "input_ended",

@@ -153,3 +153,62 @@ fn server_text_cannot_carry_escape_sequences() {
     assert!(!text.contains('\x1b'), "{text:?}");
     assert!(text.contains("Error: badthing."), "{text}");
 }
+
+/// A pasted `__clerk_ticket` link (or bare ticket) at the identifier prompt is a ticket
+/// sign-in; a link whose ticket is missing is not sent on as someone's identifier.
+#[test]
+fn a_ticket_at_the_identifier_prompt_is_a_ticket_sign_in() {
+    let app = app_with(None);
+    let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJrIjoidGlja2V0IiwiaWQiOiJzaXRfMSJ9.c2lnbmF0dXJlLXBhcnQ";
+    for line in [
+        jwt.to_string(),
+        format!("https://example.com/sign-in?__clerk_ticket={jwt}"),
+    ] {
+        match interpret(&app, &line).as_slice() {
+            [Action::SubmitTicket(t)] => assert_eq!(t.expose_secret(), jwt),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(interpret(&app, "https://example.com/?__clerk_ticket=").is_empty());
+}
+
+/// Clerk's trace id follows the error it belongs to, on a line of its own.
+#[test]
+fn an_error_with_a_trace_id_names_it_on_its_own_line() {
+    let mut app = app_with(None);
+    app.notice = Some(crate::app::Notice {
+        kind: crate::app::NoticeKind::Error,
+        message: "Couldn't find your account.".into(),
+        param_name: None,
+        retryable: false,
+    });
+    app.failure_trace = Some(("Couldn't find your account.".into(), "trace_1a2b".into()));
+    assert_eq!(
+        describe::notice(&app).as_deref(),
+        Some("Error: Couldn't find your account.\nClerk's trace id for this error is trace_1a2b.")
+    );
+}
+
+/// `sign-in`'s `complete` event names a pending session's task, in JSON and in words.
+#[test]
+fn a_pending_session_completes_with_its_task_named() {
+    let mut app = app_with(None);
+    app.client = Some(
+        serde_json::from_value(serde_json::json!({
+            "object": "client", "id": "client_1", "last_active_session_id": "sess_1",
+            "sessions": [{"object": "session", "id": "sess_1", "status": "pending",
+                          "tasks": [{"key": "setup-mfa"}]}]
+        }))
+        .expect("a client"),
+    );
+    app.signed_in = Some(crate::app::SignedIn {
+        session_id: "sess_1".into(),
+        ..Default::default()
+    });
+    let event = super::events::complete(&app, false);
+    assert_eq!(event["task"], "set up two-step verification");
+    assert!(
+        super::events::sentence(&event).ends_with("A task is left: set up two-step verification."),
+        "{event}"
+    );
+}

@@ -181,6 +181,7 @@ mod tests {
             errors: Vec::new(),
             clerk_trace_id: None,
             retry_after,
+            client: None,
         })
     }
 

@@ -55,6 +55,12 @@ impl PasswordParams {
     }
 }
 
+/// `signIn.existingSession`: a session of this client that already holds the identifier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExistingSession {
+    pub session_id: String,
+}
+
 /// What `finalize()` leaves behind: the session, now the client's active one, and a fresh
 /// session token for it.
 #[derive(Debug, Clone)]
@@ -169,6 +175,23 @@ impl SignInFuture {
             ..CreateSignInParams::default()
         };
         self.create(&create).await
+    }
+
+    /// `signIn.ticket({ ticket })`: `POST /v1/client/sign_ins` with `strategy=ticket` and the
+    /// sign-in token an administrator made with the Backend API (`sign_in_tokens`) or an
+    /// invitation carried (clerk-js `SignIn.ts`, `ticket()` sends `create({ strategy: 'ticket',
+    /// ticket })`). A valid ticket usually completes the sign-in in this one request.
+    pub async fn ticket(&mut self, ticket: SecretString) -> Result<&SignIn, SignInError> {
+        self.create(&CreateSignInParams::ticket(ticket)).await
+    }
+
+    /// `signIn.existingSession`: the session this client already holds for the identifier, when
+    /// the first factor failed with `identifier_already_signed_in` and named it in
+    /// `meta.session_id` (clerk-js `SignIn.ts`, `get existingSession()`). Switch to it rather
+    /// than sign in again.
+    pub fn existing_session(&self) -> Option<ExistingSession> {
+        let session_id = self.resource.existing_session_id()?.to_owned();
+        Some(ExistingSession { session_id })
     }
 
     /// `signIn.prepareFirstFactor(params)` of clerk-js's `SignIn` resource: the request the

@@ -124,3 +124,45 @@ fn reset_forgets_the_sign_in_here_and_in_the_cached_client() {
     assert_eq!((kept.id.as_str(), kept.sign_in), ("client_1", None));
     assert_eq!(SignInFuture::from_client(client).id(), None);
 }
+
+/// The shape clerk-js reads for `existingSession`: a failed first factor whose error is
+/// `identifier_already_signed_in` with the session in `meta.session_id`.
+#[test]
+fn an_identifier_already_signed_in_here_names_the_existing_session() {
+    let failed = |code: &str, meta: serde_json::Value| {
+        sign_in(json!({
+            "object": "sign_in_attempt", "id": "sia_1", "status": "needs_first_factor",
+            "first_factor_verification": {
+                "object": "verification_password", "status": "failed", "strategy": "password",
+                "attempts": 1, "expire_at": null,
+                "error": {"code": code, "message": "You're already signed in.",
+                          "long_message": "You're already signed in.", "meta": meta}
+            }
+        }))
+    };
+    let future = |s| SignInFuture::from_sign_in(offline(), s);
+    let existing = future(failed(
+        "identifier_already_signed_in",
+        json!({"session_id": "sess_2"}),
+    ))
+    .existing_session();
+    assert_eq!(
+        existing,
+        Some(ExistingSession {
+            session_id: "sess_2".into()
+        })
+    );
+    assert_eq!(
+        future(failed("identifier_already_signed_in", json!({}))).existing_session(),
+        None
+    );
+    assert_eq!(
+        future(failed(
+            "form_password_incorrect",
+            json!({"session_id": "sess_2"})
+        ))
+        .existing_session(),
+        None
+    );
+    assert_eq!(future(two_addresses()).existing_session(), None);
+}

@@ -288,3 +288,75 @@ async fn a_get_that_reaches_the_server_is_not_retried_on_5xx() {
     assert_eq!(err.status(), Some(503));
     assert_eq!(srv.requests().len(), 1);
 }
+
+/// clerk-js answers a 401 `authentication_invalid` by reloading the client
+/// (`Base.ts` → `handleUnauthenticated`); the token goes only when that reload is refused too.
+#[tokio::test]
+async fn authentication_invalid_keeps_the_token_until_the_client_reload_is_refused() {
+    let srv = Server::start().await;
+    let (client, store) = srv.client();
+    srv.reply_with(
+        200,
+        &[("authorization", "tok.en.1")],
+        wrap(sign_in_json("needs_first_factor")).to_string(),
+    );
+    client
+        .create_sign_in(&CreateSignInParams::identifier("jane@example.com"))
+        .await
+        .unwrap();
+    let invalid = json!({"errors": [{"code": "authentication_invalid", "message": "Invalid authentication",
+        "long_message": "Unable to authenticate the request, you need to supply an active session",
+        "meta": {}}], "clerk_trace_id": "trace_401"});
+    srv.reply(401, invalid.clone());
+    let err = client.get_me().await.unwrap_err();
+    assert_eq!(
+        err.clerk().and_then(|e| e.clerk_trace_id.as_deref()),
+        Some("trace_401")
+    );
+    assert!(
+        client.has_client_token(),
+        "one refused call does not end the client"
+    );
+    assert!(store.load_token(&srv.host()).unwrap().is_some());
+    srv.reply(401, invalid);
+    client.get_client().await.unwrap_err();
+    assert!(
+        !client.has_client_token(),
+        "the client reload was refused: it is gone"
+    );
+    assert!(store.load_token(&srv.host()).unwrap().is_none());
+}
+
+/// `{"errors": […], "meta": {"client": {…}}}`: the client is applied as from any answer.
+#[tokio::test]
+async fn the_client_piggy_backed_on_an_error_is_applied() {
+    let srv = Server::start().await;
+    let (client, _) = srv.client();
+    let mut piggy = client_json("client_err", Some("sess_9"));
+    piggy["sign_in"] = sign_in_json("needs_second_factor");
+    srv.reply(
+        422,
+        json!({"errors": [{"code": "form_code_incorrect", "message": "is incorrect",
+                           "long_message": "Incorrect code", "meta": {"param_name": "code"}}],
+               "meta": {"client": piggy}, "clerk_trace_id": "trace_422"}),
+    );
+    let err = client
+        .attempt_first_factor("sia_1", &AttemptFirstFactorParams::email_code(secret("1")))
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("form_code_incorrect"));
+    let cached = client
+        .cached_client()
+        .expect("the error's client is cached");
+    assert_eq!(cached.id, "client_err");
+    assert_eq!(
+        cached.sign_in.map(|s| s.status),
+        Some(SignInStatus::NeedsSecondFactor)
+    );
+    assert_eq!(
+        err.clerk()
+            .and_then(|e| e.client.as_ref())
+            .map(|c| c.id.as_str()),
+        Some("client_err")
+    );
+}

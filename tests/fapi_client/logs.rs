@@ -78,7 +78,8 @@ async fn requests_are_logged_without_secrets() {
         .unwrap();
     srv.reply(
         422,
-        json!({"errors": [{"code": "form_code_incorrect", "message": "is incorrect"}]}),
+        json!({"errors": [{"code": "form_code_incorrect", "message": "is incorrect"}],
+               "clerk_trace_id": "4bf92f3577b34da6a3ce929d0e0e4736"}),
     );
     let _ = client.attempt_totp_verification(&secret("135790")).await;
 
@@ -98,6 +99,14 @@ async fn requests_are_logged_without_secrets() {
     );
     assert!(
         has_line(&["path=/v1/me/totp/attempt_verification", "status=422"]),
+        "{log}"
+    );
+    // Clerk's trace id of the refused call, for support (it names a request, not a person).
+    assert!(
+        log.lines().any(|l| l.contains("clerk refused the request")
+            && l.contains("path=/v1/me/totp/attempt_verification")
+            && l.contains("code=form_code_incorrect")
+            && l.contains("clerk_trace_id=4bf92f3577b34da6a3ce929d0e0e4736")),
         "{log}"
     );
     for secret in [

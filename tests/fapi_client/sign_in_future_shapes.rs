@@ -226,3 +226,20 @@ async fn finalize_reloads_a_client_without_the_session_touches_it_and_mints_a_to
         ]
     );
 }
+
+/// clerk-js `ticket()`: `create({ strategy: 'ticket', ticket })`, nothing else.
+#[tokio::test]
+async fn ticket_creates_the_sign_in_with_strategy_ticket_and_the_ticket() {
+    let srv = Server::start().await;
+    let (client, _) = srv.client();
+    srv.reply(200, wrap(sign_in_json("complete")));
+    let mut sign_in = SignInFuture::new(client);
+    sign_in.ticket(secret("eyJ.tick+et/.x")).await.unwrap();
+    assert_eq!(
+        shape(&srv.last()),
+        post(
+            "/v1/client/sign_ins",
+            &[("strategy", "ticket"), ("ticket", "eyJ.tick+et/.x")]
+        )
+    );
+}

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clerk_tui::app::effects::{EffectRunner, execute};
-use clerk_tui::app::{Action, App, Call, Effect, NoticeKind, update};
+use clerk_tui::app::{Action, App, Call, Effect, NoticeKind, Reply, update};
 use clerk_tui::fapi::{FapiClient, MemoryTokenStore};
 use clerk_tui::flow::{Stage, Step};
 use secrecy::SecretString;
@@ -43,7 +43,9 @@ impl Target {
     }
 }
 
-type Injected = (App, Step, Vec<Effect>, Arc<FapiClient>);
+/// The app after the faulty answer, its step before, the effects it asked for, the client,
+/// and the server (kept running: a 401 is followed by a client reload against it).
+type Injected = (App, Step, Vec<Effect>, Arc<FapiClient>, FaultServer);
 
 pub struct Outcome {
     pub summary: String,
@@ -155,7 +157,7 @@ async fn inject(fault: Fault, target: Target) -> Result<Injected, String> {
                 .ok_or("the poller stopped without a result")?;
             drop(runner);
             let fx = update(&mut app, action);
-            return Ok((app, before, fx, fapi));
+            return Ok((app, before, fx, fapi, server));
         }
     };
     let before = app.step();
@@ -171,18 +173,28 @@ async fn inject(fault: Fault, target: Target) -> Result<Injected, String> {
         return Err(format!("the call never reached the server: {reply:?}"));
     }
     let fx = update(&mut app, Action::Api { epoch, reply });
-    Ok((app, before, fx, fapi))
+    Ok((app, before, fx, fapi, server))
 }
 
 pub async fn run_cell(fault: Fault, target: Target) -> Result<Outcome, String> {
-    let (mut app, before, fx, fapi) = inject(fault, target).await?;
-    // A rejected token must go, or every later call fails the same way.
+    let (mut app, before, fx, fapi, _server) = inject(fault, target).await?;
+    // A 401 on one call reloads the client, as clerk-js does (`Base.ts` → `handleUnauthenticated`);
+    // the token goes only when that reload is refused too (checked at the end).
     let token_kept = fapi.has_client_token();
-    if fault == Fault::AuthInvalid && token_kept {
-        return Err("the rejected client token is still used".into());
+    if !token_kept {
+        return Err("the client token was dropped before the client was reloaded".into());
     }
-    if fault != Fault::AuthInvalid && !token_kept {
-        return Err("the client token was dropped for a fault that does not reject it".into());
+    let reloads = fx.iter().any(|e| {
+        matches!(
+            e,
+            Effect::Call {
+                call: Call::LoadClient,
+                ..
+            }
+        )
+    });
+    if fault == Fault::AuthInvalid && !reloads {
+        return Err("a 401 authentication_invalid did not reload the client".into());
     }
     if app.busy.is_some() {
         return Err("still busy after the answer".into());
@@ -192,22 +204,11 @@ pub async fn run_cell(fault: Fault, target: Target) -> Result<Outcome, String> {
     // A token refused for the client (401) asks the server whether the session still exists
     // instead of showing an error: the answer decides between the summary and "sign in again".
     if target == Target::MintToken && fault == Fault::AuthInvalid {
-        let reloads = fx.iter().any(|e| {
-            matches!(
-                e,
-                Effect::Call {
-                    call: Call::LoadClient,
-                    ..
-                }
-            )
-        });
-        if !reloads {
-            return Err(format!(
-                "a refused token neither says so nor reloads the client; screen: {text}"
-            ));
-        }
         return Ok(Outcome {
-            summary: "client reloaded to check the session; token dropped".into(),
+            summary: format!(
+                "client reloaded to check the session{}",
+                reload_refused(&fapi).await?
+            ),
             message: None,
         });
     }
@@ -293,11 +294,25 @@ pub async fn run_cell(fault: Fault, target: Target) -> Result<Outcome, String> {
         (kind.to_string(), Some(notice.message.clone()))
     };
     if fault == Fault::AuthInvalid {
-        summary.push_str("; token dropped");
+        summary.push_str("; client reloaded");
+        summary.push_str(reload_refused(&fapi).await?);
     }
     summary.push_str(&retry(&mut app, target, &text)?);
     summary.push_str(&back(&mut app, target)?);
     Ok(Outcome { summary, message })
+}
+
+/// The client reload meets the same 401: now the client is gone, and its token must go too,
+/// or every later call fails the same way.
+async fn reload_refused(fapi: &FapiClient) -> Result<&'static str, String> {
+    let reply = execute(fapi, Call::LoadClient, None).await;
+    if !matches!(reply, Reply::Client(Err(_))) {
+        return Err(format!("the refused reload answered {reply:?}"));
+    }
+    if fapi.has_client_token() {
+        return Err("the client reload was refused and the token is still used".into());
+    }
+    Ok(", refused too: token dropped")
 }
 
 /// `r`: repeats a kept call, or the screen asks to send the form again.

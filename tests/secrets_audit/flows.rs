@@ -361,3 +361,43 @@ fn embedded_server_logs_no_secret() {
     let secrets = [DEMO_PASSWORD.to_string(), GRACE_TOTP.to_string(), code];
     assert_clean("embedded server, plain password + totp", &ev, &secrets);
 }
+
+/// A sign-in ticket is a bearer credential: pasted into the full-screen app, and handed to
+/// `sign-in --ticket-env`, it reaches neither the trace log, nor the terminal, nor stderr.
+#[test]
+fn tickets_pasted_and_from_the_environment() {
+    let server = Server::start();
+    let email = format!("{}@example.com", unique("tix-"));
+    server.add_user(json!({"email_address": email, "password": password(), "first_name": "Tix"}));
+    let (token, link) = server.sign_in_ticket(&email);
+    let log = server.log_path("tui-ticket");
+    let mut t = tui(&server, &log);
+    t.wait_for("Email address");
+    t.send_bytes(format!("\x1b[200~{link}\x1b[201~").as_bytes());
+    let ev = tui_finish(t, &log);
+    assert_clean("full screen, pasted ticket link", &ev, &[token]);
+
+    let (token, _) = server.sign_in_ticket(&email);
+    let log = server.log_path("script-ticket");
+    let out = Command::new(env!("CARGO_BIN_EXE_clerk-tui"))
+        .args(["--frontend-api", &server.url(), "--no-store", "--log-file"])
+        .arg(&log)
+        .args(["sign-in", "--ticket-env", "CLERK_TICKET", "--json"])
+        .env("CLERK_TICKET", &token)
+        .env("RUST_LOG", "trace")
+        .env("CLERK_TUI_CONFIG_DIR", server.dir_path())
+        .env_remove("CLERK_PUBLISHABLE_KEY")
+        .env_remove("CLERK_FRONTEND_API")
+        .env_remove("CLERK_TUI_LOG")
+        .stdin(Stdio::null())
+        .output()
+        .expect("the binary runs");
+    let ev = Evidence {
+        log: read_log(&log),
+        output: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert!(out.status.success(), "{}", ev.stderr);
+    assert!(ev.output.contains("\"complete\""), "{}", ev.output);
+    assert_clean("sign-in --ticket-env", &ev, &[token]);
+}

@@ -224,3 +224,41 @@ async fn submit_password_can_sign_the_user_out_everywhere_else() {
         .expect("the other device's session");
     assert_eq!(session.status, SessionStatus::Revoked);
 }
+
+/// `ticket()`: one request signs in with a ticket from `POST /__dev/sign_in_tokens` (Clerk's
+/// Backend API `sign_in_tokens`); the same ticket again is Clerk's error, and nothing changes.
+#[tokio::test]
+async fn a_ticket_signs_in_once() {
+    let server = server().await;
+    let made: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/__dev/sign_in_tokens", server.base_url()))
+        .json(&serde_json::json!({"identifier": "ada@example.com"}))
+        .send()
+        .await
+        .expect("the emulator answers")
+        .json()
+        .await
+        .expect("JSON");
+    let ticket = made["token"].as_str().expect("a token").to_owned();
+    let mut sign_in = future(&server);
+    sign_in
+        .ticket(secret(&ticket))
+        .await
+        .expect("ticket accepted");
+    assert_status(&sign_in, SignInStatus::Complete);
+    let done = sign_in.finalize().await.expect("finalized");
+    assert_signed_in(&sign_in, &done, "ada@example.com").await;
+    assert_eq!(sign_in.existing_session(), None);
+
+    let mut again = future(&server);
+    let err = again.ticket(secret(&ticket)).await.expect_err("used");
+    assert!(
+        err.clerk().is_some_and(|c| (400..500).contains(&c.status)),
+        "{err}"
+    );
+    assert!(
+        err.clerk().is_some_and(|c| c.clerk_trace_id.is_some()),
+        "{err}"
+    );
+    assert_eq!(again.id(), None, "a refused ticket leaves no sign-in");
+}

@@ -77,6 +77,27 @@ impl Background {
         );
     }
 
+    /// A sign-in ticket for `identifier` from `POST /__dev/sign_in_tokens` (what Clerk's Backend
+    /// API `sign_in_tokens` makes): its bare token and the `__clerk_ticket` link.
+    #[allow(dead_code)] // not every test binary that includes this file uses it
+    pub fn sign_in_ticket(&self, identifier: &str) -> (String, String) {
+        let url = format!("{}/__dev/sign_in_tokens", self.base_url());
+        let made: Value = self.rt.block_on(async {
+            reqwest::Client::new()
+                .post(url)
+                .json(&serde_json::json!({ "identifier": identifier }))
+                .send()
+                .await
+                .expect("the emulator answers")
+                .json()
+                .await
+                .expect("JSON")
+        });
+        let token = made["token"].as_str().expect("a token").to_string();
+        let link = made["url"].as_str().expect("a link").to_string();
+        (token, link)
+    }
+
     /// Adds a user through the emulator's own endpoint, as a test script would.
     pub fn add_user(&self, spec: Value) {
         self.dev_post("/__dev/users", spec);

@@ -183,6 +183,19 @@ pub struct SignIn {
 }
 
 impl SignIn {
+    /// The session this client already holds for the identifier: the first factor failed with
+    /// `identifier_already_signed_in` naming it in `meta.session_id` (clerk-js `SignIn.ts`,
+    /// `get existingSession()`).
+    pub fn existing_session_id(&self) -> Option<&str> {
+        let v = self.first_factor_verification.as_ref()?;
+        let error = v.error.as_ref()?;
+        (v.status == super::VerificationStatus::Failed
+            && error.code == "identifier_already_signed_in")
+            .then_some(error.meta.session_id.as_deref())
+            .flatten()
+            .filter(|s| !s.is_empty())
+    }
+
     /// The provider's account has no user here (`first_factor_verification.status` is
     /// `transferable`): clerk-js `SignInFuture.isTransferable`, Android `needsTransferToSignUp`.
     /// A sign-up with `transfer=true` could take it over; waiting will not finish the sign-in.

@@ -162,6 +162,22 @@ pub struct Actions {
     pub create_organization: bool,
 }
 
+/// `attack_protection.email_link` of the user settings.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct EmailLinkProtection {
+    /// A link must be opened on the client that asked for it; another one ends with
+    /// `__clerk_status=client_mismatch` (clerk-js `UserSettings.ts`, `attackProtection`).
+    #[serde(default, deserialize_with = "lenient")]
+    pub require_same_client: bool,
+}
+
+/// `attack_protection` of the user settings (only what a sign-in here depends on).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct AttackProtection {
+    #[serde(default, deserialize_with = "lenient")]
+    pub email_link: EmailLinkProtection,
+}
+
 /// `user_settings` of the environment.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UserSettings {
@@ -179,6 +195,8 @@ pub struct UserSettings {
     pub username_settings: UsernameSettings,
     #[serde(default, deserialize_with = "lenient")]
     pub actions: Actions,
+    #[serde(default, deserialize_with = "lenient")]
+    pub attack_protection: AttackProtection,
 }
 
 impl UserSettings {

@@ -87,6 +87,7 @@ fn list(app: &App, stage: Stage) -> (ChoiceList, Vec<Strategy>) {
         Some(sign_in),
         &Choices {
             choosing: None,
+            email_link_same_client: app.email_link_same_client(),
             ..app.choices.clone()
         },
     );
@@ -115,7 +116,7 @@ fn list(app: &App, stage: Stage) -> (ChoiceList, Vec<Strategy>) {
         }
         let support = match &factor.strategy {
             Strategy::Ticket => Err("a ticket comes inside an invitation link, not from here"),
-            s => flow::terminal_support(s),
+            s => app.support(s),
         };
         choices.push(match support {
             Ok(()) => Choice::new(label),

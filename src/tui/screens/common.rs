@@ -130,6 +130,10 @@ impl<'a> Column<'a> {
                     // The call carried a secret and was not kept: the form is sent again.
                     line.push_str(" Enter it again to retry.");
                 }
+                // What Clerk's support asks for; it names a request, not a person.
+                if let Some(trace_id) = app.notice_trace_id() {
+                    line.push_str(&format!(" (Clerk trace id: {})", sanitize(trace_id)));
+                }
                 self.wrapped(&line, self.theme.error());
             }
             NoticeKind::Info => self.wrapped(&notice.message, self.theme.text()),

@@ -163,6 +163,9 @@ pub fn failure(kind: FailureKind, message: &str, param: Option<&str>) -> Failure
         kind,
         message: message.into(),
         param_name: param.map(str::to_string),
+        trace_id: None,
+        session_id: None,
+        client: None,
     }
 }
 

@@ -144,6 +144,17 @@ impl IdentifierForm {
             self.notes.local_error = Some(format!("Enter your {}.", label(app).to_lowercase()));
             return Vec::new();
         }
+        // A pasted `__clerk_ticket` link or bare ticket signs in by itself.
+        if let Some(ticket) = crate::flow::ticket_from_pasted(&identifier) {
+            self.identifier.clear();
+            return vec![Action::SubmitTicket(ticket)];
+        }
+        if crate::flow::mentions_ticket(&identifier) {
+            self.focus = 0;
+            self.notes.local_error =
+                Some("That link carries no usable sign-in ticket; paste the whole link.".into());
+            return Vec::new();
+        }
         let password = (!self.password.is_empty()).then(|| self.password.take_secret());
         vec![Action::SubmitIdentifier {
             identifier,
@@ -206,6 +217,13 @@ impl Component for IdentifierForm {
     }
 
     fn on_paste(&mut self, cx: &mut Cx<'_>, text: &str) -> Vec<Action> {
+        // A ticket pasted into the empty identifier field needs no Enter: it is the sign-in.
+        if self.focus == 0
+            && self.identifier.value().is_empty()
+            && let Some(ticket) = crate::flow::ticket_from_pasted(text)
+        {
+            return vec![Action::SubmitTicket(ticket)];
+        }
         let outcome = match self.focus {
             0 => self.identifier.handle_paste(text),
             1 if on_field(self, cx.app) => self.password.handle_paste(text),

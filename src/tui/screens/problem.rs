@@ -104,18 +104,7 @@ fn render(
         Problem::Unsupported(status) => {
             col.line("This sign-in cannot continue here", theme.title());
             col.gap();
-            let why = match status.as_str() {
-                "needs_protect_check" => {
-                    "Clerk asks for a bot-protection check (needs_protect_check), which only a browser can pass."
-                        .to_string()
-                }
-                "abandoned" => "This sign-in attempt was abandoned (it timed out).".to_string(),
-                other => format!(
-                    "The server says the sign-in is \"{}\", a status clerk-tui does not know how to continue.",
-                    sanitize(other)
-                ),
-            };
-            col.wrapped(&why, theme.text());
+            col.wrapped(&flow::unsupported_status(status), theme.text());
         }
         Problem::NoFactor(stage) => {
             col.line("No way to continue in a terminal", theme.title());
@@ -135,7 +124,8 @@ fn render(
                 theme.title(),
             );
             col.gap();
-            let why = flow::terminal_support(strategy)
+            let why = app
+                .support(strategy)
                 .err()
                 .unwrap_or("it has no terminal form");
             col.wrapped(
@@ -172,7 +162,8 @@ fn factor_reasons(col: &mut Column<'_>, app: &App, stage: Stage) {
     let theme = col.theme;
     col.gap();
     for factor in factors {
-        let why = flow::terminal_support(&factor.strategy)
+        let why = app
+            .support(&factor.strategy)
             .err()
             .unwrap_or("not offered for this step");
         col.line_at(

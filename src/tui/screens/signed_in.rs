@@ -210,6 +210,13 @@ fn render(buf: &mut Buffer, area: Rect, view: &View<'_>) -> ratatui::layout::Pos
         let left = duration((at - app.server_now()) / 1000);
         row(&mut col, "Expires", &format!("in {left} ({})", utc(at)));
     }
+    if let Some(task) = session.and_then(crate::flow::session_task) {
+        row(
+            &mut col,
+            "Task left",
+            &format!("{task} (in the application)"),
+        );
+    }
     sessions(&mut col, app);
     demo_code(&mut col, app);
     col.gap();

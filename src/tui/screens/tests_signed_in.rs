@@ -429,3 +429,23 @@ fn an_ended_session_is_explained_on_the_identifier_screen() {
         "{text}"
     );
 }
+
+/// A session Clerk left `pending` with a task is signed in, and the screen names the task.
+#[test]
+fn a_pending_session_shows_the_task_left() {
+    let mut app = signed_in();
+    if let Some(session) = app.client.as_mut().and_then(|c| c.sessions.first_mut()) {
+        session.status = crate::fapi::SessionStatus::Pending;
+        session.tasks = vec![crate::fapi::SessionTask {
+            key: "choose-organization".into(),
+        }];
+    }
+    let text = screen(&app, &mut Ui::new());
+    assert!(text.contains("sess_1 (pending)"), "{text}");
+    assert!(
+        text.contains("Task left   choose an organization (in the application)"),
+        "{text}"
+    );
+    let active = screen(&signed_in(), &mut Ui::new());
+    assert!(!active.contains("Task left"), "{active}");
+}
