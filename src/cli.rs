@@ -137,14 +137,11 @@ pub struct HandOffArgs {
     ///
     /// A browser on this computer (or through `ssh -L PORT:127.0.0.1:PORT`) returns there.
     /// Allowlist that address as a native redirect URL in Clerk's Dashboard. 0 picks any
-    /// free port.
-    #[arg(
-        long,
-        global = true,
-        value_name = "PORT",
-        default_value_t = clerk_tui_default_port()
-    )]
-    pub callback_port: u16,
+    /// free port. [default: 8976]
+    // No clap default: a global with a default value breaks parsing once the per-subcommand
+    // help hides it (`command()`); `port()` supplies it.
+    #[arg(long, global = true, value_name = "PORT")]
+    pub callback_port: Option<u16>,
 
     /// An allowlisted page the browser sign-in ends on instead of the loopback callback.
     ///
@@ -158,8 +155,13 @@ pub struct HandOffArgs {
     pub redirect_url: Option<String>,
 }
 
-const fn clerk_tui_default_port() -> u16 {
-    crate::app::callback::DEFAULT_CALLBACK_PORT
+impl HandOffArgs {
+    /// The loopback callback's port: `--callback-port`, else the fixed default (so the exact
+    /// address can be allowlisted once).
+    pub fn port(&self) -> u16 {
+        self.callback_port
+            .unwrap_or(crate::app::callback::DEFAULT_CALLBACK_PORT)
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -200,7 +202,7 @@ pub struct CompletionsArgs {
 /// (they are still accepted, so a script that passes them everywhere keeps working).
 const GLOBALS_READ: &[(&str, &[&str])] = &[
     ("serve", &["config_dir", "log_file"]),
-    ("sign-in", CONNECTION),
+    ("sign-in", SIGN_IN),
     ("token", CONNECTION),
     ("status", CONNECTION),
     ("sign-out", CONNECTION),
@@ -215,10 +217,23 @@ const GLOBALS_READ: &[(&str, &[&str])] = &[
             "no_color",
             "high_contrast",
             "log_file",
+            "callback_port",
+            "redirect_url",
         ],
     ),
     ("completions", &[]),
     ("man", &[]),
+];
+
+/// What `sign-in` reads: a connection, and how a browser sign-in comes back.
+const SIGN_IN: &[&str] = &[
+    "publishable_key",
+    "frontend_api",
+    "no_store",
+    "config_dir",
+    "log_file",
+    "callback_port",
+    "redirect_url",
 ];
 
 /// What the commands that talk to a Frontend API read.
@@ -284,10 +299,44 @@ pub fn command() -> clap::Command {
 /// Parses this process's arguments with [`command`] (exits with clap's message on error).
 pub fn parse() -> Cli {
     use clap::FromArgMatches;
-    match Cli::from_arg_matches(&command().get_matches()) {
+    // Arguments are parsed by the plain definition: hiding options in an already-built command
+    // (`command()`) leaves clap's lookup of long flags pointing at the wrong arguments once
+    // flattened globals follow them (`serve --config-dir D` was read as `--callback-port D`).
+    // Help, which only renders, comes from `command()`.
+    let matches = match Cli::command().try_get_matches() {
+        Ok(matches) => matches,
+        Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelp => print_help(e),
+        Err(e) => e.exit(),
+    };
+    match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     }
+}
+
+/// Prints the help clap asked for from `command()` (the subcommand's own options only) and
+/// exits 0; without a subcommand, clap's own help is already right.
+fn print_help(asked: clap::Error) -> ! {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut command = command();
+    let Some(name) = args
+        .iter()
+        .find(|a| command.find_subcommand(a.as_str()).is_some())
+        .cloned()
+    else {
+        asked.exit()
+    };
+    let long = args.iter().any(|a| a == "--help");
+    let Some(sub) = command.find_subcommand_mut(&name) else {
+        asked.exit()
+    };
+    let help = if long {
+        sub.render_long_help()
+    } else {
+        sub.render_help()
+    };
+    print!("{help}");
+    std::process::exit(0)
 }
 
 /// Writes the completion script for `shell`, generated from the same definition the parser uses.

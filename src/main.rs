@@ -437,7 +437,7 @@ fn hand_off_config(cli: &Cli) -> Result<clerk_tui::app::HandOffConfig, Fatal> {
         }
     };
     Ok(clerk_tui::app::HandOffConfig {
-        callback_port: cli.hand_off.callback_port,
+        callback_port: cli.hand_off.port(),
         redirect_url,
         ssh_host: clerk_tui::app::effects::ssh_host(),
     })

@@ -121,6 +121,21 @@ fn a_small_clock_difference_is_not_taken_for_skew() {
 }
 
 #[test]
+fn skew_is_measured_from_the_offset_already_known() {
+    let mut app = signed_in_with(false, false, &[]);
+    api(&mut app, Reply::Token(Ok(jwt("sess_1", NOW + 60_000))));
+    assert_eq!(app.server_offset_ms, 60_000);
+    // 4 s, then exactly 5 s, from the known offset: the same skew, kept.
+    api(&mut app, Reply::Token(Ok(jwt("sess_1", NOW + 64_000))));
+    assert_eq!(app.server_offset_ms, 60_000, "4 s from the known skew");
+    api(&mut app, Reply::Token(Ok(jwt("sess_1", NOW + 65_000))));
+    assert_eq!(
+        app.server_offset_ms, 60_000,
+        "5 s is still within tolerance"
+    );
+}
+
+#[test]
 fn a_touch_replaces_the_client_and_a_failed_one_asks_again() {
     let grace = user("user_2", "grace@example.com", false);
     let mut app = signed_in_with(true, false, &[("sess_2", "active", grace.clone())]);

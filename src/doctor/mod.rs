@@ -57,7 +57,7 @@ impl DoctorOptions {
                 no_color: cli.no_color,
                 high_contrast: cli.high_contrast,
             },
-            callback_port: cli.hand_off.callback_port,
+            callback_port: cli.hand_off.port(),
             redirect_url: cli.hand_off.redirect_url.clone(),
         }
     }
