@@ -292,11 +292,21 @@ fn storm(t: &mut Term, seed: u64, keys: &[&[u8]]) {
     t.settle(Duration::from_millis(500));
     assert!(t.alive(), "the app died after the storm");
     assert!(!t.raw().contains("panicked"), "a panic was reported");
-    // F1 toggles help: close it if an odd number of presses left it open.
-    if t.screen().contains("Help: ") {
-        t.send_bytes(F1);
+    // F1 toggles help: close it if an odd number of presses left it open. On a busy machine
+    // the app may still be working through the storm's keys, so wait until the screen holds
+    // still without help before going on.
+    let mut last = String::new();
+    for _ in 0..40 {
         t.settle(Duration::from_millis(300));
+        let now = t.screen();
+        if now.contains("Help: ") {
+            t.send_bytes(F1);
+        } else if now == last {
+            return;
+        }
+        last = now;
     }
+    panic!("the screen never settled without help:\n{last}");
 }
 
 /// F1 as xterm sends it (a bare Esc next to it could read as Alt-Esc and type the rest).
