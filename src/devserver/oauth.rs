@@ -67,9 +67,22 @@ pub fn create_sign_in(
         redirect_url,
         now,
     );
+    attach_and_reply(app, &mut st, si, &client_id, caller, now)
+}
+
+/// Makes `si` its client's current sign-in, saves both, and answers with them (a new
+/// browser sign-in, whichever strategy started it).
+pub(super) fn attach_and_reply(
+    app: &Emulator,
+    st: &mut Db,
+    si: SignInRec,
+    client_id: &str,
+    caller: &Caller,
+    now: i64,
+) -> Result<Response, ApiError> {
     let mut client = st
         .clients
-        .get(&client_id)
+        .get(client_id)
         .cloned()
         .ok_or_else(|| ApiError::not_found("client"))?;
     client.sign_in_id = Some(si.id.clone());
@@ -77,7 +90,7 @@ pub fn create_sign_in(
     st.save_client(client)?;
     let id = si.id.clone();
     st.save_sign_in(si)?;
-    Ok(reply(app, &st, &id, &client_id, caller))
+    Ok(reply(app, st, &id, client_id, caller))
 }
 
 /// `prepare_first_factor` with `strategy=oauth_mock`: a new consent address for a sign-in

@@ -9,7 +9,7 @@ use super::connections::connection_for;
 use super::errors::ApiError;
 use super::model::{SignInRec, UserRec};
 use super::request::Caller;
-use super::sign_in_api::{finish, load, reply};
+use super::sign_in_api::{finish, load};
 use super::signin::{self, SIGN_IN_ABANDON_MS, Status};
 use super::state::{Db, Emulator};
 use super::wire::Strategy;
@@ -51,17 +51,7 @@ pub fn create_sign_in(
     si.identifier = Some(user.display_identifier());
     si.user_id = Some(user.id.clone());
     super::oauth::start(app, &mut st, &mut si, Strategy::Saml, redirect_url, now);
-    let mut client = st
-        .clients
-        .get(&client_id)
-        .cloned()
-        .ok_or_else(|| ApiError::not_found("client"))?;
-    client.sign_in_id = Some(si.id.clone());
-    client.updated_at = now;
-    st.save_client(client)?;
-    let id = si.id.clone();
-    st.save_sign_in(si)?;
-    Ok(reply(app, &st, &id, &client_id, caller))
+    super::oauth::attach_and_reply(app, &mut st, si, &client_id, caller, now)
 }
 
 /// `prepare_first_factor` with `strategy=enterprise_sso|saml`, `redirect_url` and optionally

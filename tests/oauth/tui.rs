@@ -14,6 +14,21 @@ fn osc8_target(raw: &str) -> Option<String> {
     Some(rest[..end].to_string()).filter(|u| !u.is_empty())
 }
 
+/// The address's OSC 8 target, once the app has written it: the hyperlink follows the frame's
+/// text, so the screen can already show the hand-off while the link's bytes are on their way.
+fn wait_for_hyperlink(t: &mut Term) -> String {
+    for _ in 0..200 {
+        if let Some(url) = osc8_target(&t.raw()) {
+            return url;
+        }
+        t.settle(std::time::Duration::from_millis(50));
+    }
+    panic!(
+        "the address is written as an OSC 8 hyperlink; the screen shows:\n{}",
+        t.screen()
+    );
+}
+
 #[test]
 fn full_screen_app_signs_in_through_the_mock_provider() {
     let server = Background::start();
@@ -47,7 +62,7 @@ fn full_screen_app_signs_in_through_the_mock_provider() {
     assert!(screen.contains("Checking every second"), "{screen}");
     // The first poll redraws the checking line (and the loop writes the hyperlink each time).
     t.wait_for("last checked");
-    let url = osc8_target(&t.raw()).expect("the address is written as an OSC 8 hyperlink");
+    let url = wait_for_hyperlink(&mut t);
     assert!(url.contains("/__dev/oauth/c/"), "{url}");
     let line = screen
         .lines()
@@ -103,7 +118,7 @@ fn full_screen_app_finishes_with_the_pasted_address_of_a_browser_elsewhere() {
     t.wait_for("> 1. Continue with Mock OAuth");
     t.enter();
     t.wait_for("Browser elsewhere: paste the address it ends on");
-    let url = osc8_target(&t.raw()).expect("the address is written as an OSC 8 hyperlink");
+    let url = wait_for_hyperlink(&mut t);
     let landed = server
         .rt
         .block_on(crate::app::consent_elsewhere(&url, "ada@example.com"));
