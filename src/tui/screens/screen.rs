@@ -146,7 +146,7 @@ impl Screen {
                 Screen::Secret(SecretForm::new(app, Secret::BackupCode, stage))
             }
             ScreenId::Code(stage, strategy) => Screen::Code(CodeForm::new(stage, strategy)),
-            ScreenId::Waiting(_, strategy) => Screen::Waiting(WaitingScreen::new(&strategy)),
+            ScreenId::Waiting(..) => Screen::Waiting(WaitingScreen::new()),
             ScreenId::HandOff(..) => Screen::HandOff(HandOffScreen::new()),
             ScreenId::Choose(stage) => Screen::Choose(ChooseForm::new(app, stage)),
             ScreenId::Problem(problem) => Screen::Problem(ProblemScreen::new(problem)),

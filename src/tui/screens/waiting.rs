@@ -1,7 +1,7 @@
-//! Waiting for something finished elsewhere: an email link (where it went, a quiet "checking
-//! every second", its expiry, resend after the cooldown) or a browser hand-off for OAuth and
-//! enterprise SSO (the address whole, `t` to print it unbroken, and a QR code beneath when it
-//! fits, else full screen with `v`).
+//! Waiting for an email link: where it went, a quiet "checking every second", its expiry,
+//! resend after the cooldown, and in dev mode the link itself (`t` prints it unbroken, a QR
+//! code beneath when it fits, else full screen with `v`). Browser hand-offs have their own
+//! screen (`handoff_screen.rs`).
 
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::KeyEvent;
@@ -10,47 +10,36 @@ use ratatui::layout::Rect;
 use super::common::{self, Column, can_retry, clock, duration, qr_below};
 use super::component::Component;
 use super::form::who;
-use super::handoff::{address, checking_line, hand_off_url};
+use super::handoff::{address, checking_line};
 use super::keymap::{Bar, Binding, Key, bind};
 use super::shared::{Cx, Drawn, Hyperlink, Printout, Shared, View};
-use crate::app::handoff::is_hand_off;
 use crate::app::{Action, App};
-use crate::fapi::Strategy;
 use crate::flow::{FactorStep, Step};
 
-/// Waiting keeps nothing of its own but what it waits for: the rest comes from `App`.
+/// Waiting keeps nothing of its own: what it waits for comes from `App`.
 #[derive(Debug)]
-pub(crate) struct WaitingScreen {
-    /// An email link (else a browser hand-off).
-    link: bool,
-}
+pub(crate) struct WaitingScreen;
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Cmd {
     Retry,
     Again,
     OtherMethod,
-    Copy,
     Invert,
     FullBlock,
     Open,
 }
 
-fn again_words(w: &WaitingScreen, _: &App) -> &'static str {
-    if w.link { "send again" } else { "start again" }
-}
-
-/// Something on screen has a QR code: every hand-off, and a dev-mode email link.
-fn has_qr(w: &WaitingScreen, app: &App) -> bool {
-    !w.link || dev_link_for(app).is_some()
+/// Something on screen has a QR code: the dev-mode email link.
+fn has_qr(_: &WaitingScreen, app: &App) -> bool {
+    dev_link_for(app).is_some()
 }
 
 const KEYS: &[Binding<WaitingScreen, Cmd>] = &[
     // While the poller runs its own retries; `r` then means a new link, not the last call.
     bind(&[Key::Char('r')], Cmd::Retry, "retry").when(|_, app| can_retry(app)),
     bind(&[Key::Char('r')], Cmd::Again, "send again")
-        .when(|_, app| !can_retry(app) && app.resend_secs().is_none())
-        .words(again_words),
+        .when(|_, app| !can_retry(app) && app.resend_secs().is_none()),
     // During the cooldown `r` says how long is left.
     bind(
         &[Key::Char('r')],
@@ -64,10 +53,7 @@ const KEYS: &[Binding<WaitingScreen, Cmd>] = &[
         Cmd::OtherMethod,
         "other method",
     ),
-    // The hint line under the address names these; the status bar keeps to the flow.
-    bind(&[Key::Char('c')], Cmd::Copy, "copy the address (OSC 52)")
-        .when(|w: &WaitingScreen, _: &App| !w.link)
-        .bar(Bar::Hide),
+    // The hint line under the link names these; the status bar keeps to the flow.
     bind(&[Key::Char('i')], Cmd::Invert, "invert the QR code")
         .when(has_qr)
         .bar(Bar::Hide),
@@ -84,23 +70,14 @@ const KEYS: &[Binding<WaitingScreen, Cmd>] = &[
 ];
 
 impl WaitingScreen {
-    pub(crate) fn new(strategy: &Strategy) -> Self {
-        WaitingScreen {
-            link: *strategy == Strategy::EmailLink,
-        }
+    pub(crate) fn new() -> Self {
+        WaitingScreen
     }
 
-    /// The address on screen: the dev-mode email link, or the hand-off address while the
-    /// hand-off is live.
+    /// The dev-mode email link on screen, once one was sent.
     fn address(&self, app: &App) -> Option<String> {
         let f = current(app)?;
-        if is_link(&f) {
-            return dev_link_for(app).filter(|_| f.sent);
-        }
-        if f.ended.is_some() || app.expires_in_secs() == Some(0) {
-            return None;
-        }
-        hand_off_url(app, &f)
+        dev_link_for(app).filter(|_| f.sent)
     }
 }
 
@@ -115,40 +92,17 @@ impl Component for WaitingScreen {
         let app = cx.app;
         match cmd {
             Cmd::Retry => vec![Action::Retry],
-            Cmd::Again => match current(app) {
-                // A browser hand-off starts over as a new sign-in with the same provider.
-                Some(f) if is_hand_off(f.strategy()) => {
-                    vec![Action::StartOAuth(f.strategy().clone())]
-                }
-                _ => vec![Action::SendCode],
-            },
+            Cmd::Again => vec![Action::SendCode],
             Cmd::OtherMethod => vec![Action::ChooseAnotherMethod],
-            Cmd::Open => {
-                let url = current(app).and_then(|f| {
-                    if is_link(&f) {
-                        dev_link_for(app)
-                    } else {
-                        hand_off_url(app, &f)
-                    }
-                });
-                url.map(|u| vec![Action::OpenInBrowser(u)])
-                    .unwrap_or_default()
-            }
+            Cmd::Open => dev_link_for(app)
+                .map(|u| vec![Action::OpenInBrowser(u)])
+                .unwrap_or_default(),
             Cmd::Invert => {
                 cx.shared.qr_inverted = !cx.shared.qr_inverted;
                 Vec::new()
             }
             Cmd::FullBlock => {
                 cx.shared.qr_full_block = !cx.shared.qr_full_block;
-                Vec::new()
-            }
-            Cmd::Copy => {
-                if let Some(url) = current(app).and_then(|f| hand_off_url(app, &f)) {
-                    cx.shared.request_copy(
-                        url,
-                        "Copy sent to the terminal (OSC 52). If your terminal blocks clipboard writes, select the line instead.",
-                    );
-                }
                 Vec::new()
             }
         }
@@ -164,15 +118,10 @@ impl Component for WaitingScreen {
         };
         let mut col = Column::new(buf, area, view.theme);
         let cursor = col.here();
-        let hyperlink = if is_link(&f) {
-            email_link(&mut col, view.app, &f);
-            if f.sent {
-                dev_link(&mut col, view.app, view.shared)
-            } else {
-                None
-            }
+        email_link(&mut col, view.app, &f);
+        let hyperlink = if f.sent {
+            dev_link(&mut col, view.app, view.shared)
         } else {
-            // Hand-offs have their own screen (`handoff_screen.rs`).
             None
         };
         Drawn {
@@ -186,42 +135,26 @@ impl Component for WaitingScreen {
     }
 
     fn as_text(&self, app: &App) -> Option<Printout> {
-        let (heading, help) = if self.link {
-            (
-                "The sign-in link the emulator sent:",
-                "show the link as plain text (to select)",
-            )
-        } else {
-            (
-                "The sign-in address to open in a browser:",
-                "show the address as plain text (to select)",
-            )
-        };
         self.address(app).map(|text| Printout {
-            heading,
-            help,
+            heading: "The sign-in link the emulator sent:",
+            help: "show the link as plain text (to select)",
             text,
         })
     }
 
     fn state(&self, app: &App) -> String {
         match current(app) {
-            Some(f) if is_link(&f) && f.sent => match app.expires_in_secs() {
+            Some(f) if f.sent => match app.expires_in_secs() {
                 Some(0) => "The email link expired".to_string(),
                 Some(secs) => format!("Waiting for the link ({} left)", clock(secs)),
                 None => "Waiting for the email link".to_string(),
             },
-            Some(f) if f.sent => "Waiting for the browser".to_string(),
             _ => "Starting".to_string(),
         }
     }
 
     fn title(&self) -> &'static str {
-        if self.link {
-            "Email link"
-        } else {
-            "Browser sign-in"
-        }
+        "Email link"
     }
 }
 
@@ -230,10 +163,6 @@ fn current(app: &App) -> Option<FactorStep> {
         Step::Factor(f) => Some(f),
         _ => None,
     }
-}
-
-fn is_link(f: &FactorStep) -> bool {
-    *f.strategy() == Strategy::EmailLink
 }
 
 fn email_link(col: &mut Column<'_>, app: &App, f: &FactorStep) {
