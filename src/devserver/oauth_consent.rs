@@ -241,12 +241,22 @@ pub async fn authorize(
     let session = (!user.two_factor_enabled()).then(|| new_id("sess"));
     v.pending_session_id = session.clone();
     v.pending_user_id = Some(user.id.clone());
-    v.rotating_nonce = Some(app.keys.mac("rotating_token_nonce", &nonce));
+    // Bound to this sign-in: the same nonce presented on any other sign-in (an attacker's own,
+    // holding a victim's nonce) matches nothing (docs/EMULATOR.md, rule 9).
+    v.rotating_nonce = Some(
+        app.keys
+            .mac("rotating_token_nonce", &nonce_for(&si.id, &nonce)),
+    );
     v.nonce_expire_at = Some(now.saturating_add(NONCE_TTL_MS));
     if st.save_sign_in(si).is_err() {
         return oauth_page::result(Outcome::Invalid);
     }
     finish_browser(redirect, Some((nonce, session)), Outcome::Verified)
+}
+
+/// What the nonce's MAC covers: the sign-in it was issued for, and the nonce.
+pub(super) fn nonce_for(sign_in_id: &str, nonce: &str) -> String {
+    format!("{sign_in_id}\n{nonce}")
 }
 
 /// Sends the browser back to the app's `redirect_url` (allowlisted when the hand-off began),

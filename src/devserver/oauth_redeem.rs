@@ -15,7 +15,7 @@ use super::signin;
 use super::state::Emulator;
 use super::wire::VerificationStatus;
 
-/// Why a nonce gives nothing (wrong, used, expired): the same answer in every case, and the
+/// Why a nonce gives nothing (wrong, used, expired, issued for another sign-in): the same answer in every case, and the
 /// sign-in stays as it was. Clerk's code for a bad query value (clerk-docs
 /// `frontend-api.mdx`, *InvalidQueryParameterValue*, 400, a status `getSignIn` declares); the
 /// value itself is not echoed, so no nonce reaches a log through an error text.
@@ -44,10 +44,10 @@ pub fn redeem_nonce(
     let Some(v) = si.first_factor.as_mut() else {
         return Err(refused());
     };
-    let matches = v
-        .rotating_nonce
-        .as_ref()
-        .is_some_and(|mac| app.keys.mac_matches("rotating_token_nonce", nonce, mac));
+    let matches = v.rotating_nonce.as_ref().is_some_and(|mac| {
+        let bound = super::oauth_consent::nonce_for(id, nonce);
+        app.keys.mac_matches("rotating_token_nonce", &bound, mac)
+    });
     if !matches || v.nonce_expire_at.is_none_or(|t| now >= t) {
         return Err(refused());
     }

@@ -205,6 +205,65 @@ async fn another_client_redeeming_the_nonce_gets_nothing() {
     assert_eq!(done.status_of_sign_in(), "complete");
 }
 
+/// A nonce belongs to the sign-in it was issued for: an attacker holding a victim's nonce who
+/// presents it on a sign-in of their own gets the same refusal as for a wrong nonce, and
+/// neither sign-in changes; each still finishes with its own nonce.
+#[tokio::test]
+async fn a_nonce_redeemed_on_another_sign_in_gives_nothing() {
+    let server = start().await;
+    let (mut victim, victims_sia, victims_nonce) = consented(&server, "ada@example.com").await;
+    let (mut attacker, attackers_sia, attackers_nonce) =
+        consented(&server, "katherine@example.com").await;
+    let before = attacker.token.clone();
+    let r = attacker
+        .get(&redeem_path(&attackers_sia, &victims_nonce))
+        .await;
+    r.expect_error(400, "invalid_query_parameter_value");
+    assert_eq!(
+        r.body["errors"][0]["meta"]["param_name"],
+        "rotating_token_nonce"
+    );
+    assert_eq!(attacker.token, before, "no token rotated");
+    let poll = attacker
+        .get(&format!("/v1/client/sign_ins/{attackers_sia}"))
+        .await;
+    assert_eq!(poll.status_of_sign_in(), "needs_identifier");
+    assert_eq!(poll.body["client"]["sessions"], serde_json::json!([]));
+
+    // The same client with two sign-ins: the first one's nonce does not finish the second.
+    let (again_sia, again_nonce) = {
+        let r = victim
+            .create_sign_in(&[("strategy", "oauth_mock"), ("redirect_url", REDIRECT)])
+            .await;
+        let url = consent_url(r.response());
+        let sia = id(r.response());
+        let back = consent_as(
+            &url,
+            &user_id(server.base_url(), "katherine@example.com").await,
+        )
+        .await;
+        (sia, landed(&back).1["rotating_token_nonce"].clone())
+    };
+    victim
+        .get(&redeem_path(&again_sia, &victims_nonce))
+        .await
+        .expect_error(400, "invalid_query_parameter_value");
+    victim
+        .get(&redeem_path(&victims_sia, &again_nonce))
+        .await
+        .expect_error(400, "invalid_query_parameter_value");
+
+    // Nothing was used up: each nonce still finishes its own sign-in, as its own user.
+    let done = victim.get(&redeem_path(&victims_sia, &victims_nonce)).await;
+    assert_eq!(done.status_of_sign_in(), "complete");
+    assert_eq!(done.response()["identifier"], "ada@example.com");
+    let done = attacker
+        .get(&redeem_path(&attackers_sia, &attackers_nonce))
+        .await;
+    assert_eq!(done.status_of_sign_in(), "complete");
+    assert_eq!(done.response()["identifier"], "katherine@example.com");
+}
+
 #[tokio::test]
 async fn the_provider_proves_who_it_is_and_mfa_still_applies() {
     let server = start().await;
