@@ -14,6 +14,9 @@ mod harness;
 #[allow(dead_code)]
 mod plain_harness;
 
+#[path = "oauth/consent.rs"]
+mod consent;
+
 #[path = "oauth/protocol.rs"]
 mod protocol;
 
@@ -23,6 +26,9 @@ mod app;
 #[path = "e2e/pty.rs"]
 #[allow(dead_code)]
 mod pty;
+
+#[path = "oauth/hand_off.rs"]
+mod hand_off;
 
 #[path = "oauth/tui.rs"]
 mod tui;
@@ -36,3 +42,10 @@ mod shapes;
 
 #[path = "oauth/callback.rs"]
 mod callback;
+
+#[path = "browser/cdp.rs"]
+#[allow(dead_code)] // each binary uses its part
+mod cdp;
+
+#[path = "oauth/chromium.rs"]
+mod chromium;

@@ -67,19 +67,39 @@ pub enum Listening {
 
 /// The local side of a browser hand-off under way: how its nonce can come back and what
 /// came of it. The server's side is the sign-in's verification.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct HandOff {
     pub listening: Listening,
     /// The last request the listener ignored, in words.
     pub ignored: Option<String>,
-    /// How the nonce came back (`"loopback callback"`, `"pasted address"`), once it did; it is
-    /// being redeemed or was.
+    /// How the nonce being redeemed came back (`"loopback callback"`, `"pasted address"`).
     pub returned_by: Option<&'static str>,
+    /// Nonces that came back while another was being redeemed, tried in turn if it is refused
+    /// (without the state check a forged callback can arrive before the real one).
+    pub queued: Vec<(SecretString, &'static str)>,
     /// A poll saw the browser's side finish; only the nonce finishes it here.
     pub browser_done: bool,
     /// The browser came back with a failure or `transferable`: the words for the screen.
     pub ended: Option<String>,
+    /// The browser said the sign-in failed (or is `transferable`), and no poll has confirmed
+    /// it yet: believed only once the sign-in's verification says so. With the number of polls
+    /// since that still showed the hand-off waiting.
+    pub claimed: Option<(Claim, u8)>,
+    /// The instance refused the callback address with its `?state=` query, so the hand-off
+    /// uses the bare address (no state to check): Clerk's answer to the nonce decides instead.
+    pub bare: bool,
 }
+
+/// What the browser said of a hand-off that did not succeed, before the server confirms it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    Transferable,
+    Failed(String),
+}
+
+/// How many nonces wait behind the one being redeemed; more are dropped (a page spamming the
+/// bare callback address cannot grow this).
+pub const MAX_QUEUED: usize = 8;
 
 impl HandOff {
     pub fn new(config: &HandOffConfig) -> Self {
@@ -91,8 +111,11 @@ impl HandOff {
             },
             ignored: None,
             returned_by: None,
+            queued: Vec::new(),
             browser_done: false,
             ended: None,
+            claimed: None,
+            bare: false,
         }
     }
 }

@@ -113,6 +113,9 @@ pub enum Call {
 pub enum Redirect {
     /// The loopback listener's address with its state (the effects runner knows both).
     Callback,
+    /// The listener's address with no query: the instance refused it with its `?state=`
+    /// (an allowlist that matches the whole URL), so the listener checks no state.
+    BareCallback,
     /// An address of the instance's own (`--redirect-url`); the user pastes where it ended.
     Url(String),
 }

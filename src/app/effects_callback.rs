@@ -1,10 +1,12 @@
 //! Part of the effects runner: the loopback callback a browser hand-off comes back to,
 //! `http://127.0.0.1:PORT/callback?state=…`. It accepts one GET from a loopback peer carrying
-//! this hand-off's own random state and ignores (and reports) anything else, so a web page
-//! cannot end or finish the sign-in by sending the browser there. Cancelled, or closed at its
-//! deadline.
+//! this hand-off's own random state and ignores (and reports) anything else. Where the instance
+//! allows only the bare address (no query), it passes on every plausible GET instead, and the
+//! app believes none of them until Clerk does (docs/THREAT_MODEL.md, "The loopback callback").
+//! Cancelled, or closed at its deadline.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -23,6 +25,8 @@ pub struct Listener {
     pub token: CancellationToken,
     pub state: String,
     pub port: u16,
+    /// Set once the hand-off was sent with the bare address: the state is not checked.
+    bare: Arc<AtomicBool>,
 }
 
 impl Listener {
@@ -35,26 +39,30 @@ impl Listener {
 /// A hand-off call bound for the loopback callback gets the listener's address with its
 /// state; only the runner holds the state, so nothing else can forge the callback.
 pub fn resolve(call: Call, listener: Option<&Listener>) -> Call {
-    let url = || match listener {
-        Some(l) => Redirect::Url(l.redirect_url()),
-        None => Redirect::Url(callback::callback_url(DEFAULT_CALLBACK_PORT)),
+    let url = |redirect: Redirect| match (redirect, listener) {
+        (Redirect::Callback, Some(l)) => Redirect::Url(l.redirect_url()),
+        (Redirect::BareCallback, Some(l)) => {
+            l.bare.store(true, Ordering::SeqCst);
+            Redirect::Url(callback::callback_url(l.port))
+        }
+        (Redirect::Callback | Redirect::BareCallback, None) => {
+            Redirect::Url(callback::callback_url(DEFAULT_CALLBACK_PORT))
+        }
+        (url @ Redirect::Url(_), _) => url,
     };
     match call {
-        Call::CreateRedirectSignIn {
+        Call::CreateRedirectSignIn { strategy, redirect } => Call::CreateRedirectSignIn {
             strategy,
-            redirect: Redirect::Callback,
-        } => Call::CreateRedirectSignIn {
-            strategy,
-            redirect: url(),
+            redirect: url(redirect),
         },
         Call::PrepareHandOff {
             sign_in_id,
             factor,
-            redirect: Redirect::Callback,
+            redirect,
         } => Call::PrepareHandOff {
             sign_in_id,
             factor,
-            redirect: url(),
+            redirect: url(redirect),
         },
         other => other,
     }
@@ -65,7 +73,9 @@ pub fn resolve(call: Call, listener: Option<&Listener>) -> Call {
 pub fn target(redirect: Redirect) -> String {
     match redirect {
         Redirect::Url(url) => url,
-        Redirect::Callback => callback::callback_url(DEFAULT_CALLBACK_PORT),
+        Redirect::Callback | Redirect::BareCallback => {
+            callback::callback_url(DEFAULT_CALLBACK_PORT)
+        }
     }
 }
 
@@ -102,18 +112,21 @@ pub fn listen(tx: UnboundedSender<Action>, epoch: u64, port: u16, deadline: Dura
         .ok()
         .and_then(|l| l.local_addr().ok())
         .map_or(port, |a| a.port());
+    let bare = Arc::new(AtomicBool::new(false));
     let listener = Listener {
         token: token.clone(),
         state: state.clone(),
         port: bound_port,
+        bare: Arc::clone(&bare),
     };
+    let checks = Checks { state, bare };
     // Bound at once (the usual case): said before the hand-off's own call is even sent, so
     // the first words about the hand-off already name the callback.
     if let Ok(std) = first {
         match tokio::net::TcpListener::from_std(std) {
             Ok(tcp) => {
                 send(CallbackEvent::Listening { port: bound_port });
-                tokio::spawn(serve(tcp, state, Box::new(send), token, deadline));
+                tokio::spawn(serve(tcp, checks, Box::new(send), token, deadline));
             }
             Err(e) => send(CallbackEvent::NotListening {
                 port,
@@ -147,23 +160,34 @@ pub fn listen(tx: UnboundedSender<Action>, epoch: u64, port: u16, deadline: Dura
             }
         };
         send(CallbackEvent::Listening { port: bound_port });
-        serve(tcp, state, Box::new(send), token, deadline).await;
+        serve(tcp, checks, Box::new(send), token, deadline).await;
     });
     listener
 }
 
+/// What a callback is checked against: the hand-off's state, unless it went out bare.
+struct Checks {
+    state: String,
+    bare: Arc<AtomicBool>,
+}
+
+/// How many callbacks a bare listener passes on: enough for a real one behind a few forged
+/// ones, not a flood of redemptions from a page that keeps sending the browser here.
+const MAX_BARE_CALLBACKS: u32 = 8;
+
 async fn serve(
     tcp: tokio::net::TcpListener,
-    state: String,
+    checks: Checks,
     send: Box<dyn Fn(CallbackEvent) + Send + Sync>,
     token: CancellationToken,
     deadline: Duration,
 ) {
     let shared = Arc::new(Shared {
-        state,
+        state: checks.state,
+        bare: checks.bare,
         send,
         done: token.clone(),
-        accepted: Mutex::new(false),
+        accepted: Mutex::new(0),
     });
     let app = axum::Router::new()
         .fallback(handle)
@@ -180,10 +204,12 @@ async fn serve(
 
 struct Shared {
     state: String,
+    bare: Arc<AtomicBool>,
     send: Box<dyn Fn(CallbackEvent) + Send + Sync>,
-    /// Cancelled once a callback was accepted: the listener stops.
+    /// Cancelled once a callback with the state was accepted: the listener stops.
     done: CancellationToken,
-    accepted: Mutex<bool>,
+    /// Callbacks passed on so far.
+    accepted: Mutex<u32>,
 }
 
 async fn handle(
@@ -192,11 +218,15 @@ async fn handle(
     method: Method,
     uri: Uri,
 ) -> Response {
-    match check(&shared, peer, &method, &uri) {
+    let bare = shared.bare.load(Ordering::SeqCst);
+    match check(&shared, bare, peer, &method, &uri) {
         Ok(returned) => {
+            // With the state, the one callback is the real one: take it once and close. Bare,
+            // only Clerk can tell the real one, so each is passed on (up to a few).
             let accepted = {
                 let mut seen = shared.accepted.lock().unwrap_or_else(|e| e.into_inner());
-                !std::mem::replace(&mut *seen, true)
+                *seen += 1;
+                *seen <= if bare { MAX_BARE_CALLBACKS } else { 1 }
             };
             if !accepted {
                 return page(StatusCode::GONE, "This sign-in already came back.");
@@ -208,7 +238,9 @@ async fn handle(
                 }
             };
             (shared.send)(CallbackEvent::Returned(returned));
-            shared.done.cancel();
+            if !bare {
+                shared.done.cancel();
+            }
             page(StatusCode::OK, words)
         }
         Err(why) => {
@@ -225,9 +257,10 @@ async fn handle(
 }
 
 /// The one request that counts: a GET of `/callback` from loopback with this hand-off's state
-/// and something about the sign-in in its query.
+/// (unless it went out bare) and something about the sign-in in its query.
 fn check(
     shared: &Shared,
+    bare: bool,
     peer: SocketAddr,
     method: &Method,
     uri: &Uri,
@@ -246,7 +279,7 @@ fn check(
         use subtle::ConstantTimeEq;
         k == "state" && bool::from(v.as_bytes().ct_eq(shared.state.as_bytes()))
     });
-    if !state_ok {
+    if !state_ok && !bare {
         return Err("a callback without this sign-in's state (not from this hand-off)");
     }
     callback::from_query(query).ok_or("a callback with neither a nonce nor a failure in it")

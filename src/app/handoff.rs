@@ -10,7 +10,7 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::fapi::{Factor, SignIn, Strategy, VerificationStatus};
 use crate::flow::Step;
 
-use super::callback::{self, HandOff, Listening, Returned};
+use super::callback::{self, Claim, HandOff, Listening, MAX_QUEUED, Returned};
 use super::calls::{call, error, error_on, info, refuse_while_blocked, sign_in_id, stop_polling};
 use super::{App, Call, CallbackEvent, Effect, Failure, Notice, Redirect, SignInReply};
 
@@ -123,8 +123,11 @@ pub(super) fn on_callback(app: &mut App, event: CallbackEvent) -> Vec<Effect> {
             }
         }
         CallbackEvent::Returned(returned) => {
-            // The listener closes after the one callback it accepts.
-            h.listening = Listening::Off;
+            // With the state the listener closes after the one callback it accepts; bare, it
+            // goes on until Clerk accepts a nonce.
+            if !h.bare {
+                h.listening = Listening::Off;
+            }
             return on_returned(app, returned, "loopback callback");
         }
     }
@@ -162,40 +165,75 @@ pub(super) fn submit_return(app: &mut App, text: SecretString) -> Vec<Effect> {
     }
 }
 
-/// The browser came back, by either road: redeem the nonce, or say why it cannot finish.
+/// The browser came back, by either road. A nonce is redeemed (only Clerk's answer makes it
+/// count); a failure or `transferable` is only a claim until a poll of the sign-in confirms it,
+/// so a page that sends the browser to the callback cannot end the sign-in.
 fn on_returned(app: &mut App, returned: Returned, by: &'static str) -> Vec<Effect> {
-    let provider = provider_words(app);
     let Some(h) = app.handoff.as_mut() else {
         return Vec::new();
     };
-    if h.returned_by.is_some() {
+    if h.ended.is_some() {
         return Vec::new();
     }
-    let mut fx = stop_polling(app);
     match returned {
         Returned::Nonce(nonce) => {
-            if let Some(h) = app.handoff.as_mut() {
-                h.returned_by = Some(by);
-                h.ignored = None;
+            if h.returned_by.is_some() {
+                if h.queued.len() < MAX_QUEUED {
+                    h.queued.push((nonce, by));
+                }
+                return Vec::new();
             }
-            if refuse_while_blocked(app) {
-                return fx;
-            }
-            let sign_in_id = sign_in_id(app);
-            fx.extend(call(app, Call::RedeemNonce { sign_in_id, nonce }));
+            redeem(app, nonce, by)
         }
-        Returned::Transferable => {
-            let words = transferable_words(&provider);
-            fx.extend(end(app, words));
-        }
-        Returned::Failed(why) => {
-            let words = format!(
-                "The browser sign-in failed: {why}. Press r to start it again, or Esc to go back."
-            );
-            fx.extend(end(app, words));
+        Returned::Transferable | Returned::Failed(_) => {
+            let claim = match returned {
+                Returned::Failed(why) => Claim::Failed(why),
+                _ => Claim::Transferable,
+            };
+            h.claimed = Some((claim, 0));
+            let mut fx = resume_polling(app);
+            fx.extend(info(
+                app,
+                "The browser came back saying the sign-in did not succeed; checking that with \
+                 Clerk…"
+                    .to_string(),
+            ));
+            fx
         }
     }
+}
+
+/// Redeems `nonce`; polling stops first, as a poll in flight with the old token would come
+/// back 401 once the redemption rotated it (docs/EMULATOR.md, rule 8).
+fn redeem(app: &mut App, nonce: SecretString, by: &'static str) -> Vec<Effect> {
+    if let Some(h) = app.handoff.as_mut() {
+        h.returned_by = Some(by);
+        h.ignored = None;
+    }
+    let mut fx = stop_polling(app);
+    if refuse_while_blocked(app) {
+        return fx;
+    }
+    let sign_in_id = sign_in_id(app);
+    fx.extend(call(app, Call::RedeemNonce { sign_in_id, nonce }));
     fx
+}
+
+/// Polls the hand-off's sign-in again (after a refused nonce, or to confirm a claim), until
+/// the verification's expiry as the first poller did.
+fn resume_polling(app: &mut App) -> Vec<Effect> {
+    let Step::Factor(f) = app.step() else {
+        return Vec::new();
+    };
+    if app.polling || !is_hand_off(f.strategy()) {
+        return Vec::new();
+    }
+    app.polling = true;
+    vec![Effect::StartPolling {
+        epoch: app.epoch,
+        sign_in_id: sign_in_id(app),
+        until_ms: f.expire_at.unwrap_or(app.now_ms),
+    }]
 }
 
 /// The hand-off cannot finish: stop listening and say why, on the hand-off screen.
@@ -235,23 +273,39 @@ fn provider_words(app: &App) -> String {
 }
 
 /// The answer to the nonce redemption. `Ok` is the sign-in to adopt as any answer is (complete,
-/// or a second factor still to do); a transferable sign-in or a refused nonce is said here.
+/// or a second factor still to do), with the listener stopped; a transferable sign-in or a
+/// refused nonce is said here, and the hand-off goes on waiting.
 pub(super) fn on_redeemed(
     app: &mut App,
     result: Result<SignInReply, Failure>,
-) -> Result<SignInReply, Vec<Effect>> {
+) -> Result<(SignInReply, Vec<Effect>), Vec<Effect>> {
     match result {
         Ok(reply) if reply.sign_in.is_transferable() => {
             let provider = provider_words(app);
             Err(end(app, transferable_words(&provider)))
         }
-        Ok(reply) => {
-            app.handoff = None;
-            Ok(reply)
-        }
+        Ok(reply) => Ok((reply, stop_listening(app))),
         Err(failure) => {
-            if let Some(h) = app.handoff.as_mut() {
-                h.returned_by = None;
+            let Some(h) = app.handoff.as_mut() else {
+                return Err(Vec::new());
+            };
+            let by = h.returned_by.take();
+            if !h.queued.is_empty() {
+                let (next, next_by) = h.queued.remove(0);
+                return Err(redeem(app, next, next_by));
+            }
+            let fx = resume_polling(app);
+            if by == Some("loopback callback") {
+                // Whoever sent the browser here, Clerk did not take its nonce: ignore it.
+                info(
+                    app,
+                    format!(
+                        "Ignored a callback whose nonce Clerk did not accept ({}). Still waiting \
+                         for the browser; or paste the address it ended on.",
+                        failure.message.trim_end().trim_end_matches('.')
+                    ),
+                );
+                return Err(fx);
             }
             let retry = if failure.retryable() {
                 "Press Enter on the pasted address to try again, or r to start again."
@@ -267,7 +321,7 @@ pub(super) fn on_redeemed(
                     failure.message.trim_end()
                 ))
             });
-            Err(Vec::new())
+            Err(fx)
         }
     }
 }
@@ -286,11 +340,48 @@ pub(super) fn on_poll(app: &mut App, sign_in: &SignIn) -> Option<Vec<Effect>> {
         // The redemption's answer decides; a poll in between changes nothing.
         return Some(Vec::new());
     }
+    let claimed = app.handoff.as_mut().and_then(|h| h.claimed.take());
     if sign_in.is_transferable() {
         let provider = provider_words(app);
         let mut fx = stop_polling(app);
         fx.extend(end(app, transferable_words(&provider)));
         return Some(fx);
+    }
+    let v = sign_in.first_factor_verification.as_ref();
+    let failed = v.is_some_and(|v| {
+        matches!(
+            v.status,
+            VerificationStatus::Failed | VerificationStatus::Expired
+        ) || v.error.is_some()
+    });
+    match claimed {
+        // Confirmed: the browser's own words say why.
+        Some((Claim::Failed(why), _)) if failed => {
+            let mut fx = stop_polling(app);
+            fx.extend(end(
+                app,
+                format!(
+                    "The browser sign-in failed: {why}. Press r to start it again, or Esc to go back."
+                ),
+            ));
+            return Some(fx);
+        }
+        // A poll sent before the browser came back may still show the hand-off waiting: the
+        // claim is judged by the second poll after it.
+        Some((claim, 0)) if !failed => {
+            if let Some(h) = app.handoff.as_mut() {
+                h.claimed = Some((claim, 1));
+            }
+        }
+        Some(_) if !failed => {
+            info(
+                app,
+                "Ignored a callback saying the sign-in did not succeed: Clerk says it is still \
+                 waiting for the browser. Still waiting."
+                    .to_string(),
+            );
+        }
+        _ => {}
     }
     let verified = sign_in
         .first_factor_verification
@@ -315,13 +406,53 @@ pub(super) fn on_poll(app: &mut App, sign_in: &SignIn) -> Option<Vec<Effect>> {
     None
 }
 
-/// The instance refused the hand-off's redirect URL (`resource_missmatch`): no address to
-/// open, and the one thing that fixes it, the allowlist, is named with the exact address.
+/// The instance refused the hand-off's redirect URL (`resource_missmatch`). The callback
+/// address went with its `?state=` query, which an allowlist matching the whole URL refuses:
+/// it is sent once more bare. Otherwise there is no address to open, and the one thing that
+/// fixes it, the allowlist, is named with the exact address.
 pub(super) fn not_allowed(app: &mut App, failure: Failure) -> Vec<Effect> {
+    let bare = callback::callback_url(callback_port(app));
+    let retry = match (&app.last_call, app.handoff.as_ref()) {
+        (Some(Call::CreateRedirectSignIn { strategy, redirect }), Some(h))
+            if *redirect == Redirect::Callback && !h.bare =>
+        {
+            Some(Call::CreateRedirectSignIn {
+                strategy: strategy.clone(),
+                redirect: Redirect::BareCallback,
+            })
+        }
+        (
+            Some(Call::PrepareHandOff {
+                sign_in_id,
+                factor,
+                redirect,
+            }),
+            Some(h),
+        ) if *redirect == Redirect::Callback && !h.bare => Some(Call::PrepareHandOff {
+            sign_in_id: sign_in_id.clone(),
+            factor: factor.clone(),
+            redirect: Redirect::BareCallback,
+        }),
+        _ => None,
+    };
+    if let Some(retry) = retry {
+        if let Some(h) = app.handoff.as_mut() {
+            h.bare = true;
+        }
+        let fx = call(app, retry);
+        info(
+            app,
+            format!(
+                "The instance refused the callback address with its state query; trying \
+                 {bare} exactly. If that is refused too, allowlist {bare} in the Clerk Dashboard."
+            ),
+        );
+        return fx;
+    }
     let fx = stop_listening(app);
     let address = match &app.handoff_config.redirect_url {
         Some(url) => crate::flow::clean(url).into_owned(),
-        None => callback::callback_url(app.handoff_config.callback_port),
+        None => bare,
     };
     app.notice = Some(error(format!(
         "{} Allowlist {address} in the Clerk Dashboard (Native applications, redirect URLs \
@@ -329,6 +460,30 @@ pub(super) fn not_allowed(app: &mut App, failure: Failure) -> Vec<Effect> {
         failure.message.trim_end()
     )));
     fx
+}
+
+/// The listener's port as bound (the configured one until it says).
+fn callback_port(app: &App) -> u16 {
+    match app.handoff.as_ref().map(|h| &h.listening) {
+        Some(Listening::On { port } | Listening::Failed { port, .. }) => *port,
+        _ => app.handoff_config.callback_port,
+    }
+}
+
+/// The hand-off's address is out; when it went bare, say which address the instance allows
+/// and what that changes (the reply that opened the screen cleared the retry's notice).
+pub(super) fn on_started(app: &mut App) -> Vec<Effect> {
+    if !app.handoff.as_ref().is_some_and(|h| h.bare) || app.notice.is_some() {
+        return Vec::new();
+    }
+    let bare = callback::callback_url(callback_port(app));
+    info(
+        app,
+        format!(
+            "This instance allows only {bare} exactly, so the callback carries no state of this \
+             sign-in: whatever arrives there counts only once Clerk accepts its nonce."
+        ),
+    )
 }
 
 /// The sign-in is at a browser hand-off (whether or not this run started it).

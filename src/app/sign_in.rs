@@ -405,6 +405,7 @@ fn adopt(app: &mut App, reply: SignInReply) -> Vec<Effect> {
                     until_ms: f.expire_at.unwrap_or(app.now_ms),
                 });
             }
+            fx.extend(handoff::on_started(app));
             return fx;
         }
         Step::Factor(f) if f.ended.is_some() && handoff::is_hand_off(f.strategy()) => {

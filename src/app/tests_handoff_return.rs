@@ -11,9 +11,9 @@ use super::*;
 use crate::fapi::{SignIn, Strategy};
 use crate::flow::Step;
 
-const NOW: i64 = 1_800_000_000_000;
+pub(super) const NOW: i64 = 1_800_000_000_000;
 
-fn app() -> App {
+pub(super) fn app() -> App {
     let mut a = App::new(
         Backend::Remote {
             base_url: "https://clerk.example.com".into(),
@@ -24,7 +24,7 @@ fn app() -> App {
     a
 }
 
-fn oauth_sign_in(status: &str) -> SignIn {
+pub(super) fn oauth_sign_in(status: &str) -> SignIn {
     serde_json::from_value(json!({
         "object": "sign_in_attempt", "id": "sia_o", "status": "needs_identifier",
         "first_factor_verification": {
@@ -37,7 +37,11 @@ fn oauth_sign_in(status: &str) -> SignIn {
     .expect("oauth sign-in parses")
 }
 
-fn send(app: &mut App, kind: fn(Result<SignInReply, Failure>) -> Reply, s: SignIn) -> Vec<Effect> {
+pub(super) fn send(
+    app: &mut App,
+    kind: fn(Result<SignInReply, Failure>) -> Reply,
+    s: SignIn,
+) -> Vec<Effect> {
     let epoch = app.epoch;
     let reply = kind(Ok(SignInReply {
         sign_in: Box::new(s),
@@ -46,8 +50,8 @@ fn send(app: &mut App, kind: fn(Result<SignInReply, Failure>) -> Reply, s: SignI
     update(app, Action::Api { epoch, reply })
 }
 
-/// A hand-off waiting for the browser, its listener up on port 8976.
-fn waiting() -> App {
+/// A hand-off asked for, its listener up on port 8976, the sign-in not answered yet.
+pub(super) fn started() -> App {
     let mut a = app();
     update(&mut a, Action::StartOAuth(Strategy::Oauth("google".into())));
     let epoch = a.epoch;
@@ -58,24 +62,45 @@ fn waiting() -> App {
             event: CallbackEvent::Listening { port: 8976 },
         },
     );
+    a
+}
+
+/// A hand-off waiting for the browser, its listener up on port 8976.
+pub(super) fn waiting() -> App {
+    let mut a = started();
     send(&mut a, Reply::SignIn, oauth_sign_in("unverified"));
     assert!(a.polling);
     a
 }
 
-fn event(a: &mut App, event: CallbackEvent) -> Vec<Effect> {
+pub(super) fn event(a: &mut App, event: CallbackEvent) -> Vec<Effect> {
     let epoch = a.epoch;
     update(a, Action::Callback { epoch, event })
 }
 
-fn paste(a: &mut App, text: &str) -> Vec<Effect> {
+pub(super) fn paste(a: &mut App, text: &str) -> Vec<Effect> {
     update(
         a,
         Action::SubmitReturn(SecretString::from(text.to_string())),
     )
 }
 
-fn redeems(fx: &[Effect]) -> bool {
+/// An error answer of Clerk's, as the effects runner hands it over.
+pub(super) fn api_failure(status: u16, code: &str, message: &str) -> Failure {
+    Failure {
+        kind: FailureKind::Api {
+            status,
+            code: code.into(),
+        },
+        message: message.into(),
+        param_name: None,
+        trace_id: None,
+        session_id: None,
+        client: None,
+    }
+}
+
+pub(super) fn redeems(fx: &[Effect]) -> bool {
     fx.iter().any(|e| {
         matches!(e, Effect::Call { call: Call::RedeemNonce { sign_in_id, .. }, .. } if sign_in_id == "sia_o")
     })
@@ -156,13 +181,17 @@ fn an_ignored_request_is_said_and_the_hand_off_goes_on() {
     assert!(a.handoff.as_ref().is_some_and(|h| h.ended.is_none()));
 }
 
+/// The browser's word that it failed ends the hand-off at the first poll that confirms it
+/// (the next second), not at the deadline; the words are the provider's.
 #[test]
 fn a_failure_or_transferable_ends_the_hand_off_with_words_not_a_wait() {
     let mut a = waiting();
-    let fx = event(
+    event(
         &mut a,
         CallbackEvent::Returned(Returned::Failed("access_denied".into())),
     );
+    assert!(a.handoff.as_ref().is_some_and(|h| h.ended.is_none()));
+    let fx = send(&mut a, Reply::Poll, oauth_sign_in("failed"));
     assert!(
         fx.iter().any(|e| matches!(e, Effect::StopPolling)),
         "{fx:?}"
@@ -180,6 +209,7 @@ fn a_failure_or_transferable_ends_the_hand_off_with_words_not_a_wait() {
         &mut a,
         "https://x.test/cb?__clerk_status=failed&__clerk_error_code=external_account_not_found",
     );
+    send(&mut a, Reply::Poll, oauth_sign_in("transferable"));
     assert!(!a.polling);
     assert!(
         a.notice
@@ -218,17 +248,7 @@ fn a_refused_nonce_says_why_and_a_new_paste_may_follow() {
     let mut a = waiting();
     paste(&mut a, "rtn_0123456789");
     let epoch = a.epoch;
-    let failure = Failure {
-        kind: FailureKind::Api {
-            status: 404,
-            code: "resource_not_found".into(),
-        },
-        message: "Sign in not found.".into(),
-        param_name: None,
-        trace_id: None,
-        session_id: None,
-        client: None,
-    };
+    let failure = api_failure(404, "resource_not_found", "Sign in not found.");
     let fx = update(
         &mut a,
         Action::Api {
@@ -236,7 +256,11 @@ fn a_refused_nonce_says_why_and_a_new_paste_may_follow() {
             reply: Reply::Redeemed(Err(failure)),
         },
     );
-    assert!(fx.is_empty(), "not sent back to the identifier: {fx:?}");
+    // Not sent back to the identifier: the hand-off waits on (polling again) for another try.
+    assert!(
+        matches!(fx.as_slice(), [Effect::StartPolling { .. }]),
+        "{fx:?}"
+    );
     assert!(matches!(a.step(), Step::Factor(_)));
     let n = a.notice.clone().expect("notice");
     assert_eq!(n.param_name.as_deref(), Some("return"));
@@ -362,30 +386,50 @@ fn a_hand_off_resumed_from_an_earlier_run_is_not_finished_by_a_poll_but_by_a_pas
     );
 }
 
+/// The callback address went with its `?state=`: refused, it is sent once more bare, and only
+/// a refusal of that names what to allowlist.
 #[test]
 fn a_redirect_url_the_instance_refuses_names_what_to_allowlist() {
     let mut a = app();
     a.handoff_config.callback_port = 8976;
     update(&mut a, Action::StartOAuth(Strategy::Oauth("google".into())));
-    let epoch = a.epoch;
-    let failure = Failure {
-        kind: FailureKind::Api {
-            status: 400,
-            code: "resource_missmatch".into(),
-        },
-        message: "The current redirect url passed in the sign in or sign up request does not match an authorized redirect URI for this instance.".into(),
-        param_name: None,
-        trace_id: None,
-        session_id: None,
-        client: None,
+    let refused = |a: &mut App| {
+        let epoch = a.epoch;
+        let failure = api_failure(
+            400,
+            "resource_missmatch",
+            "The current redirect url passed in the sign in or sign up request does not match an authorized redirect URI for this instance.",
+        );
+        update(
+            a,
+            Action::Api {
+                epoch,
+                reply: Reply::SignIn(Err(failure)),
+            },
+        )
     };
-    let fx = update(
-        &mut a,
-        Action::Api {
-            epoch,
-            reply: Reply::SignIn(Err(failure)),
-        },
+    let fx = refused(&mut a);
+    assert!(
+        matches!(
+            fx.as_slice(),
+            [Effect::Call {
+                call: Call::CreateRedirectSignIn {
+                    redirect: Redirect::BareCallback,
+                    ..
+                },
+                ..
+            }]
+        ),
+        "{fx:?}"
     );
+    assert!(
+        a.notice.as_ref().is_some_and(|n| n
+            .message
+            .contains("trying http://127.0.0.1:8976/callback exactly")),
+        "{:?}",
+        a.notice
+    );
+    let fx = refused(&mut a);
     assert!(matches!(fx.as_slice(), [Effect::StopListening]), "{fx:?}");
     let n = a.notice.clone().expect("notice");
     assert!(

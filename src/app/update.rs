@@ -143,7 +143,10 @@ fn route(app: &mut App, reply: Reply) -> Vec<Effect> {
         Reply::SignIn(r) => sign_in::on_sign_in(app, r),
         Reply::Poll(r) => sign_in::on_poll(app, r),
         Reply::Redeemed(r) => match handoff::on_redeemed(app, r) {
-            Ok(reply) => sign_in::on_sign_in(app, Ok(reply)),
+            Ok((reply, mut fx)) => {
+                fx.extend(sign_in::on_sign_in(app, Ok(reply)));
+                fx
+            }
             Err(fx) => fx,
         },
         Reply::Token(r) => session::on_token(app, r),

@@ -4,6 +4,7 @@
 //! prepared (`resource_missmatch`, docs/EMULATOR.md).
 
 use super::errors::ApiError;
+use super::seed::SeedFile;
 
 /// Loopback on any port, as RFC 8252 §7.3 asks of a native app's loopback redirect: the
 /// allowlist when the seed names none.
@@ -11,7 +12,8 @@ pub const LOOPBACK_DEFAULTS: [&str; 3] =
     ["http://127.0.0.1:*", "http://localhost:*", "http://[::1]:*"];
 
 /// One allowlisted URL: scheme, host and port must be equal (`:*` takes any port); a path
-/// other than `/` must be equal too. Query and fragment are the app's own business.
+/// other than `/` must be equal too. Query and fragment are the app's own business, unless
+/// the seed asks for whole-URL matching (`redirect_urls_exact`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Entry {
     scheme: String,
@@ -19,6 +21,7 @@ struct Entry {
     /// `None`: any port.
     port: Option<Option<u16>>,
     path: Option<String>,
+    query: Option<String>,
 }
 
 fn parse_entry(text: &str) -> Result<Entry, String> {
@@ -43,15 +46,26 @@ fn parse_entry(text: &str) -> Result<Entry, String> {
             Some(url.port_or_known_default())
         },
         path,
+        query: url.query().map(str::to_string),
     })
 }
 
 impl Entry {
-    fn matches(&self, url: &url::Url) -> bool {
+    fn matches(&self, url: &url::Url, exact: bool) -> bool {
+        let path = match url.path() {
+            "" | "/" => None,
+            p => Some(p),
+        };
         self.scheme == url.scheme()
             && self.host.as_deref() == url.host_str().map(str::to_ascii_lowercase).as_deref()
             && self.port.is_none_or(|p| p == url.port_or_known_default())
-            && self.path.as_deref().is_none_or(|p| p == url.path())
+            && if exact {
+                self.path.as_deref() == path
+                    && self.query.as_deref() == url.query()
+                    && url.fragment().is_none()
+            } else {
+                self.path.as_deref().is_none_or(|p| p == url.path())
+            }
     }
 }
 
@@ -60,8 +74,9 @@ pub fn validate(entries: &[String]) -> Result<(), String> {
     entries.iter().try_for_each(|e| parse_entry(e).map(|_| ()))
 }
 
-/// Whether `redirect_url` is on the allowlist (`entries`, or loopback when the seed has none).
-pub fn allows(entries: Option<&[String]>, redirect_url: &str) -> bool {
+/// Whether `redirect_url` is on the allowlist (`entries`, or loopback when the seed has none);
+/// `exact`: the whole URL must be an entry's, query included (a port may still be `:*`).
+pub fn allows(entries: Option<&[String]>, exact: bool, redirect_url: &str) -> bool {
     let Ok(url) = url::Url::parse(redirect_url) else {
         return false;
     };
@@ -73,14 +88,18 @@ pub fn allows(entries: Option<&[String]>, redirect_url: &str) -> bool {
         .unwrap_or(&defaults)
         .iter()
         .filter_map(|e| parse_entry(e).ok())
-        .any(|e| e.matches(&url))
+        .any(|e| e.matches(&url, exact))
 }
 
 /// `Ok` for an allowlisted `redirect_url`, else Clerk's `RedirectURLMismatch` (400
 /// `resource_missmatch`, spelled as Clerk spells it; clerk-docs
 /// `docs/guides/development/errors/frontend-api.mdx`).
-pub fn check(entries: Option<&[String]>, redirect_url: &str) -> Result<(), ApiError> {
-    if allows(entries, redirect_url) {
+pub fn check(seed: &SeedFile, redirect_url: &str) -> Result<(), ApiError> {
+    if allows(
+        seed.redirect_urls.as_deref(),
+        seed.redirect_urls_exact,
+        redirect_url,
+    ) {
         return Ok(());
     }
     Err(ApiError::new(
@@ -106,7 +125,7 @@ mod tests {
             "http://[::1]:65535/",
             "http://127.0.0.1/callback",
         ] {
-            assert!(allows(None, ok), "{ok}");
+            assert!(allows(None, false, ok), "{ok}");
         }
         for bad in [
             "https://127.0.0.1:8765/callback",
@@ -117,7 +136,7 @@ mod tests {
             "javascript:alert(1)",
             "not a url",
         ] {
-            assert!(!allows(None, bad), "{bad}");
+            assert!(!allows(None, false, bad), "{bad}");
         }
     }
 
@@ -130,23 +149,60 @@ mod tests {
         let e = Some(entries.as_slice());
         assert!(allows(
             e,
+            false,
             "https://app.example.com/oauth-native-callback?x=1"
         ));
         assert!(allows(
             e,
+            false,
             "https://app.example.com:443/oauth-native-callback"
         ));
-        assert!(!allows(e, "https://app.example.com/other"));
+        assert!(!allows(e, false, "https://app.example.com/other"));
         assert!(!allows(
             e,
+            false,
             "https://app.example.com:8443/oauth-native-callback"
         ));
-        assert!(allows(e, "clerk-tui://callback?rotating_token_nonce=x"));
-        assert!(!allows(e, "http://127.0.0.1:9/"));
-        let err = check(e, "http://127.0.0.1:9/").expect_err("refused");
+        assert!(allows(
+            e,
+            false,
+            "clerk-tui://callback?rotating_token_nonce=x"
+        ));
+        assert!(!allows(e, false, "http://127.0.0.1:9/"));
+        let seed = SeedFile {
+            redirect_urls: Some(entries.clone()),
+            ..Default::default()
+        };
+        let err = check(&seed, "http://127.0.0.1:9/").expect_err("refused");
         assert_eq!(err.code, "resource_missmatch");
         assert_eq!(err.status, axum::http::StatusCode::BAD_REQUEST);
         assert!(validate(&["javascript:x".to_string()]).is_err());
         assert!(validate(&["http://127.0.0.1:*".to_string()]).is_ok());
+    }
+
+    /// Clerk's native allowlist may compare "the full url value": the seed can ask for that,
+    /// so the app's retry without its `?state=` query is tested against it.
+    #[test]
+    fn exact_entries_match_the_whole_url_query_included() {
+        let entries = vec!["http://127.0.0.1:*/callback".to_string()];
+        let e = Some(entries.as_slice());
+        assert!(allows(e, true, "http://127.0.0.1:8976/callback"));
+        for bad in [
+            "http://127.0.0.1:8976/callback?state=0123",
+            "http://127.0.0.1:8976/callback#x",
+            "http://127.0.0.1:8976/callback/",
+            "http://127.0.0.1:8976/",
+        ] {
+            assert!(!allows(e, true, bad), "{bad}");
+        }
+        assert!(allows(
+            e,
+            false,
+            "http://127.0.0.1:8976/callback?state=0123"
+        ));
+        let with_query = vec!["clerk-tui://callback?app=1".to_string()];
+        let q = Some(with_query.as_slice());
+        assert!(allows(q, true, "clerk-tui://callback?app=1"));
+        assert!(!allows(q, true, "clerk-tui://callback?app=2"));
     }
 }

@@ -56,6 +56,10 @@ pub struct SeedFile {
     /// on any port.
     #[serde(default)]
     pub redirect_urls: Option<Vec<String>>,
+    /// Entries match the whole URL, query included, as Clerk's native redirect-URL allowlist
+    /// may ("the full url value"); off: scheme, host, port and path (`allowlist.rs`).
+    #[serde(default)]
+    pub redirect_urls_exact: bool,
     /// Mock enterprise connections: users whose email domain is listed sign in through them.
     #[serde(default)]
     pub enterprise_connections: Vec<super::connections::EnterpriseConnection>,

@@ -1,5 +1,6 @@
 //! A minimal DevTools client for headless Chromium over `--remote-debugging-pipe` (fd 3 in,
-//! fd 4 out, NUL-separated JSON): open a page, wait for text, click a button by its label.
+//! fd 4 out, NUL-separated JSON): open a page, wait for text, click a button by its label,
+//! read where the browser ended. `for_test` starts one or skips (`support::prereq` rules).
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
@@ -33,18 +34,48 @@ pub struct Chromium {
     profile: std::path::PathBuf,
 }
 
-/// A pipe whose ends are closed on exec (the child gets its own copies via dup2).
+/// A pipe whose ends are closed on exec (the child gets its own copies via dup2), moved above
+/// fd 10: an end that already were fd 3 or 4 would keep its close-on-exec flag through
+/// `dup2(3, 3)` (a no-op), and Chromium would start without its pipe (as in a test thread with
+/// no runtime holding the low descriptors).
 fn pipe() -> Result<(RawFd, RawFd), String> {
     let mut fds = [0; 2];
     // SAFETY: `fds` is a valid array of two ints for pipe(2) to fill.
     if unsafe { libc::pipe(fds.as_mut_ptr()) } != 0 {
         return Err(format!("pipe: {}", std::io::Error::last_os_error()));
     }
-    for fd in fds {
-        // SAFETY: `fd` was just returned by pipe(2) and is open.
-        unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
+    let mut high = [0; 2];
+    for (fd, moved) in fds.into_iter().zip(high.iter_mut()) {
+        // SAFETY: `fd` was just returned by pipe(2) and is open; it is closed once copied.
+        *moved = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 10) };
+        unsafe { libc::close(fd) };
+        if *moved < 0 {
+            return Err(format!("fcntl: {}", std::io::Error::last_os_error()));
+        }
     }
-    Ok((fds[0], fds[1]))
+    Ok((high[0], high[1]))
+}
+
+/// The browser for `test`, or `None` when this run skips it (said on the terminal; a failure
+/// under `CI=true`, as `support::prereq` rules; `CLERK_TUI_SKIP_BROWSER=1` skips).
+pub fn for_test(test: &str) -> Option<Chromium> {
+    use crate::support::prereq::{Need, ensure_prerequisites};
+    let found = ensure_prerequisites(test, "CLERK_TUI_SKIP_BROWSER", &[Need::Chromium])?;
+    let bin = found.chromium.expect("ensure_prerequisites found Chromium");
+    match Chromium::launch(&bin) {
+        Ok(c) => Some(c),
+        Err(e) => panic!(
+            "headless Chromium ({}) could not be started: {e}",
+            bin.display()
+        ),
+    }
+}
+
+/// Runs blocking browser work next to an app on the test's runtime.
+pub async fn in_browser<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    tokio::task::spawn_blocking(work)
+        .await
+        .expect("browser work finishes")
 }
 
 impl Chromium {
@@ -195,6 +226,22 @@ impl Chromium {
 
     /// Opens `url`, clicks the button whose label contains `label`, waits for `until`.
     pub fn click(mut self, url: &str, label: &str, until: &str) -> Result<String, String> {
+        let session = self.open_and_click(url, label)?;
+        self.wait_text(&session, until)
+    }
+
+    /// Opens `url`, clicks the button labelled `label`, and follows where the page sends the
+    /// browser until it shows `until`; returns the address it ended on (`location.href`), as a
+    /// person would copy it from the address bar.
+    pub fn click_to_end(mut self, url: &str, label: &str, until: &str) -> Result<String, String> {
+        let session = self.open_and_click(url, label)?;
+        self.wait_text(&session, until)?;
+        self.eval(&session, "location.href")
+            .and_then(|v| v.as_str().map(str::to_string))
+            .ok_or_else(|| "the page has no address".to_string())
+    }
+
+    fn open_and_click(&mut self, url: &str, label: &str) -> Result<String, String> {
         let session = self.open(url)?;
         self.wait_text(&session, label)?;
         let script = format!(
@@ -204,7 +251,7 @@ impl Chromium {
         if self.eval(&session, &script) != Some(json!(true)) {
             return Err(format!("no button labelled {label:?}"));
         }
-        self.wait_text(&session, until)
+        Ok(session)
     }
 }
 

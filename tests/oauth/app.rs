@@ -9,58 +9,9 @@ use std::time::Duration;
 use clerk_tui::app::Backend;
 use clerk_tui::plain::{PlainOptions, PlainOutcome};
 
+use crate::consent::{consent, consent_elsewhere};
+use crate::hand_off::{line_mode_app, line_mode_signs_in, plain_at_hand_off};
 use crate::plain_harness::{assert_plain, plain_session_as, printed_url, server, type_line};
-
-/// The consent URL the app printed (the line of its own after "Open this address…").
-/// Consents on the mock provider's page as `email`, by submitting that account's form, and
-/// follows the redirect as a browser on this computer would (to the app's callback).
-pub async fn consent(url: &str, email: &str) -> String {
-    consent_with(reqwest::Client::new(), url, email).await
-}
-
-/// Consents as a browser on another device: the redirect is not followed (that device cannot
-/// reach this computer's loopback); returns the address the browser ends on.
-pub async fn consent_elsewhere(url: &str, email: &str) -> String {
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
-    consent_with(http, url, email).await
-}
-
-async fn consent_with(http: reqwest::Client, url: &str, email: &str) -> String {
-    let html = reqwest::get(url)
-        .await
-        .expect("consent page")
-        .text()
-        .await
-        .expect("html");
-    let form = html
-        .split("<form")
-        .find(|f| f.contains(email) && f.contains("name=user_id"))
-        .unwrap_or_else(|| panic!("no form for {email} in {html}"));
-    let user_id = form
-        .split("name=user_id value=\"")
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .expect("user id in the form");
-    let done = http
-        .post(url)
-        .form(&[("user_id", user_id)])
-        .send()
-        .await
-        .expect("consent is submitted");
-    if done.status().is_redirection() {
-        return done
-            .headers()
-            .get(reqwest::header::LOCATION)
-            .and_then(|l| l.to_str().ok())
-            .expect("a redirect names where the browser goes")
-            .to_string();
-    }
-    assert!(done.status().is_success(), "{}", done.status());
-    done.text().await.expect("closing page")
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn line_mode_signs_in_through_the_mock_provider() {
@@ -73,15 +24,13 @@ async fn line_mode_signs_in_through_the_mock_provider() {
         waiting_every: Duration::from_secs(1),
         ..Default::default()
     };
-    let (outcome, text) = plain_session_as(server, backend, opts, |mut input, out| async move {
-        out.wait_for("1. Mock OAuth").await;
+    let app = clerk_tui::app::App::new(backend, clerk_tui::app::effects::now_ms());
+    let text = line_mode_signs_in(server, app, opts, |mut input, out| async move {
         out.wait_for("or a number to continue with a provider.")
             .await;
-        type_line(&mut input, "1").await;
-        out.wait_for("It can be opened on any device").await;
+        let url = plain_at_hand_off(&mut input, &out).await;
         out.wait_for("Waiting for the sign-in to finish in the browser… checked")
             .await;
-        let url = printed_url(&out).expect("the address is printed on a line of its own");
         out.wait_for("comes back by itself to http://127.0.0.1:")
             .await;
         out.wait_for("ssh -L ").await;
@@ -91,14 +40,9 @@ async fn line_mode_signs_in_through_the_mock_provider() {
             page.contains("You can close this page; the terminal continues."),
             "{page}"
         );
-        out.wait_for("Signed in as").await;
-        drop(input);
+        input
     })
     .await;
-    assert!(
-        matches!(outcome, PlainOutcome::SignedIn { .. }),
-        "{outcome:?}\n{text}"
-    );
     assert!(
         text.contains("Signed in as Ada Lovelace (ada@example.com)."),
         "{text}"
@@ -122,10 +66,7 @@ async fn line_mode_says_when_the_browser_sign_in_was_cancelled_and_starts_again(
         backend,
         PlainOptions::default(),
         |mut input, out| async move {
-            out.wait_for("1. Mock OAuth").await;
-            type_line(&mut input, "1").await;
-            out.wait_for("It can be opened on any device").await;
-            let url = printed_url(&out).expect("address");
+            let url = plain_at_hand_off(&mut input, &out).await;
             reqwest::Client::new()
                 .post(&url)
                 .form(&[("deny", "1")])
@@ -172,30 +113,24 @@ async fn line_mode_finishes_with_the_pasted_address_of_a_browser_elsewhere() {
         base_url: server.base_url().to_string(),
         seed_users: Vec::new(),
     };
-    let (outcome, text) = plain_session_as(
+    let app = clerk_tui::app::App::new(backend, clerk_tui::app::effects::now_ms());
+    let text = line_mode_signs_in(
         server,
-        backend,
+        app,
         PlainOptions::default(),
         |mut input, out| async move {
-            out.wait_for("1. Mock OAuth").await;
-            type_line(&mut input, "1").await;
+            let url = plain_at_hand_off(&mut input, &out).await;
             out.wait_for("paste the address it ends on here").await;
-            let url = printed_url(&out).expect("address");
             // Not the address the browser ended on: said, and the hand-off goes on.
             type_line(&mut input, &url).await;
             out.wait_for("Error: That is the address to open").await;
             let landed = consent_elsewhere(&url, "ada@example.com").await;
             assert!(landed.contains("rotating_token_nonce="), "{landed}");
             type_line(&mut input, &landed).await;
-            out.wait_for("Signed in as").await;
-            drop(input);
+            input
         },
     )
     .await;
-    assert!(
-        matches!(outcome, PlainOutcome::SignedIn { .. }),
-        "{outcome:?}\n{text}"
-    );
     assert!(
         text.contains("Signed in as Ada Lovelace (ada@example.com)."),
         "{text}"
@@ -299,10 +234,7 @@ async fn line_mode_says_at_once_when_no_user_has_the_provider_account() {
         backend,
         PlainOptions::default(),
         |mut input, out| async move {
-            out.wait_for("1. Mock OAuth").await;
-            type_line(&mut input, "1").await;
-            out.wait_for("It can be opened on any device").await;
-            let url = printed_url(&out).expect("address");
+            let url = plain_at_hand_off(&mut input, &out).await;
             // The browser follows the provider's redirect to the app's callback.
             reqwest::Client::new()
                 .post(&url)
@@ -336,12 +268,9 @@ async fn line_mode_signs_in_with_enterprise_sso_offered_as_a_first_factor() {
         .await
         .expect("user created");
     assert!(created.status().is_success(), "{}", created.status());
-    let backend = Backend::Remote {
-        base_url: server.base_url().to_string(),
-    };
-    let (outcome, text) = plain_session_as(
+    let text = line_mode_signs_in(
         server,
-        backend,
+        line_mode_app(server),
         PlainOptions::default(),
         |mut input, out| async move {
             out.wait_for("or a number to continue with a provider.")
@@ -364,15 +293,10 @@ async fn line_mode_signs_in_with_enterprise_sso_offered_as_a_first_factor() {
                 .await;
             let url = printed_url(&out).expect("address");
             consent(&url, "lin@sso.example.com").await;
-            out.wait_for("Signed in as").await;
-            drop(input);
+            input
         },
     )
     .await;
-    assert!(
-        matches!(outcome, PlainOutcome::SignedIn { .. }),
-        "{outcome:?}\n{text}"
-    );
     assert!(text.contains("lin@sso.example.com"), "{text}");
 }
 

@@ -1,6 +1,6 @@
 //! What the OAuth tests do as a browser and as a device: read a sign-in's consent address,
 //! submit the consent page's form, see where the provider sends the browser, redeem a nonce.
-//! Shared by `tests/oauth/protocol.rs` and `tests/devserver/oauth_outcomes.rs`.
+//! Shared by the suites of `tests/oauth.rs` and by `tests/devserver/oauth_outcomes.rs`.
 #![allow(dead_code)] // each binary uses its part
 
 use std::collections::HashMap;
@@ -33,13 +33,39 @@ pub fn consent_url(sign_in: &Value) -> String {
 
 /// Submits the consent page's form for `user_id`, as a person clicking "Continue as" would.
 pub async fn consent_as(url: &str, user_id: &str) -> reqwest::Response {
+    let wanted = format!("name=user_id value=\"{user_id}\"");
+    submit(browser(), url, |form| form.contains(&wanted)).await
+}
+
+/// Consents on the page as the account whose form names `email`, following the provider's
+/// redirect as a browser on this computer would (to the app's callback); returns the page the
+/// browser ends on.
+pub async fn consent(url: &str, email: &str) -> String {
+    let done = submit(reqwest::Client::new(), url, |f| f.contains(email)).await;
+    assert!(done.status().is_success(), "{}", done.status());
+    done.text().await.expect("closing page")
+}
+
+/// Consents as a browser on another device: the redirect is not followed (that device cannot
+/// reach this computer's loopback); returns the address the browser ends on.
+pub async fn consent_elsewhere(url: &str, email: &str) -> String {
+    let back = submit(browser(), url, |f| f.contains(email)).await;
+    landed(&back).0
+}
+
+/// Fetches the consent page and submits the form `pick` chooses, with its fields, by `http`.
+async fn submit(
+    http: reqwest::Client,
+    url: &str,
+    pick: impl Fn(&str) -> bool,
+) -> reqwest::Response {
     let page = browser().get(url).send().await.expect("consent page");
     assert_eq!(page.status(), 200);
     let html = page.text().await.expect("html");
     let form = html
         .split("<form")
-        .find(|f| f.contains(&format!("name=user_id value=\"{user_id}\"")))
-        .unwrap_or_else(|| panic!("no form for {user_id} in {html}"));
+        .find(|f| f.contains("name=user_id") && pick(f))
+        .unwrap_or_else(|| panic!("no such form in {html}"));
     let field = |name: &str| {
         form.split(&format!("name={name} value=\""))
             .nth(1)
@@ -53,8 +79,7 @@ pub async fn consent_as(url: &str, user_id: &str) -> reqwest::Response {
         .and_then(|r| r.split('"').next())
         .expect("form action");
     let base = url.split("/__dev/").next().expect("base");
-    browser()
-        .post(format!("{base}{action}"))
+    http.post(format!("{base}{action}"))
         .form(&[("user_id", field("user_id")), ("csrf", field("csrf"))])
         .send()
         .await

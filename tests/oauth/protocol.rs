@@ -8,9 +8,7 @@ use serde_json::Value;
 
 use crate::harness::*;
 
-#[path = "consent.rs"]
-mod consent;
-use consent::*;
+use crate::consent::*;
 
 #[tokio::test]
 async fn the_environment_offers_the_mock_provider() {

@@ -107,11 +107,24 @@ where
     F: FnOnce(DuplexStream, SharedOut) -> Fut,
     Fut: Future<Output = ()>,
 {
+    plain_session_of(server, App::new(backend, now_ms()), opts, driver).await
+}
+
+/// [`plain_session_as`] with an `App` the test configured (flags the binary would set).
+pub async fn plain_session_of<F, Fut>(
+    server: &DevServerHandle,
+    app: App,
+    opts: PlainOptions,
+    driver: F,
+) -> (PlainOutcome, String)
+where
+    F: FnOnce(DuplexStream, SharedOut) -> Fut,
+    Fut: Future<Output = ()>,
+{
     let client = FapiClient::with_base_url(server.base_url(), Arc::new(MemoryTokenStore::new()))
         .expect("loopback URL is accepted");
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let runner = EffectRunner::new(Arc::new(client), tx.clone(), None);
-    let app = App::new(backend, now_ms());
     let (ours, theirs) = tokio::io::duplex(4096);
     let out = SharedOut::default();
     let run = plain::run_with_io(

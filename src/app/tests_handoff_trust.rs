@@ -1,0 +1,173 @@
+//! Unit tests of what the app believes of a hand-off's callback when the state cannot vouch
+//! for it (an instance that allowlists only the bare callback address): a nonce counts once
+//! Clerk accepts it, a failure once a poll confirms it; anything else is ignored, said, and
+//! the hand-off goes on (docs/THREAT_MODEL.md, "The loopback callback").
+
+use secrecy::SecretString;
+
+use super::callback::Returned;
+use super::tests_handoff_return::{
+    api_failure, event, oauth_sign_in, paste, redeems, send, waiting,
+};
+use super::*;
+
+fn nonce(text: &str) -> CallbackEvent {
+    CallbackEvent::Returned(Returned::Nonce(SecretString::from(text.to_string())))
+}
+
+fn refused_nonce(a: &mut App) -> Vec<Effect> {
+    let epoch = a.epoch;
+    let failure = Failure {
+        param_name: Some("rotating_token_nonce".into()),
+        ..api_failure(
+            400,
+            "invalid_query_parameter_value",
+            "The given value does not match one of the allowed values.",
+        )
+    };
+    update(
+        a,
+        Action::Api {
+            epoch,
+            reply: Reply::Redeemed(Err(failure)),
+        },
+    )
+}
+
+/// A hand-off whose callback address went out bare: the create with the state was refused.
+fn bare() -> App {
+    let mut a = waiting();
+    if let Some(h) = a.handoff.as_mut() {
+        h.bare = true;
+    }
+    a
+}
+
+fn notice(a: &App) -> String {
+    a.notice
+        .as_ref()
+        .map(|n| n.message.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_callback_nonce_clerk_refuses_is_ignored_and_the_next_one_is_tried() {
+    let mut a = bare();
+    assert!(redeems(&event(&mut a, nonce("rtn_forged"))));
+    // The real callback arrives while the forged nonce is being redeemed: it waits its turn.
+    assert!(event(&mut a, nonce("rtn_real")).is_empty());
+    assert_eq!(
+        a.handoff.as_ref().map(|h| &h.listening),
+        Some(&Listening::On { port: 8976 }),
+        "a bare listener goes on listening"
+    );
+    let fx = refused_nonce(&mut a);
+    assert!(redeems(&fx), "the queued nonce is redeemed: {fx:?}");
+    // That one refused too, and nothing queued: ignored, said, and the hand-off waits on.
+    let fx = refused_nonce(&mut a);
+    assert!(
+        matches!(fx.as_slice(), [Effect::StartPolling { .. }]),
+        "{fx:?}"
+    );
+    assert!(
+        notice(&a).starts_with("Ignored a callback whose nonce Clerk did not accept"),
+        "{}",
+        notice(&a)
+    );
+    assert!(a.handoff.as_ref().is_some_and(|h| h.ended.is_none()));
+    assert!(a.signed_in.is_none());
+    // A paste still finishes it.
+    assert!(redeems(&paste(&mut a, "rtn_0123456789")));
+}
+
+#[test]
+fn the_accepted_nonce_stops_a_bare_listener() {
+    let mut a = bare();
+    event(&mut a, nonce("rtn_real"));
+    let mut done = oauth_sign_in("verified");
+    done.status = crate::fapi::SignInStatus::Complete;
+    done.created_session_id = Some("sess_1".into());
+    let fx = send(&mut a, Reply::Redeemed, done);
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::StopListening)),
+        "{fx:?}"
+    );
+    assert!(a.handoff.is_none());
+}
+
+#[test]
+fn a_failure_the_server_does_not_confirm_is_ignored_and_said() {
+    let mut a = bare();
+    let forged = Returned::Failed("access_denied".into());
+    event(&mut a, CallbackEvent::Returned(forged));
+    assert!(
+        notice(&a).contains("checking that with Clerk"),
+        "{}",
+        notice(&a)
+    );
+    // A poll answered before the browser came back may still show the wait: not judged yet.
+    send(&mut a, Reply::Poll, oauth_sign_in("unverified"));
+    assert!(a.handoff.as_ref().is_some_and(|h| h.claimed.is_some()));
+    send(&mut a, Reply::Poll, oauth_sign_in("unverified"));
+    assert!(
+        notice(&a).starts_with("Ignored a callback saying the sign-in did not succeed"),
+        "{}",
+        notice(&a)
+    );
+    assert!(a.polling, "still waiting for the browser");
+    assert!(
+        a.handoff
+            .as_ref()
+            .is_some_and(|h| h.ended.is_none() && h.claimed.is_none())
+    );
+    // The same claim of `transferable`, not confirmed either: the sign-in goes on.
+    paste(
+        &mut a,
+        "https://x.test/cb?__clerk_status=failed&__clerk_error_code=external_account_not_found",
+    );
+    send(&mut a, Reply::Poll, oauth_sign_in("unverified"));
+    send(&mut a, Reply::Poll, oauth_sign_in("unverified"));
+    assert!(notice(&a).starts_with("Ignored"), "{}", notice(&a));
+    assert!(redeems(&event(&mut a, nonce("rtn_real"))));
+}
+
+#[test]
+fn a_hand_off_that_went_bare_says_which_address_the_instance_allows() {
+    let mut a = app_started_bare();
+    assert!(
+        notice(&a).contains("allows only http://127.0.0.1:8976/callback exactly"),
+        "{}",
+        notice(&a)
+    );
+    // It does not push aside what the screen says meanwhile.
+    event(
+        &mut a,
+        CallbackEvent::Ignored("a request for another path".into()),
+    );
+    super::handoff::on_started(&mut a);
+    assert!(
+        notice(&a).starts_with("Ignored a request"),
+        "{}",
+        notice(&a)
+    );
+}
+
+/// Started, refused with the state, and answered for the bare address.
+fn app_started_bare() -> App {
+    let mut a = super::tests_handoff_return::started();
+    let epoch = a.epoch;
+    let failure = Failure {
+        param_name: Some("redirect_url".into()),
+        ..api_failure(400, "resource_missmatch", "Redirect url mismatch")
+    };
+    update(
+        &mut a,
+        Action::Api {
+            epoch,
+            reply: Reply::SignIn(Err(failure)),
+        },
+    );
+    assert!(a.handoff.as_ref().is_some_and(|h| h.bare));
+    send(&mut a, Reply::SignIn, oauth_sign_in("unverified"));
+    a
+}
