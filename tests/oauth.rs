@@ -49,3 +49,6 @@ mod cdp;
 
 #[path = "oauth/chromium.rs"]
 mod chromium;
+
+#[path = "oauth/exact_allowlist.rs"]
+mod exact_allowlist;

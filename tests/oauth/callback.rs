@@ -1,14 +1,15 @@
 //! The hand-off's loopback callback under attack, through the effects runner that owns it: a
 //! forged `__clerk_status=failed` without the hand-off's state, a POST, another path, a wrong
 //! state — each ignored (and reported), the sign-in going on — then the real callback taken
-//! once, the browser told it can close the page; and a port already taken said at once.
+//! once, the browser told it can close the page; a port already taken said at once, one held
+//! for a moment waited for; and the bare address (no state) passing each callback on.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use clerk_tui::app::callback::Returned;
 use clerk_tui::app::effects::{EffectRunner, now_ms};
-use clerk_tui::app::{Action, CallbackEvent, Effect};
+use clerk_tui::app::{Action, Call, CallbackEvent, Effect, Redirect};
 use clerk_tui::fapi::{FapiClient, MemoryTokenStore};
 use secrecy::ExposeSecret;
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -21,13 +22,17 @@ fn runner() -> (EffectRunner, UnboundedReceiver<Action>) {
 }
 
 async fn next_event(rx: &mut UnboundedReceiver<Action>) -> CallbackEvent {
-    let action = tokio::time::timeout(Duration::from_secs(10), rx.recv())
-        .await
-        .expect("the listener reports in time")
-        .expect("channel open");
-    match action {
-        Action::Callback { epoch: 7, event } => event,
-        other => panic!("{other:?}"),
+    loop {
+        let action = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+            .await
+            .expect("the listener reports in time")
+            .expect("channel open");
+        match action {
+            Action::Callback { epoch: 7, event } => return event,
+            // The answer of a call a test made only to send the listener's address out.
+            Action::Api { .. } => {}
+            other => panic!("{other:?}"),
+        }
     }
 }
 
@@ -203,4 +208,54 @@ async fn starting_again_on_the_same_fixed_port_listens_again() {
         CallbackEvent::Returned(Returned::Nonce(n)) => assert_eq!(n.expose_secret(), "rtn_again"),
         other => panic!("{other:?}"),
     }
+}
+
+/// An instance that refused the address with `?state=` gets the bare one: the listener then
+/// has no state to check, so it passes on each plausible callback (the app believes only
+/// what Clerk accepts) and stays open for the real one after a forged one.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bare_callback_address_passes_each_callback_on_and_stays_open() {
+    let (mut runner, mut rx) = runner();
+    listen(&mut runner, 0);
+    let CallbackEvent::Listening { port } = next_event(&mut rx).await else {
+        panic!("not listening");
+    };
+    // The hand-off's create, sent with the bare address (its answer is of no interest here).
+    runner.run(Effect::Call {
+        epoch: 7,
+        call: Call::CreateRedirectSignIn {
+            strategy: clerk_tui::fapi::Strategy::Oauth("mock".into()),
+            redirect: Redirect::BareCallback,
+        },
+    });
+    let base = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::new();
+    for (query, nonce) in [
+        ("rotating_token_nonce=rtn_forged", "rtn_forged"),
+        (
+            "rotating_token_nonce=rtn_real&created_session_id=sess_1",
+            "rtn_real",
+        ),
+    ] {
+        let r = http
+            .get(format!("{base}/callback?{query}"))
+            .send()
+            .await
+            .expect("answered");
+        assert_eq!(r.status(), 200, "{query}");
+        match next_event(&mut rx).await {
+            CallbackEvent::Returned(Returned::Nonce(n)) => assert_eq!(n.expose_secret(), nonce),
+            other => panic!("{query}: {other:?}"),
+        }
+    }
+    // Still only GETs of the callback path with something in them, from loopback.
+    let other = http
+        .get(format!("{base}/elsewhere?rotating_token_nonce=x"))
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(other.status(), 400);
+    assert!(
+        matches!(next_event(&mut rx).await, CallbackEvent::Ignored(w) if w.contains("another path"))
+    );
 }
