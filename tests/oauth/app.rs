@@ -10,7 +10,9 @@ use clerk_tui::app::Backend;
 use clerk_tui::plain::{PlainOptions, PlainOutcome};
 
 use crate::consent::{consent, consent_elsewhere};
-use crate::hand_off::{line_mode_app, line_mode_signs_in, plain_at_hand_off};
+use crate::hand_off::{
+    line_mode_app, line_mode_signs_in, line_mode_signs_in_through_the_provider, plain_at_hand_off,
+};
 use crate::plain_harness::{assert_plain, plain_session_as, printed_url, server, type_line};
 
 #[tokio::test(flavor = "multi_thread")]
@@ -20,15 +22,11 @@ async fn line_mode_signs_in_through_the_mock_provider() {
         base_url: server.base_url().to_string(),
         seed_users: Vec::new(),
     };
-    let opts = PlainOptions {
-        waiting_every: Duration::from_secs(1),
-        ..Default::default()
-    };
     let app = clerk_tui::app::App::new(backend, clerk_tui::app::effects::now_ms());
-    let text = line_mode_signs_in(server, app, opts, |mut input, out| async move {
+    let text = line_mode_signs_in_through_the_provider(server, app, |input, out, url| async move {
         out.wait_for("or a number to continue with a provider.")
             .await;
-        let url = plain_at_hand_off(&mut input, &out).await;
+
         out.wait_for("Waiting for the sign-in to finish in the browser… checked")
             .await;
         out.wait_for("comes back by itself to http://127.0.0.1:")
@@ -114,12 +112,8 @@ async fn line_mode_finishes_with_the_pasted_address_of_a_browser_elsewhere() {
         seed_users: Vec::new(),
     };
     let app = clerk_tui::app::App::new(backend, clerk_tui::app::effects::now_ms());
-    let text = line_mode_signs_in(
-        server,
-        app,
-        PlainOptions::default(),
-        |mut input, out| async move {
-            let url = plain_at_hand_off(&mut input, &out).await;
+    let text =
+        line_mode_signs_in_through_the_provider(server, app, |mut input, out, url| async move {
             out.wait_for("paste the address it ends on here").await;
             // Not the address the browser ended on: said, and the hand-off goes on.
             type_line(&mut input, &url).await;
@@ -128,9 +122,8 @@ async fn line_mode_finishes_with_the_pasted_address_of_a_browser_elsewhere() {
             assert!(landed.contains("rotating_token_nonce="), "{landed}");
             type_line(&mut input, &landed).await;
             input
-        },
-    )
-    .await;
+        })
+        .await;
     assert!(
         text.contains("Signed in as Ada Lovelace (ada@example.com)."),
         "{text}"

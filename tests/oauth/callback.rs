@@ -36,6 +36,16 @@ async fn next_event(rx: &mut UnboundedReceiver<Action>) -> CallbackEvent {
     }
 }
 
+/// A runner whose listener is up on a free port.
+async fn listening() -> (EffectRunner, UnboundedReceiver<Action>, u16) {
+    let (mut runner, mut rx) = runner();
+    listen(&mut runner, 0);
+    match next_event(&mut rx).await {
+        CallbackEvent::Listening { port } => (runner, rx, port),
+        other => panic!("not listening: {other:?}"),
+    }
+}
+
 fn listen(runner: &mut EffectRunner, port: u16) {
     runner.run(Effect::ListenForCallback {
         epoch: 7,
@@ -46,11 +56,7 @@ fn listen(runner: &mut EffectRunner, port: u16) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_forged_failure_without_the_state_is_ignored_and_the_sign_in_goes_on() {
-    let (mut runner, mut rx) = runner();
-    listen(&mut runner, 0);
-    let CallbackEvent::Listening { port } = next_event(&mut rx).await else {
-        panic!("not listening");
-    };
+    let (runner, mut rx, port) = listening().await;
     let redirect = runner.callback_redirect_url().expect("a redirect URL");
     assert!(
         redirect.starts_with(&format!("http://127.0.0.1:{port}/callback?state=")),
@@ -94,11 +100,7 @@ async fn a_forged_failure_without_the_state_is_ignored_and_the_sign_in_goes_on()
 
 #[tokio::test(flavor = "multi_thread")]
 async fn only_a_get_of_the_callback_path_with_the_state_is_taken_and_only_once() {
-    let (mut runner, mut rx) = runner();
-    listen(&mut runner, 0);
-    let CallbackEvent::Listening { port } = next_event(&mut rx).await else {
-        panic!("not listening");
-    };
+    let (runner, mut rx, port) = listening().await;
     let redirect = runner.callback_redirect_url().expect("a redirect URL");
     let state = redirect.split("state=").nth(1).expect("state").to_string();
     let http = reqwest::Client::new();
@@ -215,11 +217,7 @@ async fn starting_again_on_the_same_fixed_port_listens_again() {
 /// what Clerk accepts) and stays open for the real one after a forged one.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_bare_callback_address_passes_each_callback_on_and_stays_open() {
-    let (mut runner, mut rx) = runner();
-    listen(&mut runner, 0);
-    let CallbackEvent::Listening { port } = next_event(&mut rx).await else {
-        panic!("not listening");
-    };
+    let (mut runner, mut rx, port) = listening().await;
     // The hand-off's create, sent with the bare address (its answer is of no interest here).
     runner.run(Effect::Call {
         epoch: 7,
@@ -249,11 +247,8 @@ async fn a_bare_callback_address_passes_each_callback_on_and_stays_open() {
         }
     }
     // Still only GETs of the callback path with something in them, from loopback.
-    let other = http
-        .get(format!("{base}/elsewhere?rotating_token_nonce=x"))
-        .send()
-        .await
-        .expect("answered");
+    let elsewhere = format!("{base}/elsewhere?rotating_token_nonce=x");
+    let other = http.get(elsewhere).send().await.expect("answered");
     assert_eq!(other.status(), 400);
     assert!(
         matches!(next_event(&mut rx).await, CallbackEvent::Ignored(w) if w.contains("another path"))

@@ -5,11 +5,9 @@
 //! DevTools pipe and pastes it, as a person copies it from the address bar. Skipped (and said)
 //! without Chromium, a failure under `CI=true` (`support::prereq`).
 
-use clerk_tui::plain::PlainOptions;
-
 use crate::cdp::{self, Chromium, in_browser};
 use crate::hand_off::{
-    TuiHandOff, line_mode_app, line_mode_signs_in, plain_at_hand_off, tui_at_hand_off,
+    TuiHandOff, line_mode_app, line_mode_signs_in_through_the_provider, tui_at_hand_off,
     tui_signed_in_as_ada,
 };
 use crate::plain_harness::{server, type_line};
@@ -72,12 +70,10 @@ fn chromium_consents_and_the_full_screen_app_signs_in_with_the_pasted_address() 
 async fn chromium_consents_and_the_line_mode_signs_in_through_the_callback() {
     let Some(browser) = chromium() else { return };
     let server = &server().await;
-    let text = line_mode_signs_in(
+    let text = line_mode_signs_in_through_the_provider(
         server,
         line_mode_app(server),
-        PlainOptions::default(),
-        |mut input, out| async move {
-            let url = plain_at_hand_off(&mut input, &out).await;
+        |input, out, url| async move {
             out.wait_for("comes back by itself to http://127.0.0.1:")
                 .await;
             let page = in_browser(move || browser.click(&url, CONSENT, CALLBACK_PAGE))
@@ -99,15 +95,14 @@ async fn chromium_consents_and_the_line_mode_signs_in_with_the_pasted_address() 
     let mut app = line_mode_app(server);
     // As `--redirect-url` sets it: no listener, the browser ends on the instance's page.
     app.handoff_config.redirect_url = Some(landing(&base));
-    let paste_back = |mut input, out| async move {
-        let url = plain_at_hand_off(&mut input, &out).await;
-        let landed = in_browser(move || ended_on(browser, &url, &base)).await;
-        // The app said where the browser ends and that its address is to be pasted.
-        out.wait_for("paste that address here").await;
-        type_line(&mut input, &landed).await;
-        input
-    };
-    let text = line_mode_signs_in(server, app, PlainOptions::default(), paste_back).await;
+    let text =
+        line_mode_signs_in_through_the_provider(server, app, |mut input, out, url| async move {
+            out.wait_for("paste that address here").await;
+            let landed = in_browser(move || ended_on(browser, &url, &base)).await;
+            type_line(&mut input, &landed).await;
+            input
+        })
+        .await;
     assert!(text.contains("Signed in as Ada Lovelace"), "{text}");
     assert!(
         !text.contains("rtn_"),

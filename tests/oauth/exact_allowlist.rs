@@ -4,10 +4,9 @@
 //! hand-off still finishes through the callback, which then counts only what Clerk accepts.
 
 use clerk_tui::devserver::{DEFAULT_SEED, DevServerConfig};
-use clerk_tui::plain::PlainOptions;
 
 use crate::consent::consent;
-use crate::hand_off::{line_mode_app, line_mode_signs_in, plain_at_hand_off};
+use crate::hand_off::{line_mode_app, line_mode_signs_in_through_the_provider};
 
 const LOOPBACK: &str =
     r#"redirect_urls = ["http://127.0.0.1:*", "http://localhost:*", "http://[::1]:*"]"#;
@@ -41,19 +40,18 @@ async fn an_instance_that_allows_only_the_bare_callback_address_still_finishes()
     .await
     .expect_error(400, "resource_missmatch");
 
-    let text = line_mode_signs_in(
-        server,
-        line_mode_app(server),
-        PlainOptions::default(),
-        |mut input, out| async move {
-            let url = plain_at_hand_off(&mut input, &out).await;
-            out.wait_for("This instance allows only http://127.0.0.1:")
-                .await;
-            let page = consent(&url, "ada@example.com").await;
-            assert!(page.contains("the terminal continues"), "{page}");
-            input
-        },
-    )
+    let app = line_mode_app(server);
+    let text = line_mode_signs_in_through_the_provider(server, app, |input, out, url| async move {
+        out.wait_for("This instance allows only http://127.0.0.1:")
+            .await;
+        // The browser follows the redirect to the bare callback address.
+        assert!(
+            consent(&url, "ada@example.com")
+                .await
+                .contains("the terminal continues")
+        );
+        input
+    })
     .await;
     assert!(
         text.contains("Signed in as Ada Lovelace (ada@example.com)."),

@@ -130,3 +130,21 @@ pub fn line_mode_app(server: &DevServerHandle) -> App {
     };
     App::new(backend, clerk_tui::app::effects::now_ms())
 }
+
+/// [`line_mode_signs_in`] through the mock provider: `driver` gets the printed address. The
+/// wait is said every second, so a test can see the checking line.
+pub async fn line_mode_signs_in_through_the_provider<Fut: Future<Output = DuplexStream>>(
+    server: &DevServerHandle,
+    app: App,
+    driver: impl FnOnce(DuplexStream, SharedOut, String) -> Fut,
+) -> String {
+    let opts = PlainOptions {
+        waiting_every: std::time::Duration::from_secs(1),
+        ..Default::default()
+    };
+    line_mode_signs_in(server, app, opts, |mut input, out| async move {
+        let url = plain_at_hand_off(&mut input, &out).await;
+        driver(input, out, url).await
+    })
+    .await
+}

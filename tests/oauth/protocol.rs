@@ -242,14 +242,10 @@ async fn a_nonce_redeemed_on_another_sign_in_gives_nothing() {
         .await;
         (sia, landed(&back).1["rotating_token_nonce"].clone())
     };
-    victim
-        .get(&redeem_path(&again_sia, &victims_nonce))
-        .await
-        .expect_error(400, "invalid_query_parameter_value");
-    victim
-        .get(&redeem_path(&victims_sia, &again_nonce))
-        .await
-        .expect_error(400, "invalid_query_parameter_value");
+    for (sia, nonce) in [(&again_sia, &victims_nonce), (&victims_sia, &again_nonce)] {
+        let r = victim.get(&redeem_path(sia, nonce)).await;
+        r.expect_error(400, "invalid_query_parameter_value");
+    }
 
     // Nothing was used up: each nonce still finishes its own sign-in, as its own user.
     let done = victim.get(&redeem_path(&victims_sia, &victims_nonce)).await;
