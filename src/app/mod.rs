@@ -16,6 +16,7 @@ mod effects_callback;
 mod effects_sign_in;
 mod failure;
 pub mod handoff;
+mod handoff_return;
 mod reply;
 mod session;
 mod sign_in;

@@ -12,7 +12,7 @@ use super::calls::{
     stop_polling,
 };
 use super::{App, Call, Effect, Failure, FailureKind, Notice, SignInReply};
-use super::{handoff, session};
+use super::{handoff, handoff_return, session};
 
 /// How long the server asks us to wait before sending another code or link.
 pub(super) const RESEND_COOLDOWN_MS: i64 = 30_000;
@@ -309,7 +309,7 @@ pub(super) fn on_poll(app: &mut App, result: Result<SignInReply, Failure>) -> Ve
             if app.notice.as_ref().is_some_and(|n| n.retryable) {
                 app.notice = None;
             }
-            if let Some(fx) = handoff::on_poll(app, &reply.sign_in) {
+            if let Some(fx) = handoff_return::on_poll(app, &reply.sign_in) {
                 return fx;
             }
             return adopt(app, reply);

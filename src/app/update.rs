@@ -3,7 +3,7 @@
 //! reads no clock (time arrives in `Tick`), does no I/O, and answers with `Effect`s to run.
 
 use super::{Action, App, Call, Effect, FailureKind, Reply};
-use super::{account, demo, handoff, session, sign_in, start};
+use super::{account, demo, handoff, handoff_return, session, sign_in, start};
 
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
@@ -68,8 +68,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::StartOAuth(strategy) => handoff::start(app, strategy),
         Action::OpenInBrowser(url) => handoff::open_in_browser(url),
         Action::BrowserOpened(error) => handoff::browser_opened(app, error),
-        Action::SubmitReturn(text) => handoff::submit_return(app, text),
-        Action::Callback { epoch, event } if epoch == app.epoch => handoff::on_callback(app, event),
+        Action::SubmitReturn(text) => handoff_return::submit_return(app, text),
+        Action::Callback { epoch, event } if epoch == app.epoch => {
+            handoff_return::on_callback(app, event)
+        }
         Action::Callback { .. } => Vec::new(),
         Action::Api { epoch, reply } => on_reply(app, epoch, reply),
     }
@@ -142,7 +144,7 @@ fn route(app: &mut App, reply: Reply) -> Vec<Effect> {
         Reply::Client(r) => session::on_client(app, r),
         Reply::SignIn(r) => sign_in::on_sign_in(app, r),
         Reply::Poll(r) => sign_in::on_poll(app, r),
-        Reply::Redeemed(r) => match handoff::on_redeemed(app, r) {
+        Reply::Redeemed(r) => match handoff_return::on_redeemed(app, r) {
             Ok((reply, mut fx)) => {
                 fx.extend(sign_in::on_sign_in(app, Ok(reply)));
                 fx

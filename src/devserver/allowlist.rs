@@ -4,7 +4,6 @@
 //! prepared (`resource_missmatch`, docs/EMULATOR.md).
 
 use super::errors::ApiError;
-use super::seed::SeedFile;
 
 /// Loopback on any port, as RFC 8252 §7.3 asks of a native app's loopback redirect: the
 /// allowlist when the seed names none.
@@ -94,12 +93,8 @@ pub fn allows(entries: Option<&[String]>, exact: bool, redirect_url: &str) -> bo
 /// `Ok` for an allowlisted `redirect_url`, else Clerk's `RedirectURLMismatch` (400
 /// `resource_missmatch`, spelled as Clerk spells it; clerk-docs
 /// `docs/guides/development/errors/frontend-api.mdx`).
-pub fn check(seed: &SeedFile, redirect_url: &str) -> Result<(), ApiError> {
-    if allows(
-        seed.redirect_urls.as_deref(),
-        seed.redirect_urls_exact,
-        redirect_url,
-    ) {
+pub fn check(entries: Option<&[String]>, exact: bool, redirect_url: &str) -> Result<(), ApiError> {
+    if allows(entries, exact, redirect_url) {
         return Ok(());
     }
     Err(ApiError::new(
@@ -169,11 +164,7 @@ mod tests {
             "clerk-tui://callback?rotating_token_nonce=x"
         ));
         assert!(!allows(e, false, "http://127.0.0.1:9/"));
-        let seed = SeedFile {
-            redirect_urls: Some(entries.clone()),
-            ..Default::default()
-        };
-        let err = check(&seed, "http://127.0.0.1:9/").expect_err("refused");
+        let err = check(e, false, "http://127.0.0.1:9/").expect_err("refused");
         assert_eq!(err.code, "resource_missmatch");
         assert_eq!(err.status, axum::http::StatusCode::BAD_REQUEST);
         assert!(validate(&["javascript:x".to_string()]).is_err());

@@ -55,7 +55,7 @@ pub fn create_sign_in(
     redirect_url: &str,
     now: i64,
 ) -> Result<Response, ApiError> {
-    super::allowlist::check(&app.seed, redirect_url)?;
+    app.seed.check_redirect(redirect_url)?;
     let mut st = app.lock();
     let client_id = caller.ensure_client(&mut st, now)?;
     let mut si = SignInRec::new(&client_id, now, SIGN_IN_ABANDON_MS);
@@ -102,7 +102,7 @@ pub fn prepare(
     redirect_url: &str,
     now: i64,
 ) -> Result<Response, ApiError> {
-    super::allowlist::check(&app.seed, redirect_url)?;
+    app.seed.check_redirect(redirect_url)?;
     let mut st = app.lock();
     let (mut si, client_id) = load(&st, caller, id, now)?;
     let status = signin::status_of(&st, &si, now);

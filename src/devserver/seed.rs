@@ -81,6 +81,13 @@ impl SeedFile {
         Ok(seed)
     }
 
+    /// `Ok` when an OAuth/SSO hand-off may send the browser back to `redirect_url`, else
+    /// Clerk's `resource_missmatch` (`allowlist.rs`).
+    pub fn check_redirect(&self, redirect_url: &str) -> Result<(), super::errors::ApiError> {
+        let entries = self.redirect_urls.as_deref();
+        super::allowlist::check(entries, self.redirect_urls_exact, redirect_url)
+    }
+
     pub fn demo_users(&self) -> Vec<SeedUser> {
         self.users.iter().map(SeedUser::from_spec).collect()
     }

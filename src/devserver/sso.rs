@@ -38,7 +38,7 @@ pub fn create_sign_in(
     redirect_url: &str,
     now: i64,
 ) -> Result<Response, ApiError> {
-    super::allowlist::check(&app.seed, redirect_url)?;
+    app.seed.check_redirect(redirect_url)?;
     let mut st = app.lock();
     let user = st
         .find_user(identifier)
@@ -64,7 +64,7 @@ pub fn prepare(
     connection_id: Option<&str>,
     now: i64,
 ) -> Result<Response, ApiError> {
-    super::allowlist::check(&app.seed, redirect_url)?;
+    app.seed.check_redirect(redirect_url)?;
     let mut st = app.lock();
     let (mut si, client_id) = load(&st, caller, id, now)?;
     let status = signin::status_of(&st, &si, now);
