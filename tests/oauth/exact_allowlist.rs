@@ -6,13 +6,17 @@
 use clerk_tui::devserver::{DEFAULT_SEED, DevServerConfig};
 
 use crate::consent::consent;
-use crate::hand_off::{line_mode_app, line_mode_signs_in_through_the_provider};
+use crate::hand_off::{
+    line_mode_app, line_mode_signs_in_through_the_provider, tui_at_hand_off, tui_signed_in_as_ada,
+};
+use crate::support::server::Background;
 
 const LOOPBACK: &str =
     r#"redirect_urls = ["http://127.0.0.1:*", "http://localhost:*", "http://[::1]:*"]"#;
 
-/// A server whose allowlist is the bare callback address on any port, matched exactly.
-async fn exact_server(dir: &std::path::Path) -> clerk_tui::devserver::DevServerHandle {
+/// A server config whose allowlist is the bare callback address on any port, matched
+/// exactly (its seed written into `dir`).
+fn exact_config(dir: &std::path::Path) -> DevServerConfig {
     let seed = dir.join("seed.toml");
     let text = DEFAULT_SEED.replace(
         LOOPBACK,
@@ -20,11 +24,14 @@ async fn exact_server(dir: &std::path::Path) -> clerk_tui::devserver::DevServerH
     );
     assert_ne!(text, DEFAULT_SEED, "the seed names its allowlist");
     std::fs::write(&seed, text).expect("seed written");
-    crate::support::server::start_with(DevServerConfig {
+    DevServerConfig {
         seed: Some(seed),
         ..Default::default()
-    })
-    .await
+    }
+}
+
+async fn exact_server(dir: &std::path::Path) -> clerk_tui::devserver::DevServerHandle {
+    crate::support::server::start_with(exact_config(dir)).await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -63,4 +70,16 @@ async fn an_instance_that_allows_only_the_bare_callback_address_still_finishes()
         .expect("the exact address is said");
     assert!(said.contains("/callback exactly"), "{said}");
     assert!(!said.contains("state="), "{said}");
+}
+
+#[test]
+fn the_full_screen_app_says_the_exact_address_and_finishes_through_it() {
+    let dir = tempfile::tempdir().expect("dir");
+    let server = Background::start_with(exact_config(dir.path()));
+    let mut at = tui_at_hand_off(&server, &[]);
+    let screen = at.term.wait_for("allows only http://127.0.0.1:");
+    assert!(!screen.contains("state="), "{screen}");
+    let page = server.rt.block_on(consent(&at.url, "ada@example.com"));
+    assert!(page.contains("the terminal continues"), "{page}");
+    tui_signed_in_as_ada(&mut at.term);
 }
