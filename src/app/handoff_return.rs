@@ -102,7 +102,13 @@ fn on_returned(app: &mut App, returned: Returned, by: &'static str) -> Vec<Effec
                 _ => Claim::Transferable,
             };
             h.claimed = Some((claim, 0));
-            let mut fx = resume_polling(app);
+            // While a nonce is being redeemed no poll may run (the token is rotating); its
+            // answer decides first, and a refusal resumes the polls that judge the claim.
+            let mut fx = if h.returned_by.is_some() {
+                Vec::new()
+            } else {
+                resume_polling(app)
+            };
             fx.extend(info(
                 app,
                 "The browser came back saying the sign-in did not succeed; checking that with \
@@ -206,7 +212,7 @@ pub(super) fn on_redeemed(
                 return Err(redeem(app, next, next_by));
             }
             let fx = resume_polling(app);
-            if by == Some("loopback callback") {
+            if by == Some("loopback callback") && !failure.retryable() {
                 // Whoever sent the browser here, Clerk did not take its nonce: ignore it.
                 info(
                     app,
@@ -218,7 +224,9 @@ pub(super) fn on_redeemed(
                 );
                 return Err(fx);
             }
-            let retry = if failure.retryable() {
+            let retry = if failure.retryable() && by == Some("loopback callback") {
+                "Paste the address the browser ended on to try again, or press r to start again."
+            } else if failure.retryable() {
                 "Press Enter on the pasted address to try again, or r to start again."
             } else {
                 "A nonce works once and for a few minutes: press r to start again, or paste \

@@ -100,6 +100,13 @@ pub(super) fn api_failure(status: u16, code: &str, message: &str) -> Failure {
     }
 }
 
+/// The nonce redemption under way comes back refused (or not sent) with `failure`.
+pub(super) fn redemption_fails(a: &mut App, failure: Failure) -> Vec<Effect> {
+    let epoch = a.epoch;
+    let reply = Reply::Redeemed(Err(failure));
+    update(a, Action::Api { epoch, reply })
+}
+
 pub(super) fn redeems(fx: &[Effect]) -> bool {
     fx.iter().any(|e| {
         matches!(e, Effect::Call { call: Call::RedeemNonce { sign_in_id, .. }, .. } if sign_in_id == "sia_o")
@@ -247,15 +254,8 @@ fn a_failure_or_transferable_ends_the_hand_off_with_words_not_a_wait() {
 fn a_refused_nonce_says_why_and_a_new_paste_may_follow() {
     let mut a = waiting();
     paste(&mut a, "rtn_0123456789");
-    let epoch = a.epoch;
     let failure = api_failure(404, "resource_not_found", "Sign in not found.");
-    let fx = update(
-        &mut a,
-        Action::Api {
-            epoch,
-            reply: Reply::Redeemed(Err(failure)),
-        },
-    );
+    let fx = redemption_fails(&mut a, failure);
     // Not sent back to the identifier: the hand-off waits on (polling again) for another try.
     assert!(
         matches!(fx.as_slice(), [Effect::StartPolling { .. }]),

@@ -7,7 +7,7 @@ use secrecy::SecretString;
 
 use super::callback::Returned;
 use super::tests_handoff_return::{
-    api_failure, event, oauth_sign_in, paste, redeems, send, waiting,
+    api_failure, event, oauth_sign_in, paste, redeems, redemption_fails, send, waiting,
 };
 use super::*;
 
@@ -16,7 +16,6 @@ fn nonce(text: &str) -> CallbackEvent {
 }
 
 fn refused_nonce(a: &mut App) -> Vec<Effect> {
-    let epoch = a.epoch;
     let failure = Failure {
         param_name: Some("rotating_token_nonce".into()),
         ..api_failure(
@@ -25,13 +24,7 @@ fn refused_nonce(a: &mut App) -> Vec<Effect> {
             "The given value does not match one of the allowed values.",
         )
     };
-    update(
-        a,
-        Action::Api {
-            epoch,
-            reply: Reply::Redeemed(Err(failure)),
-        },
-    )
+    redemption_fails(a, failure)
 }
 
 /// A hand-off whose callback address went out bare: the create with the state was refused.
@@ -50,6 +43,12 @@ fn notice(a: &App) -> String {
         .unwrap_or_default()
 }
 
+/// The hand-off goes on (polling again), and the screen says `words`.
+fn waits_on_saying(a: &App, fx: &[Effect], words: &str) {
+    assert!(matches!(fx, [Effect::StartPolling { .. }]), "{fx:?}");
+    assert!(notice(a).contains(words), "{}", notice(a));
+}
+
 #[test]
 fn a_callback_nonce_clerk_refuses_is_ignored_and_the_next_one_is_tried() {
     let mut a = bare();
@@ -65,14 +64,10 @@ fn a_callback_nonce_clerk_refuses_is_ignored_and_the_next_one_is_tried() {
     assert!(redeems(&fx), "the queued nonce is redeemed: {fx:?}");
     // That one refused too, and nothing queued: ignored, said, and the hand-off waits on.
     let fx = refused_nonce(&mut a);
-    assert!(
-        matches!(fx.as_slice(), [Effect::StartPolling { .. }]),
-        "{fx:?}"
-    );
-    assert!(
-        notice(&a).starts_with("Ignored a callback whose nonce Clerk did not accept"),
-        "{}",
-        notice(&a)
+    waits_on_saying(
+        &a,
+        &fx,
+        "Ignored a callback whose nonce Clerk did not accept",
     );
     assert!(a.handoff.as_ref().is_some_and(|h| h.ended.is_none()));
     assert!(a.signed_in.is_none());
@@ -170,4 +165,29 @@ fn app_started_bare() -> App {
     assert!(a.handoff.as_ref().is_some_and(|h| h.bare));
     send(&mut a, Reply::SignIn, oauth_sign_in("unverified"));
     a
+}
+
+#[test]
+fn a_claim_during_a_redemption_waits_for_its_answer_and_a_network_failure_is_not_a_refusal() {
+    let mut a = bare();
+    event(&mut a, nonce("rtn_real"));
+    assert!(!a.polling, "no poll while the token rotates");
+    let fx = paste(&mut a, "https://x.test/cb?__clerk_status=failed");
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::StartPolling { .. })),
+        "{fx:?}"
+    );
+    assert!(!a.polling);
+    // The redemption could not reach Clerk: not said as a forged callback.
+    let failure = Failure {
+        kind: FailureKind::Network,
+        ..api_failure(0, "", "Could not reach the server.")
+    };
+    let fx = redemption_fails(&mut a, failure);
+    waits_on_saying(
+        &a,
+        &fx,
+        "Paste the address the browser ended on to try again",
+    );
+    assert!(a.handoff.as_ref().is_some_and(|h| h.claimed.is_some()));
 }
