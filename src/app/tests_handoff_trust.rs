@@ -5,7 +5,7 @@
 
 use secrecy::SecretString;
 
-use super::callback::Returned;
+use super::callback::{MAX_QUEUED, Returned};
 use super::tests_handoff_return::{
     api_failure, event, oauth_sign_in, paste, redeems, redemption_fails, send, waiting,
 };
@@ -190,4 +190,39 @@ fn a_claim_during_a_redemption_waits_for_its_answer_and_a_network_failure_is_not
         "Paste the address the browser ended on to try again",
     );
     assert!(a.handoff.as_ref().is_some_and(|h| h.claimed.is_some()));
+}
+
+#[test]
+fn a_confirmed_transfer_names_the_provider_stops_a_bare_listener_and_holds_its_words() {
+    let mut a = bare();
+    let social = serde_json::json!({"oauth_google": {"enabled": true, "authenticatable": true,
+        "strategy": "oauth_google", "name": "Google"}});
+    a.environment = Some(
+        serde_json::from_value(serde_json::json!({"user_settings": {"social": social}}))
+            .expect("environment parses"),
+    );
+    let fx = event(&mut a, CallbackEvent::Returned(Returned::Transferable));
+    assert!(fx.is_empty(), "the poller already runs: {fx:?}");
+    let fx = send(&mut a, Reply::Poll, oauth_sign_in("transferable"));
+    for wanted in ["StopPolling", "StopListening"] {
+        assert!(fx.iter().any(|e| format!("{e:?}") == wanted), "{fx:?}");
+    }
+    let words = notice(&a);
+    assert!(words.contains("has that Google account"), "{words}");
+    // Once ended, what the listener ignores no longer replaces why it ended.
+    event(
+        &mut a,
+        CallbackEvent::Ignored("a request for another path".into()),
+    );
+    assert_eq!(notice(&a), words);
+}
+
+#[test]
+fn at_most_a_few_nonces_wait_behind_the_one_being_redeemed() {
+    let mut a = bare();
+    event(&mut a, nonce("rtn_first"));
+    for i in 0..MAX_QUEUED + 4 {
+        assert!(event(&mut a, nonce(&format!("rtn_{i:02}"))).is_empty());
+    }
+    assert_eq!(a.handoff.as_ref().map(|h| h.queued.len()), Some(MAX_QUEUED));
 }
