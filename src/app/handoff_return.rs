@@ -234,7 +234,6 @@ pub(super) fn on_redeemed(
             };
             app.notice = Some(Notice {
                 param_name: Some("return".to_string()),
-                retryable: false,
                 ..error(format!(
                     "The sign-in could not be finished with what the browser brought back: {} {retry}",
                     failure.message.trim_end()
@@ -273,9 +272,9 @@ pub(super) fn on_poll(app: &mut App, sign_in: &SignIn) -> Option<Vec<Effect>> {
             VerificationStatus::Failed | VerificationStatus::Expired
         ) || v.error.is_some()
     });
-    match claimed {
+    match (claimed, failed) {
         // Confirmed: the browser's own words say why.
-        Some((Claim::Failed(why), _)) if failed => {
+        (Some((Claim::Failed(why), _)), true) => {
             let mut fx = stop_polling(app);
             fx.extend(end(
                 app,
@@ -287,12 +286,12 @@ pub(super) fn on_poll(app: &mut App, sign_in: &SignIn) -> Option<Vec<Effect>> {
         }
         // A poll sent before the browser came back may still show the hand-off waiting: the
         // claim is judged by the second poll after it.
-        Some((claim, 0)) if !failed => {
+        (Some((claim, 0)), false) => {
             if let Some(h) = app.handoff.as_mut() {
                 h.claimed = Some((claim, 1));
             }
         }
-        Some(_) if !failed => {
+        (Some(_), false) => {
             info(
                 app,
                 "Ignored a callback saying the sign-in did not succeed: Clerk says it is still \
@@ -300,7 +299,8 @@ pub(super) fn on_poll(app: &mut App, sign_in: &SignIn) -> Option<Vec<Effect>> {
                     .to_string(),
             );
         }
-        _ => {}
+        // No claim, or one the sign-in's own end answers (said when it is adopted).
+        (None, _) | (Some(_), true) => {}
     }
     let verified = sign_in
         .first_factor_verification
