@@ -183,13 +183,17 @@ fn a_claim_during_a_redemption_waits_for_its_answer_and_a_network_failure_is_not
         kind: FailureKind::Network,
         ..api_failure(0, "", "Could not reach the server.")
     };
-    let fx = redemption_fails(&mut a, failure);
+    let fx = redemption_fails(&mut a, failure.clone());
     waits_on_saying(
         &a,
         &fx,
         "Paste the address the browser ended on to try again",
     );
     assert!(a.handoff.as_ref().is_some_and(|h| h.claimed.is_some()));
+    // A pasted nonce that could not reach Clerk is tried again from the field itself.
+    paste(&mut a, "rtn_0123456789");
+    let fx = redemption_fails(&mut a, failure);
+    waits_on_saying(&a, &fx, "Press Enter on the pasted address to try again");
 }
 
 #[test]
