@@ -352,3 +352,17 @@ fn the_authenticator_is_named_by_its_key_a() {
         .unwrap_or_default();
     assert!(said.contains("Press a to remove it"), "{said}");
 }
+
+#[test]
+fn the_demo_code_is_the_emulators_only_and_needs_someone_to_show_it_for() {
+    // Against a real instance there is no demo code to fetch.
+    let mut app = signed_in_with(false, true, &[]);
+    let fx = update(&mut app, Action::ToggleDemoTotp);
+    assert!(fx.is_empty() && app.demo_totp.is_none(), "{fx:?}");
+
+    // The emulator, but nobody typed an identifier yet: nothing to show.
+    let mut app = App::new(backend(true), NOW);
+    app.environment = Some(parse(json!({})));
+    let fx = update(&mut app, Action::ToggleDemoTotp);
+    assert!(fx.is_empty() && app.demo_totp.is_none(), "{fx:?}");
+}
