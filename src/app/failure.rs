@@ -175,6 +175,21 @@ mod tests {
     }
 
     #[test]
+    fn the_trace_id_is_kept_cleaned_and_an_empty_one_is_none() {
+        let traced = |id: &str| {
+            let mut err = clerk(400, serde_json::json!([]), None);
+            if let FapiError::Api(e) = &mut err {
+                e.clerk_trace_id = Some(id.to_string());
+            }
+            Failure::from(&err).trace_id
+        };
+        assert_eq!(traced("abc123").as_deref(), Some("abc123"));
+        assert_eq!(traced("ab\u{1b}[2Jc").as_deref(), Some("abc"));
+        assert_eq!(traced(""), None);
+        assert_eq!(traced("\u{1b}[2J"), None, "nothing left once cleaned");
+    }
+
+    #[test]
     fn a_429_waits_as_long_as_asked_at_least_a_second_and_ten_when_not_said() {
         let kind = |retry| Failure::from(&clerk(429, serde_json::json!([]), retry)).kind;
         assert_eq!(

@@ -32,7 +32,8 @@ pub(super) fn clock(app: &mut App, now_ms: i64) {
 /// `r` after a failure: repeat the last call if it is safe to. Without the environment nothing
 /// works, so then the whole start is repeated, not the last call.
 pub(super) fn retry(app: &mut App) -> Vec<Effect> {
-    if app.load_failed || app.environment.is_none() {
+    // (A failed environment load leaves it `None`: `load_failed` adds nothing here.)
+    if app.environment.is_none() {
         app.notice = None;
         return load(app);
     }
