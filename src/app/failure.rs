@@ -11,6 +11,10 @@ pub enum FailureKind {
     Api { status: u16, code: String },
     /// 429: try again after this many seconds.
     RateLimited { retry_after_secs: u64 },
+    /// `user_locked`: too many failed attempts locked the account, for this many seconds
+    /// (`meta.lockout_expires_in_seconds`; Clerk's "Brute force attacks and locking user
+    /// accounts"). Nothing the sign-in offers works until then, resetting the password included.
+    Locked { lockout_secs: Option<u64> },
     /// The server could not be reached, or the connection broke.
     Network,
     /// No answer in time.
@@ -43,6 +47,7 @@ impl Failure {
     pub fn code(&self) -> Option<&str> {
         match &self.kind {
             FailureKind::Api { code, .. } => Some(code),
+            FailureKind::Locked { .. } => Some("user_locked"),
             _ => None,
         }
     }
@@ -59,7 +64,9 @@ impl Failure {
         match &self.kind {
             FailureKind::Network | FailureKind::Timeout | FailureKind::BadResponse => true,
             FailureKind::Api { status, .. } => *status >= 500,
-            FailureKind::RateLimited { .. } | FailureKind::Setup => false,
+            FailureKind::RateLimited { .. } | FailureKind::Locked { .. } | FailureKind::Setup => {
+                false
+            }
         }
     }
 }
@@ -88,6 +95,13 @@ impl From<&FapiError> for Failure {
                             .retry_after
                             .map(|d: Duration| d.as_secs().max(1))
                             .unwrap_or(10),
+                    }
+                } else if code == "user_locked" {
+                    FailureKind::Locked {
+                        lockout_secs: e
+                            .errors
+                            .iter()
+                            .find_map(|x| x.meta.other.get("lockout_expires_in_seconds")?.as_u64()),
                     }
                 } else {
                     FailureKind::Api {
@@ -198,6 +212,29 @@ mod tests {
         let limited = Failure::from(&clerk(429, serde_json::json!([]), Some(7)));
         assert_eq!(limited.code(), None);
         assert!(!limited.retryable(), "the countdown says when, not r");
+    }
+
+    #[test]
+    fn a_locked_account_keeps_how_long_the_lock_lasts() {
+        let locked = |meta| {
+            Failure::from(&clerk(
+                403,
+                serde_json::json!([{"code": "user_locked", "message": "Account locked",
+                    "long_message": "Your account is locked.", "meta": meta}]),
+                None,
+            ))
+        };
+        let f = locked(serde_json::json!({"lockout_expires_in_seconds": 1800}));
+        assert_eq!(
+            f.kind,
+            FailureKind::Locked {
+                lockout_secs: Some(1800)
+            }
+        );
+        assert_eq!(f.code(), Some("user_locked"));
+        assert!(!f.retryable(), "the same call fails until the lock ends");
+        let unsaid = locked(serde_json::json!({"lockout_expires_in_seconds": null}));
+        assert_eq!(unsaid.kind, FailureKind::Locked { lockout_secs: None });
     }
 
     #[test]

@@ -158,6 +158,9 @@ pub(super) fn forgot_password(app: &mut App) -> Vec<Effect> {
     let Some(sign_in) = app.sign_in.as_ref() else {
         return Vec::new();
     };
+    if app.locked_secs().is_some() {
+        return Vec::new();
+    }
     let reset = [
         Strategy::ResetPasswordEmailCode,
         Strategy::ResetPasswordPhoneCode,
@@ -231,6 +234,8 @@ pub(super) fn back(app: &mut App) -> Vec<Effect> {
         app.choices = Default::default();
         app.auto_sent = None;
         app.resend_at = None;
+        // Another identifier may name an account that is not locked.
+        app.locked_until = None;
     }
     fx
 }

@@ -101,6 +101,10 @@ fn on_reply(app: &mut App, epoch: u64, reply: Reply) -> Vec<Effect> {
             if let FailureKind::RateLimited { retry_after_secs } = f.kind {
                 app.blocked_until = Some(app.now_ms + retry_after_secs as i64 * 1000);
             }
+            if let FailureKind::Locked { lockout_secs } = f.kind {
+                app.locked_until =
+                    Some(lockout_secs.map(|s| app.now_ms.saturating_add(s as i64 * 1000)));
+            }
         }
         // A user's call that worked clears what the screen said about the last one.
         None if !reply.is_background() && !reply.is_environment() => app.notice = None,

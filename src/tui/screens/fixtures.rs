@@ -134,6 +134,12 @@ pub fn sent(strategy: &str) -> Value {
         "attempts": 0, "expire_at": NOW + 600_000})
 }
 
+/// A verification the server accepted (Clerk keeps it on the sign-in after the code worked).
+pub fn verified(strategy: &str) -> Value {
+    json!({"object": "verification", "status": "verified", "strategy": strategy,
+        "attempts": 1, "expire_at": NOW + 600_000})
+}
+
 pub fn reply(app: &mut App, s: SignIn) {
     api(
         app,
