@@ -288,3 +288,46 @@ fn plain_has_no_circles() {
 fn devserver_has_no_circles() {
     assert_no_circles("src/devserver");
 }
+
+/// Every source file, as `docs/ARCHITECTURE.md` names it in its file map (`app/sign_in.rs`).
+fn source_files(dir: &Path, root: &Path, out: &mut BTreeSet<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        panic!("cannot read {}", dir.display());
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            source_files(&path, root, out);
+        } else if path.extension().and_then(|e| e.to_str()) == Some("rs")
+            && let Ok(rel) = path.strip_prefix(root)
+        {
+            out.insert(rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
+}
+
+#[test]
+fn the_architecture_page_names_every_source_file_and_no_other() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let src = manifest.join("src");
+    let mut on_disk = BTreeSet::new();
+    source_files(&src, &src, &mut on_disk);
+    let page = std::fs::read_to_string(manifest.join("docs/ARCHITECTURE.md")).unwrap_or_default();
+    let Some((_, map)) = page.split_once("\n## File by file") else {
+        panic!("docs/ARCHITECTURE.md has no \"## File by file\" section");
+    };
+    // Each entry of the map is a line "- `path.rs` — its job".
+    let named: BTreeSet<String> = map
+        .lines()
+        .filter_map(|l| l.strip_prefix("- `"))
+        .filter_map(|l| l.split_once('`').map(|(p, _)| p.to_string()))
+        .filter(|p| p.ends_with(".rs"))
+        .collect();
+    let missing: Vec<_> = on_disk.difference(&named).collect();
+    let gone: Vec<_> = named.difference(&on_disk).collect();
+    assert!(
+        missing.is_empty() && gone.is_empty(),
+        "docs/ARCHITECTURE.md's file map is out of step with src/: not named {missing:?}; \
+         named but not there {gone:?}"
+    );
+}

@@ -16,7 +16,7 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
     let Some(session_id) = app.session_id() else {
         return Vec::new();
     };
-    // One account call at a time: a second `t` would replace the secret being shown.
+    // One account call at a time: a second `a` would replace the secret being shown.
     if app.busy.is_some() && !matches!(action, Action::BackupCodesSaved) {
         return Vec::new();
     }

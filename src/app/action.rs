@@ -51,11 +51,11 @@ pub enum Action {
     SignOut {
         all: bool,
     },
-    /// `t`: set up an authenticator app (`POST /v1/me/totp`).
+    /// `a`: set up an authenticator app (`POST /v1/me/totp`).
     SetUpTotp,
     /// The code from the authenticator app that confirms its enrolment.
     VerifyTotp(SecretString),
-    /// `t` with an authenticator app set up: ask before removing it.
+    /// `a` with an authenticator app set up: ask before removing it.
     AskRemoveTotp,
     /// `b`: ask before replacing the backup codes with a new set.
     AskRegenerateBackupCodes,

@@ -40,6 +40,8 @@ mod tests;
 #[cfg(test)]
 mod tests_account;
 #[cfg(test)]
+mod tests_guards;
+#[cfg(test)]
 mod tests_handoff;
 #[cfg(test)]
 mod tests_handoff_return;

@@ -10,15 +10,15 @@ use super::*;
 use crate::fapi::{SignIn, Strategy};
 use crate::flow::{Stage, Step};
 
-const NOW: i64 = 1_800_000_000_000;
+pub(super) const NOW: i64 = 1_800_000_000_000;
 
-fn app() -> App {
+pub(super) fn app() -> App {
     let mut a = App::new(backend(false), NOW);
     a.environment = Some(parse(json!({})));
     a
 }
 
-fn sign_in(status: &str, extra: Value) -> SignIn {
+pub(super) fn sign_in(status: &str, extra: Value) -> SignIn {
     let mut v = json!({
         "object": "sign_in_attempt", "id": "sia_1", "status": status,
         "identifier": "jane@example.com",
@@ -35,14 +35,14 @@ fn sign_in(status: &str, extra: Value) -> SignIn {
     parse(v)
 }
 
-fn ok(s: SignIn) -> Result<SignInReply, Failure> {
+pub(super) fn ok(s: SignIn) -> Result<SignInReply, Failure> {
     Ok(SignInReply {
         sign_in: Box::new(s),
         client: None,
     })
 }
 
-fn failure(kind: FailureKind, message: &str) -> Failure {
+pub(super) fn failure(kind: FailureKind, message: &str) -> Failure {
     Failure {
         kind,
         message: message.into(),
@@ -61,7 +61,7 @@ fn not_found() -> Failure {
     failure(kind, "Not found.")
 }
 
-fn message(app: &App) -> String {
+pub(super) fn message(app: &App) -> String {
     app.notice
         .as_ref()
         .map(|n| n.message.clone())

@@ -342,6 +342,10 @@ fn sign_out_says_what_happened() {
         said.contains("Could not reach the server") && said.contains("forgotten"),
         "{said}"
     );
+    assert!(
+        !said.contains("other sessions"),
+        "the only session has no others to forget: {said}"
+    );
     assert!(app.last_call.is_none(), "nothing to retry");
 }
 
