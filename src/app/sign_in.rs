@@ -86,10 +86,12 @@ pub(super) fn submit_code(app: &mut App, code: SecretString) -> Vec<Effect> {
         return Vec::new();
     }
     if strategy.needs_prepare() && !f.sent {
-        return info(
-            app,
-            "No code has been sent yet. Ask for one first.".to_string(),
-        );
+        let why = match f.ended {
+            // Typed after too many wrong codes, or after the code expired.
+            Some(_) => "That code can no longer be used. Ask for a new one first.",
+            None => "No code has been sent yet. Ask for one first.",
+        };
+        return info(app, why.to_string());
     }
     let sign_in_id = sign_in_id(app);
     match f.stage {

@@ -195,8 +195,9 @@ pub fn locked(left: Option<&str>) -> String {
             "This account is locked after too many failed attempts. You can try again in \
              {left}, or sign in with another account."
         ),
-        None => "This account is locked after too many failed attempts. Try again later, or \
-                 sign in with another account."
+        // Clerk names no end: an administrator's lock, not one that runs out by itself.
+        None => "This account is locked. Ask the application's support to unlock it, or sign \
+                 in with another account."
             .to_string(),
     }
 }

@@ -242,5 +242,5 @@ fn a_locked_account_says_how_long_and_offers_only_what_can_work() {
     assert!(with_time.contains("try again in 29:10 min"), "{with_time}");
     assert!(with_time.contains("another account"), "{with_time}");
     assert!(!with_time.to_lowercase().contains("reset"), "{with_time}");
-    assert!(locked(None).contains("Try again later"));
+    assert!(locked(None).contains("support to unlock it"));
 }

@@ -202,6 +202,47 @@ fn a_locked_account_shows_the_time_left_and_no_password_reset() {
     assert!(!open.contains("locked"), "{open}");
 }
 
+#[test]
+fn too_many_wrong_codes_end_the_countdown_and_ask_for_a_new_code() {
+    let mut app = at(sign_in("needs_first_factor", json!({})));
+    let _ = crate::app::update(&mut app, Action::ChooseAnotherMethod);
+    let _ = crate::app::update(
+        &mut app,
+        Action::PickFactor(crate::fapi::Strategy::EmailCode),
+    );
+    reply(
+        &mut app,
+        sign_in(
+            "needs_first_factor",
+            json!({"first_factor_verification": sent("email_code")}),
+        ),
+    );
+    let mut ui = Ui::new();
+    assert!(screen(&app, &mut ui).contains("The code expires in"));
+    api(
+        &mut app,
+        Reply::SignIn(Err(failure(
+            FailureKind::Api {
+                status: 422,
+                code: "verification_failed".into(),
+            },
+            "Too many failed attempts. You have to try again with the same or another method.",
+            None,
+        ))),
+    );
+    let failed = screen(&app, &mut ui);
+    assert!(!failed.contains("expires in"), "{failed}");
+    assert!(failed.contains("Too many failed attempts."), "{failed}");
+    assert!(
+        failed.contains("That code can no longer be used. Press r to get a new one."),
+        "{failed}"
+    );
+    assert!(
+        failed.contains("Ask for a new code"),
+        "the status bar:\n{failed}"
+    );
+}
+
 fn on_key_(app: &crate::app::App, ui: &mut Ui, code: KeyCode) -> Vec<Action> {
     super::on_key(app, ui, key(code))
 }
