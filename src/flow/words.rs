@@ -164,6 +164,17 @@ pub fn next_step(code: &str, param: Option<&str>) -> &'static str {
 /// The server's sentence followed by what to do next, unless the sentence already names a
 /// way on (Clerk's own "Password is incorrect. Try again, or use another method.").
 pub fn with_next_step(message: &str, code: &str, param: Option<&str>) -> String {
+    with_next_step_for(message, code, param, None)
+}
+
+/// [`with_next_step`] on the step of `strategy`: an authenticator's code or a backup code is
+/// not asked for again, so a wrong one says what can be done with it.
+pub fn with_next_step_for(
+    message: &str,
+    code: &str,
+    param: Option<&str>,
+    strategy: Option<&Strategy>,
+) -> String {
     let message = message.trim_end();
     let lower = message.to_lowercase();
     let names_one = [
@@ -183,9 +194,16 @@ pub fn with_next_step(message: &str, code: &str, param: Option<&str>) -> String 
     } else {
         "."
     };
-    format!("{message}{stop} {}", next_step(code, param))
-        .trim_start()
-        .to_string()
+    let next = match (code, strategy) {
+        ("form_code_incorrect", Some(Strategy::Totp)) => {
+            "Check the code and type it again; the app shows a new one every 30 seconds."
+        }
+        ("form_code_incorrect", Some(Strategy::BackupCode)) => {
+            "Check it and type it again, or use another of your backup codes."
+        }
+        _ => next_step(code, param),
+    };
+    format!("{message}{stop} {next}").trim_start().to_string()
 }
 
 /// A locked account (`user_locked`) with the time left, and the one way on that can work.

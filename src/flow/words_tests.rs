@@ -244,3 +244,22 @@ fn a_locked_account_says_how_long_and_offers_only_what_can_work() {
     assert!(!with_time.to_lowercase().contains("reset"), "{with_time}");
     assert!(locked(None).contains("support to unlock it"));
 }
+
+#[test]
+fn a_wrong_authenticator_or_backup_code_is_not_asked_for_again() {
+    let totp = with_next_step_for(
+        "Incorrect code",
+        "form_code_incorrect",
+        Some("code"),
+        Some(&Strategy::Totp),
+    );
+    assert!(totp.contains("new one every 30 seconds"), "{totp}");
+    assert!(!totp.contains("ask for"), "{totp}");
+    let backup = with_next_step_for(
+        "Incorrect code",
+        "form_code_incorrect",
+        Some("code"),
+        Some(&Strategy::BackupCode),
+    );
+    assert!(backup.contains("another of your backup codes"), "{backup}");
+}
