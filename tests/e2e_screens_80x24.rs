@@ -6,7 +6,7 @@ mod e2e;
 
 use std::time::Duration;
 
-use e2e::fit::assert_nothing_cut;
+use e2e::fit::{assert_help_in_sight, assert_nothing_cut};
 use e2e::pty::Term;
 use e2e::server::Server;
 use e2e::support::server::PASSWORD;
@@ -21,6 +21,7 @@ const CTRL_O: &[u8] = b"\x0f";
 fn look(t: &mut Term, what: &str, views: &[&[u8]]) {
     t.settle(Duration::from_millis(400));
     assert_nothing_cut(t, what);
+    assert_help_in_sight(t, what);
     for view in views {
         t.send_bytes(view);
         t.settle(Duration::from_millis(400));

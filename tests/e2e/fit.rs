@@ -33,3 +33,14 @@ pub fn assert_nothing_cut(t: &Term, what: &str) {
         );
     }
 }
+
+/// The status bar (the last row) keeps help in sight, whole: a key cut at the edge ("F1 hel")
+/// or help dropped for a key with longer words fails.
+pub fn assert_help_in_sight(t: &Term, what: &str) {
+    let screen = t.screen();
+    let last = screen.lines().last().unwrap_or_default().trim_end();
+    assert!(
+        last.ends_with(" help") || last.contains(" help · "),
+        "{what}: the status bar ends {last:?}, not with help\n{screen}"
+    );
+}

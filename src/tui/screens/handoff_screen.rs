@@ -56,7 +56,7 @@ const KEYS: &[Binding<HandOffScreen, Cmd>] = &[
     bind(
         &[Key::TAB, Key::Char('p')],
         Cmd::Focus,
-        "paste the address the browser ended on",
+        "paste the browser's address",
     )
     .when(|s, app| !s.typing && waiting(s, app)),
     bind(&[Key::TAB], Cmd::Leave, "leave the paste field").when(|s, _| s.typing),
