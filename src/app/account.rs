@@ -211,9 +211,19 @@ fn on_failure(app: &mut App, failure: Failure) -> Vec<Effect> {
     let retryable = failure.retryable();
     let message = if enrolling && failure.code() == Some("resource_not_found") {
         app.account = None;
-        "This setup is no longer pending. Press t to start again.".to_string()
+        // `a` sets up the authenticator in both front ends (`t` prints the token).
+        "This setup is no longer pending. Press a to start again.".to_string()
     } else {
-        failure.message
+        match failure.code() {
+            // A wrong code from the app being set up: the app shows a new one every 30 s.
+            Some(code) => crate::flow::with_next_step_for(
+                &failure.message,
+                code,
+                failure.param_name.as_deref(),
+                enrolling.then_some(&crate::fapi::Strategy::Totp),
+            ),
+            None => failure.message,
+        }
     };
     let param_name = failure
         .param_name
