@@ -26,7 +26,7 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             if user.totp_enabled {
                 return info(
                     app,
-                    "An authenticator app is already set up. Press t to remove it.".to_string(),
+                    "An authenticator app is already set up. Press a to remove it.".to_string(),
                 );
             }
             app.notice = None;
@@ -51,7 +51,7 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             if !user.two_factor_enabled {
                 return info(
                     app,
-                    "Backup codes need two-step verification first: press t to set up an \
+                    "Backup codes need two-step verification first: press a to set up an \
                      authenticator app."
                         .to_string(),
                 );

@@ -211,7 +211,7 @@ fn removing_the_app_and_new_backup_codes_ask_first() {
     assert!(
         app.notice
             .as_ref()
-            .is_some_and(|n| n.message.contains("press t"))
+            .is_some_and(|n| n.message.contains("press a"))
     );
 }
 

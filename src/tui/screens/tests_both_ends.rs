@@ -38,3 +38,47 @@ fn a_letter_both_front_ends_act_on_means_the_same_in_both() {
         "only {compared} keys acted in both front ends"
     );
 }
+
+/// A sentence that names a key names the one that does it: the authenticator is `a` in both
+/// front ends (`t` prints the token), so "press t to set up…" would send a person astray.
+#[test]
+fn sentences_about_the_authenticator_name_its_key() {
+    use crate::app::{Action, update};
+
+    let mut app = super::fixtures::signed_in();
+    let _ = update(&mut app, Action::AskRegenerateBackupCodes);
+    let said = app.notice.as_ref().map(|n| n.message.clone());
+    let said = said.unwrap_or_default();
+    assert!(said.contains("press a to set up"), "{said}");
+    let mut ui = Ui::new();
+    let pressed = on_key(&app, &mut ui, key(KeyCode::Char('a')));
+    assert!(
+        matches!(pressed.as_slice(), [Action::SetUpTotp]),
+        "{pressed:?}"
+    );
+    let line = crate::plain::interpret(&app, "a");
+    assert!(matches!(line.as_slice(), [Action::SetUpTotp]), "{line:?}");
+
+    if let Some(user) = app
+        .client
+        .as_mut()
+        .and_then(|c| c.sessions.first_mut())
+        .and_then(|s| s.user.as_mut())
+    {
+        user.totp_enabled = true;
+        user.two_factor_enabled = true;
+    }
+    let _ = update(&mut app, Action::SetUpTotp);
+    let said = app.notice.as_ref().map(|n| n.message.clone());
+    assert!(
+        said.as_deref()
+            .unwrap_or_default()
+            .contains("Press a to remove it"),
+        "{said:?}"
+    );
+    let pressed = on_key(&app, &mut ui, key(KeyCode::Char('a')));
+    assert!(
+        matches!(pressed.as_slice(), [Action::AskRemoveTotp]),
+        "{pressed:?}"
+    );
+}
