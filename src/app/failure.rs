@@ -59,6 +59,38 @@ impl Failure {
         matches!(&self.kind, FailureKind::Api { status: 401, code } if code == "authentication_invalid")
     }
 
+    /// The message and what to do next, for a command that ends on it (`token`, `status`,
+    /// `sign-out`): there no screen adds a retry key, so every kind names its own way on.
+    pub fn with_next_step(&self) -> String {
+        let next = match &self.kind {
+            FailureKind::Api { .. } | FailureKind::Locked { .. } => {
+                let code = self.code().unwrap_or("unknown_error");
+                return crate::flow::with_next_step(&self.message, code, self.param_name.as_deref());
+            }
+            FailureKind::RateLimited { retry_after_secs } => {
+                format!("Wait {retry_after_secs} s, then run it again.")
+            }
+            FailureKind::Network | FailureKind::Timeout => {
+                "Check that the server is running and this machine can reach it, then run it again."
+                    .to_string()
+            }
+            FailureKind::BadResponse => {
+                "Check that the address is a Clerk Frontend API (clerk-tui doctor tells), then run it again."
+                    .to_string()
+            }
+            FailureKind::Setup => {
+                "Check the publishable key or the --frontend-api address.".to_string()
+            }
+        };
+        let message = self.message.trim_end();
+        let stop = if message.ends_with(['.', '!', '?']) {
+            ""
+        } else {
+            "."
+        };
+        format!("{message}{stop} {next}")
+    }
+
     /// Whether retrying the same call may help (network trouble, timeouts, 5xx).
     pub fn retryable(&self) -> bool {
         match &self.kind {
@@ -235,6 +267,33 @@ mod tests {
         assert!(!f.retryable(), "the same call fails until the lock ends");
         let unsaid = locked(serde_json::json!({"lockout_expires_in_seconds": null}));
         assert_eq!(unsaid.kind, FailureKind::Locked { lockout_secs: None });
+    }
+
+    #[test]
+    fn every_kind_of_failure_ends_in_a_next_step() {
+        let of = |err: FapiError| Failure::from(&err).with_next_step();
+        let network = of(FapiError::Network {
+            url: "u".into(),
+            detail: "refused".into(),
+        });
+        assert!(network.ends_with("then run it again."), "{network}");
+        let limited = of(clerk(429, serde_json::json!([]), Some(7)));
+        assert!(
+            limited.ends_with("Wait 7 s, then run it again."),
+            "{limited}"
+        );
+        let setup = of(FapiError::InvalidBaseUrl {
+            url: "x".into(),
+            reason: "no host".into(),
+        });
+        assert!(setup.contains("--frontend-api"), "{setup}");
+        let wrong = of(clerk(
+            422,
+            serde_json::json!([{"code": "form_identifier_not_found",
+                "long_message": "Couldn't find your account."}]),
+            None,
+        ));
+        assert!(wrong.contains("Check the address for typos"), "{wrong}");
     }
 
     #[test]
