@@ -1,6 +1,6 @@
 //! Every screen of the real binary at exactly 80×24 in a pseudo-terminal, with the views each
 //! one has (help, outbox, the full-screen QR code, the demo list) opened on it: nothing is cut
-//! off (`e2e::fit`). The seeded demo users of the emulator lead to each screen.
+//! off and help stays in sight (`e2e::fit`). The seeded demo users lead to each screen.
 
 mod e2e;
 
@@ -176,6 +176,22 @@ fn second_factor_screens() {
     password(&mut t, "alan@example.com");
     t.wait_for("Two-step verification");
     look(&mut t, "SMS code", &[F1]);
+    quit(t);
+
+    // A new device: the code after the password (client trust).
+    let mut t = server.spawn(&["--no-store"]);
+    password(&mut t, "donald@example.com");
+    t.wait_for("Confirm it's you");
+    look(&mut t, "new device", &[F1]);
+    quit(t);
+
+    // A phone code as the first factor.
+    let mut t = server.spawn(&["--no-store"]);
+    t.wait_for("Email address");
+    t.type_text("+14155552672");
+    t.enter();
+    t.wait_for("Enter the 6-digit code sent to");
+    look(&mut t, "phone code", &[F1]);
     quit(t);
 
     let mut t = server.spawn(&["--no-store"]);
