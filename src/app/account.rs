@@ -211,7 +211,6 @@ fn on_failure(app: &mut App, failure: Failure) -> Vec<Effect> {
     let retryable = failure.retryable();
     let message = if enrolling && failure.code() == Some("resource_not_found") {
         app.account = None;
-        // `a` sets up the authenticator in both front ends (`t` prints the token).
         "This setup is no longer pending. Press a to start again.".to_string()
     } else {
         match failure.code() {

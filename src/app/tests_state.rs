@@ -44,6 +44,37 @@ fn a_sent_code_counts_down_to_zero_and_an_unsent_one_not_at_all() {
     assert_eq!(a.expires_in_secs(), Some(598));
     a.now_ms = NOW + 700_000;
     assert_eq!(a.expires_in_secs(), Some(0), "never negative");
+    a.now_ms = NOW;
+    // A verification that failed, or one that is no longer under way, has nothing to expire.
+    for status in ["failed", "transferable"] {
+        a.sign_in = Some(sign_in(
+            json!({"status": status, "strategy": "email_code", "expire_at": NOW + 600_000}),
+        ));
+        assert_eq!(a.expires_in_secs(), None, "{status}");
+    }
+}
+
+#[test]
+fn the_app_is_loading_until_the_environment_comes() {
+    let mut a = App::new(backend(false), NOW);
+    assert!(a.loading(), "no environment yet: the splash screen");
+    a.environment = Some(parse(json!({})));
+    assert!(!a.loading());
+}
+
+#[test]
+fn an_instance_that_keeps_email_links_to_their_client_is_not_offered_one_here() {
+    let mut a = App::new(backend(false), NOW);
+    a.environment = Some(parse(json!({"user_settings": {"attack_protection":
+        {"email_link": {"require_same_client": true}}}})));
+    assert!(a.email_link_same_client());
+    a.sign_in = Some(parse(json!({"object": "sign_in_attempt", "id": "sia_1",
+        "status": "needs_first_factor",
+        "supported_first_factors": [{"strategy": "email_link", "email_address_id": "idn_e"}]})));
+    assert_eq!(
+        a.step(),
+        crate::flow::Step::NoFactor(crate::flow::Stage::First)
+    );
 }
 
 #[test]
