@@ -1,6 +1,6 @@
-//! One meaning per key across the full screen and line mode (issue 14, item 10): on every
-//! screen state where both front ends act on the same letter, they ask `update` for the same
-//! thing. Line mode types the letter as a line; the full screen presses it as a key.
+//! One meaning per key across the full screen and line mode: on every screen state where both
+//! front ends act on the same letter, they ask `update` for the same thing (issue 14, item 10).
+//! Line mode types the letter as a line; the full screen presses it as a key.
 
 use ratatui::crossterm::event::KeyCode;
 
