@@ -204,19 +204,7 @@ fn a_locked_account_shows_the_time_left_and_no_password_reset() {
 
 #[test]
 fn too_many_wrong_codes_end_the_countdown_and_ask_for_a_new_code() {
-    let mut app = at(sign_in("needs_first_factor", json!({})));
-    let _ = crate::app::update(&mut app, Action::ChooseAnotherMethod);
-    let _ = crate::app::update(
-        &mut app,
-        Action::PickFactor(crate::fapi::Strategy::EmailCode),
-    );
-    reply(
-        &mut app,
-        sign_in(
-            "needs_first_factor",
-            json!({"first_factor_verification": sent("email_code")}),
-        ),
-    );
+    let mut app = picked_and_sent(crate::fapi::Strategy::EmailCode, "email_code");
     let mut ui = Ui::new();
     assert!(screen(&app, &mut ui).contains("The code expires in"));
     api(
@@ -249,19 +237,7 @@ fn on_key_(app: &crate::app::App, ui: &mut Ui, code: KeyCode) -> Vec<Action> {
 
 #[test]
 fn email_link_and_browser_hand_off() {
-    let mut app = at(sign_in("needs_first_factor", json!({})));
-    let _ = crate::app::update(&mut app, Action::ChooseAnotherMethod);
-    let _ = crate::app::update(
-        &mut app,
-        Action::PickFactor(crate::fapi::Strategy::EmailLink),
-    );
-    reply(
-        &mut app,
-        sign_in(
-            "needs_first_factor",
-            json!({"first_factor_verification": sent("email_link")}),
-        ),
-    );
+    let mut app = picked_and_sent(crate::fapi::Strategy::EmailLink, "email_link");
     let _ = crate::app::update(
         &mut app,
         Action::Tick {

@@ -4,7 +4,7 @@
 
 use ratatui::crossterm::event::KeyCode;
 
-use super::fixtures::key;
+use super::fixtures::{key, with_user};
 use super::tests_keytable::states;
 use super::{Ui, on_key};
 
@@ -59,15 +59,10 @@ fn sentences_about_the_authenticator_name_its_key() {
     let line = crate::plain::interpret(&app, "a");
     assert!(matches!(line.as_slice(), [Action::SetUpTotp]), "{line:?}");
 
-    if let Some(user) = app
-        .client
-        .as_mut()
-        .and_then(|c| c.sessions.first_mut())
-        .and_then(|s| s.user.as_mut())
-    {
-        user.totp_enabled = true;
-        user.two_factor_enabled = true;
-    }
+    with_user(&mut app, |u| {
+        u.totp_enabled = true;
+        u.two_factor_enabled = true;
+    });
     let _ = update(&mut app, Action::SetUpTotp);
     let said = app.notice.as_ref().map(|n| n.message.clone());
     assert!(
