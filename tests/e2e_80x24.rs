@@ -313,6 +313,21 @@ fn resize_storms_never_crash_any_screen() {
     t.ctrl_c();
     t.wait_exit();
     t.assert_restored();
+
+    // A code screen and the list of other methods, with a code typed in part.
+    server.add_user(json!({"email_address": "cody@example.com"}));
+    let mut t = server.app();
+    t.wait_for("Email address");
+    t.type_text("cody@example.com");
+    t.enter();
+    t.wait_for("Check your email");
+    storm(&mut t, 6, &[F1, b"1"]);
+    t.send_bytes(b"\x0f");
+    t.wait_for("Use another method");
+    storm(&mut t, 7, &[F1]);
+    t.ctrl_c();
+    t.wait_exit();
+    t.assert_restored();
 }
 
 #[test]
