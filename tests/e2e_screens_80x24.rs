@@ -82,6 +82,16 @@ fn the_check_fails_on_a_line_cut_at_the_edge() {
         assert_nothing_cut(&t, "a row ending in an ellipsis")
     }));
     assert!(cut.is_err(), "a row ending in … counts as cut");
+    let mut t = Term::spawn_program(
+        "printf",
+        &["│ o   show the outbox (codes se\u{2026} │\\n"],
+        &[],
+    );
+    t.wait_for("outbox");
+    let cut = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        assert_nothing_cut(&t, "a boxed row ending in an ellipsis")
+    }));
+    assert!(cut.is_err(), "a row cut inside a box counts as cut");
 }
 
 #[test]
