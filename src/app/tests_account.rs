@@ -366,3 +366,24 @@ fn the_demo_code_is_the_emulators_only_and_needs_someone_to_show_it_for() {
     let fx = update(&mut app, Action::ToggleDemoTotp);
     assert!(fx.is_empty() && app.demo_totp.is_none(), "{fx:?}");
 }
+
+#[test]
+fn the_emulators_clock_moves_only_for_a_signed_in_session_and_expiry_is_past_the_last_second() {
+    let mut app = App::new(backend(true), NOW);
+    app.environment = Some(parse(json!({})));
+    assert!(update(&mut app, Action::ShiftClock { seconds: 300 }).is_empty());
+
+    // A token minted at NOW lives 60 s: moved exactly 60 s on, it is at its last instant.
+    let expired = |offset_ms: i64| {
+        let mut app = signed_in(false);
+        api(&mut app, Reply::Clock(Ok(offset_ms)));
+        let said = app
+            .notice
+            .as_ref()
+            .map(|n| n.message.clone())
+            .unwrap_or_default();
+        said.contains("has expired")
+    };
+    assert!(!expired(60_000), "0 s left is not yet expired");
+    assert!(expired(61_000));
+}
