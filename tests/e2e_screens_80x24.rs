@@ -64,34 +64,34 @@ fn quit(mut t: Term) {
     t.assert_restored();
 }
 
+/// Whether the check fails on a terminal that printed `line` (printf's format) and shows `seen`.
+fn check_fails_on(line: &str, seen: &str) -> bool {
+    let mut t = Term::spawn_program("printf", &[line, "0"], &[]);
+    t.wait_for(seen);
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        assert_nothing_cut(&t, "a made-up screen")
+    }))
+    .is_err()
+}
+
 #[test]
 fn the_check_fails_on_a_line_cut_at_the_edge() {
-    let mut t = Term::spawn_program("printf", &["%080d\\n", "0"], &[]);
-    t.wait_for("0000");
-    let cut = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        assert_nothing_cut(&t, "a row of 80 digits")
-    }));
-    assert!(cut.is_err(), "text in column 80 counts as cut");
-    let mut t = Term::spawn_program(
-        "printf",
-        &["Esc goes back to the previous meth\u{2026}\\n"],
-        &[],
+    assert!(
+        check_fails_on("%080d\\n", "0000"),
+        "text in column 80 counts as cut"
     );
-    t.wait_for("meth");
-    let cut = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        assert_nothing_cut(&t, "a row ending in an ellipsis")
-    }));
-    assert!(cut.is_err(), "a row ending in … counts as cut");
-    let mut t = Term::spawn_program(
-        "printf",
-        &["│ o   show the outbox (codes se\u{2026} │\\n"],
-        &[],
+    assert!(
+        check_fails_on("Esc goes back to the previous meth\u{2026}\\n", "meth"),
+        "a row ending in … counts as cut"
     );
-    t.wait_for("outbox");
-    let cut = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        assert_nothing_cut(&t, "a boxed row ending in an ellipsis")
-    }));
-    assert!(cut.is_err(), "a row cut inside a box counts as cut");
+    assert!(
+        check_fails_on("│ o   show the outbox (codes se\u{2026} │\\n", "outbox"),
+        "a row cut inside a box counts as cut"
+    );
+    assert!(
+        !check_fails_on("%d whole sentence.\\n", "whole"),
+        "a short whole line is not cut"
+    );
 }
 
 #[test]
