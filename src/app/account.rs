@@ -213,7 +213,16 @@ fn on_failure(app: &mut App, failure: Failure) -> Vec<Effect> {
         app.account = None;
         "This setup is no longer pending. Press a to start again.".to_string()
     } else {
-        failure.message
+        match failure.code() {
+            // A wrong code from the app being set up: the app shows a new one every 30 s.
+            Some(code) => crate::flow::with_next_step_for(
+                &failure.message,
+                code,
+                failure.param_name.as_deref(),
+                enrolling.then_some(&crate::fapi::Strategy::Totp),
+            ),
+            None => failure.message,
+        }
     };
     let param_name = failure
         .param_name

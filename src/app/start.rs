@@ -21,11 +21,19 @@ fn load(app: &mut App) -> Vec<Effect> {
     fx
 }
 
-/// Time moved: a rate-limit block that has run out is lifted.
+/// Time moved: a rate-limit block or an account lock that has run out is lifted.
 pub(super) fn clock(app: &mut App, now_ms: i64) {
     app.now_ms = now_ms;
     if app.blocked_until.is_some_and(|t| t <= now_ms) {
         app.blocked_until = None;
+    }
+    if app
+        .locked_until
+        .is_some_and(|t| t.is_some_and(|t| t <= now_ms))
+    {
+        // The lock's sentence no longer holds: the password (or a reset) may be tried again.
+        app.locked_until = None;
+        app.notice = None;
     }
 }
 
