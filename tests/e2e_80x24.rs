@@ -7,6 +7,7 @@ mod e2e;
 
 use std::time::{Duration, Instant};
 
+use e2e::fit::assert_nothing_cut;
 use e2e::pty::Term;
 use e2e::server::Server;
 use rand::rngs::StdRng;
@@ -18,36 +19,6 @@ const PASSWORD: &str = "Pty-80x24-Secret-5120";
 impl Server {
     fn app(&self) -> Term {
         self.spawn(&["--no-store"])
-    }
-}
-
-/// Rows that end in "…" only where a sentence says something is under way.
-const PROGRESS: &[&str] = &["settings…", "address…", "one…", "now…", "way…", "JWKS…"];
-
-/// Nothing on screen is cut short or runs into the 80th column (the status bar's keys end
-/// there by design, and borders and QR blocks may).
-fn assert_nothing_cut(t: &Term, what: &str) {
-    let vt = t.vt();
-    let (rows, cols) = vt.size();
-    let (rows, cols) = (rows.get(), cols.get());
-    for y in 0..rows {
-        let row: String = vt.rows(0, cols).nth(usize::from(y)).unwrap_or_default();
-        let trimmed = row.trim_end();
-        assert!(
-            !trimmed.ends_with('…') || PROGRESS.iter().any(|p| trimmed.ends_with(p)),
-            "{what}: row {y} is cut: {trimmed:?}\n{}",
-            t.screen()
-        );
-        let edge = vt
-            .cell(y, cols - 1)
-            .map(|c| c.contents().to_string())
-            .unwrap_or_default();
-        let edge_ok = edge.is_empty() || edge == " " || "│┐┘┤▀▄█".contains(edge.as_str());
-        assert!(
-            y + 1 == rows || edge_ok,
-            "{what}: row {y} runs into column {cols}: {trimmed:?}\n{}",
-            t.screen()
-        );
     }
 }
 
@@ -339,6 +310,21 @@ fn resize_storms_never_crash_any_screen() {
     let mut t = server.app();
     hand_off(&mut t);
     storm(&mut t, 5, &[b"v", b"f", b"i", b"x", F1]);
+    t.ctrl_c();
+    t.wait_exit();
+    t.assert_restored();
+
+    // A code screen and the list of other methods, with a code typed in part.
+    server.add_user(json!({"email_address": "cody@example.com"}));
+    let mut t = server.app();
+    t.wait_for("Email address");
+    t.type_text("cody@example.com");
+    t.enter();
+    t.wait_for("Check your email");
+    storm(&mut t, 6, &[F1, b"1"]);
+    t.send_bytes(b"\x0f");
+    t.wait_for("Use another method");
+    storm(&mut t, 7, &[F1]);
     t.ctrl_c();
     t.wait_exit();
     t.assert_restored();

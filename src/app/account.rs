@@ -26,7 +26,7 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             if user.totp_enabled {
                 return info(
                     app,
-                    "An authenticator app is already set up. Press t to remove it.".to_string(),
+                    "An authenticator app is already set up. Press a to remove it.".to_string(),
                 );
             }
             app.notice = None;
@@ -51,7 +51,7 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
             if !user.two_factor_enabled {
                 return info(
                     app,
-                    "Backup codes need two-step verification first: press t to set up an \
+                    "Backup codes need two-step verification first: press a to set up an \
                      authenticator app."
                         .to_string(),
                 );
@@ -211,9 +211,18 @@ fn on_failure(app: &mut App, failure: Failure) -> Vec<Effect> {
     let retryable = failure.retryable();
     let message = if enrolling && failure.code() == Some("resource_not_found") {
         app.account = None;
-        "This setup is no longer pending. Press t to start again.".to_string()
+        "This setup is no longer pending. Press a to start again.".to_string()
     } else {
-        failure.message
+        match failure.code() {
+            // A wrong code from the app being set up: the app shows a new one every 30 s.
+            Some(code) => crate::flow::with_next_step_for(
+                &failure.message,
+                code,
+                failure.param_name.as_deref(),
+                enrolling.then_some(&crate::fapi::Strategy::Totp),
+            ),
+            None => failure.message,
+        }
     };
     let param_name = failure
         .param_name

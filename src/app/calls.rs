@@ -96,9 +96,20 @@ pub(super) fn error_on(app: &mut App, param: &str, message: &str) -> Vec<Effect>
 /// when repeating the call may help.
 pub(super) fn show_failure(app: &mut App, failure: Failure) {
     let retryable = failure.retryable();
+    // Clerk's sentence says what is wrong; the next step says what to do about it. Failures
+    // without a code (network, timeouts) get theirs from the screens' retry hint.
+    let message = match failure.code() {
+        Some(code) => crate::flow::with_next_step_for(
+            &failure.message,
+            code,
+            failure.param_name.as_deref(),
+            current_factor(app).as_ref().map(FactorStep::strategy),
+        ),
+        None => failure.message,
+    };
     app.notice = Some(Notice {
         kind: NoticeKind::Error,
-        message: failure.message,
+        message,
         param_name: failure.param_name,
         retryable,
     });

@@ -11,6 +11,10 @@ pub enum FailureKind {
     Api { status: u16, code: String },
     /// 429: try again after this many seconds.
     RateLimited { retry_after_secs: u64 },
+    /// `user_locked`: too many failed attempts locked the account, for this many seconds
+    /// (`meta.lockout_expires_in_seconds`; Clerk's "Brute force attacks and locking user
+    /// accounts"). Nothing the sign-in offers works until then, resetting the password included.
+    Locked { lockout_secs: Option<u64> },
     /// The server could not be reached, or the connection broke.
     Network,
     /// No answer in time.
@@ -43,6 +47,7 @@ impl Failure {
     pub fn code(&self) -> Option<&str> {
         match &self.kind {
             FailureKind::Api { code, .. } => Some(code),
+            FailureKind::Locked { .. } => Some("user_locked"),
             _ => None,
         }
     }
@@ -54,12 +59,46 @@ impl Failure {
         matches!(&self.kind, FailureKind::Api { status: 401, code } if code == "authentication_invalid")
     }
 
+    /// The message and what to do next, for a command that ends on it (`token`, `status`,
+    /// `sign-out`): there no screen adds a retry key, so every kind names its own way on.
+    pub fn with_next_step(&self) -> String {
+        let next = match &self.kind {
+            FailureKind::Api { .. } | FailureKind::Locked { .. } => {
+                let code = self.code().unwrap_or("unknown_error");
+                return crate::flow::with_next_step(&self.message, code, self.param_name.as_deref());
+            }
+            FailureKind::RateLimited { retry_after_secs } => {
+                format!("Wait {retry_after_secs} s, then run it again.")
+            }
+            FailureKind::Network | FailureKind::Timeout => {
+                "Check that the server is running and this machine can reach it, then run it again."
+                    .to_string()
+            }
+            FailureKind::BadResponse => {
+                "Check that the address is a Clerk Frontend API (clerk-tui doctor tells), then run it again."
+                    .to_string()
+            }
+            FailureKind::Setup => {
+                "Check the publishable key or the --frontend-api address.".to_string()
+            }
+        };
+        let message = self.message.trim_end();
+        let stop = if message.ends_with(['.', '!', '?']) {
+            ""
+        } else {
+            "."
+        };
+        format!("{message}{stop} {next}")
+    }
+
     /// Whether retrying the same call may help (network trouble, timeouts, 5xx).
     pub fn retryable(&self) -> bool {
         match &self.kind {
             FailureKind::Network | FailureKind::Timeout | FailureKind::BadResponse => true,
             FailureKind::Api { status, .. } => *status >= 500,
-            FailureKind::RateLimited { .. } | FailureKind::Setup => false,
+            FailureKind::RateLimited { .. } | FailureKind::Locked { .. } | FailureKind::Setup => {
+                false
+            }
         }
     }
 }
@@ -88,6 +127,13 @@ impl From<&FapiError> for Failure {
                             .retry_after
                             .map(|d: Duration| d.as_secs().max(1))
                             .unwrap_or(10),
+                    }
+                } else if code == "user_locked" {
+                    FailureKind::Locked {
+                        lockout_secs: e
+                            .errors
+                            .iter()
+                            .find_map(|x| x.meta.other.get("lockout_expires_in_seconds")?.as_u64()),
                     }
                 } else {
                     FailureKind::Api {
@@ -175,6 +221,21 @@ mod tests {
     }
 
     #[test]
+    fn the_trace_id_is_kept_cleaned_and_an_empty_one_is_none() {
+        let traced = |id: &str| {
+            let mut err = clerk(400, serde_json::json!([]), None);
+            if let FapiError::Api(e) = &mut err {
+                e.clerk_trace_id = Some(id.to_string());
+            }
+            Failure::from(&err).trace_id
+        };
+        assert_eq!(traced("abc123").as_deref(), Some("abc123"));
+        assert_eq!(traced("ab\u{1b}[2Jc").as_deref(), Some("abc"));
+        assert_eq!(traced(""), None);
+        assert_eq!(traced("\u{1b}[2J"), None, "nothing left once cleaned");
+    }
+
+    #[test]
     fn a_429_waits_as_long_as_asked_at_least_a_second_and_ten_when_not_said() {
         let kind = |retry| Failure::from(&clerk(429, serde_json::json!([]), retry)).kind;
         assert_eq!(
@@ -198,6 +259,56 @@ mod tests {
         let limited = Failure::from(&clerk(429, serde_json::json!([]), Some(7)));
         assert_eq!(limited.code(), None);
         assert!(!limited.retryable(), "the countdown says when, not r");
+    }
+
+    #[test]
+    fn a_locked_account_keeps_how_long_the_lock_lasts() {
+        let locked = |meta| {
+            Failure::from(&clerk(
+                403,
+                serde_json::json!([{"code": "user_locked", "message": "Account locked",
+                    "long_message": "Your account is locked.", "meta": meta}]),
+                None,
+            ))
+        };
+        let f = locked(serde_json::json!({"lockout_expires_in_seconds": 1800}));
+        assert_eq!(
+            f.kind,
+            FailureKind::Locked {
+                lockout_secs: Some(1800)
+            }
+        );
+        assert_eq!(f.code(), Some("user_locked"));
+        assert!(!f.retryable(), "the same call fails until the lock ends");
+        let unsaid = locked(serde_json::json!({"lockout_expires_in_seconds": null}));
+        assert_eq!(unsaid.kind, FailureKind::Locked { lockout_secs: None });
+    }
+
+    #[test]
+    fn every_kind_of_failure_ends_in_a_next_step() {
+        let of = |err: FapiError| Failure::from(&err).with_next_step();
+        let network = of(FapiError::Network {
+            url: "u".into(),
+            detail: "refused".into(),
+        });
+        assert!(network.ends_with("then run it again."), "{network}");
+        let limited = of(clerk(429, serde_json::json!([]), Some(7)));
+        assert!(
+            limited.ends_with("Wait 7 s, then run it again."),
+            "{limited}"
+        );
+        let setup = of(FapiError::InvalidBaseUrl {
+            url: "x".into(),
+            reason: "no host".into(),
+        });
+        assert!(setup.contains("--frontend-api"), "{setup}");
+        let wrong = of(clerk(
+            422,
+            serde_json::json!([{"code": "form_identifier_not_found",
+                "long_message": "Couldn't find your account."}]),
+            None,
+        ));
+        assert!(wrong.contains("Check the address for typos"), "{wrong}");
     }
 
     #[test]

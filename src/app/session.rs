@@ -107,7 +107,11 @@ fn on_token_failure(app: &mut App, failure: Failure) -> Vec<Effect> {
     }
     app.notice = Some(Notice {
         kind: NoticeKind::Error,
-        message: format!("Could not mint a session token: {}", failure.message),
+        // `r` mints a new one in both front ends.
+        message: format!(
+            "Could not mint a session token: {}. Press r to try again.",
+            failure.message.trim_end().trim_end_matches('.')
+        ),
         param_name: None,
         retryable: false,
     });

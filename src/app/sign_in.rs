@@ -86,10 +86,12 @@ pub(super) fn submit_code(app: &mut App, code: SecretString) -> Vec<Effect> {
         return Vec::new();
     }
     if strategy.needs_prepare() && !f.sent {
-        return info(
-            app,
-            "No code has been sent yet. Ask for one first.".to_string(),
-        );
+        let why = match f.ended {
+            // Typed after too many wrong codes, or after the code expired.
+            Some(_) => "That code can no longer be used. Ask for a new one first.",
+            None => "No code has been sent yet. Ask for one first.",
+        };
+        return info(app, why.to_string());
     }
     let sign_in_id = sign_in_id(app);
     match f.stage {
@@ -158,6 +160,9 @@ pub(super) fn forgot_password(app: &mut App) -> Vec<Effect> {
     let Some(sign_in) = app.sign_in.as_ref() else {
         return Vec::new();
     };
+    if app.locked_secs().is_some() {
+        return Vec::new();
+    }
     let reset = [
         Strategy::ResetPasswordEmailCode,
         Strategy::ResetPasswordPhoneCode,
@@ -231,6 +236,8 @@ pub(super) fn back(app: &mut App) -> Vec<Effect> {
         app.choices = Default::default();
         app.auto_sent = None;
         app.resend_at = None;
+        // Another identifier may name an account that is not locked.
+        app.locked_until = None;
     }
     fx
 }

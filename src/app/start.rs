@@ -21,18 +21,27 @@ fn load(app: &mut App) -> Vec<Effect> {
     fx
 }
 
-/// Time moved: a rate-limit block that has run out is lifted.
+/// Time moved: a rate-limit block or an account lock that has run out is lifted.
 pub(super) fn clock(app: &mut App, now_ms: i64) {
     app.now_ms = now_ms;
     if app.blocked_until.is_some_and(|t| t <= now_ms) {
         app.blocked_until = None;
+    }
+    if app
+        .locked_until
+        .is_some_and(|t| t.is_some_and(|t| t <= now_ms))
+    {
+        // The lock's sentence no longer holds: the password (or a reset) may be tried again.
+        app.locked_until = None;
+        app.notice = None;
     }
 }
 
 /// `r` after a failure: repeat the last call if it is safe to. Without the environment nothing
 /// works, so then the whole start is repeated, not the last call.
 pub(super) fn retry(app: &mut App) -> Vec<Effect> {
-    if app.load_failed || app.environment.is_none() {
+    // (A failed environment load leaves it `None`: `load_failed` adds nothing here.)
+    if app.environment.is_none() {
         app.notice = None;
         return load(app);
     }

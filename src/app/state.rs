@@ -183,6 +183,9 @@ pub struct App {
     pub now_ms: i64,
     /// Rate limited until this time (ms).
     pub blocked_until: Option<i64>,
+    /// The account being signed in to is locked (`user_locked`) until this time (ms); `Some`
+    /// with no time when Clerk did not say. Cleared when the sign-in starts over.
+    pub locked_until: Option<Option<i64>>,
     /// A new code or link may be requested from this time (ms).
     pub resend_at: Option<i64>,
     /// The email-link / hand-off poller is running.
@@ -243,6 +246,7 @@ impl App {
             identifier: None,
             now_ms,
             blocked_until: None,
+            locked_until: None,
             resend_at: None,
             polling: false,
             last_poll_at: None,
@@ -355,6 +359,22 @@ impl App {
     pub fn blocked_secs(&self) -> Option<i64> {
         let until = self.blocked_until?;
         (until > self.now_ms).then(|| (until - self.now_ms + 999) / 1000)
+    }
+
+    /// The account is locked: `Some(Some(seconds left))`, or `Some(None)` when Clerk did not
+    /// say for how long.
+    pub fn locked_secs(&self) -> Option<Option<i64>> {
+        match self.locked_until? {
+            Some(until) if until > self.now_ms => Some(Some((until - self.now_ms + 999) / 1000)),
+            Some(_) => None,
+            None => Some(None),
+        }
+    }
+
+    /// "Forgot password?" can work: the sign-in offers a reset strategy and the account is not
+    /// locked (a locked account cannot reset its password either).
+    pub fn offers_password_reset(&self) -> bool {
+        self.locked_secs().is_none() && self.sign_in.as_ref().is_some_and(flow::can_reset_password)
     }
 
     /// Seconds until a code or link may be sent again, if any.

@@ -211,7 +211,7 @@ fn removing_the_app_and_new_backup_codes_ask_first() {
     assert!(
         app.notice
             .as_ref()
-            .is_some_and(|n| n.message.contains("press t"))
+            .is_some_and(|n| n.message.contains("press a"))
     );
 }
 
@@ -258,4 +258,132 @@ fn the_demo_code_is_fetched_for_a_totp_user_and_refetched_when_it_rolls_over() {
     assert!(refetches(&tick(&mut app, NOW + 12_000)));
     update(&mut app, Action::ToggleDemoTotp);
     assert!(app.demo_totp.is_none(), "d hides it again");
+}
+
+/// Signed in with an authenticator app, the question about new backup codes open.
+fn asking_for_new_backup_codes() -> App {
+    let mut app = signed_in(true);
+    update(&mut app, Action::AskRegenerateBackupCodes);
+    assert!(matches!(
+        app.account,
+        Some(AccountTask::Confirm(Confirm::RegenerateBackupCodes))
+    ));
+    app
+}
+
+#[test]
+fn one_account_task_at_a_time_the_open_one_stays() {
+    for action in [Action::SetUpTotp, Action::AskRemoveTotp] {
+        let mut app = asking_for_new_backup_codes();
+        let fx = update(&mut app, action);
+        assert!(fx.is_empty(), "{fx:?}");
+        assert!(
+            matches!(
+                app.account,
+                Some(AccountTask::Confirm(Confirm::RegenerateBackupCodes))
+            ),
+            "the question stays: {:?}",
+            app.account
+        );
+    }
+    // The enrolment open: asking about backup codes does not replace it.
+    let mut app = signed_in(false);
+    update(&mut app, Action::SetUpTotp);
+    api(&mut app, Reply::Totp(Ok(Box::new(totp_reply(false, None)))));
+    update(&mut app, Action::AskRegenerateBackupCodes);
+    assert!(
+        matches!(app.account, Some(AccountTask::EnrolTotp { .. })),
+        "{:?}",
+        app.account
+    );
+}
+
+#[test]
+fn esc_keeps_backup_codes_on_screen_and_an_enrolment_whose_code_is_being_checked() {
+    let mut app = signed_in(false);
+    update(&mut app, Action::SetUpTotp);
+    api(&mut app, Reply::Totp(Ok(Box::new(totp_reply(false, None)))));
+    update(
+        &mut app,
+        Action::VerifyTotp(SecretString::from("123456".to_string())),
+    );
+    assert!(app.busy.is_some());
+    update(&mut app, Action::Back);
+    assert!(
+        matches!(app.account, Some(AccountTask::EnrolTotp { .. })),
+        "the code is being checked: the enrolment stays"
+    );
+
+    api(
+        &mut app,
+        Reply::Totp(Ok(Box::new(totp_reply(true, Some(vec!["abcd2345"]))))),
+    );
+    assert!(matches!(app.account, Some(AccountTask::BackupCodes { .. })));
+    update(&mut app, Action::Back);
+    assert!(matches!(app.account, Some(AccountTask::BackupCodes { .. })));
+    assert_eq!(
+        app.notice.as_ref().map(|n| n.message.as_str()),
+        Some("These codes are shown only now. Save them, then press Enter.")
+    );
+}
+
+#[test]
+fn an_enrolment_without_a_secret_is_refused_plainly() {
+    let mut app = signed_in(false);
+    update(&mut app, Action::SetUpTotp);
+    let empty: Totp = parse(json!({"object": "totp", "id": "totp_1", "verified": false,
+        "secret": "", "uri": "otpauth://totp/Demo:jane?secret=&issuer=Demo"}));
+    api(&mut app, Reply::Totp(Ok(Box::new(empty))));
+    assert!(app.account.is_none());
+    assert_eq!(
+        app.notice.as_ref().map(|n| n.message.as_str()),
+        Some("The server did not send a secret to set up the app with.")
+    );
+}
+
+#[test]
+fn the_authenticator_is_named_by_its_key_a() {
+    let mut app = signed_in(true);
+    update(&mut app, Action::SetUpTotp);
+    let said = app
+        .notice
+        .as_ref()
+        .map(|n| n.message.clone())
+        .unwrap_or_default();
+    assert!(said.contains("Press a to remove it"), "{said}");
+}
+
+#[test]
+fn the_demo_code_is_the_emulators_only_and_needs_someone_to_show_it_for() {
+    // Against a real instance there is no demo code to fetch.
+    let mut app = signed_in_with(false, true, &[]);
+    let fx = update(&mut app, Action::ToggleDemoTotp);
+    assert!(fx.is_empty() && app.demo_totp.is_none(), "{fx:?}");
+
+    // The emulator, but nobody typed an identifier yet: nothing to show.
+    let mut app = App::new(backend(true), NOW);
+    app.environment = Some(parse(json!({})));
+    let fx = update(&mut app, Action::ToggleDemoTotp);
+    assert!(fx.is_empty() && app.demo_totp.is_none(), "{fx:?}");
+}
+
+#[test]
+fn the_emulators_clock_moves_only_for_a_signed_in_session_and_expiry_is_past_the_last_second() {
+    let mut app = App::new(backend(true), NOW);
+    app.environment = Some(parse(json!({})));
+    assert!(update(&mut app, Action::ShiftClock { seconds: 300 }).is_empty());
+
+    // A token minted at NOW lives 60 s: moved exactly 60 s on, it is at its last instant.
+    let expired = |offset_ms: i64| {
+        let mut app = signed_in(false);
+        api(&mut app, Reply::Clock(Ok(offset_ms)));
+        let said = app
+            .notice
+            .as_ref()
+            .map(|n| n.message.clone())
+            .unwrap_or_default();
+        said.contains("has expired")
+    };
+    assert!(!expired(60_000), "0 s left is not yet expired");
+    assert!(expired(61_000));
 }

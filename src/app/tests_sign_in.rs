@@ -174,7 +174,11 @@ fn a_refused_poll_stops_waiting_and_a_passing_failure_keeps_waiting() {
         "{fx:?}"
     );
     assert!(!a.polling);
-    assert_eq!(message(&a), "Verification failed.");
+    // Clerk's sentence, then what to do next.
+    assert_eq!(
+        message(&a),
+        "Verification failed. Ask for a new code, or use another method."
+    );
     assert!(a.notice.as_ref().is_some_and(|n| !n.retryable));
 }
 

@@ -103,6 +103,13 @@ fn on_reply(app: &mut App, epoch: u64, reply: Reply) -> Vec<Effect> {
             if let FailureKind::RateLimited { retry_after_secs } = f.kind {
                 app.blocked_until = Some(app.now_ms + retry_after_secs as i64 * 1000);
             }
+            if f.code() == Some("verification_failed") {
+                mark_failed(app);
+            }
+            if let FailureKind::Locked { lockout_secs } = f.kind {
+                app.locked_until =
+                    Some(lockout_secs.map(|s| app.now_ms.saturating_add(s as i64 * 1000)));
+            }
         }
         // A user's call that worked clears what the screen said about the last one.
         None if !reply.is_background() && !reply.is_environment() => app.notice = None,
@@ -170,5 +177,24 @@ fn route(app: &mut App, reply: Reply) -> Vec<Effect> {
             Vec::new()
         }
         Reply::Clock(r) => demo::on_clock(app, r),
+    }
+}
+
+/// Too many wrong codes (`verification_failed`): Clerk has failed the verification, though the
+/// refusal does not carry the sign-in, so it is marked here. The screen then offers a new code
+/// instead of counting down to an expiry that no longer matters.
+fn mark_failed(app: &mut App) {
+    let stage = match app.step() {
+        crate::flow::Step::Factor(f) => f.stage,
+        _ => return,
+    };
+    let verification = app.sign_in.as_mut().and_then(|s| match stage {
+        crate::flow::Stage::First => s.first_factor_verification.as_mut(),
+        crate::flow::Stage::Second | crate::flow::Stage::ClientTrust => {
+            s.second_factor_verification.as_mut()
+        }
+    });
+    if let Some(v) = verification {
+        v.status = crate::fapi::VerificationStatus::Failed;
     }
 }

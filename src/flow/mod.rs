@@ -24,4 +24,7 @@ pub use mask::mask_identifier;
 pub use step::{Choices, FactorStep, Stage, Step, derive_step};
 pub use task::{session_task, session_task_sentence};
 pub use ticket::{TICKET_PARAM, mentions_ticket, ticket_from_pasted};
-pub use words::{factor_label, factor_name, factor_target, provider_name, unsupported_status};
+pub use words::{
+    factor_label, factor_name, factor_target, locked, next_step, provider_name, unsupported_status,
+    with_next_step, with_next_step_for,
+};

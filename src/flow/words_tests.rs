@@ -150,3 +150,116 @@ fn a_target_is_the_masked_address_or_nothing(
     let f = factor(Strategy::EmailCode, safe);
     assert_eq!(factor_target(&f).as_deref(), want);
 }
+
+/// The error codes Clerk documents for the calls this app makes: clerk-js's `ERROR_CODES`
+/// (`packages/clerk-js/src/core/constants.ts`), the examples in the vendored OpenAPI file
+/// (`tests/data/clerk/fapi-2026-05-12.yml`), and those the emulator answers with as Clerk does.
+const CLERK_CODES: &[&str] = &[
+    "form_identifier_not_found",
+    "form_password_incorrect",
+    "strategy_for_user_invalid",
+    "not_allowed_to_sign_up",
+    "oauth_access_denied",
+    "not_allowed_access",
+    "user_locked",
+    "external_account_not_found",
+    "form_param_format_invalid",
+    "resource_not_found",
+    "form_code_incorrect",
+    "verification_failed",
+    "verification_expired",
+    "verification_missing",
+    "verification_already_verified",
+    "form_password_pwned",
+    "too_many_requests",
+    "authentication_invalid",
+    "sign_in_status_invalid",
+    "ticket_invalid_code",
+    "ticket_expired_code",
+    "sign_in_token_already_used_code",
+    "internal_clerk_error",
+    "native_api_disabled",
+];
+
+/// Codes whose advice comes from the form field the server named (`meta.param_name`).
+const BY_FIELD: &[&str] = &["form_param_format_invalid"];
+
+#[test]
+fn every_documented_error_code_names_a_next_step_of_its_own() {
+    let fallback = next_step("no_such_code", None);
+    for code in CLERK_CODES {
+        let next = next_step(code, None);
+        assert!(
+            next.ends_with('.') && next.len() > 10,
+            "{code}: {next:?} is a sentence"
+        );
+        if !BY_FIELD.contains(code) {
+            assert_ne!(next, fallback, "{code} has advice of its own");
+        }
+    }
+    assert_ne!(
+        next_step("form_param_format_invalid", Some("identifier")),
+        fallback,
+        "a refused identifier says to check it"
+    );
+}
+
+#[rstest]
+// The emulator's (and Clerk's) bare sentences get a way on.
+#[case(
+    "Incorrect code",
+    "form_code_incorrect",
+    "Incorrect code. Check the code and type it again, or ask for a new one."
+)]
+#[case(
+    "Couldn't find your account.",
+    "form_identifier_not_found",
+    "Couldn't find your account. Check the address for typos, or use another email address, phone number or username."
+)]
+// A sentence that already names one is left as Clerk wrote it.
+#[case(
+    "Password is incorrect. Try again, or use another method.",
+    "form_password_incorrect",
+    "Password is incorrect. Try again, or use another method."
+)]
+#[case(
+    "Too many failed attempts. You have to try again with the same or another method.",
+    "verification_failed",
+    "Too many failed attempts. You have to try again with the same or another method."
+)]
+#[case("", "some_new_code", "Try again, or start again.")]
+fn a_refusal_reads_as_what_went_wrong_then_what_to_do(
+    #[case] message: &str,
+    #[case] code: &str,
+    #[case] said: &str,
+) {
+    assert_eq!(with_next_step(message, code, None), said);
+}
+
+#[test]
+fn a_locked_account_says_how_long_and_offers_only_what_can_work() {
+    let with_time = locked(Some("29:10 min"));
+    assert!(with_time.contains("try again in 29:10 min"), "{with_time}");
+    assert!(with_time.contains("another account"), "{with_time}");
+    assert!(!with_time.to_lowercase().contains("reset"), "{with_time}");
+    assert!(locked(None).contains("support to unlock it"));
+}
+
+#[test]
+fn a_wrong_authenticator_or_backup_code_is_not_asked_for_again() {
+    let totp = with_next_step_for(
+        "Incorrect code",
+        "form_code_incorrect",
+        Some("code"),
+        Some(&Strategy::Totp),
+    );
+    assert!(totp.contains("new one every 30 seconds"), "{totp}");
+    assert!(!totp.contains("ask for"), "{totp}");
+    let backup = with_next_step_for(
+        "Incorrect code",
+        "form_code_incorrect",
+        Some("code"),
+        Some(&Strategy::BackupCode),
+    );
+    assert!(backup.contains("another of your backup codes"), "{backup}");
+}

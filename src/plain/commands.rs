@@ -34,7 +34,7 @@ impl From<FapiError> for CommandError {
         let failure = Failure::from(&e);
         CommandError {
             status: exit_status_for(&failure),
-            message: failure.message,
+            message: failure.with_next_step(),
         }
     }
 }

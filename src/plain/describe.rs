@@ -80,6 +80,10 @@ pub fn situation(app: &App) -> Vec<String> {
 /// The notice under the form: errors start with "Error:", so colour is never the only signal.
 pub fn notice(app: &App) -> Option<String> {
     let n = app.notice.as_ref()?;
+    if let (Some(left), NoticeKind::Error) = (app.locked_secs(), n.kind) {
+        let left = left.map(super::words::duration);
+        return Some(format!("Error: {}", crate::flow::locked(left.as_deref())));
+    }
     let mut message = clean(n.message.trim());
     if !message.ends_with(['.', '!', '?']) {
         message.push('.');

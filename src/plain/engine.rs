@@ -112,7 +112,9 @@ impl Engine {
 /// How a failure ends a command, by the documented exit codes.
 pub fn exit_status_for(failure: &Failure) -> ExitStatus {
     match &failure.kind {
-        FailureKind::RateLimited { .. } => ExitStatus::LockedOrRateLimited,
+        FailureKind::RateLimited { .. } | FailureKind::Locked { .. } => {
+            ExitStatus::LockedOrRateLimited
+        }
         FailureKind::Network | FailureKind::Timeout | FailureKind::BadResponse => {
             ExitStatus::Unreachable
         }

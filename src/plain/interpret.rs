@@ -5,7 +5,7 @@ use secrecy::SecretString;
 
 use crate::app::{Action, App};
 use crate::fapi::Strategy;
-use crate::flow::{Method, Stage, Step, can_reset_password, normalize_code, terminal_support};
+use crate::flow::{Method, Stage, Step, normalize_code, terminal_support};
 
 /// The actions a typed line stands for (empty: the line means nothing here).
 pub fn interpret(app: &App, line: &str) -> Vec<Action> {
@@ -136,7 +136,7 @@ pub fn method_choices(app: &App, stage: Stage) -> Vec<Method<'_>> {
 
 /// The sign-in offers a reset-password strategy ("forgot password").
 pub fn has_password_reset(app: &App) -> bool {
-    app.sign_in.as_ref().is_some_and(can_reset_password)
+    app.offers_password_reset()
 }
 
 /// Strategies whose code, link or hand-off the server sends (so 'r' sends it again), among

@@ -191,6 +191,7 @@ where
                 let code = match &f.kind {
                     FailureKind::Api { code, .. } => code.as_str(),
                     FailureKind::RateLimited { .. } => "too_many_requests",
+                    FailureKind::Locked { .. } => "user_locked",
                     FailureKind::Network => "network_error",
                     FailureKind::Timeout => "timeout",
                     FailureKind::BadResponse => "bad_response",

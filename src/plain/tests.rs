@@ -83,6 +83,27 @@ fn password_step_keys_and_secret() {
 }
 
 #[test]
+fn a_locked_account_says_how_long_and_offers_no_password_reset() {
+    let mut app = first_factor(serde_json::Value::Null);
+    app.locked_until = Some(Some(NOW + 90_000));
+    app.notice = Some(crate::app::Notice {
+        kind: crate::app::NoticeKind::Error,
+        message: "Your account is locked.".into(),
+        param_name: None,
+        retryable: false,
+    });
+    let text = describe(&app).join("\n");
+    assert!(!text.contains("forgot"), "{text}");
+    assert!(
+        !matches!(interpret(&app, "f").as_slice(), [Action::ForgotPassword]),
+        "no reset is started while locked"
+    );
+    let said = super::describe::notice(&app).unwrap_or_default();
+    assert!(said.starts_with("Error: This account is locked"), "{said}");
+    assert!(said.contains("try again in 2 minutes"), "{said}");
+}
+
+#[test]
 fn another_method_is_numbered_with_unusable_ones_last() {
     let mut app = first_factor(serde_json::Value::Null);
     app.choices.choosing = Some(crate::flow::Stage::First);

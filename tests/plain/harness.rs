@@ -213,7 +213,14 @@ pub struct Ran {
 }
 
 pub async fn run(cmd: &mut tokio::process::Command) -> Ran {
-    let output = tokio::time::timeout(Duration::from_secs(60), cmd.output())
+    ran(cmd.output()).await
+}
+
+/// What a command's output came to, within a minute.
+async fn ran(
+    output: impl std::future::Future<Output = std::io::Result<std::process::Output>>,
+) -> Ran {
+    let output = tokio::time::timeout(Duration::from_secs(60), output)
         .await
         .expect("the command finishes")
         .expect("the binary runs");
@@ -222,6 +229,18 @@ pub async fn run(cmd: &mut tokio::process::Command) -> Ran {
         stdout: String::from_utf8(output.stdout).expect("UTF-8 stdout"),
         stderr: String::from_utf8(output.stderr).expect("UTF-8 stderr"),
     }
+}
+
+/// Runs `cmd` with `input` as its whole stdin (closed after it, as a pipe from a script is).
+pub async fn run_with_input(cmd: &mut tokio::process::Command, input: &str) -> Ran {
+    let mut child = cmd
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(input.as_bytes()).await.expect("write");
+    drop(stdin);
+    ran(child.wait_with_output()).await
 }
 
 /// A compact JWT: three non-empty base64url parts.

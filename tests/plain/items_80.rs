@@ -3,32 +3,11 @@
 //! again (never resumed under answers meant for another question), `t` right after signing
 //! in prints the token, and `q` quits with a word and exit 0.
 
-use std::process::Stdio;
-use std::time::Duration;
-
-use tokio::io::AsyncWriteExt;
-
-use crate::harness::{PASSWORD, Ran, TempDir, assert_jwt, bin};
+use crate::harness::{PASSWORD, Ran, TempDir, assert_jwt, bin, run_with_input};
 
 /// Runs the binary in line mode with `input` as its whole stdin.
 async fn plain(dir: &TempDir, input: &str) -> Ran {
-    let mut child = bin(dir.path())
-        .arg("--plain")
-        .stdin(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let mut stdin = child.stdin.take().expect("stdin");
-    stdin.write_all(input.as_bytes()).await.expect("write");
-    drop(stdin);
-    let done = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
-        .await
-        .expect("finishes")
-        .expect("runs");
-    Ran {
-        code: done.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&done.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&done.stderr).into_owned(),
-    }
+    run_with_input(bin(dir.path()).arg("--plain"), input).await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -67,32 +46,17 @@ async fn a_sign_in_left_unfinished_starts_again_and_answers_never_shift() {
     let first = plain(&dir, "ada@example.com\n").await;
     assert_eq!(first.code, 3, "{}", first.stdout);
     // `sign-in` starts again too.
-    let mut child = bin(dir.path())
-        .args([
+    let done = run_with_input(
+        bin(dir.path()).args([
             "sign-in",
             "--identifier",
             "ada@example.com",
             "--password-stdin",
-        ])
-        .stdin(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let mut stdin = child.stdin.take().expect("stdin");
-    stdin
-        .write_all(format!("{PASSWORD}\n").as_bytes())
-        .await
-        .expect("write");
-    drop(stdin);
-    let done = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
-        .await
-        .expect("finishes")
-        .expect("runs");
-    assert_eq!(
-        done.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&done.stderr)
-    );
+        ]),
+        &format!("{PASSWORD}\n"),
+    )
+    .await;
+    assert_eq!(done.code, 0, "{}", done.stderr);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -9,7 +9,8 @@ use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 use crate::harness::{
-    GRACE_TOTP, PASSWORD, TempDir, assert_jwt, bin, outbox_code, run, server, server_with_limits,
+    GRACE_TOTP, PASSWORD, TempDir, assert_jwt, bin, outbox_code, run, run_with_input, server,
+    server_with_limits,
 };
 
 fn events(stdout: &str) -> Vec<Value> {
@@ -111,32 +112,17 @@ async fn embedded_backend_keeps_the_session_between_runs() {
     // stdin was piped but empty: the password was needed and not given.
     assert_eq!(ran.code, 3, "{}", ran.stderr);
 
-    let mut child = bin(dir.path())
-        .args([
+    let done = run_with_input(
+        bin(dir.path()).args([
             "sign-in",
             "--identifier",
             "ada@example.com",
             "--password-stdin",
-        ])
-        .stdin(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let mut stdin = child.stdin.take().expect("stdin");
-    stdin
-        .write_all(format!("{PASSWORD}\n").as_bytes())
-        .await
-        .expect("write");
-    drop(stdin);
-    let done = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
-        .await
-        .expect("finishes")
-        .expect("runs");
-    assert_eq!(
-        done.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&done.stderr)
-    );
+        ]),
+        &format!("{PASSWORD}\n"),
+    )
+    .await;
+    assert_eq!(done.code, 0, "{}", done.stderr);
     assert!(done.stdout.is_empty(), "without --json stdout stays empty");
 
     let token = run(bin(dir.path()).arg("token")).await;
@@ -369,23 +355,13 @@ async fn sign_out_forgets_the_token_when_the_server_is_gone() {
 async fn plain_flag_with_pipes_prints_no_escapes() {
     let server = server().await;
     let dir = TempDir::new();
-    let mut child = bin(dir.path())
-        .args(["--frontend-api", server.base_url(), "--plain"])
-        .stdin(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let mut stdin = child.stdin.take().expect("stdin");
-    stdin
-        .write_all(format!("ada@example.com\n{PASSWORD}\n").as_bytes())
-        .await
-        .expect("write");
-    drop(stdin);
-    let done = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
-        .await
-        .expect("finishes")
-        .expect("runs");
-    let text = String::from_utf8(done.stdout).expect("UTF-8");
-    assert_eq!(done.status.code(), Some(0), "{text}");
+    let done = run_with_input(
+        bin(dir.path()).args(["--frontend-api", server.base_url(), "--plain"]),
+        &format!("ada@example.com\n{PASSWORD}\n"),
+    )
+    .await;
+    let text = done.stdout.clone();
+    assert_eq!(done.code, 0, "{text}");
     crate::harness::assert_plain(&text);
     assert!(text.contains("Signed in as Ada Lovelace"), "{text}");
 }
@@ -426,31 +402,26 @@ async fn strategy_flag_picks_the_email_link_and_a_backup_code() {
     assert!(seen.contains(&"link_sent".to_string()), "{seen:?}");
     assert_eq!(seen.last().map(String::as_str), Some("complete"));
 
-    let mut child = bin(dir.path())
-        .args(["--frontend-api", server.base_url(), "sign-in"])
-        .args([
-            "--identifier",
-            "barbara@example.com",
-            "--password-stdin",
-            "--code-stdin",
-        ])
-        .args(["--strategy", "backup_code"])
-        .stdin(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let mut stdin = child.stdin.take().expect("stdin");
-    stdin
-        .write_all(format!("{PASSWORD}\nbackup02\n").as_bytes())
+    // barbara with her password and a backup code, on the same client.
+    let barbara = || async {
+        run_with_input(
+            bin(dir.path())
+                .args(["--frontend-api", server.base_url(), "sign-in"])
+                .args([
+                    "--identifier",
+                    "barbara@example.com",
+                    "--password-stdin",
+                    "--code-stdin",
+                ])
+                .args(["--strategy", "backup_code"]),
+            &format!("{PASSWORD}\nbackup02\n"),
+        )
         .await
-        .expect("write");
-    drop(stdin);
-    let done = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
-        .await
-        .expect("finishes")
-        .expect("runs");
-    let err = String::from_utf8_lossy(&done.stderr);
+    };
+    let done = barbara().await;
+    let err = done.stderr.clone();
     // hedy is still signed in on this client: barbara is refused rather than mixed in.
-    assert_eq!(done.status.code(), Some(1), "{err}");
+    assert_eq!(done.code, 1, "{err}");
     assert!(
         err.contains("Already signed in as hedy@example.com"),
         "{err}"
@@ -458,30 +429,9 @@ async fn strategy_flag_picks_the_email_link_and_a_backup_code() {
 
     let out = run(bin(dir.path()).args(["--frontend-api", server.base_url(), "sign-out"])).await;
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let mut child = bin(dir.path())
-        .args(["--frontend-api", server.base_url(), "sign-in"])
-        .args([
-            "--identifier",
-            "barbara@example.com",
-            "--password-stdin",
-            "--code-stdin",
-        ])
-        .args(["--strategy", "backup_code"])
-        .stdin(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let mut stdin = child.stdin.take().expect("stdin");
-    stdin
-        .write_all(format!("{PASSWORD}\nbackup02\n").as_bytes())
-        .await
-        .expect("write");
-    drop(stdin);
-    let done = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
-        .await
-        .expect("finishes")
-        .expect("runs");
-    let err = String::from_utf8_lossy(&done.stderr);
-    assert_eq!(done.status.code(), Some(0), "{err}");
+    let done = barbara().await;
+    let err = done.stderr.clone();
+    assert_eq!(done.code, 0, "{err}");
     assert!(err.contains("Signed in as barbara@example.com"), "{err}");
 }
 

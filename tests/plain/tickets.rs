@@ -3,16 +3,14 @@
 //! real instance) handed to `sign-in --ticket-env`/`--ticket-stdin`, or pasted at the line
 //! mode's identifier prompt; a used or expired ticket is refused and says so.
 
-use std::process::Stdio;
-use std::time::Duration;
-
 use clerk_tui::cli::ExitStatus;
 use clerk_tui::devserver::DevServerHandle;
 use clerk_tui::plain::{PlainOptions, PlainOutcome};
 use serde_json::{Value, json};
-use tokio::io::AsyncWriteExt;
 
-use crate::harness::{TempDir, assert_plain, bin, plain_session, run, server, type_line};
+use crate::harness::{
+    TempDir, assert_plain, bin, plain_session, run, run_with_input, server, type_line,
+};
 
 /// A ticket for `identifier`: its bare token and the `__clerk_ticket` link around it.
 pub async fn ticket(
@@ -126,34 +124,19 @@ async fn ticket_stdin_takes_the_bare_token_and_an_expired_one_is_refused() {
     let (token, _) = ticket(&server, "ada@example.com", None).await;
     let (stale, _) = ticket(&server, "ada@example.com", Some(60)).await;
     let dir = TempDir::new();
-    let mut child = bin(dir.path())
-        .args([
+    let done = run_with_input(
+        bin(dir.path()).args([
             "--frontend-api",
             &url,
             "sign-in",
             "--ticket-stdin",
             "--json",
-        ])
-        .stdin(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let mut stdin = child.stdin.take().expect("stdin");
-    stdin
-        .write_all(format!("{token}\n").as_bytes())
-        .await
-        .expect("write");
-    drop(stdin);
-    let done = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
-        .await
-        .expect("finishes")
-        .expect("runs");
-    let out = String::from_utf8_lossy(&done.stdout).into_owned();
-    assert_eq!(
-        done.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&done.stderr)
-    );
+        ]),
+        &format!("{token}\n"),
+    )
+    .await;
+    let out = done.stdout.clone();
+    assert_eq!(done.code, 0, "{}", done.stderr);
     assert_eq!(
         events(&out).last().map(|e| e["event"].clone()),
         Some(json!("complete"))

@@ -243,6 +243,7 @@ impl Component for CodeForm {
                 Some(secs) => format!("Enter the code ({} left)", clock(secs)),
                 None => "Enter the code".to_string(),
             },
+            _ if f.ended.is_some() => "Ask for a new code".to_string(),
             _ => "No code sent yet".to_string(),
         }
     }

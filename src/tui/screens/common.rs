@@ -121,6 +121,13 @@ impl<'a> Column<'a> {
             return;
         }
         let Some(notice) = notice else { return };
+        // A locked account: the time left, counting down, instead of Clerk's fixed sentence.
+        if let (Some(left), NoticeKind::Error) = (app.locked_secs(), notice.kind) {
+            let left = left.map(duration);
+            let line = format!("Error: {}", crate::flow::locked(left.as_deref()));
+            self.wrapped(&line, self.theme.error());
+            return;
+        }
         match notice.kind {
             NoticeKind::Error => {
                 let mut line = format!("Error: {}", notice.message);

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::{Ui, on_key, render};
 use crate::app::{Action, App, Backend, Failure, FailureKind, Reply, SeedUserInfo, SignInReply};
-use crate::fapi::{Client, Environment, SignIn};
+use crate::fapi::{Client, Environment, SignIn, Strategy, User};
 use crate::tui::Theme;
 use crate::tui::widgets::testing;
 
@@ -134,6 +134,12 @@ pub fn sent(strategy: &str) -> Value {
         "attempts": 0, "expire_at": NOW + 600_000})
 }
 
+/// A verification the server accepted (Clerk keeps it on the sign-in after the code worked).
+pub fn verified(strategy: &str) -> Value {
+    json!({"object": "verification", "status": "verified", "strategy": strategy,
+        "attempts": 1, "expire_at": NOW + 600_000})
+}
+
 pub fn reply(app: &mut App, s: SignIn) {
     api(
         app,
@@ -142,6 +148,34 @@ pub fn reply(app: &mut App, s: SignIn) {
             client: None,
         })),
     );
+}
+
+/// The signed-in user as `change` leaves it (what they have set up).
+pub fn with_user(app: &mut App, change: impl FnOnce(&mut User)) {
+    if let Some(user) = app
+        .client
+        .as_mut()
+        .and_then(|c| c.sessions.first_mut())
+        .and_then(|s| s.user.as_mut())
+    {
+        change(user);
+    }
+}
+
+/// `strategy` picked from "use another method" at the first factor, and its code or link
+/// sent (`wire`: the strategy as the server writes it).
+pub fn picked_and_sent(strategy: Strategy, wire: &str) -> App {
+    let mut app = at(sign_in("needs_first_factor", json!({})));
+    let _ = crate::app::update(&mut app, Action::ChooseAnotherMethod);
+    let _ = crate::app::update(&mut app, Action::PickFactor(strategy));
+    reply(
+        &mut app,
+        sign_in(
+            "needs_first_factor",
+            json!({"first_factor_verification": sent(wire)}),
+        ),
+    );
+    app
 }
 
 /// The identifier was submitted as a user would, then the server answered with `s`.

@@ -26,10 +26,7 @@ impl Notes {
         (notice.kind == NoticeKind::Error
             && params.contains(&param)
             && self.dismissed.as_ref() != Some(notice))
-        .then(|| match next_step(param) {
-            Some(next) => format!("{} {next}", notice.message.trim_end()),
-            None => notice.message.clone(),
-        })
+        .then(|| notice.message.clone())
     }
 
     /// The local error when `focused`, else the server's error for `params`.
@@ -146,18 +143,6 @@ impl CodeField {
     /// The notice for under the form: whatever the server did not pin to the code.
     pub(crate) fn form_notice<'a>(&self, app: &'a App) -> Option<&'a Notice> {
         self.notes.form_notice(app, CODE_PARAMS)
-    }
-}
-
-/// What to do about a field the server refused: its sentence says what is wrong, this says
-/// what to do next ("Incorrect code." alone leaves a person guessing).
-fn next_step(param: &str) -> Option<&'static str> {
-    match param {
-        "code" => Some("Check it and type it again."),
-        "identifier" | "email_address" | "phone_number" | "username" => {
-            Some("Check it for typos and press Enter again.")
-        }
-        _ => None,
     }
 }
 

@@ -12,7 +12,7 @@ use super::component::Component;
 use super::form::Notes;
 use super::handoff::{address, checking_line, hand_off_url, hint_line};
 use super::keymap::{Bar, Binding, Key, bind};
-use super::shared::{Cx, Drawn, Hyperlink, Printout, Shared, View};
+use super::shared::{Cx, Drawn, Hyperlink, Printout, QrToggle, Shared, View, qr_key};
 use crate::app::callback::{callback_url, ssh_forward_line};
 use crate::app::handoff::providers;
 use crate::app::{Action, App, Listening};
@@ -43,8 +43,7 @@ pub(crate) enum Cmd {
     Again,
     OtherMethod,
     Copy,
-    Invert,
-    FullBlock,
+    Qr(QrToggle),
     Open,
 }
 
@@ -57,7 +56,7 @@ const KEYS: &[Binding<HandOffScreen, Cmd>] = &[
     bind(
         &[Key::TAB, Key::Char('p')],
         Cmd::Focus,
-        "paste the address the browser ended on",
+        "paste the browser's address",
     )
     .when(|s, app| !s.typing && waiting(s, app)),
     bind(&[Key::TAB], Cmd::Leave, "leave the paste field").when(|s, _| s.typing),
@@ -69,8 +68,8 @@ const KEYS: &[Binding<HandOffScreen, Cmd>] = &[
         "other method",
     ),
     bind(&[Key::Char('c')], Cmd::Copy, "copy the address (OSC 52)").bar(Bar::Hide),
-    bind(&[Key::Char('i')], Cmd::Invert, "invert the QR code").bar(Bar::Hide),
-    bind(&[Key::Char('f')], Cmd::FullBlock, "full-block QR code").bar(Bar::Hide),
+    qr_key(QrToggle::Invert, Cmd::Qr(QrToggle::Invert)),
+    qr_key(QrToggle::FullBlock, Cmd::Qr(QrToggle::FullBlock)),
     bind(
         &[Key::Char('w')],
         Cmd::Open,
@@ -133,12 +132,8 @@ impl Component for HandOffScreen {
                 .and_then(|f| hand_off_url(app, &f))
                 .map(|u| vec![Action::OpenInBrowser(u)])
                 .unwrap_or_default(),
-            Cmd::Invert => {
-                cx.shared.qr_inverted = !cx.shared.qr_inverted;
-                Vec::new()
-            }
-            Cmd::FullBlock => {
-                cx.shared.qr_full_block = !cx.shared.qr_full_block;
+            Cmd::Qr(toggle) => {
+                cx.shared.toggle_qr(toggle);
                 Vec::new()
             }
             Cmd::Copy => {

@@ -34,6 +34,8 @@ mod fixtures;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_both_ends;
+#[cfg(test)]
 mod tests_fit;
 #[cfg(test)]
 mod tests_handoff;

@@ -33,7 +33,10 @@ use crate::tui::widgets::KeyHelp;
 pub(crate) enum ScreenId {
     Start,
     Identifier,
-    Password,
+    /// Rebuilt when the account's lock begins or ends, so "forgot password" comes and goes.
+    Password {
+        locked: bool,
+    },
     Code(Stage, Strategy),
     BackupCode(Stage),
     /// An email link.
@@ -68,7 +71,9 @@ impl ScreenId {
             Step::Factor(f) => {
                 let strategy = f.strategy().clone();
                 match strategy {
-                    Strategy::Password => ScreenId::Password,
+                    Strategy::Password => ScreenId::Password {
+                        locked: app.locked_secs().is_some(),
+                    },
                     Strategy::BackupCode => ScreenId::BackupCode(f.stage),
                     s if s.is_code() => ScreenId::Code(f.stage, s),
                     s if crate::app::handoff::is_hand_off(&s) => ScreenId::HandOff(f.stage, s),
@@ -139,7 +144,7 @@ impl Screen {
         match id.clone() {
             ScreenId::Start => Screen::Start(StartScreen),
             ScreenId::Identifier => Screen::Identifier(IdentifierForm::new(app)),
-            ScreenId::Password => {
+            ScreenId::Password { .. } => {
                 Screen::Secret(SecretForm::new(app, Secret::Password, Stage::First))
             }
             ScreenId::BackupCode(stage) => {

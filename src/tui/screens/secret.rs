@@ -12,7 +12,6 @@ use super::form::{Notes, cycle, who};
 use super::keymap::{Binding, Key, bind};
 use super::shared::{Cx, Drawn, View};
 use crate::app::{Action, App};
-use crate::fapi::Strategy;
 use crate::flow::Stage;
 use crate::tui::widgets::{Choice, ChoiceList, MaskedInput, Outcome};
 
@@ -135,18 +134,11 @@ impl SecretForm {
     }
 }
 
-/// "Forgot password?" when the account can reset it, then "use another method".
+/// "Forgot password?" when the account can reset it (not while it is locked), then "use
+/// another method".
 fn password_extras(app: &App) -> Vec<Extra> {
-    let can_reset = app.sign_in.as_ref().is_some_and(|s| {
-        s.supported_first_factors.iter().any(|f| {
-            matches!(
-                f.strategy,
-                Strategy::ResetPasswordEmailCode | Strategy::ResetPasswordPhoneCode
-            )
-        })
-    });
     let mut extras = Vec::new();
-    if can_reset {
+    if app.offers_password_reset() {
         extras.push(Extra::ForgotPassword);
     }
     extras.push(Extra::AnotherMethod);

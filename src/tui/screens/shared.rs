@@ -4,6 +4,7 @@
 
 use ratatui::layout::Position;
 
+use super::keymap::{Bar, Binding, Key, bind};
 use crate::app::App;
 use crate::tui::Theme;
 use crate::tui::widgets::{QrStyle, QrWidget};
@@ -34,6 +35,40 @@ impl Shared {
             QrStyle::HalfBlock
         };
         QrWidget::new(text).style(style).inverted(self.qr_inverted)
+    }
+
+    /// `i` or `f` on a screen (or the view) showing a QR code.
+    pub(crate) fn toggle_qr(&mut self, toggle: QrToggle) {
+        match toggle {
+            QrToggle::Invert => self.qr_inverted = !self.qr_inverted,
+            QrToggle::FullBlock => self.qr_full_block = !self.qr_full_block,
+        }
+    }
+}
+
+/// The QR code's display toggles: one key and one meaning on every screen that draws one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum QrToggle {
+    Invert,
+    FullBlock,
+}
+
+impl QrToggle {
+    /// The toggle a key press asks for (`i`, `f`), for the full-screen QR view.
+    pub(crate) fn of(c: char) -> Option<QrToggle> {
+        match c {
+            'i' => Some(QrToggle::Invert),
+            'f' => Some(QrToggle::FullBlock),
+            _ => None,
+        }
+    }
+}
+
+/// A key-table row for a QR toggle; only in help, since the hint under the code names them.
+pub(crate) const fn qr_key<S, C: Copy>(toggle: QrToggle, cmd: C) -> Binding<S, C> {
+    match toggle {
+        QrToggle::Invert => bind(&[Key::Char('i')], cmd, "invert the QR code").bar(Bar::Hide),
+        QrToggle::FullBlock => bind(&[Key::Char('f')], cmd, "full-block QR code").bar(Bar::Hide),
     }
 }
 

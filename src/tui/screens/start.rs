@@ -20,15 +20,14 @@ pub(crate) struct StartScreen;
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Cmd {
-    Reload,
     Retry,
     Quit,
 }
 
 const KEYS: &[Binding<StartScreen, Cmd>] = &[
-    // Loading starts with two calls; reloading repeats both, retry only the last one.
-    bind(&[Key::Char('r')], Cmd::Reload, "retry").when(|_, app| app.load_failed),
-    bind(&[Key::Char('r')], Cmd::Retry, "retry").when(|_, app| !app.load_failed && can_retry(app)),
+    // `Retry` repeats the whole start after a failed load (both calls), else the last call;
+    // `Start` again would also start a second outbox watcher. Line mode's 'r' is the same.
+    bind(&[Key::Char('r')], Cmd::Retry, "retry").when(|_, app| app.load_failed || can_retry(app)),
     bind(&[Key::Char('q')], Cmd::Quit, "quit"),
 ];
 
@@ -41,7 +40,6 @@ impl Component for StartScreen {
 
     fn run(&mut self, cmd: Cmd, _cx: &mut Cx<'_>, _key: KeyEvent) -> Vec<Action> {
         vec![match cmd {
-            Cmd::Reload => Action::Start,
             Cmd::Retry => Action::Retry,
             Cmd::Quit => Action::Quit,
         }]

@@ -143,7 +143,14 @@ fn reset_password_code_then_new_password() {
     );
     let mut ui = Ui::new();
     snap("reset_password_code", &app, &mut ui);
-    reply(&mut app, sign_in("needs_new_password", json!({})));
+    // As Clerk answers the reset code: the accepted verification stays on the sign-in.
+    reply(
+        &mut app,
+        sign_in(
+            "needs_new_password",
+            json!({"first_factor_verification": verified("reset_password_email_code")}),
+        ),
+    );
     let _ = type_text(&app, &mut ui, "hunter2X");
     let _ = on_key_(&app, &mut ui, KeyCode::Tab);
     let _ = type_text(&app, &mut ui, "hunter2");
@@ -154,25 +161,83 @@ fn reset_password_code_then_new_password() {
     );
 }
 
+#[test]
+fn a_locked_account_shows_the_time_left_and_no_password_reset() {
+    let mut app = at(sign_in("needs_first_factor", json!({})));
+    let mut ui = Ui::new();
+    assert!(screen(&app, &mut ui).contains("Forgot password?"));
+    api(
+        &mut app,
+        Reply::SignIn(Err(failure(
+            FailureKind::Locked {
+                lockout_secs: Some(1800),
+            },
+            "Your account is locked. You will be able to try again in 30 minutes.",
+            None,
+        ))),
+    );
+    let locked = screen(&app, &mut ui);
+    assert!(locked.contains("again in 30:00 min"), "{locked}");
+    assert!(!locked.contains("Forgot password?"), "{locked}");
+    assert!(
+        crate::app::update(&mut app, Action::ForgotPassword).is_empty(),
+        "nothing is sent for a reset that cannot work"
+    );
+    let now_ms = app.now_ms;
+    let _ = crate::app::update(
+        &mut app,
+        Action::Tick {
+            now_ms: now_ms + 60_000,
+        },
+    );
+    assert!(screen(&app, &mut ui).contains("again in 29:00 min"));
+    let _ = crate::app::update(
+        &mut app,
+        Action::Tick {
+            now_ms: now_ms + 1_801_000,
+        },
+    );
+    let open = screen(&app, &mut ui);
+    assert!(open.contains("Forgot password?"), "the lock ended:\n{open}");
+    assert!(!open.contains("locked"), "{open}");
+}
+
+#[test]
+fn too_many_wrong_codes_end_the_countdown_and_ask_for_a_new_code() {
+    let mut app = picked_and_sent(crate::fapi::Strategy::EmailCode, "email_code");
+    let mut ui = Ui::new();
+    assert!(screen(&app, &mut ui).contains("The code expires in"));
+    api(
+        &mut app,
+        Reply::SignIn(Err(failure(
+            FailureKind::Api {
+                status: 422,
+                code: "verification_failed".into(),
+            },
+            "Too many failed attempts. You have to try again with the same or another method.",
+            None,
+        ))),
+    );
+    let failed = screen(&app, &mut ui);
+    assert!(!failed.contains("expires in"), "{failed}");
+    assert!(failed.contains("Too many failed attempts."), "{failed}");
+    assert!(
+        failed.contains("That code can no longer be used. Press r to get a new one."),
+        "{failed}"
+    );
+    assert!(
+        failed.contains("Ask for a new code"),
+        "the status bar:\n{failed}"
+    );
+}
+
 fn on_key_(app: &crate::app::App, ui: &mut Ui, code: KeyCode) -> Vec<Action> {
     super::on_key(app, ui, key(code))
 }
 
 #[test]
 fn email_link_and_browser_hand_off() {
-    let mut app = at(sign_in("needs_first_factor", json!({})));
-    let _ = crate::app::update(&mut app, Action::ChooseAnotherMethod);
-    let _ = crate::app::update(
-        &mut app,
-        Action::PickFactor(crate::fapi::Strategy::EmailLink),
-    );
-    reply(
-        &mut app,
-        sign_in(
-            "needs_first_factor",
-            json!({"first_factor_verification": sent("email_link")}),
-        ),
-    );
+    let mut app = picked_and_sent(crate::fapi::Strategy::EmailLink, "email_link");
     let _ = crate::app::update(
         &mut app,
         Action::Tick {

@@ -45,14 +45,9 @@ pub(crate) fn states() -> Vec<(&'static str, App, Vec<KeyEvent>)> {
         ))),
     );
     let mut confirm = signed_in();
-    if let Some(user) = confirm
-        .client
-        .as_mut()
-        .and_then(|c| c.sessions.first_mut())
-        .and_then(|s| s.user.as_mut())
-    {
-        user.totp_enabled = true;
-    }
+    with_user(&mut confirm, |u| {
+        u.totp_enabled = true;
+    });
     let _ = update(&mut confirm, Action::AskRemoveTotp);
     let mut backup_code = at(sign_in("needs_second_factor", json!({})));
     let _ = update(&mut backup_code, Action::ChooseAnotherMethod);

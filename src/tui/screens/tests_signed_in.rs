@@ -384,16 +384,11 @@ fn backup_codes_are_shown_once_with_copy_and_a_confirmation() {
 #[test]
 fn removing_the_authenticator_app_asks_first() {
     let mut app = signed_in();
-    if let Some(user) = app
-        .client
-        .as_mut()
-        .and_then(|c| c.sessions.first_mut())
-        .and_then(|s| s.user.as_mut())
-    {
-        user.totp_enabled = true;
-        user.two_factor_enabled = true;
-        user.backup_code_enabled = true;
-    }
+    with_user(&mut app, |u| {
+        u.totp_enabled = true;
+        u.two_factor_enabled = true;
+        u.backup_code_enabled = true;
+    });
     let mut ui = Ui::new();
     let actions = press(&app, &mut ui, KeyCode::Char('a'));
     assert!(matches!(actions.as_slice(), [Action::AskRemoveTotp]));

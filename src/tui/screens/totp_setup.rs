@@ -11,7 +11,7 @@ use super::common::{Column, qr_below};
 use super::component::Component;
 use super::form::{CodeField, Notes};
 use super::keymap::{Bar, Binding, Key, bind};
-use super::shared::{Cx, Drawn, Printout, View};
+use super::shared::{Cx, Drawn, Printout, QrToggle, View, qr_key};
 use crate::app::{AccountTask, Action, App};
 
 /// The text column needs this much beside a QR code.
@@ -47,21 +47,15 @@ pub(crate) struct TotpForm {
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Cmd {
     Type,
-    Invert,
-    FullBlock,
+    Qr(QrToggle),
     Copy,
 }
 
 const KEYS: &[Binding<TotpForm, Cmd>] = &[
     bind(&[Key::Digits('0')], Cmd::Type, "type the app's code"),
     // The status bar keeps to the code and the way out; help lists the rest.
-    bind(&[Key::Char('i')], Cmd::Invert, "invert the QR code").bar(Bar::Hide),
-    bind(
-        &[Key::Char('f')],
-        Cmd::FullBlock,
-        "full-block QR code (larger)",
-    )
-    .bar(Bar::Hide),
+    qr_key(QrToggle::Invert, Cmd::Qr(QrToggle::Invert)),
+    qr_key(QrToggle::FullBlock, Cmd::Qr(QrToggle::FullBlock)),
     bind(&[Key::Char('c')], Cmd::Copy, "copy the secret (OSC 52)").bar(Bar::Hide),
     bind(&[Key::ENTER], Cmd::Type, "check the code").bar(Bar::Hide),
     bind(
@@ -89,8 +83,7 @@ impl Component for TotpForm {
 
     fn run(&mut self, cmd: Cmd, cx: &mut Cx<'_>, key: KeyEvent) -> Vec<Action> {
         match cmd {
-            Cmd::Invert => cx.shared.qr_inverted = !cx.shared.qr_inverted,
-            Cmd::FullBlock => cx.shared.qr_full_block = !cx.shared.qr_full_block,
+            Cmd::Qr(toggle) => cx.shared.toggle_qr(toggle),
             Cmd::Copy => {
                 if let Some((secret, _)) = enrolment(cx.app) {
                     cx.shared.request_copy(secret.to_string(), COPIED);

@@ -10,7 +10,7 @@ use super::demo_list::{self, DemoKey, DemoList};
 use super::global::{GLOBAL_KEYS, Global, GlobalCmd};
 use super::keymap::{self, Key};
 use super::screen::{Screen, ScreenId};
-use super::shared::{Cx, Hyperlink, Printout, Shared};
+use super::shared::{Cx, Hyperlink, Printout, QrToggle, Shared};
 use super::start::StartScreen;
 use crate::app::{Action, App};
 use crate::tui::widgets::{HelpOverlay, KeyHelp, OutboxMessage, OutboxPane, Outcome, is_press};
@@ -197,10 +197,9 @@ impl Ui {
         }
         self.shared.copied = None;
         if self.qr_view {
-            match key.code {
-                KeyCode::Char('i') => self.shared.qr_inverted = !self.shared.qr_inverted,
-                KeyCode::Char('f') => self.shared.qr_full_block = !self.shared.qr_full_block,
-                KeyCode::Char('t') => self.printout = self.screen.as_text(app),
+            match (key.code, key.code.as_char().and_then(QrToggle::of)) {
+                (_, Some(toggle)) => self.shared.toggle_qr(toggle),
+                (KeyCode::Char('t'), _) => self.printout = self.screen.as_text(app),
                 _ => self.qr_view = false,
             }
             return Vec::new();

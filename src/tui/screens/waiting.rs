@@ -12,7 +12,7 @@ use super::component::Component;
 use super::form::who;
 use super::handoff::{address, checking_line};
 use super::keymap::{Bar, Binding, Key, bind};
-use super::shared::{Cx, Drawn, Hyperlink, Printout, Shared, View};
+use super::shared::{Cx, Drawn, Hyperlink, Printout, QrToggle, Shared, View, qr_key};
 use crate::app::{Action, App};
 use crate::flow::{FactorStep, Step};
 
@@ -25,8 +25,7 @@ pub(crate) enum Cmd {
     Retry,
     Again,
     OtherMethod,
-    Invert,
-    FullBlock,
+    Qr(QrToggle),
     Open,
 }
 
@@ -54,12 +53,8 @@ const KEYS: &[Binding<WaitingScreen, Cmd>] = &[
         "other method",
     ),
     // The hint line under the link names these; the status bar keeps to the flow.
-    bind(&[Key::Char('i')], Cmd::Invert, "invert the QR code")
-        .when(has_qr)
-        .bar(Bar::Hide),
-    bind(&[Key::Char('f')], Cmd::FullBlock, "full-block QR code")
-        .when(has_qr)
-        .bar(Bar::Hide),
+    qr_key(QrToggle::Invert, Cmd::Qr(QrToggle::Invert)).when(has_qr),
+    qr_key(QrToggle::FullBlock, Cmd::Qr(QrToggle::FullBlock)).when(has_qr),
     bind(
         &[Key::Char('w')],
         Cmd::Open,
@@ -97,12 +92,8 @@ impl Component for WaitingScreen {
             Cmd::Open => dev_link_for(app)
                 .map(|u| vec![Action::OpenInBrowser(u)])
                 .unwrap_or_default(),
-            Cmd::Invert => {
-                cx.shared.qr_inverted = !cx.shared.qr_inverted;
-                Vec::new()
-            }
-            Cmd::FullBlock => {
-                cx.shared.qr_full_block = !cx.shared.qr_full_block;
+            Cmd::Qr(toggle) => {
+                cx.shared.toggle_qr(toggle);
                 Vec::new()
             }
         }

@@ -26,6 +26,8 @@ pub struct HelpOverlay {
 }
 
 const FOOTER: &str = "Esc, ? or F1 closes help.";
+/// Keys wider than this do not widen the key column for every row.
+const KEY_COLUMN_MAX: usize = 12;
 const FOOTER_SCROLL: &str = "Up/Down scroll. Esc, ? or F1 closes help.";
 
 impl HelpOverlay {
@@ -54,19 +56,14 @@ impl HelpOverlay {
 
     /// The popup's rectangle inside `area`.
     pub fn popup_area(&self, area: Rect) -> Rect {
-        let keys_w = self
+        let column = self.key_column();
+        let rows_w = self
             .keys
             .iter()
-            .map(|k| text::width(&k.keys))
+            .map(|k| Self::action_x(column, k) + text::width(k.action))
             .max()
             .unwrap_or(0);
-        let action_w = self
-            .keys
-            .iter()
-            .map(|k| text::width(k.action))
-            .max()
-            .unwrap_or(0);
-        let content_w = (keys_w + 3 + action_w)
+        let content_w = rows_w
             .max(text::width(FOOTER_SCROLL))
             .max(text::width(&self.title) + 8);
         let width = u16::try_from(content_w + 4)
@@ -80,6 +77,22 @@ impl HelpOverlay {
             width,
             height,
         )
+    }
+
+    /// Where the actions start: after the widest keys, unless one row's keys are much wider
+    /// than the rest ("Backspace, Delete, Ctrl-U"); that row's action follows its own keys, so
+    /// the others keep room for their words at 80 columns.
+    fn key_column(&self) -> usize {
+        self.keys
+            .iter()
+            .map(|k| text::width(&k.keys))
+            .filter(|w| *w <= KEY_COLUMN_MAX)
+            .max()
+            .unwrap_or(0)
+    }
+
+    fn action_x(column: usize, help: &KeyHelp) -> usize {
+        column.max(text::width(&help.keys)) + 3
     }
 
     /// Draws the popup over whatever is in `area`; the cursor goes to its first row.
@@ -102,18 +115,13 @@ impl HelpOverlay {
         let visible = usize::from(body.height);
         let overflow = self.keys.len() > visible;
         let scroll = self.scroll.min(self.keys.len().saturating_sub(visible));
-        let keys_w = self
-            .keys
-            .iter()
-            .map(|k| text::width(&k.keys))
-            .max()
-            .unwrap_or(0);
+        let column = self.key_column();
         let width = usize::from(body.width);
         for (row, help) in self.keys.iter().skip(scroll).take(visible).enumerate() {
             let y = body.y + u16::try_from(row).unwrap_or(0);
             let keys = text::truncate(&help.keys, width);
             buf.set_string(body.x, y, &keys, theme.key());
-            let x = keys_w + 3;
+            let x = Self::action_x(column, help);
             if x < width {
                 let action = text::truncate(help.action, width - x);
                 buf.set_string(
@@ -181,6 +189,27 @@ mod tests {
         assert_eq!(help.handle_key(key(KeyCode::Char('s'))), Outcome::Consumed);
         assert_eq!(help.handle_key(key(KeyCode::Enter)), Outcome::Consumed);
         assert_eq!(help.handle_key(ctrl('c')), Outcome::Ignored);
+    }
+
+    #[test]
+    fn one_row_of_wide_keys_leaves_the_others_room_at_80_columns() {
+        const KEYS: &[KeyHelp] = &[
+            KeyHelp {
+                keys: Cow::Borrowed("Backspace, Delete, Ctrl-U"),
+                action: "correct the last digit, clear all",
+            },
+            KeyHelp {
+                keys: Cow::Borrowed("o"),
+                action: "show or hide the dev outbox (codes and links sent)",
+            },
+        ];
+        let help = HelpOverlay::new("Verification code", KEYS);
+        let (terminal, _) = render(80, 24, |area, buf| help.render(area, buf, Theme::Default));
+        let text = screen(&terminal);
+        for k in KEYS {
+            assert!(text.contains(k.action), "{k:?} whole:\n{text}");
+        }
+        assert!(!text.contains('…'), "{text}");
     }
 
     #[test]

@@ -55,7 +55,15 @@ impl StatusBar<'_> {
             if room >= state_w.min(MIN_STATE) {
                 break;
             }
-            keys.pop();
+            // Help goes last: it lists the screen's first key too.
+            match keys.iter().rposition(|k| k.action == HELP) {
+                Some(help) if keys.len() > 1 => {
+                    keys.remove(if help == 0 { 1 } else { 0 });
+                }
+                _ => {
+                    keys.pop();
+                }
+            }
         }
         let keys_w = if keys.is_empty() {
             0
@@ -187,6 +195,31 @@ mod tests {
         assert!(narrow.keys.is_empty());
         assert!(narrow.state.ends_with('…'));
         assert!(text::width(&narrow.state) <= 30 - 6);
+    }
+
+    #[test]
+    fn help_outlasts_a_first_key_with_long_words() {
+        let keys = [
+            KeyHelp {
+                keys: Cow::Borrowed("Tab"),
+                action: "paste the address the browser ended on",
+            },
+            KeyHelp {
+                keys: Cow::Borrowed("F1"),
+                action: "help",
+            },
+        ];
+        let bar = StatusBar {
+            state: "Waiting for the browser",
+            keys: &keys,
+            dev: true,
+        };
+        let fitted = bar.fit(80);
+        assert_eq!(fitted.state, "Waiting for the browser");
+        assert_eq!(
+            fitted.keys.iter().map(|k| k.action).collect::<Vec<_>>(),
+            ["help"]
+        );
     }
 
     #[test]
