@@ -332,6 +332,28 @@ mod tests {
             Some(PasteProblem::NotANonce)
         );
         assert_eq!(from_paste("short").err(), Some(PasteProblem::NotANonce));
+        // A provider's own page, whichever of its parameters the address kept.
+        for query in [
+            "client_id=abc",
+            "redirect_uri=http%3A%2F%2F127.0.0.1%2Fcallback",
+        ] {
+            assert_eq!(
+                from_paste(&format!("https://accounts.example.com/o/authorize?{query}")).err(),
+                Some(PasteProblem::ProviderPage),
+                "{query}"
+            );
+        }
+    }
+
+    #[test]
+    fn one_line_of_provider_words_is_cut_only_past_200_characters() {
+        let failed = |n: usize| match from_query(&format!("error={}", "a".repeat(n))) {
+            Some(Returned::Failed(w)) => w,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(failed(200), "a".repeat(200), "200 characters fit whole");
+        assert_eq!(failed(201), format!("{}…", "a".repeat(200)));
+        assert_eq!(failed(250), format!("{}…", "a".repeat(200)));
     }
 
     #[test]
