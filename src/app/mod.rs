@@ -45,6 +45,8 @@ mod tests_guards;
 #[cfg(test)]
 mod tests_handoff;
 #[cfg(test)]
+mod tests_handoff_refused;
+#[cfg(test)]
 mod tests_handoff_return;
 #[cfg(test)]
 mod tests_handoff_trust;
