@@ -26,10 +26,12 @@ pub fn is_hand_off(strategy: &Strategy) -> bool {
 }
 
 /// Where the browser goes when the provider is done: the instance's own page when one was
-/// configured (`--redirect-url`), else the loopback callback.
+/// configured (`--redirect-url`), else the loopback callback (bare once the instance refused
+/// its state query in this run).
 pub fn redirect(app: &App) -> Redirect {
     match &app.handoff_config.redirect_url {
         Some(url) => Redirect::Url(url.clone()),
+        None if app.callback_bare => Redirect::BareCallback,
         None => Redirect::Callback,
     }
 }
@@ -37,7 +39,10 @@ pub fn redirect(app: &App) -> Redirect {
 /// A new hand-off's local state, and the listener it needs.
 fn begin(app: &mut App) -> Vec<Effect> {
     let mut fx = stop_listening(app);
-    app.handoff = Some(HandOff::new(&app.handoff_config));
+    app.handoff = Some(HandOff {
+        bare: app.callback_bare,
+        ..HandOff::new(&app.handoff_config)
+    });
     if app.handoff_config.uses_callback() {
         fx.push(Effect::ListenForCallback {
             epoch: app.epoch,
@@ -132,6 +137,7 @@ pub(super) fn not_allowed(app: &mut App, failure: Failure) -> Vec<Effect> {
         if let Some(h) = app.handoff.as_mut() {
             h.bare = true;
         }
+        app.callback_bare = true;
         let fx = call(app, retry);
         info(
             app,
@@ -142,6 +148,8 @@ pub(super) fn not_allowed(app: &mut App, failure: Failure) -> Vec<Effect> {
         );
         return fx;
     }
+    // Refused bare too: the next hand-off starts over with the state.
+    app.callback_bare = false;
     let fx = stop_listening(app);
     let address = match &app.handoff_config.redirect_url {
         Some(url) => crate::flow::clean(url).into_owned(),

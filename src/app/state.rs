@@ -229,6 +229,9 @@ pub struct App {
     pub(crate) switch_to: Option<String>,
     /// How a browser hand-off's nonce can come back (flags), and the one under way.
     pub handoff_config: super::HandOffConfig,
+    /// This run's instance refused the callback address with its `?state=` query and took
+    /// it bare: later hand-offs start bare instead of being refused once more each time.
+    pub callback_bare: bool,
     pub handoff: Option<super::HandOff>,
 }
 
@@ -265,6 +268,7 @@ impl App {
             failure_trace: None,
             switch_to: None,
             handoff_config: super::HandOffConfig::default(),
+            callback_bare: false,
             handoff: None,
         }
     }

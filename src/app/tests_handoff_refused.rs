@@ -126,3 +126,34 @@ fn an_sso_prepare_to_an_address_of_the_instances_own_is_not_retried() {
         notice(&a)
     );
 }
+
+fn created_with(fx: &[Effect]) -> Option<Redirect> {
+    fx.iter().find_map(|e| match e {
+        Effect::Call {
+            call: Call::CreateRedirectSignIn { redirect, .. },
+            ..
+        } => Some(redirect.clone()),
+        _ => None,
+    })
+}
+
+#[test]
+fn once_the_state_was_refused_the_next_hand_off_starts_bare() {
+    let mut a = app();
+    let google = || Action::StartOAuth(Strategy::Oauth("google".into()));
+    let fx = update(&mut a, google());
+    assert_eq!(created_with(&fx), Some(Redirect::Callback));
+    let fx = refuse(&mut a);
+    assert_eq!(created_with(&fx), Some(Redirect::BareCallback));
+
+    // Started again (r, or another provider): no second refusal to wait for.
+    let fx = update(&mut a, google());
+    assert_eq!(created_with(&fx), Some(Redirect::BareCallback), "{fx:?}");
+    assert!(a.handoff.as_ref().is_some_and(|h| h.bare));
+
+    // Refused bare too: nothing works as it is, and the next try starts over with the state.
+    refuse(&mut a);
+    let fx = update(&mut a, google());
+    assert_eq!(created_with(&fx), Some(Redirect::Callback), "{fx:?}");
+    assert!(a.handoff.as_ref().is_some_and(|h| !h.bare));
+}
