@@ -314,3 +314,24 @@ fn a_redirect_refusal_outside_a_hand_off_is_said_as_the_server_said_it() {
     );
     assert!(!said.contains("Allowlist"), "no hand-off advice: {said}");
 }
+
+/// Closing the list of methods over a hand-off leaves its listener up; leaving the hand-off
+/// (Esc on it) stops it.
+#[test]
+fn esc_over_the_list_keeps_the_hand_offs_listener_and_esc_on_it_stops_it() {
+    let mut a = super::tests_handoff_return::waiting();
+    update(&mut a, Action::ChooseAnotherMethod);
+    assert!(a.choices.choosing.is_some(), "the list is open");
+    let fx = update(&mut a, Action::Back);
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::StopListening)),
+        "{fx:?}"
+    );
+    assert!(a.handoff.is_some(), "the hand-off goes on under the list");
+    let fx = update(&mut a, Action::Back);
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::StopListening)),
+        "{fx:?}"
+    );
+    assert!(a.handoff.is_none());
+}
