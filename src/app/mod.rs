@@ -51,6 +51,8 @@ mod tests_handoff_return;
 #[cfg(test)]
 mod tests_handoff_trust;
 #[cfg(test)]
+mod tests_lock;
+#[cfg(test)]
 mod tests_sdk_parity;
 #[cfg(test)]
 mod tests_session;

@@ -387,3 +387,23 @@ fn the_emulators_clock_moves_only_for_a_signed_in_session_and_expiry_is_past_the
     assert!(!expired(60_000), "0 s left is not yet expired");
     assert!(expired(61_000));
 }
+
+#[test]
+fn an_open_question_or_enrolment_is_not_replaced_by_another_account_task() {
+    // The question about removing the app is open: asking about backup codes leaves it.
+    let mut app = signed_in(true);
+    update(&mut app, Action::AskRemoveTotp);
+    update(&mut app, Action::AskRegenerateBackupCodes);
+    assert!(
+        matches!(app.account, Some(AccountTask::Confirm(Confirm::RemoveTotp))),
+        "{:?}",
+        app.account
+    );
+    // An enrolment under way: another `a` does not ask the server for a new secret.
+    let mut app = signed_in(false);
+    update(&mut app, Action::SetUpTotp);
+    api(&mut app, Reply::Totp(Ok(Box::new(totp_reply(false, None)))));
+    let fx = update(&mut app, Action::SetUpTotp);
+    assert!(fx.is_empty(), "{fx:?}");
+    assert!(matches!(app.account, Some(AccountTask::EnrolTotp { .. })));
+}
