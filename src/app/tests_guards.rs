@@ -335,3 +335,43 @@ fn esc_over_the_list_keeps_the_hand_offs_listener_and_esc_on_it_stops_it() {
     );
     assert!(a.handoff.is_none());
 }
+
+/// A server's social list is taken at its word only for what a browser finishes: an entry
+/// naming a strategy that is no browser hand-off (a hostile or broken environment) is not
+/// offered as a provider to continue with.
+#[test]
+fn only_browser_hand_offs_are_offered_as_providers() {
+    let mut a = app();
+    let social = json!({
+        "oauth_github": {"enabled": true, "authenticatable": true,
+            "strategy": "oauth_github", "name": "GitHub"},
+        "odd": {"enabled": true, "authenticatable": true,
+            "strategy": "email_code", "name": "Not a provider"}
+    });
+    a.environment = Some(
+        serde_json::from_value(json!({"user_settings": {"social": social}}))
+            .expect("environment parses"),
+    );
+    let names: Vec<String> = handoff::providers(&a).into_iter().map(|(_, n)| n).collect();
+    assert_eq!(names, vec!["GitHub".to_string()]);
+}
+
+/// With `--redirect-url` there is no listener: leaving the hand-off has none to stop.
+#[test]
+fn leaving_a_hand_off_without_a_listener_stops_nothing() {
+    let mut a = super::tests_handoff_return::app();
+    a.handoff_config.redirect_url = Some("https://app.example.com/native-done".into());
+    update(&mut a, Action::StartOAuth(Strategy::Oauth("google".into())));
+    super::tests_handoff_return::send(
+        &mut a,
+        Reply::SignIn,
+        super::tests_handoff_return::oauth_sign_in("unverified"),
+    );
+    assert!(a.handoff.is_some());
+    let fx = update(&mut a, Action::Back);
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::StopListening)),
+        "{fx:?}"
+    );
+    assert!(a.handoff.is_none());
+}
