@@ -45,11 +45,14 @@ async fn a_50_mb_answer_is_cut_off_at_4_mib_with_a_clear_error() {
             err.to_string(),
             "the server's answer was larger than 4 MiB (HTTP 200)"
         );
-        // The client hung up: the server could not push the rest (socket buffers aside).
+        // The client hung up: the server could not push the rest. Loopback socket buffers
+        // (autotuned send and receive windows) and hyper's own take up to ~13 MiB beyond the
+        // 4 MiB read on a busy machine (17.2 MiB seen once under load): the bound stays far
+        // below the 47.7 MiB a client reading everything would let through.
         tokio::time::sleep(Duration::from_millis(200)).await;
         let pushed = sent.load(Ordering::SeqCst);
         assert!(
-            pushed < 16 * 1024 * 1024,
+            pushed < 32 * 1024 * 1024,
             "with_length={with_length}: {pushed} bytes left the server"
         );
         eprintln!(
