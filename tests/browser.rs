@@ -24,7 +24,7 @@ use harness::{outbox_link, plain_session_as, server, type_line};
 
 /// The browser, or `None` when this run skips the test (said on the terminal).
 fn chromium() -> Option<cdp::Chromium> {
-    cdp::for_test("tests/browser.rs (headless Chromium)")
+    cdp::ensure_chromium("tests/browser.rs (headless Chromium)")
 }
 
 fn embedded(server: &clerk_tui::devserver::DevServerHandle) -> Backend {

@@ -1,6 +1,7 @@
 //! A minimal DevTools client for headless Chromium over `--remote-debugging-pipe` (fd 3 in,
 //! fd 4 out, NUL-separated JSON): open a page, wait for text, click a button by its label,
-//! read where the browser ended. `for_test` starts one or skips (`support::prereq` rules).
+//! read where the browser ended. `ensure_chromium` sets Chromium up (`.ci/sdk-setup`) and
+//! starts it, or skips (`support::prereq` rules).
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
@@ -58,7 +59,7 @@ fn pipe() -> Result<(RawFd, RawFd), String> {
 
 /// The browser for `test`, or `None` when this run skips it (said on the terminal; a failure
 /// under `CI=true`, as `support::prereq` rules; `CLERK_TUI_SKIP_BROWSER=1` skips).
-pub fn for_test(test: &str) -> Option<Chromium> {
+pub fn ensure_chromium(test: &str) -> Option<Chromium> {
     use crate::support::prereq::{Need, ensure_prerequisites};
     let found = ensure_prerequisites(test, "CLERK_TUI_SKIP_BROWSER", &[Need::Chromium])?;
     let bin = found.chromium.expect("ensure_prerequisites found Chromium");

@@ -20,7 +20,7 @@ const CALLBACK_PAGE: &str = "the terminal continues";
 const LANDING_PAGE: &str = "Signed in at the provider";
 
 fn chromium() -> Option<Chromium> {
-    cdp::for_test("tests/oauth/chromium.rs (headless Chromium)")
+    cdp::ensure_chromium("tests/oauth/chromium.rs (headless Chromium)")
 }
 
 /// The emulator's landing page: allowlisted (loopback), and nobody but the browser reads it.
