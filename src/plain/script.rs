@@ -140,23 +140,15 @@ where
         if engine.ready() && pending.is_none() {
             // Signed in is signed in, even if minting the first session token failed.
             if engine.app.signed_in.is_some() {
-                // A ticket names its own user; one left unused is not "signed in as asked".
-                if !state.submitted_identifier && state.answers.has_ticket() {
-                    let who = engine
-                        .app
-                        .session()
-                        .and_then(|s| s.display_identifier())
-                        .unwrap_or("another account")
-                        .to_string();
-                    return report.fail(
-                        ExitStatus::Other,
-                        "session_exists",
-                        &format!("Already signed in as {who}; run `clerk-tui sign-out` first."),
-                    );
-                }
-                if let Some(wanted) = state.answers.identifier.as_deref()
-                    && !session_matches(&engine.app, wanted)
-                {
+                // A ticket names its own user; one left unused is not "signed in as asked", and
+                // neither is a session of another identifier than the one asked for.
+                let unused_ticket = !state.submitted_identifier && state.answers.has_ticket();
+                let someone_else = state
+                    .answers
+                    .identifier
+                    .as_deref()
+                    .is_some_and(|wanted| !session_matches(&engine.app, wanted));
+                if unused_ticket || someone_else {
                     let who = engine
                         .app
                         .session()
