@@ -40,6 +40,19 @@ fn device() -> Option<FapiClient> {
     Some(FapiClient::new(&key, Arc::new(MemoryTokenStore::new())).expect("a client"))
 }
 
+/// The sign-in is complete, and finalizing it makes the session active with a JWT.
+async fn completes(mut sign_in: SignInFuture) {
+    assert_eq!(sign_in.status(), SignInStatus::Complete);
+    let done = sign_in
+        .finalize()
+        .await
+        .expect("the session becomes active");
+    assert!(
+        done.token.jwt.split('.').count() == 3,
+        "a JWT session token"
+    );
+}
+
 #[tokio::test]
 async fn a_password_sign_in_completes_against_real_clerk() {
     let Some(client) = device() else { return };
@@ -51,15 +64,7 @@ async fn a_password_sign_in_completes_against_real_clerk() {
         ))
         .await
         .expect("Clerk accepts the password");
-    assert_eq!(sign_in.status(), SignInStatus::Complete);
-    let done = sign_in
-        .finalize()
-        .await
-        .expect("the session becomes active");
-    assert!(
-        done.token.jwt.split('.').count() == 3,
-        "a JWT session token"
-    );
+    completes(sign_in).await;
 }
 
 #[tokio::test]
@@ -81,13 +86,5 @@ async fn an_email_code_sign_in_completes_against_real_clerk() {
         .verify_code(SecretString::from(TEST_MODE_CODE.to_owned()))
         .await
         .expect("Clerk accepts its test-mode code");
-    assert_eq!(sign_in.status(), SignInStatus::Complete);
-    let done = sign_in
-        .finalize()
-        .await
-        .expect("the session becomes active");
-    assert!(
-        done.token.jwt.split('.').count() == 3,
-        "a JWT session token"
-    );
+    completes(sign_in).await;
 }
