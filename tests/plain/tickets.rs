@@ -9,8 +9,23 @@ use clerk_tui::plain::{PlainOptions, PlainOutcome};
 use serde_json::{Value, json};
 
 use crate::harness::{
-    TempDir, assert_plain, bin, plain_session, run, run_with_input, server, type_line,
+    Ran, TempDir, assert_plain, bin, plain_session, run, run_with_input, server, type_line,
 };
+
+/// `sign-in --ticket-env T --json` with this ticket (or link) in `T`, in its own config dir.
+async fn json_sign_in_with_ticket(dir: &TempDir, url: &str, ticket: &str) -> Ran {
+    run(bin(dir.path())
+        .args([
+            "--frontend-api",
+            url,
+            "sign-in",
+            "--ticket-env",
+            "T",
+            "--json",
+        ])
+        .env("T", ticket))
+    .await
+}
 
 /// A ticket for `identifier`: its bare token and the `__clerk_ticket` link around it.
 pub async fn ticket(
@@ -61,17 +76,7 @@ async fn ticket_env_signs_in_with_ndjson_ending_in_complete_and_is_single_use() 
     let url = server.base_url().to_string();
     let (token, link) = ticket(&server, "ada@example.com", None).await;
     let dir = TempDir::new();
-    let ran = run(bin(dir.path())
-        .args([
-            "--frontend-api",
-            &url,
-            "sign-in",
-            "--ticket-env",
-            "T",
-            "--json",
-        ])
-        .env("T", &link))
-    .await;
+    let ran = json_sign_in_with_ticket(&dir, &url, &link).await;
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     let evs = events(&ran.stdout);
     let last = evs.last().expect("events");
@@ -89,17 +94,7 @@ async fn ticket_env_signs_in_with_ndjson_ending_in_complete_and_is_single_use() 
 
     // The same ticket again, on another device: used, refused, and said so.
     let other = TempDir::new();
-    let again = run(bin(other.path())
-        .args([
-            "--frontend-api",
-            &url,
-            "sign-in",
-            "--ticket-env",
-            "T",
-            "--json",
-        ])
-        .env("T", &token))
-    .await;
+    let again = json_sign_in_with_ticket(&other, &url, &token).await;
     assert_eq!(
         again.code,
         ExitStatus::WrongCredentials.code() as i32,
