@@ -12,11 +12,7 @@ use consent::*;
 async fn failure_comes_back_failed_with_the_reason() {
     let server = start().await;
     let mut fapi = Fapi::new(&server);
-    let r = fapi
-        .create_sign_in(&[("strategy", "oauth_mock"), ("redirect_url", REDIRECT)])
-        .await;
-    let url = consent_url(r.ok().response());
-    let sia = id(r.response());
+    let (url, sia) = mock_hand_off(&mut fapi).await;
     let cancel = browser()
         .post(&url)
         .form(&[("deny", "1")])
@@ -48,11 +44,7 @@ async fn failure_comes_back_failed_with_the_reason() {
 async fn an_account_without_a_user_comes_back_transferable() {
     let server = start().await;
     let mut fapi = Fapi::new(&server);
-    let r = fapi
-        .create_sign_in(&[("strategy", "oauth_mock"), ("redirect_url", REDIRECT)])
-        .await;
-    let url = consent_url(r.ok().response());
-    let sia = id(r.response());
+    let (url, sia) = mock_hand_off(&mut fapi).await;
     let page = browser().get(&url).send().await.expect("page");
     let html = page.text().await.expect("html");
     assert!(html.contains("name=outcome value=transferable"), "{html}");

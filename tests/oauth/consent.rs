@@ -11,6 +11,15 @@ use crate::harness::*;
 
 pub const REDIRECT: &str = "http://127.0.0.1:9/oauth-callback";
 
+/// A hand-off to the mock provider on `fapi`'s client, back to [`REDIRECT`]: its consent
+/// address and the sign-in's id.
+pub async fn mock_hand_off(fapi: &mut Fapi) -> (String, String) {
+    let r = fapi
+        .create_sign_in(&[("strategy", "oauth_mock"), ("redirect_url", REDIRECT)])
+        .await;
+    (consent_url(r.ok().response()), id(r.response()))
+}
+
 /// A browser that does not follow redirects, so the test sees where the provider sends it.
 pub fn browser() -> reqwest::Client {
     reqwest::Client::builder()

@@ -27,19 +27,13 @@ async fn the_consent_address_fits_one_80_column_line() {
     let server = start().await;
     let base = server.base_url().to_string();
     let mut fapi = Fapi::new(&server);
-    let r = fapi
-        .create_sign_in(&[("strategy", "oauth_mock"), ("redirect_url", REDIRECT)])
-        .await;
-    let url = consent_url(r.ok().response());
+    let (url, sia) = mock_hand_off(&mut fapi).await;
     let path = url.strip_prefix(&base).expect("on this server");
     assert!(path.starts_with("/__dev/oauth/c/"), "{url}");
     // The longest loopback base a server can have.
     let worst = format!("http://127.0.0.1:65535{path}");
     assert!(worst.len() <= 80, "{} characters: {worst}", worst.len());
-    assert!(
-        !url.contains(&id(r.response())),
-        "the sign-in id stays server-side"
-    );
+    assert!(!url.contains(&sia), "the sign-in id stays server-side");
 }
 
 #[tokio::test]
@@ -273,11 +267,7 @@ async fn an_expired_consent_address_shows_a_clear_page() {
     let server = start().await;
     let base = server.base_url().to_string();
     let mut fapi = Fapi::new(&server);
-    let r = fapi
-        .create_sign_in(&[("strategy", "oauth_mock"), ("redirect_url", REDIRECT)])
-        .await;
-    let url = consent_url(r.ok().response());
-    let sia = id(r.response());
+    let (url, sia) = mock_hand_off(&mut fapi).await;
     shift_clock(&server, 11 * 60).await;
     let polled = fapi.get(&format!("/v1/client/sign_ins/{sia}")).await;
     assert_eq!(
@@ -319,10 +309,7 @@ async fn a_used_or_forged_consent_address_does_nothing() {
     let server = start().await;
     let base = server.base_url().to_string();
     let mut fapi = Fapi::new(&server);
-    let r = fapi
-        .create_sign_in(&[("strategy", "oauth_mock"), ("redirect_url", REDIRECT)])
-        .await;
-    let url = consent_url(r.ok().response());
+    let (url, _) = mock_hand_off(&mut fapi).await;
     let ada = user_id(&base, "ada@example.com").await;
     landed(&consent_as(&url, &ada).await);
     let again = browser()
@@ -360,10 +347,7 @@ async fn a_used_or_forged_consent_address_does_nothing() {
 async fn an_unknown_account_on_the_page_can_be_picked_again() {
     let server = start().await;
     let mut fapi = Fapi::new(&server);
-    let r = fapi
-        .create_sign_in(&[("strategy", "oauth_mock"), ("redirect_url", REDIRECT)])
-        .await;
-    let url = consent_url(r.ok().response());
+    let (url, _) = mock_hand_off(&mut fapi).await;
     let wrong = browser()
         .post(&url)
         .form(&[("identifier", "nobody@example.com")])
